@@ -1,0 +1,225 @@
+/**
+ * HostSnapshot: everything the probe learned about a host, as plain data. The planner is a pure
+ * function of it; the executor compares a later snapshot with the journal's pre-state through it.
+ * Every field a probe could not fill says so (null / tool missing) rather than guessing.
+ */
+
+export type Family = 4 | 6;
+
+export interface Link {
+  ifindex: number;
+  name: string;
+  /** rtnetlink kind from `ip -d link` (bridge, veth, bond, vlan, tun, ...); null for a plain NIC. */
+  kind: string | null;
+  /** For kind "tun": "tap" or "tun". */
+  tunType: 'tap' | 'tun' | null;
+  mac: string | null;
+  permanentMac: string | null;
+  mtu: number;
+  operstate: string;
+  flags: string[];
+  /** Name of the master device (bridge or bond) this link is a port of. */
+  master: string | null;
+  /** Kind of the master (bridge, bond) when known. */
+  masterKind: string | null;
+  /** For vlan: the parent link's name and the VLAN id. */
+  parent: string | null;
+  vlanId: number | null;
+  /** /sys/class/net/IF/wireless or phy80211 exists. */
+  wireless: boolean;
+  /** Kernel driver name from /sys/class/net/IF/device/driver, null for virtual devices. */
+  driver: string | null;
+  /** Bridge attributes when kind is bridge. */
+  bridge: { stpState: number | null; forwardDelay: number | null } | null;
+}
+
+export interface Address {
+  ifname: string;
+  family: Family;
+  local: string;
+  prefixlen: number;
+  scope: string;
+  /** Learned by DHCP/SLAAC (kernel flag "dynamic"): has finite lifetimes. */
+  dynamic: boolean;
+  /** Seconds; null means forever. */
+  validLft: number | null;
+  preferredLft: number | null;
+  broadcast: string | null;
+  peer: string | null;
+  label: string | null;
+  /** Other kernel flags worth carrying over (noprefixroute, nodad, ...). */
+  flags: string[];
+}
+
+export interface Route {
+  family: Family;
+  /** "main", "local", "default" or a number as a string. */
+  table: string;
+  /** "default" or a prefix as written by ip ("198.51.100.0/24", "198.51.100.7"). */
+  dst: string;
+  type: string;
+  gateway: string | null;
+  dev: string | null;
+  metric: number | null;
+  protocol: string | null;
+  scope: string | null;
+  prefsrc: string | null;
+  flags: string[];
+  /** Multipath next hops, when the route has several. */
+  nexthops: Array<{ gateway: string | null; dev: string | null; weight: number | null }>;
+}
+
+export interface Rule {
+  family: Family;
+  priority: number;
+  /** Selector and action fields exactly as `ip -j rule` gives them (src, dst, iif, oif, table, fwmark...). */
+  fields: Record<string, string | number | boolean>;
+  iif: string | null;
+  oif: string | null;
+}
+
+export interface DefaultGateway {
+  family: Family;
+  gateway: string;
+  dev: string;
+  metric: number | null;
+  protocol: string | null;
+}
+
+export interface Dns {
+  nameservers: string[];
+  search: string[];
+  /** Where they came from: /etc/resolv.conf, systemd-resolved's upstream file, ... */
+  source: string | null;
+}
+
+export type RendererName = 'netplan' | 'networkd' | 'networkmanager' | 'ifupdown' | 'none';
+
+export interface NetplanFile {
+  path: string;
+  content: string;
+  /** cloud-init writes 50-cloud-init.yaml with a header telling people not to edit it. */
+  cloudInit: boolean;
+}
+
+export interface Renderer {
+  /** Who manages the uplink: the most specific owner found. */
+  owner: RendererName;
+  /** Why we think so, as short facts ("netplan file 50-cloud-init.yaml names ens18"). */
+  evidence: string[];
+  netplan: {
+    files: NetplanFile[];
+    /** Renderer declared by netplan for the uplink: networkd (default) or NetworkManager. */
+    renderer: 'networkd' | 'NetworkManager' | null;
+    /** The uplink's stanza as plain data, if some file names it. */
+    uplinkConfig: Record<string, unknown> | null;
+    uplinkFile: string | null;
+  };
+  networkd: {
+    available: boolean;
+    /** networkctl's setup state per interface (configured, unmanaged, ...), empty when not running. */
+    links: Record<string, { setupState: string; operationalState: string }>;
+  };
+  networkManager: {
+    available: boolean;
+    running: boolean;
+    /** nmcli device rows: state ("connected", "unmanaged") and connection name. */
+    devices: Record<string, { type: string; state: string; connection: string | null }>;
+  };
+  ifupdown: {
+    /** Path and text of /etc/network/interfaces (and sourced files), null when absent. */
+    files: Array<{ path: string; content: string }>;
+    /** The uplink's stanza method: dhcp, static, manual, or null if not named. */
+    uplinkMethod: string | null;
+  };
+  cloudInitNetwork: boolean;
+}
+
+export interface DhcpClient {
+  pid: number;
+  program: 'dhclient' | 'udhcpc' | 'dhcpcd' | 'other';
+  argv: string[];
+  /** Interface it serves, when its command line names one. */
+  ifname: string | null;
+  /** Runs in the tool's own network namespace (compare /proc/PID/ns/net): only those are ours. */
+  sameNetns: boolean;
+}
+
+export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'oracle' | 'digitalocean' | null;
+
+export interface Virtualization {
+  /** systemd-detect-virt's answer ("none", "kvm", "vmware", "microsoft", ...), null if unavailable. */
+  kind: string | null;
+  dmi: { sysVendor: string | null; productName: string | null; biosVendor: string | null };
+  cloud: CloudProvider;
+  /** Proxmox shows as product "Standard PC (i440FX/Q35)" with QEMU; flagged when seen. */
+  hypervisorHint: string | null;
+}
+
+export interface NatRule {
+  source: 'iptables' | 'nftables';
+  /** The exact rule text (iptables-save line, or nft rule rendered) for the preview. */
+  text: string;
+  /** What the planner needs to delete it and put it back exactly. */
+  table: string;
+  chain: string;
+  /** iptables: the rule spec after "-A CHAIN". nftables: the rule handle and its expression JSON. */
+  spec: string[];
+  handle: number | null;
+  family: string | null;
+  /** The bridge (or subnet) the rule concerns. */
+  bridge: string | null;
+}
+
+export interface Netfilter {
+  brNetfilterLoaded: boolean;
+  /** net.bridge.bridge-nf-call-iptables; null when br_netfilter is not loaded. */
+  bridgeNfCallIptables: boolean | null;
+  bridgeNfCallIp6tables: boolean | null;
+  /** Policy of the filter FORWARD chain from iptables-save, null when unknown. */
+  forwardPolicy: 'ACCEPT' | 'DROP' | null;
+  ipForward: boolean | null;
+  natRules: NatRule[];
+  iptablesAvailable: boolean;
+  nftAvailable: boolean;
+}
+
+export interface SshPath {
+  clientAddr: string;
+  clientPort: number;
+  serverAddr: string;
+  serverPort: number;
+  /** Interface the reply to the client leaves by (`ip route get CLIENT`). */
+  viaDev: string | null;
+}
+
+export interface ProbeRecord {
+  name: string;
+  ok: boolean;
+  durationMs: number;
+  /** Why it failed or what was missing, for the probe screen. */
+  note: string | null;
+}
+
+export interface HostSnapshot {
+  takenAt: string;
+  hostname: string | null;
+  links: Link[];
+  addresses: Address[];
+  routes: Route[];
+  rules: Rule[];
+  defaultGateways: DefaultGateway[];
+  dns: Dns;
+  renderer: Renderer;
+  dhcpClients: DhcpClient[];
+  virt: Virtualization;
+  netfilter: Netfilter;
+  ssh: SshPath | null;
+  /** Tools looked for and whether they were found: ip, nmcli, nft, iptables-save, networkctl, ... */
+  tools: Record<string, boolean>;
+  probes: ProbeRecord[];
+  /** True when the user is root (apply needs it). */
+  isRoot: boolean;
+  /** Another migration's journal found in --state-dir (pending), if any. */
+  pendingMigration: { phase: string; bridge: string; nic: string } | null;
+}

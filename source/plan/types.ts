@@ -1,0 +1,110 @@
+/**
+ * Plan: what a migration would do, as data. Built by pure functions from a HostSnapshot and the
+ * operator's request; rendered by the preview, printed by `plan --json`, carried out by txn/.
+ */
+import type { HostSnapshot } from '../host/snapshot.js';
+
+export interface PlanRequest {
+  /** Uplink to move; null picks the interface of the default route. */
+  nic: string | null;
+  bridge: string;
+  /** Dead-man deadline in seconds. */
+  timeoutSec: number;
+  persist: PersistChoice;
+}
+
+export type PersistChoice = 'auto' | 'netplan' | 'networkmanager' | 'ifupdown' | 'none';
+
+export type VerdictLevel = 'blocker' | 'warning' | 'info';
+
+export interface Verdict {
+  /** Stable id used by tests and --json consumers ("wifi-uplink", "docker-forward-drop", ...). */
+  id: string;
+  level: VerdictLevel;
+  /** One sentence: what is wrong or risky. */
+  reason: string;
+  /** One sentence: what to do about it. */
+  fix: string;
+}
+
+/**
+ * A command is data: an argv run directly, or a list of `ip` batch lines run as one
+ * `ip -batch FILE` (the executor writes the file). Nothing ever passes through a shell.
+ */
+export type Command =
+  | { kind: 'exec'; argv: string[] }
+  | { kind: 'ip-batch'; lines: string[][] };
+
+export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold';
+
+/** What the executor checks after a step: the state the step promises. */
+export type Expectation =
+  | { kind: 'link-exists'; ifname: string; mac: string | null; mtu: number; up: boolean }
+  | { kind: 'link-master'; ifname: string; master: string | null }
+  | { kind: 'address-on'; ifname: string; family: 4 | 6; local: string; prefixlen: number }
+  | { kind: 'address-absent'; ifname: string; family: 4 | 6; local: string; prefixlen: number }
+  | { kind: 'route-via'; family: 4 | 6; table: string; dst: string; dev: string; gateway: string | null; metric: number | null }
+  | { kind: 'process-gone'; pid: number };
+
+export interface Step {
+  id: string;
+  kind: StepKind;
+  title: string;
+  /** Why this step exists, for the preview. */
+  detail: string;
+  /** Causes a brief outage window if it goes wrong (the cutover). */
+  disruptive: boolean;
+  commands: Command[];
+  /** Exact inverse, run in order to undo this step after it ran. */
+  inverse: Command[];
+  expect: Expectation[];
+}
+
+export interface ConfigFile {
+  /** Path as it would be on the host (relative to --root-dir). */
+  path: string;
+  renderer: 'netplan' | 'networkmanager' | 'ifupdown';
+  /** Current content (null when the file does not exist yet). */
+  before: string | null;
+  /** Content to write (null when the file would be removed). */
+  after: string | null;
+  /** Unified diff of before → after, labelled with the path. */
+  diff: string;
+  /** Why this file is touched. */
+  note: string;
+}
+
+export interface Topology {
+  /** One line per device, before and after; the preview draws them. */
+  before: TopologyNode[];
+  after: TopologyNode[];
+}
+
+export interface TopologyNode {
+  name: string;
+  role: 'uplink' | 'bridge' | 'port' | 'tap' | 'other';
+  addresses: string[];
+  master: string | null;
+  defaultRoute: boolean;
+}
+
+export interface Plan {
+  request: PlanRequest;
+  nic: string;
+  bridge: string;
+  verdicts: Verdict[];
+  /** True when any verdict is a blocker: the plan must not be applied. */
+  blocked: boolean;
+  steps: Step[];
+  config: ConfigFile[];
+  persistWith: 'netplan' | 'networkmanager' | 'ifupdown' | 'none';
+  topology: Topology;
+  deadlineSec: number;
+  /** How to confirm or roll back from another session. */
+  confirmCommand: string;
+  rollbackCommand: string;
+  /** The snapshot the plan was built from (carried so journal and preview share one source). */
+  snapshotTakenAt: string;
+}
+
+export type { HostSnapshot };

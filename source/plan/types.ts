@@ -33,7 +33,9 @@ export interface Verdict {
  */
 export type Command =
   | { kind: 'exec'; argv: string[] }
-  | { kind: 'ip-batch'; lines: string[][] };
+  | { kind: 'ip-batch'; lines: string[][] }
+  /** Start a long-running program detached (restarting a stopped DHCP client on revert). */
+  | { kind: 'spawn-detached'; argv: string[] };
 
 export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold';
 

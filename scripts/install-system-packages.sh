@@ -10,7 +10,7 @@ packages=(
   netplan.io ifupdown bridge-utils
   iptables nftables
   openssh-server openssh-client
-  tmux socat util-linux
+  tmux socat util-linux time
 )
 missing=()
 for p in "${packages[@]}"; do

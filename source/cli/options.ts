@@ -1,0 +1,80 @@
+/**
+ * Validation of the command-line values shared by every subcommand. Pure: each function takes the
+ * raw string and returns the typed value or throws a UsageError that names the fix.
+ */
+import type { PersistChoice } from '../plan/types.js';
+import { interfaceNameProblem } from '../plan/names.js';
+import { UsageError } from './errors.js';
+
+export const DEFAULT_BRIDGE = 'fcbr0';
+export const DEFAULT_TIMEOUT_SEC = 120;
+export const DEFAULT_STATE_DIR = '/var/lib/bridge-migrate';
+export const MIN_TIMEOUT_SEC = 15;
+export const MAX_TIMEOUT_SEC = 3600;
+const PERSIST_CHOICES: readonly PersistChoice[] = ['auto', 'netplan', 'networkmanager', 'ifupdown', 'none'];
+
+export interface CommonOptions {
+  stateDir: string;
+  rootDir: string;
+  persist: PersistChoice;
+  replay: string | null;
+  log: string | null;
+}
+
+export interface TargetOptions {
+  nic: string | null;
+  bridge: string;
+  timeoutSec: number;
+}
+
+export function parseBridgeName(raw: string | undefined): string {
+  const name = raw ?? DEFAULT_BRIDGE;
+  const problem = interfaceNameProblem(name);
+  if (problem) {
+    throw new UsageError(`bridge name "${name}" ${problem}`, 'pass --bridge with 1-15 bytes and no "/", ":" or spaces (e.g. --bridge fcbr0)');
+  }
+  return name;
+}
+
+export function parseNicName(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const problem = interfaceNameProblem(raw);
+  if (problem) throw new UsageError(`interface name "${raw}" ${problem}`, 'pass --nic with the name shown by `ip link`');
+  return raw;
+}
+
+export function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_TIMEOUT_SEC;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < MIN_TIMEOUT_SEC || value > MAX_TIMEOUT_SEC) {
+    throw new UsageError(
+      `--timeout "${raw}" is not a whole number of seconds between ${MIN_TIMEOUT_SEC} and ${MAX_TIMEOUT_SEC}`,
+      `pass e.g. --timeout ${DEFAULT_TIMEOUT_SEC}`,
+    );
+  }
+  return value;
+}
+
+export function parsePersist(raw: string | undefined): PersistChoice {
+  const value = (raw ?? 'auto') as PersistChoice;
+  if (!PERSIST_CHOICES.includes(value)) {
+    throw new UsageError(`--persist "${raw}" is not one of ${PERSIST_CHOICES.join(', ')}`, 'pass --persist auto to follow the renderer that manages the uplink');
+  }
+  return value;
+}
+
+export function parseCommon(raw: Record<string, unknown>): CommonOptions {
+  const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  return {
+    stateDir: str('stateDir') ?? DEFAULT_STATE_DIR,
+    rootDir: str('rootDir') ?? '/',
+    persist: parsePersist(str('persist')),
+    replay: str('replay') ?? null,
+    log: str('log') ?? null,
+  };
+}
+
+export function parseTarget(raw: Record<string, unknown>): TargetOptions {
+  const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  return { nic: parseNicName(str('nic')), bridge: parseBridgeName(str('bridge')), timeoutSec: parseTimeout(str('timeout')) };
+}

@@ -1,0 +1,33 @@
+import { probeHost } from '../host/probe.js';
+import { buildPlan } from '../plan/build.js';
+import type { Plan } from '../plan/types.js';
+import { renderPlanText } from '../ui/plan-text.js';
+import { EXIT } from './errors.js';
+import type { HostAccess } from './host-access.js';
+import type { CommonOptions, TargetOptions } from './options.js';
+import { checkNicExists, planRequest } from './target.js';
+
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Probe and plan; read-only on every path. */
+export async function probeAndPlan(access: HostAccess, target: TargetOptions, common: CommonOptions): Promise<Plan> {
+  const snapshot = await probeHost(access);
+  checkNicExists(snapshot, target.nic);
+  return buildPlan(snapshot, planRequest(target, common));
+}
+
+/** `bridge-migrate plan`: print the plan as text or JSON and change nothing. */
+export async function runPlanCommand(
+  access: HostAccess,
+  target: TargetOptions,
+  common: CommonOptions,
+  options: { json: boolean; ascii: boolean },
+  out: Output,
+): Promise<number> {
+  const plan = await probeAndPlan(access, target, common);
+  out.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, { ascii: options.ascii }));
+  return EXIT.ok;
+}

@@ -1,0 +1,18 @@
+import type { HostSnapshot } from '../host/snapshot.js';
+import type { PlanRequest } from '../plan/types.js';
+import { UsageError } from './errors.js';
+import type { CommonOptions, TargetOptions } from './options.js';
+
+/** An unknown --nic is the operator's typo, not a host fact: say which names exist. */
+export function checkNicExists(snapshot: HostSnapshot, nic: string | null): void {
+  if (nic === null || snapshot.links.some((link) => link.name === nic)) return;
+  const names = snapshot.links.filter((link) => link.name !== 'lo').map((link) => link.name);
+  throw new UsageError(
+    `no interface named "${nic}" on this host`,
+    names.length > 0 ? `pass --nic with one of: ${names.join(', ')}` : 'check `ip link` for the uplink name',
+  );
+}
+
+export function planRequest(target: TargetOptions, common: CommonOptions): PlanRequest {
+  return { nic: target.nic, bridge: target.bridge, timeoutSec: target.timeoutSec, persist: common.persist };
+}

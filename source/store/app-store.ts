@@ -1,0 +1,226 @@
+/**
+ * One vanilla zustand store for the interactive flow: the phase machine and its actions. Input
+ * handlers call `store.getState().actions.x()`; components read through selectors. Everything
+ * the store does to the outside world goes through `deps`.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Plan } from '../plan/types.js';
+import type { AppActions, AppDeps, AppExit, AppFailure, AppState, ExitCode, Notice } from './app-state.js';
+import { PANES, type PaneId, type Phase, unreachable } from './phase.js';
+import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
+import { initialProbes, withProbeEvent } from './probe-progress.js';
+import {
+  clampAll,
+  clampOffset,
+  maxOffset,
+  pageRows,
+  sameLayout,
+  topOffsets,
+  unmeasuredLayout,
+} from './scroll.js';
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(deps: AppDeps): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const notify = (tone: Notice['tone'], text: string) => set({ notice: { tone, text } });
+
+    const fail = (failure: AppFailure) => set({ phase: 'failed', failure, notice: null });
+
+    const scrollFocused = (next: (offset: number, pane: PaneId) => number) =>
+      set((state) => ({
+        scroll: {
+          ...state.scroll,
+          [state.focus]: clampOffset(next(state.scroll[state.focus], state.focus), state.layout, state.focus),
+        },
+      }));
+
+    const moveFocus = (step: 1 | -1) =>
+      set((state) => {
+        const index = PANES.indexOf(state.focus);
+        return { focus: PANES[(index + step + PANES.length) % PANES.length] as PaneId };
+      });
+
+    const showVerdicts = () =>
+      set((state) => ({ focus: 'verdicts', scroll: { ...state.scroll, verdicts: 0 } }));
+
+    const actions: AppActions = {
+      async startProbe() {
+        if (get().probeStartedAt !== null) return;
+        set({ probeStartedAt: deps.clock.now() });
+        let plan: Plan;
+        try {
+          const snapshot = await deps.probe((event) => {
+            if (get().phase !== 'probing') return;
+            set((state) => ({ probes: withProbeEvent(state.probes, event, deps.clock.now()) }));
+          });
+          set({ snapshot });
+          plan = deps.plan(snapshot, deps.request);
+        } catch (error) {
+          const during = get().snapshot === null ? 'probing this host' : 'planning the migration';
+          fail({
+            title: `Failed while ${during}`,
+            message: messageOf(error),
+            fix: 'Nothing was changed. Fix the cause above and run bridge-migrate again; the debug log has the full output.',
+            exitCode: 1,
+          });
+          return;
+        }
+        if (get().phase !== 'probing') return;
+        set({
+          phase: 'planned',
+          plan,
+          probeFinishedAt: deps.clock.now(),
+          focus: 'verdicts',
+          scroll: topOffsets,
+        });
+      },
+
+      nextPane: () => moveFocus(1),
+      previousPane: () => moveFocus(-1),
+      scroll: (delta) => scrollFocused((offset) => offset + delta),
+      page: (direction) => scrollFocused((offset) => offset + direction * pageRows(get().layout)),
+      scrollToEdge: (edge) =>
+        scrollFocused((_, pane) => (edge === 'top' ? 0 : maxOffset(get().layout, pane))),
+
+      setLayout(layout) {
+        if (sameLayout(layout, get().layout)) return;
+        set((state) => ({ layout, scroll: clampAll(state.scroll, layout) }));
+      },
+
+      acknowledgeWarnings() {
+        const { plan, phase, acknowledged } = get();
+        if (!plan || phase !== 'planned') return;
+        const warnings = verdictsAt(plan, 'warning').length;
+        if (warnings === 0) return notify('info', 'There are no warnings to acknowledge.');
+        if (acknowledged) return;
+        set({ acknowledged: true });
+        notify('info', `Acknowledged ${plural(warnings, 'warning')}.`);
+      },
+
+      requestApply() {
+        const { plan, phase, acknowledged } = get();
+        if (!plan || phase !== 'planned') return;
+        const gate = applyGate(plan, acknowledged, deps.dryRun);
+        switch (gate.kind) {
+          case 'blocked':
+            showVerdicts();
+            return notify(
+              'refusal',
+              `Cannot apply, ${plural(gate.reasons.length, 'blocker')}: ${gate.reasons.join(' ')}`,
+            );
+          case 'needs-acknowledgement':
+            showVerdicts();
+            return notify(
+              'refusal',
+              `Read the ${plural(gate.warnings, 'warning')} first, then press a to acknowledge.`,
+            );
+          case 'dry-run':
+            return notify(
+              'info',
+              'Dry run: nothing will be applied. Run without --dry-run to apply this plan.',
+            );
+          case 'ask':
+            return set({ phase: 'confirm-apply', notice: null });
+          default:
+            return unreachable(gate);
+        }
+      },
+
+      async confirmApply() {
+        const { plan, phase } = get();
+        if (!plan || phase !== 'confirm-apply') return;
+        if (!deps.apply) {
+          set({ phase: 'planned' });
+          return notify('error', 'apply is not available in this build; nothing was changed.');
+        }
+        set({ phase: 'applying', notice: null });
+        try {
+          await deps.apply(plan);
+        } catch (error) {
+          // Apply may have stopped part way; only status/rollback can tell, so say exactly that.
+          return fail({
+            title: 'Apply failed',
+            message: messageOf(error),
+            fix: `Check the host with \`bridge-migrate status\`; undo any remaining change with \`${plan.rollbackCommand}\`.`,
+            exitCode: 4,
+          });
+        }
+        set({ phase: 'awaiting-confirmation' });
+      },
+
+      declineApply() {
+        if (get().phase !== 'confirm-apply') return;
+        set({ phase: 'planned' });
+        notify('info', 'Not applied; nothing was changed.');
+      },
+
+      toggleHelp: () => set((state) => ({ helpOpen: !state.helpOpen })),
+
+      back() {
+        const { helpOpen, phase } = get();
+        if (helpOpen) return set({ helpOpen: false });
+        if (phase === 'confirm-apply') return actions.declineApply();
+        actions.quit();
+      },
+
+      quit() {
+        const exit = exitFor(get());
+        if (exit) set({ exit });
+        else
+          notify(
+            'refusal',
+            'A change is being applied; quitting now could leave it half done. Wait for it to finish.',
+          );
+      },
+    };
+
+    return {
+      phase: 'probing',
+      dryRun: deps.dryRun,
+      request: deps.request,
+      probes: initialProbes(deps.probeNames),
+      probeStartedAt: null,
+      probeFinishedAt: null,
+      snapshot: null,
+      plan: null,
+      acknowledged: false,
+      focus: 'verdicts',
+      scroll: topOffsets,
+      layout: unmeasuredLayout,
+      helpOpen: false,
+      notice: null,
+      failure: null,
+      exit: null,
+      canApply: deps.apply !== undefined,
+      actions,
+    };
+  });
+}
+
+/** How quitting ends in each phase; null when quitting is not allowed. */
+function exitFor(state: AppState): AppExit | null {
+  const phase: Phase = state.phase;
+  const exit = (code: ExitCode, reason: string): AppExit => ({ code, reason });
+  switch (phase) {
+    case 'probing':
+      return exit(1, 'quit before the plan was ready; nothing was changed');
+    case 'planned':
+    case 'confirm-apply':
+      return state.plan && isBlocked(state.plan)
+        ? exit(1, 'the plan is blocked; nothing was changed')
+        : exit(0, 'quit at the preview; nothing was changed');
+    case 'applying':
+      return null;
+    case 'awaiting-confirmation':
+      return exit(0, 'applied; the change is pending confirmation');
+    case 'failed':
+      return exit(state.failure?.exitCode ?? 1, state.failure?.title ?? 'failed');
+    default:
+      return unreachable(phase);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

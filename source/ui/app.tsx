@@ -1,0 +1,120 @@
+/**
+ * The Ink root. It owns the app's exit (the store decides *when*, by setting `exit`; only this
+ * component unmounts Ink), holds the one input handler, and picks the screen for the phase.
+ * `renderApp` is what the CLI calls.
+ */
+import { Box, render, Text, useApp } from 'ink';
+import { useEffect } from 'react';
+import type { AppExit } from '../store/app-state.js';
+import type { AppStore } from '../store/app-store.js';
+import { type Phase, unreachable } from '../store/phase.js';
+import { AppProviders, type UiOptions, useAppState, useAppStore } from './context.js';
+import { chooseGlyphs, colorEnabled, type Environment } from './glyphs.js';
+import { PlanScreen } from './plan-view/plan-screen.js';
+import { ApplyingScreen, FailedScreen, PendingScreen } from './screens/outcome-screens.js';
+import { ProbeScreen } from './screens/probe-screen.js';
+import { useAppKeys } from './use-app-keys.js';
+import { useViewport, type Viewport } from './use-viewport.js';
+
+export interface AppProps {
+  store: AppStore;
+  ui: UiOptions;
+  /** Fixed terminal size; otherwise the output stream's size, following resizes. */
+  viewport?: Partial<Viewport>;
+  /** Called once, with the store's exit, just before Ink unmounts. */
+  onExit?: (exit: AppExit) => void;
+}
+
+export function App({ store, ui, viewport, onExit }: AppProps) {
+  return (
+    <AppProviders store={store} ui={ui}>
+      <AppRoot viewport={viewport} onExit={onExit} />
+    </AppProviders>
+  );
+}
+
+function AppRoot({ viewport: fixed, onExit }: Pick<AppProps, 'viewport' | 'onExit'>) {
+  const store = useAppStore();
+  const { exit: exitInk } = useApp();
+  const exit = useAppState((state) => state.exit);
+  const phase = useAppState((state) => state.phase);
+  const plan = useAppState((state) => state.plan);
+  const viewport = useViewport(fixed);
+  useAppKeys(store);
+
+  useEffect(() => {
+    if (!exit) return;
+    onExit?.(exit);
+    exitInk(exit);
+  }, [exit, exitInk, onExit]);
+
+  return <Box width={viewport.columns}>{screenFor(phase, plan, viewport)}</Box>;
+}
+
+function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport) {
+  switch (phase) {
+    case 'probing':
+      return <ProbeScreen viewport={viewport} />;
+    case 'planned':
+    case 'confirm-apply':
+      return plan ? <PlanScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'applying':
+      return plan ? <ApplyingScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'awaiting-confirmation':
+      return plan ? <PendingScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'failed':
+      return <FailedScreen viewport={viewport} />;
+    default:
+      return unreachable(phase);
+  }
+}
+
+type AppStoreState = ReturnType<AppStore['getState']>;
+
+/** The store never enters these phases without a plan; if it ever did, say so instead of crashing. */
+function Missing({ what }: { what: string }) {
+  return <Text>internal error: no {what} in this phase; press q to quit</Text>;
+}
+
+export interface RenderAppOptions {
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Decides the glyph set and color (LANG/LC_*, TERM, NO_COLOR); process.env when omitted. */
+  env?: Environment;
+  viewport?: Partial<Viewport>;
+  /** Route stray console output around the frame (Ink's default); tests under vitest turn it off. */
+  patchConsole?: boolean;
+}
+
+export interface RenderedApp {
+  /** Resolves when the app ends: the store's exit, or null if it was unmounted from outside. */
+  waitUntilExit(): Promise<AppExit | null>;
+  unmount(): void;
+}
+
+/** Redraws at most this often: the spinner's rate; keeps a slow SSH link responsive. */
+export const MAX_FPS = 8;
+
+export function renderApp(store: AppStore, options: RenderAppOptions = {}): RenderedApp {
+  const env = options.env ?? process.env;
+  const ui: UiOptions = { glyphs: chooseGlyphs(env), color: colorEnabled(env) };
+  const instance = render(<App store={store} ui={ui} viewport={options.viewport} />, {
+    stdin: options.stdin,
+    stdout: options.stdout,
+    stderr: options.stderr,
+    // Ctrl-C goes through the keybinding table, so it is refused while a change is in flight.
+    exitOnCtrlC: false,
+    patchConsole: options.patchConsole ?? true,
+    maxFps: MAX_FPS,
+    // Only changed lines are rewritten: far fewer bytes per spinner tick over SSH.
+    incrementalRendering: true,
+  });
+  return {
+    async waitUntilExit() {
+      await instance.waitUntilExit();
+      return store.getState().exit;
+    },
+    unmount: () => instance.unmount(),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The whole plan as plain text, for `bridge-migrate plan` and for runs whose stdin is not a
+ * terminal. Same content as the preview (topology, verdicts, every command with its exact
+ * inverse, config diffs, deadline, confirm/rollback commands) without a width limit or color, so
+ * it can be piped, mailed or pasted into a ticket. Pure.
+ */
+import type { Command, Plan, Step, VerdictLevel } from '../plan/types.js';
+import { plural, unacknowledgedWarnings, verdictsAt } from '../store/plan-gate.js';
+import { commandLines } from './command-text.js';
+import { asciiGlyphs, type Glyphs, unicodeGlyphs } from './glyphs.js';
+import { topologyLines } from './topology-text.js';
+
+const LEVELS: VerdictLevel[] = ['blocker', 'warning', 'info'];
+const LEVEL_TAG: Record<VerdictLevel, string> = {
+  blocker: '[BLOCKER]',
+  warning: '[WARNING]',
+  info: '[info]   ',
+};
+
+export function renderPlanText(plan: Plan, options: { ascii: boolean }): string {
+  const glyphs = options.ascii ? asciiGlyphs : unicodeGlyphs;
+  const sections = [
+    headerSection(plan, glyphs),
+    topologySection(plan, glyphs),
+    verdictSection(plan, glyphs),
+    stepSection(plan, glyphs),
+    configSection(plan, glyphs),
+    deadlineSection(plan),
+  ];
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+function headerSection(plan: Plan, glyphs: Glyphs): string[] {
+  return [
+    `bridge-migrate plan: ${plan.nic} ${glyphs.arrow} ${plan.bridge}`,
+    `  persist with: ${plan.persistWith}`,
+    `  deadline: ${plan.deadlineSec} s`,
+    `  host snapshot taken: ${plan.snapshotTakenAt}`,
+  ];
+}
+
+function topologySection(plan: Plan, glyphs: Glyphs): string[] {
+  const indent = (lines: string[]) => lines.map((line) => `    ${line}`);
+  return [
+    'Topology',
+    '  before:',
+    ...indent(topologyLines(plan.topology.before, glyphs)),
+    '  after:',
+    ...indent(topologyLines(plan.topology.after, glyphs)),
+  ];
+}
+
+function verdictSection(plan: Plan, glyphs: Glyphs): string[] {
+  const counts = LEVELS.map((level) => plural(verdictsAt(plan, level).length, level)).join(', ');
+  const lines = [`Verdicts (${counts})`];
+  if (plan.verdicts.length === 0) lines.push('  none: nothing stands in the way');
+  for (const level of LEVELS) {
+    for (const verdict of verdictsAt(plan, level)) {
+      lines.push(`  ${LEVEL_TAG[level]} ${glyphs.text(verdict.reason)}`);
+      lines.push(`            fix: ${glyphs.text(verdict.fix)}`);
+    }
+  }
+  if (plan.blocked)
+    lines.push('  This plan is blocked: nothing can be applied until every blocker is fixed.');
+  const warnings = unacknowledgedWarnings(plan, false);
+  if (!plan.blocked && warnings > 0) {
+    lines.push(`  ${plural(warnings, 'warning')} must be acknowledged before applying.`);
+  }
+  return lines;
+}
+
+function stepSection(plan: Plan, glyphs: Glyphs): string[] {
+  if (plan.steps.length === 0) return ['Steps', '  none (the plan is blocked)'];
+  return ['Steps', ...plan.steps.flatMap((step, index) => stepLines(step, index, glyphs))];
+}
+
+function stepLines(step: Step, index: number, glyphs: Glyphs): string[] {
+  const mark = step.disruptive ? '  (disruptive: runs as one batch)' : '';
+  return [
+    `  ${index + 1}. ${glyphs.text(step.title)}${mark}`,
+    `     ${glyphs.text(step.detail)}`,
+    '     run:',
+    ...commandBlock(step.commands, glyphs),
+    '     undo (exact inverse):',
+    ...commandBlock(step.inverse, glyphs),
+  ];
+}
+
+function commandBlock(commands: readonly Command[], glyphs: Glyphs): string[] {
+  if (commands.length === 0) return ['       (nothing)'];
+  return commands.flatMap((command) =>
+    commandLines(command).map((line, at) => `${at === 0 ? '       $ ' : '         '}${glyphs.text(line)}`),
+  );
+}
+
+function configSection(plan: Plan, glyphs: Glyphs): string[] {
+  if (plan.config.length === 0)
+    return ['Config', `  nothing persistent is written (persist: ${plan.persistWith})`];
+  return [
+    'Config (written only after the change is confirmed)',
+    ...plan.config.flatMap((file) => [
+      `  ${file.path} (${file.renderer}): ${glyphs.text(file.note)}`,
+      ...(file.diff.trim() === ''
+        ? ['    (no change)']
+        : file.diff
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((line) => `    ${glyphs.text(line)}`)),
+    ]),
+  ];
+}
+
+function deadlineSection(plan: Plan): string[] {
+  return [
+    'Deadline',
+    `  After the cutover the change is reverted automatically after ${plan.deadlineSec} s unless it is confirmed.`,
+    `  Confirm (best from a new SSH session): ${plan.confirmCommand}`,
+    `  Roll back now:                         ${plan.rollbackCommand}`,
+  ];
+}

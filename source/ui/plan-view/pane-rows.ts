@@ -1,0 +1,109 @@
+/**
+ * The preview's three panes as rows: verdicts, steps (each command and its inverse, exactly), and
+ * the persistent config diff. Pure functions of the plan, the glyph set and the width.
+ */
+import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
+import type { PaneId } from '../../store/phase.js';
+import { commandLines } from '../command-text.js';
+import type { Glyphs } from '../glyphs.js';
+import { type Row, type Tone, wrapped } from '../rows.js';
+
+const LEVEL_ORDER: VerdictLevel[] = ['blocker', 'warning', 'info'];
+const LEVEL_LABEL: Record<VerdictLevel, string> = { blocker: 'BLOCKER', warning: 'WARNING', info: 'info' };
+
+export function verdictRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
+  if (plan.verdicts.length === 0) return [{ text: 'No findings: nothing stands in the way.', tone: 'ok' }];
+  const sorted = LEVEL_ORDER.flatMap((level) => plan.verdicts.filter((verdict) => verdict.level === level));
+  return sorted.flatMap((verdict) => verdictBlock(verdict, glyphs, width));
+}
+
+function verdictBlock(verdict: Verdict, glyphs: Glyphs, width: number): Row[] {
+  const symbol = glyphs[verdict.level];
+  const head = `${symbol} ${LEVEL_LABEL[verdict.level]} ${glyphs.text(verdict.reason)}`;
+  return [
+    ...wrapped(head, verdict.level, width, '  '),
+    ...wrapped(`  fix: ${glyphs.text(verdict.fix)}`, 'dim', width, '       '),
+  ];
+}
+
+export function stepRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
+  if (plan.steps.length === 0) return [{ text: 'No steps: the plan is blocked.', tone: 'dim' }];
+  return plan.steps.flatMap((step, index) => stepBlock(step, index, glyphs, width));
+}
+
+function stepBlock(step: Step, index: number, glyphs: Glyphs, width: number): Row[] {
+  const mark = step.disruptive ? ' (disruptive, one batch)' : '';
+  return [
+    ...wrapped(
+      `${index + 1}. ${glyphs.text(step.title)}${mark}`,
+      step.disruptive ? 'warning' : 'title',
+      width,
+      '   ',
+    ),
+    ...wrapped(`   ${glyphs.text(step.detail)}`, 'dim', width, '   '),
+    { text: '   run:', tone: 'accent' },
+    ...commandRows(step.commands, glyphs, width),
+    { text: '   undo:', tone: 'accent' },
+    ...commandRows(step.inverse, glyphs, width),
+  ];
+}
+
+/**
+ * Commands are shown exactly (argv is ASCII in practice; the ASCII glyph set would only touch a
+ * character the terminal could not draw anyway). Wrapped rows are indented under their command.
+ */
+function commandRows(commands: readonly Command[], glyphs: Glyphs, width: number): Row[] {
+  if (commands.length === 0) return [{ text: '     (nothing)', tone: 'dim' }];
+  return commands.flatMap((command) =>
+    commandLines(command).flatMap((line, at) =>
+      wrapped(`${at === 0 ? '     $ ' : '       '}${glyphs.text(line)}`, 'plain', width, '         '),
+    ),
+  );
+}
+
+export function configRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
+  if (plan.config.length === 0) {
+    return [{ text: `Nothing persistent is written (persist: ${plan.persistWith}).`, tone: 'dim' }];
+  }
+  return plan.config.flatMap((file) => [
+    ...wrapped(`${file.path} (${file.renderer})`, 'title', width, '  '),
+    ...wrapped(`  ${glyphs.text(file.note)}`, 'dim', width, '  '),
+    ...(file.diff.trim() === ''
+      ? [{ text: '  (no change)', tone: 'dim' as const }]
+      : file.diff
+          .replace(/\n$/, '')
+          .split('\n')
+          .filter((line) => !isPatchPreamble(line))
+          .flatMap((line) => wrapped(glyphs.text(line), diffTone(line), width, ' '))),
+  ]);
+}
+
+/** jsdiff's "Index:" and "====" lines repeat the path shown above; on 80x24 every row counts. */
+function isPatchPreamble(line: string): boolean {
+  return line.startsWith('Index: ') || /^=+$/.test(line);
+}
+
+export function diffTone(line: string): Tone {
+  if (line.startsWith('+++') || line.startsWith('---')) return 'dim';
+  if (line.startsWith('@@')) return 'hunk';
+  if (line.startsWith('+')) return 'add';
+  if (line.startsWith('-')) return 'remove';
+  return 'plain';
+}
+
+export const PANE_TITLES: Record<PaneId, string> = {
+  verdicts: 'Verdicts',
+  steps: 'Steps',
+  config: 'Config diff',
+};
+
+export function paneRows(pane: PaneId, plan: Plan, glyphs: Glyphs, width: number): Row[] {
+  switch (pane) {
+    case 'verdicts':
+      return verdictRows(plan, glyphs, width);
+    case 'steps':
+      return stepRows(plan, glyphs, width);
+    case 'config':
+      return configRows(plan, glyphs, width);
+  }
+}

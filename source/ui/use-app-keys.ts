@@ -1,0 +1,20 @@
+/**
+ * The app's single input handler: it looks the key up in the keybinding table for the current
+ * context and calls the store action. It reads the store at key time (getState) instead of
+ * closing over rendered state, and stays inactive where stdin cannot be put in raw mode (a pipe),
+ * so a non-TTY run never crashes in setRawMode.
+ */
+import { useInput, useStdin } from 'ink';
+import type { AppStore } from '../store/app-store.js';
+import { bindingFor, keyContext } from './keys.js';
+
+export function useAppKeys(store: AppStore): void {
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      const state = store.getState();
+      bindingFor(keyContext(state), input, key)?.run(state.actions);
+    },
+    { isActive: isRawModeSupported },
+  );
+}

@@ -145,6 +145,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {
     keys: [{ input: 'n' }, { input: 'N' }, { key: 'return' }],
     label: 'n/Enter',
+    hintLabel: 'n/Enter/Esc',
     hint: 'no',
     help: 'no: back to the preview, nothing changes',
     contexts: ['confirm'],
@@ -153,7 +154,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {
     keys: [{ input: '?' }],
     label: '?',
-    hint: 'help',
+    hint: ({ context }) => (context === 'help' ? null : 'help'),
     help: 'show or hide this help',
     contexts: ['probing', 'preview', 'result', 'help'],
     run: (actions) => actions.toggleHelp(),
@@ -162,7 +163,13 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     keys: [{ key: 'escape' }, { input: 'q' }],
     label: 'Esc/q',
     hint: ({ context }) =>
-      context === 'help' ? 'close help' : context === 'confirm' ? 'no' : context === 'busy' ? null : 'quit',
+      context === 'help'
+        ? 'close help'
+        : context === 'confirm'
+          ? null // shown with n/Enter
+          : context === 'busy'
+            ? 'quit (refused while applying)'
+            : 'quit',
     help: 'go back, or quit (never while a change is in flight)',
     contexts: ['probing', 'preview', 'confirm', 'result', 'help', 'busy'],
     run: (actions) => actions.back(),

@@ -181,6 +181,27 @@ describe('plan preview', () => {
     expect(frame).toContain('Roll back:\n  bridge-migrate rollback');
   });
 
+  it('refuses to quit while apply is in flight, then shows the outcome', async () => {
+    let finish: (error?: Error) => void = () => {};
+    const apply = vi.fn(
+      () => new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve()))),
+    );
+    const { ui } = await preview({ planned: quietPlan(), apply });
+    await press(ui, KEY.enter);
+    let frame = await pressUntil(ui, 'y', (f) => f.includes('Applying 3 steps'), 'the applying screen');
+    expect(frame).toContain('bridge-migrate  applying ens18 → fcbr0');
+    expect(hintRows(ui)).toContain('Esc/q quit (refused while applying)');
+    frame = await pressUntil(ui, 'q', (f) => f.includes('quitting now could leave it half done'), 'the refusal');
+    expect(ui.exits).toEqual([]);
+    finish(new Error('ip -batch failed at line 3: RTNETLINK answers: Invalid argument'));
+    frame = await waitForFrame(ui, (f) => f.includes('Apply failed'), 'the failure');
+    expect(frame).toContain('RTNETLINK answers: Invalid argument');
+    expect(frame).toContain('bridge-migrate rollback');
+    expect(frame).toContain('exit code 4');
+    await pressToExit(ui, 'q');
+    expect(ui.exits[0]?.code).toBe(4);
+  });
+
   it('q quits, and so do Esc and Ctrl-C', async () => {
     for (const key of ['q', KEY.escape, KEY.ctrlC]) {
       const { ui } = await preview();

@@ -191,7 +191,12 @@ describe('plan preview', () => {
     let frame = await pressUntil(ui, 'y', (f) => f.includes('Applying 3 steps'), 'the applying screen');
     expect(frame).toContain('bridge-migrate  applying ens18 → fcbr0');
     expect(hintRows(ui)).toContain('Esc/q quit (refused while applying)');
-    frame = await pressUntil(ui, 'q', (f) => f.includes('quitting now could leave it half done'), 'the refusal');
+    frame = await pressUntil(
+      ui,
+      'q',
+      (f) => f.includes('quitting now could leave it half done'),
+      'the refusal',
+    );
     expect(ui.exits).toEqual([]);
     finish(new Error('ip -batch failed at line 3: RTNETLINK answers: Invalid argument'));
     frame = await waitForFrame(ui, (f) => f.includes('Apply failed'), 'the failure');

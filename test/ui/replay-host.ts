@@ -8,7 +8,13 @@ import { CAPTURE_FORMAT, type CaptureDocument, type CapturedCommand } from '../.
 
 const json = (value: unknown) => JSON.stringify(value);
 const ok = (argv: string[], stdout: string): CapturedCommand => ({ argv, exitCode: 0, stdout, stderr: '' });
-const missing = (argv: string[]): CapturedCommand => ({ argv, exitCode: 127, stdout: '', stderr: '', notFound: true });
+const missing = (argv: string[]): CapturedCommand => ({
+  argv,
+  exitCode: 127,
+  stdout: '',
+  stderr: '',
+  notFound: true,
+});
 
 const LINK_LO = {
   ifindex: 1,
@@ -53,7 +59,15 @@ const ADDRESSES = [
   {
     ...LINK_LO,
     addr_info: [
-      { family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
+      {
+        family: 'inet',
+        local: '127.0.0.1',
+        prefixlen: 8,
+        scope: 'host',
+        label: 'lo',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
     ],
   },
   {
@@ -76,12 +90,63 @@ const ADDRESSES = [
 ];
 
 const ROUTES4 = [
-  { dst: 'default', gateway: '198.51.100.1', dev: 'ens18', protocol: 'dhcp', prefsrc: '198.51.100.240', metric: 100, flags: [] },
-  { dst: '198.51.100.0/24', dev: 'ens18', protocol: 'kernel', scope: 'link', prefsrc: '198.51.100.240', metric: 100, flags: [] },
-  { dst: '198.51.100.1', dev: 'ens18', protocol: 'dhcp', scope: 'link', prefsrc: '198.51.100.240', metric: 100, flags: [] },
-  { type: 'local', dst: '127.0.0.0/8', table: 'local', dev: 'lo', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-  { type: 'local', dst: '198.51.100.240', table: 'local', dev: 'ens18', protocol: 'kernel', scope: 'host', prefsrc: '198.51.100.240', flags: [] },
-  { type: 'broadcast', dst: '198.51.100.255', table: 'local', dev: 'ens18', protocol: 'kernel', scope: 'link', prefsrc: '198.51.100.240', flags: [] },
+  {
+    dst: 'default',
+    gateway: '198.51.100.1',
+    dev: 'ens18',
+    protocol: 'dhcp',
+    prefsrc: '198.51.100.240',
+    metric: 100,
+    flags: [],
+  },
+  {
+    dst: '198.51.100.0/24',
+    dev: 'ens18',
+    protocol: 'kernel',
+    scope: 'link',
+    prefsrc: '198.51.100.240',
+    metric: 100,
+    flags: [],
+  },
+  {
+    dst: '198.51.100.1',
+    dev: 'ens18',
+    protocol: 'dhcp',
+    scope: 'link',
+    prefsrc: '198.51.100.240',
+    metric: 100,
+    flags: [],
+  },
+  {
+    type: 'local',
+    dst: '127.0.0.0/8',
+    table: 'local',
+    dev: 'lo',
+    protocol: 'kernel',
+    scope: 'host',
+    prefsrc: '127.0.0.1',
+    flags: [],
+  },
+  {
+    type: 'local',
+    dst: '198.51.100.240',
+    table: 'local',
+    dev: 'ens18',
+    protocol: 'kernel',
+    scope: 'host',
+    prefsrc: '198.51.100.240',
+    flags: [],
+  },
+  {
+    type: 'broadcast',
+    dst: '198.51.100.255',
+    table: 'local',
+    dev: 'ens18',
+    protocol: 'kernel',
+    scope: 'link',
+    prefsrc: '198.51.100.240',
+    flags: [],
+  },
 ];
 
 const RULES4 = [
@@ -110,7 +175,8 @@ export function replayHostDocument(): CaptureDocument {
     format: CAPTURE_FORMAT,
     header: {
       name: 'ui-proxmox-dhcp',
-      description: 'Proxmox KVM guest, ens18 by DHCP via netplan/networkd, SSH over ens18 (UI end-to-end test)',
+      description:
+        'Proxmox KVM guest, ens18 by DHCP via netplan/networkd, SSH over ens18 (UI end-to-end test)',
       origin: 'composed',
       capturedAt: '2025-01-15T10:00:00.000Z',
     },
@@ -122,10 +188,21 @@ export function replayHostDocument(): CaptureDocument {
       ok(['ip', '-6', '-j', 'route', 'show', 'table', 'all'], '[]'),
       ok(['ip', '-4', '-j', 'rule', 'show'], json(RULES4)),
       ok(['ip', '-6', '-j', 'rule', 'show'], json(RULES4.slice(0, 2))),
-      ok(['ip', '-j', 'route', 'get', '198.51.100.23'], json([{ dst: '198.51.100.23', dev: 'ens18', prefsrc: '198.51.100.240', flags: [], uid: 0, cache: [] }])),
-      ok(['ps', '-eo', 'pid=,netns=,args='], '    1 4026531840 /sbin/init\n  640 4026531840 /lib/systemd/systemd-networkd\n'),
+      ok(
+        ['ip', '-j', 'route', 'get', '198.51.100.23'],
+        json([
+          { dst: '198.51.100.23', dev: 'ens18', prefsrc: '198.51.100.240', flags: [], uid: 0, cache: [] },
+        ]),
+      ),
+      ok(
+        ['ps', '-eo', 'pid=,netns=,args='],
+        '    1 4026531840 /sbin/init\n  640 4026531840 /lib/systemd/systemd-networkd\n',
+      ),
       ok(['systemd-detect-virt'], 'kvm\n'),
-      ok(['iptables-save'], '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'),
+      ok(
+        ['iptables-save'],
+        '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n',
+      ),
       missing(['nft', '-j', 'list', 'ruleset']),
       missing(['nft', '-a', 'list', 'ruleset']),
       missing(['networkctl', 'list', '--no-legend', '--no-pager']),

@@ -1,0 +1,208 @@
+/**
+ * The write-ahead journal as data: its document type, the phase transition table, and the parser
+ * that refuses anything it does not recognise. Pure; journal.ts does the reading and writing.
+ *
+ * Every process of the tool (the TUI, `apply`, `confirm`, `rollback`, `status`, the guardian) and
+ * every later start after a crash learns what is going on only from this document, so it records
+ * intent BEFORE acting: a step is "started" before it runs and "finished" after, the guardian is
+ * named before it is relied on, a backup is recorded before its file is overwritten.
+ */
+import type { HostSnapshot } from '../host/snapshot.js';
+import type { Plan } from '../plan/types.js';
+import type { BackupRecord } from '../system/file-backup.js';
+
+export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
+/** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
+export const MAX_EVENTS = 200;
+
+/**
+ * 'persisting' and 'persisted' extend the runtime phases because DESIGN.md's persist step runs
+ * after confirmation "under the same guard": once config files are being written, a crash or a
+ * failed `netplan generate` must be recovered by restoring the recorded backups as well as
+ * reverting the runtime steps, and a later start must be able to tell "confirmed, files not yet
+ * written" (finish persisting) from "confirmed and persisted" (done). 'confirmed' alone cannot say
+ * which.
+ */
+export const JOURNAL_PHASES = [
+  'planned',
+  'applying',
+  'applied',
+  'confirmed',
+  'persisting',
+  'persisted',
+  'reverting',
+  'reverted',
+  'revert-incomplete',
+] as const;
+export type JournalPhase = (typeof JOURNAL_PHASES)[number];
+
+/**
+ * The one transition table. Staying in the same phase is always allowed (heartbeats, events).
+ * planned → reverting covers a migration abandoned before its first step (nothing to undo, but
+ * the outcome is recorded the same way). revert-incomplete → reverting is a retry after the
+ * operator fixed what blocked the revert; until then that journal keeps blocking new migrations.
+ */
+export const PHASE_TRANSITIONS: Readonly<Record<JournalPhase, readonly JournalPhase[]>> = {
+  planned: ['applying', 'reverting'],
+  applying: ['applied', 'reverting'],
+  applied: ['confirmed', 'reverting'],
+  // Straight to persisted when there is nothing to write (--persist none).
+  confirmed: ['persisting', 'persisted'],
+  persisting: ['persisted', 'reverting'],
+  persisted: [],
+  reverting: ['reverted', 'revert-incomplete'],
+  reverted: [],
+  'revert-incomplete': ['reverting'],
+};
+
+/** Undoing a change the operator confirmed is never automatic: only `rollback` of a confirmed
+ * change asks for these edges, by passing { undoConfirmed: true }. */
+export const UNDO_TRANSITIONS: Readonly<Partial<Record<JournalPhase, readonly JournalPhase[]>>> = {
+  confirmed: ['reverting'],
+  persisted: ['reverting'],
+};
+
+/** Phases after which nothing is left to do; every other phase blocks a new migration. */
+export const FINISHED_PHASES: readonly JournalPhase[] = ['persisted', 'reverted'];
+
+export interface AppliedStep {
+  stepId: string;
+  startedAt: number;
+  /** null while the step runs; still null after a crash in the middle of it. */
+  finishedAt: number | null;
+  ok: boolean | null;
+  error?: string;
+}
+
+export interface GuardianInfo {
+  pid: number;
+  mode: 'systemd-run' | 'detached';
+  /** The transient unit's name when started by systemd-run. */
+  unit?: string;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+export interface JournalEvent {
+  at: number;
+  phase: JournalPhase;
+  message: string;
+}
+
+export const OUTCOME_KINDS = ['confirmed', 'reverted', 'revert-incomplete'] as const;
+/** 'persist-failed' is added for the persist step: a failed config write reverts under the guard. */
+export const OUTCOME_REASONS = [
+  'operator',
+  'timeout',
+  'probe-failed',
+  'apply-failed',
+  'persist-failed',
+  'recovery',
+] as const;
+
+export interface Outcome {
+  kind: (typeof OUTCOME_KINDS)[number];
+  reason: (typeof OUTCOME_REASONS)[number];
+  at: number;
+  /** How the host still differs from the pre-state after a revert. */
+  differences?: string[];
+  /** Commands the operator must run by hand to finish an incomplete revert. */
+  manualCommands?: string[];
+}
+
+/** A file the persist step wrote: backup null means it did not exist before (undo removes it). */
+export interface TouchedFile {
+  path: string;
+  backup: BackupRecord | null;
+}
+
+export interface Journal {
+  format: typeof JOURNAL_FORMAT;
+  id: string;
+  /** All times are epoch milliseconds by the host clock, comparable across processes. */
+  createdAt: number;
+  phase: JournalPhase;
+  deadline: number;
+  timeoutSec: number;
+  nic: string;
+  bridge: string;
+  preState: HostSnapshot;
+  plan: Plan;
+  applied: AppliedStep[];
+  guardian: GuardianInfo | null;
+  events: JournalEvent[];
+  outcome: Outcome | null;
+  files: TouchedFile[];
+}
+
+/** Base of the journal's errors: `problem` and `fix` separately, and both in the message. */
+export class JournalError extends Error {
+  constructor(
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${problem}; ${fix}`);
+    this.name = 'JournalError';
+  }
+}
+
+export class IllegalPhaseTransition extends JournalError {
+  constructor(
+    readonly from: JournalPhase,
+    readonly to: JournalPhase,
+  ) {
+    const undo = UNDO_TRANSITIONS[from]?.includes(to);
+    super(
+      `a migration in phase "${from}" cannot move to "${to}"`,
+      undo
+        ? 'undoing a confirmed change must be asked for explicitly (`bridge-migrate rollback`)'
+        : 'this is a bug; please report it with the debug log',
+    );
+    this.name = 'IllegalPhaseTransition';
+  }
+}
+
+export interface TransitionOptions {
+  /** Allow the UNDO_TRANSITIONS edges (rollback of a confirmed change). */
+  undoConfirmed?: boolean;
+}
+
+export function canTransition(
+  from: JournalPhase,
+  to: JournalPhase,
+  options: TransitionOptions = {},
+): boolean {
+  if (from === to) return true;
+  if (PHASE_TRANSITIONS[from].includes(to)) return true;
+  return options.undoConfirmed === true && (UNDO_TRANSITIONS[from]?.includes(to) ?? false);
+}
+
+export function assertTransition(
+  from: JournalPhase,
+  to: JournalPhase,
+  options: TransitionOptions = {},
+): void {
+  if (!canTransition(from, to, options)) throw new IllegalPhaseTransition(from, to);
+}
+
+/** True while the journal still needs a decision or work (which includes a confirmed change whose
+ * config is not yet persisted, and an incomplete revert): a new migration is refused meanwhile. */
+export function isPending(journal: Journal): boolean {
+  return !FINISHED_PHASES.includes(journal.phase);
+}
+
+/** The step that was started but never finished: after a crash, the one that may be half done. */
+export function unfinishedStep(journal: Journal): AppliedStep | null {
+  return journal.applied.find((step) => step.finishedAt === null) ?? null;
+}
+
+/** Ids of every step that started (finished or not, since a half-run step may have changed the
+ * host), last first: the order their inverses must run in. */
+export function stepsToRevert(journal: Journal): string[] {
+  return journal.applied.map((step) => step.stepId).reverse();
+}
+
+export function appendEvent(journal: Journal, event: JournalEvent): void {
+  journal.events.push(event);
+  if (journal.events.length > MAX_EVENTS) journal.events.splice(0, journal.events.length - MAX_EVENTS);
+}

@@ -1,0 +1,123 @@
+/**
+ * Reading a journal back: the parser refuses anything it does not recognise, naming the file and
+ * the fix, because every later decision (revert which steps, restore which files) is taken from it.
+ * Pure; also used before each write to catch an update that would produce a broken journal.
+ */
+import {
+  JOURNAL_FORMAT,
+  JOURNAL_PHASES,
+  type Journal,
+  JournalError,
+  type JournalPhase,
+  OUTCOME_KINDS,
+  OUTCOME_REASONS,
+  type Outcome,
+} from './journal-format.js';
+
+export class JournalUnreadable extends JournalError {
+  constructor(
+    readonly file: string,
+    why: string,
+    fix = `if a migration was in progress, check the host with \`ip -br addr\` and \`ip route\`, then move the file aside (mv ${file} ${file}.broken) and run \`bridge-migrate status\``,
+  ) {
+    super(`the migration journal ${file} cannot be used: ${why}`, fix);
+    this.name = 'JournalUnreadable';
+  }
+}
+
+/** Parses a journal file's text; anything unexpected is a JournalUnreadable naming the file. */
+export function parseJournal(text: string, file: string): Journal {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new JournalUnreadable(
+      file,
+      `it is not valid JSON (${(error as Error).message}); it may be damaged`,
+    );
+  }
+  const problem = journalProblem(data);
+  if (problem) throw new JournalUnreadable(file, problem);
+  return data as Journal;
+}
+
+/** The first thing wrong with a would-be journal, or null. Checks the journal's own fields in
+ * depth; the embedded snapshot and plan only as far as revert needs (the plan's steps). */
+export function journalProblem(data: unknown): string | null {
+  if (!isRecord(data)) return 'it is not a JSON object';
+  if (data.format !== JOURNAL_FORMAT) {
+    return typeof data.format === 'string' && data.format.startsWith('bridge-migrate-journal/')
+      ? `it was written in format "${data.format}" by another version of bridge-migrate`
+      : `it is not a bridge-migrate journal (no "format": "${JOURNAL_FORMAT}")`;
+  }
+  for (const key of ['id', 'nic', 'bridge'] as const) {
+    if (typeof data[key] !== 'string' || data[key] === '') return `"${key}" is missing`;
+  }
+  for (const key of ['createdAt', 'deadline', 'timeoutSec'] as const) {
+    if (!Number.isFinite(data[key])) return `"${key}" is not a number`;
+  }
+  if (!JOURNAL_PHASES.includes(data.phase as JournalPhase))
+    return `"phase" is not one of ${JOURNAL_PHASES.join(', ')}`;
+  if (!isRecord(data.preState)) return '"preState" is missing';
+  if (!isRecord(data.plan) || !Array.isArray(data.plan.steps)) return '"plan" or its steps are missing';
+  return (
+    listProblem(data.applied, 'applied', appliedProblem) ??
+    (data.guardian === null ? null : guardianProblem(data.guardian)) ??
+    listProblem(data.events, 'events', eventProblem) ??
+    (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
+    listProblem(data.files, 'files', fileProblem)
+  );
+}
+
+function appliedProblem(item: Record<string, unknown>): string | null {
+  if (typeof item.stepId !== 'string' || !Number.isFinite(item.startedAt)) return 'lacks stepId or startedAt';
+  if (item.finishedAt !== null && !Number.isFinite(item.finishedAt)) return 'has a bad finishedAt';
+  if (item.ok !== null && typeof item.ok !== 'boolean') return 'has a bad ok';
+  return null;
+}
+
+function guardianProblem(value: unknown): string | null {
+  if (!isRecord(value)) return '"guardian" is neither null nor an object';
+  if (!Number.isSafeInteger(value.pid) || (value.mode !== 'systemd-run' && value.mode !== 'detached')) {
+    return '"guardian" lacks pid or mode';
+  }
+  if (!Number.isFinite(value.startedAt) || !Number.isFinite(value.heartbeatAt))
+    return '"guardian" lacks its times';
+  return null;
+}
+
+function eventProblem(item: Record<string, unknown>): string | null {
+  if (!JOURNAL_PHASES.includes(item.phase as JournalPhase)) return 'has an unknown phase';
+  return Number.isFinite(item.at) && typeof item.message === 'string' ? null : 'lacks at or message';
+}
+
+function outcomeProblem(value: unknown): string | null {
+  if (!isRecord(value)) return '"outcome" is neither null nor an object';
+  if (!OUTCOME_KINDS.includes(value.kind as Outcome['kind'])) return '"outcome.kind" is unknown';
+  if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason'])) return '"outcome.reason" is unknown';
+  return Number.isFinite(value.at) ? null : '"outcome.at" is not a number';
+}
+
+function fileProblem(item: Record<string, unknown>): string | null {
+  if (typeof item.path !== 'string') return 'lacks path';
+  if (item.backup !== null && !(isRecord(item.backup) && typeof item.backup.backup === 'string'))
+    return 'has a bad backup';
+  return null;
+}
+
+function listProblem(
+  value: unknown,
+  name: string,
+  itemProblem: (item: Record<string, unknown>) => string | null,
+): string | null {
+  if (!Array.isArray(value)) return `"${name}" is not a list`;
+  for (const [index, item] of value.entries()) {
+    const problem = isRecord(item) ? itemProblem(item) : 'is not an object';
+    if (problem) return `"${name}" entry #${index} ${problem}`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

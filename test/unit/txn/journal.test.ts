@@ -1,0 +1,302 @@
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  appendEvent,
+  createJournalStore,
+  JOURNAL_FILE,
+  type Journal,
+  JournalRefused,
+  JournalUnreadable,
+  MAX_EVENTS,
+  MigrationPending,
+  stepsToRevert,
+  unfinishedStep,
+} from '../../../source/txn/journal.js';
+import { makePlan, makePreState, makeTempStateDir, manualClock } from './journal-fixture.js';
+
+let temp: ReturnType<typeof makeTempStateDir>;
+let clock: ReturnType<typeof manualClock>;
+let ids: number;
+
+beforeEach(() => {
+  temp = makeTempStateDir();
+  clock = manualClock();
+  ids = 0;
+});
+afterEach(() => temp.cleanup());
+
+const newStore = () =>
+  createJournalStore({ clock: clock.now, newId: () => `id-${++ids}-0000`, purpose: 'test' });
+const journalFile = () => join(temp.stateDir, JOURNAL_FILE);
+const create = (store = newStore()) =>
+  store.create(temp.stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 120 });
+
+async function finishReverted(store = newStore()): Promise<Journal> {
+  await store.setPhase(temp.stateDir, 'reverting', 'operator');
+  return store.recordOutcome(temp.stateDir, { kind: 'reverted', reason: 'operator' });
+}
+
+describe('create and load', () => {
+  it('writes a journal that reads back equal, 0600 in a 0700 directory', async () => {
+    const created = await create();
+    expect(created).toMatchObject({
+      format: 'bridge-migrate-journal/1',
+      id: 'id-1-0000',
+      phase: 'planned',
+      createdAt: clock.now(),
+      deadline: clock.now() + 120_000,
+      timeoutSec: 120,
+      nic: 'ens18',
+      bridge: 'fcbr0',
+      applied: [],
+      guardian: null,
+      outcome: null,
+    });
+    expect(await newStore().load(temp.stateDir)).toEqual(created);
+    expect(statSync(journalFile()).mode & 0o777).toBe(0o600);
+    expect(statSync(temp.stateDir).mode & 0o777).toBe(0o700);
+    expect(readdirSync(temp.stateDir)).toEqual([JOURNAL_FILE]);
+  });
+
+  it('answers null when there is no journal (and no state directory)', async () => {
+    expect(await newStore().load(temp.stateDir)).toBeNull();
+  });
+
+  it('refuses a second migration while one is pending, and leaves the first untouched', async () => {
+    const first = await create();
+    const error = await create().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationPending);
+    expect((error as Error).message).toMatch(
+      /migration of ens18 into fcbr0 is already pending \(phase planned/,
+    );
+    expect((error as Error).message).toContain('bridge-migrate status');
+    expect(await newStore().load(temp.stateDir)).toEqual(first);
+  });
+
+  it('archives a finished journal when the next migration is created', async () => {
+    const store = newStore();
+    await create(store);
+    const finished = await finishReverted(store);
+    const second = await create(store);
+    expect(second.id).not.toBe(finished.id);
+    const history = await store.listHistory(temp.stateDir);
+    expect(history).toHaveLength(1);
+    expect(await store.loadArchived(history[0]!)).toEqual(finished);
+  });
+});
+
+describe('steps', () => {
+  it('leaves a started but unfinished step visible to a later process', async () => {
+    const store = newStore();
+    await create(store);
+    await store.setPhase(temp.stateDir, 'applying');
+    await store.recordStepStart(temp.stateDir, 'stage-bridge');
+    clock.advance(50);
+    await store.recordStepEnd(temp.stateDir, 'stage-bridge', { ok: true });
+    await store.recordStepStart(temp.stateDir, 'cutover');
+    // "crash": nothing more is written; a new store reads the same directory.
+    const after = await newStore().load(temp.stateDir);
+    expect(after?.applied).toEqual([
+      { stepId: 'stage-bridge', startedAt: clock.now() - 50, finishedAt: clock.now(), ok: true },
+      { stepId: 'cutover', startedAt: clock.now(), finishedAt: null, ok: null },
+    ]);
+    expect(unfinishedStep(after!)?.stepId).toBe('cutover');
+    expect(stepsToRevert(after!)).toEqual(['cutover', 'stage-bridge']);
+  });
+
+  it('refuses steps that do not fit: wrong phase, unknown step, one still running, a repeat', async () => {
+    const store = newStore();
+    await create(store);
+    await expect(store.recordStepStart(temp.stateDir, 'stage-bridge')).rejects.toThrow(
+      /cannot start in phase "planned"/,
+    );
+    await store.setPhase(temp.stateDir, 'applying');
+    await expect(store.recordStepStart(temp.stateDir, 'no-such-step')).rejects.toThrow(
+      /not in the journal's plan/,
+    );
+    await store.recordStepStart(temp.stateDir, 'stage-bridge');
+    await expect(store.recordStepStart(temp.stateDir, 'cutover')).rejects.toThrow(
+      /stage-bridge is still running/,
+    );
+    await expect(store.recordStepEnd(temp.stateDir, 'cutover', { ok: true })).rejects.toBeInstanceOf(
+      JournalRefused,
+    );
+    await store.recordStepEnd(temp.stateDir, 'stage-bridge', {
+      ok: false,
+      error: 'RTNETLINK answers: File exists',
+    });
+    await expect(store.recordStepStart(temp.stateDir, 'stage-bridge')).rejects.toThrow(/already started/);
+    const journal = await store.load(temp.stateDir);
+    expect(journal?.applied).toEqual([
+      expect.objectContaining({ stepId: 'stage-bridge', ok: false, error: 'RTNETLINK answers: File exists' }),
+    ]);
+  });
+});
+
+describe('deadline, guardian and outcome', () => {
+  it('extends a running countdown, never past an hour from now, and not once it has expired', async () => {
+    const store = newStore();
+    const created = await create(store);
+    clock.advance(100_000);
+    expect((await store.extendDeadline(temp.stateDir, 60)).deadline).toBe(created.deadline + 60_000);
+    expect((await store.extendDeadline(temp.stateDir, 100_000)).deadline).toBe(clock.now() + 3_600_000);
+    clock.advance(3_600_000);
+    await expect(store.extendDeadline(temp.stateDir, 60)).rejects.toThrow(/deadline has passed/);
+  });
+
+  it('takes heartbeats only from the guardian the journal names', async () => {
+    const store = newStore();
+    await create(store);
+    await store.setGuardian(temp.stateDir, {
+      pid: 4321,
+      mode: 'systemd-run',
+      unit: 'bridge-migrate-guard-x',
+    });
+    clock.advance(1000);
+    const beat = await store.heartbeat(temp.stateDir, 4321);
+    expect(beat.guardian).toEqual({
+      pid: 4321,
+      mode: 'systemd-run',
+      unit: 'bridge-migrate-guard-x',
+      startedAt: clock.now() - 1000,
+      heartbeatAt: clock.now(),
+    });
+    await expect(store.heartbeat(temp.stateDir, 999)).rejects.toThrow(/names guardian pid 4321, not 999/);
+  });
+
+  it('records an outcome with the phase of the same name, ending the pending state', async () => {
+    const store = newStore();
+    await create(store);
+    await store.setPhase(temp.stateDir, 'applying');
+    await store.setPhase(temp.stateDir, 'reverting', 'probe failed');
+    const done = await store.recordOutcome(temp.stateDir, {
+      kind: 'revert-incomplete',
+      reason: 'probe-failed',
+      differences: ['ens18 still has master fcbr0'],
+      manualCommands: ['ip link set ens18 nomaster'],
+    });
+    expect(done.phase).toBe('revert-incomplete');
+    expect(done.outcome).toEqual({
+      kind: 'revert-incomplete',
+      reason: 'probe-failed',
+      at: clock.now(),
+      differences: ['ens18 still has master fcbr0'],
+      manualCommands: ['ip link set ens18 nomaster'],
+    });
+    // An incomplete revert still blocks a new migration; a completed one does not.
+    expect(store.isPending(done)).toBe(true);
+    await store.setPhase(temp.stateDir, 'reverting', 'retry');
+    expect(
+      store.isPending(await store.recordOutcome(temp.stateDir, { kind: 'reverted', reason: 'operator' })),
+    ).toBe(false);
+  });
+
+  it('keeps the event log bounded, dropping the oldest', async () => {
+    const store = newStore();
+    await create(store);
+    const journal = await store.update(temp.stateDir, (draft) => {
+      for (let i = 0; i < 250; i++) appendEvent(draft, { at: i, phase: draft.phase, message: `event ${i}` });
+    });
+    expect(journal.events).toHaveLength(MAX_EVENTS);
+    expect(journal.events.at(-1)?.message).toBe('event 249');
+  });
+
+  it('does not write an update that breaks the journal', async () => {
+    const store = newStore();
+    const created = await create(store);
+    await expect(store.update(temp.stateDir, (draft) => Object.assign(draft, { nic: 42 }))).rejects.toThrow(
+      /"nic"/,
+    );
+    await expect(
+      store.update(temp.stateDir, (draft) => Object.assign(draft, { id: 'other' })),
+    ).rejects.toThrow(/identity/);
+    expect(await store.load(temp.stateDir)).toEqual(created);
+  });
+});
+
+describe('persist records and history', () => {
+  it('records written files only while persisting', async () => {
+    const store = newStore();
+    await create(store);
+    const file = { path: '/etc/netplan/60-bridge-migrate.yaml', backup: null };
+    await expect(store.recordFile(temp.stateDir, file)).rejects.toThrow(/only while persisting/);
+    for (const phase of ['applying', 'applied', 'confirmed', 'persisting'] as const)
+      await store.setPhase(temp.stateDir, phase);
+    expect((await store.recordFile(temp.stateDir, file)).files).toEqual([file]);
+  });
+
+  it('archives only finished journals, 0600 under a 0700 history directory', async () => {
+    const store = newStore();
+    await create(store);
+    await expect(store.archive(temp.stateDir)).rejects.toThrow(/still planned/);
+    const finished = await finishReverted(store);
+    const path = await store.archive(temp.stateDir);
+    expect(path).toMatch(/history\/journal-2024-01-02T03-04-05-000Z-id-1-000\.json$/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(temp.stateDir, 'history')).mode & 0o777).toBe(0o700);
+    expect(await store.load(temp.stateDir)).toBeNull();
+    expect(await store.listHistory(temp.stateDir)).toEqual([path]);
+    expect(await store.loadArchived(path)).toEqual(finished);
+  });
+
+  it('reopens a persisted migration from history for an explicit undo only', async () => {
+    const store = newStore();
+    await create(store);
+    for (const phase of ['applying', 'applied', 'confirmed', 'persisted'] as const)
+      await store.setPhase(temp.stateDir, phase);
+    const archived = await store.archive(temp.stateDir);
+    const reopened = await store.reopenForUndo(temp.stateDir, archived, 'operator ran rollback');
+    expect(reopened.phase).toBe('reverting');
+    expect(reopened.events.at(-1)?.message).toBe('persisted → reverting: undo (operator ran rollback)');
+    expect(await store.load(temp.stateDir)).toEqual(reopened);
+    // A pending journal blocks reopening another one.
+    await expect(store.reopenForUndo(temp.stateDir, archived, 'again')).rejects.toBeInstanceOf(
+      MigrationPending,
+    );
+  });
+});
+
+describe('a journal that cannot be used', () => {
+  const load = () => newStore().load(temp.stateDir);
+
+  async function plant(text: string) {
+    await create();
+    writeFileSync(journalFile(), text);
+  }
+
+  it('names the file, the problem and the fix when it is not JSON', async () => {
+    await plant('{"format": "bridge-migrate-journal/1", "id": ');
+    const error = await load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalUnreadable);
+    const message = (error as Error).message;
+    expect(message).toContain(`the migration journal ${journalFile()} cannot be used: it is not valid JSON`);
+    expect(message).toContain(`mv ${journalFile()} ${journalFile()}.broken`);
+  });
+
+  it('says which field is wrong', async () => {
+    await create();
+    const valid = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    writeFileSync(journalFile(), JSON.stringify({ ...valid, phase: 'exploded' }));
+    await expect(load()).rejects.toThrow(/"phase" is not one of planned, applying/);
+    writeFileSync(journalFile(), JSON.stringify({ ...valid, applied: [{ stepId: 'x' }] }));
+    await expect(load()).rejects.toThrow(/"applied" entry #0 lacks stepId or startedAt/);
+  });
+
+  it('keeps a damaged journal as evidence rather than starting a new migration over it', async () => {
+    await plant('garbage');
+    await expect(create()).rejects.toBeInstanceOf(JournalUnreadable);
+    expect(readFileSync(journalFile(), 'utf8')).toBe('garbage');
+  });
+
+  it('recognises a journal from another version', async () => {
+    await plant(JSON.stringify({ format: 'bridge-migrate-journal/2' }));
+    await expect(load()).rejects.toThrow(/format "bridge-migrate-journal\/2" by another version/);
+  });
+
+  it('refuses a journal that others could have written (rollback would run its commands as root)', async () => {
+    await create();
+    chmodSync(journalFile(), 0o666);
+    await expect(load()).rejects.toThrow(/writable by group or others/);
+  });
+});

@@ -24,7 +24,12 @@ export function useViewport(fixed?: Partial<Viewport>): Viewport {
   const [viewport, setViewport] = useState(measure);
   // biome-ignore lint/correctness/useExhaustiveDependencies: measure reads exactly these inputs
   useEffect(() => {
-    const update = () => setViewport(measure());
+    const update = () => {
+      const next = measure();
+      setViewport((current) =>
+        current.columns === next.columns && current.rows === next.rows ? current : next,
+      );
+    };
     update();
     stdout.on('resize', update);
     return () => {

@@ -8,8 +8,8 @@ import { renderApp } from '../../source/ui/app.js';
 import { plannedStore, stripAnsi, testStore, UTF8_ENV, waitUntil } from './harness.js';
 
 class TerminalOut extends EventEmitter {
-  readonly columns = 80;
-  readonly rows = 24;
+  columns = 80;
+  rows = 24;
   readonly isTTY = true;
   output = '';
   write = (chunk: string) => {
@@ -71,6 +71,17 @@ describe('renderApp', () => {
     });
     // Under CI Ink writes only the last frame, at exit; either way the preview reached stdout.
     expect(stripAnsi(stdout.output)).toContain('ens18 → fcbr0');
+  });
+
+  it('follows a terminal resize: a taller terminal gets a taller pane', async () => {
+    const store = await plannedStore();
+    const { stdout, options } = streams(true);
+    const app = renderApp(store, options);
+    await waitUntil(() => store.getState().layout.height === 12, 'the 80x24 layout');
+    stdout.rows = 40;
+    stdout.emit('resize');
+    await waitUntil(() => store.getState().layout.height === 28, 'the 80x40 layout');
+    app.unmount();
   });
 
   it('does not touch raw mode or react to input when stdin is a pipe', async () => {

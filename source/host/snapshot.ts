@@ -29,7 +29,7 @@ export interface Link {
   wireless: boolean;
   /** Kernel driver name from /sys/class/net/IF/device/driver, null for virtual devices. */
   driver: string | null;
-  /** Bridge attributes when kind is bridge. */
+  /** Bridge attributes when kind is bridge; forwardDelay in centiseconds, as `ip -d link` prints it. */
   bridge: { stpState: number | null; forwardDelay: number | null } | null;
 }
 
@@ -96,6 +96,7 @@ export interface Dns {
 export type RendererName = 'netplan' | 'networkd' | 'networkmanager' | 'ifupdown' | 'none';
 
 export interface NetplanFile {
+  /** Path on the target system ("/etc/netplan/50-cloud-init.yaml"), not joined with --root-dir. */
   path: string;
   content: string;
   /** cloud-init writes 50-cloud-init.yaml with a header telling people not to edit it. */
@@ -150,7 +151,14 @@ export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'oracle' | 'digitalocean' 
 export interface Virtualization {
   /** systemd-detect-virt's answer ("none", "kvm", "vmware", "microsoft", ...), null if unavailable. */
   kind: string | null;
-  dmi: { sysVendor: string | null; productName: string | null; biosVendor: string | null };
+  dmi: {
+    sysVendor: string | null;
+    productName: string | null;
+    biosVendor: string | null;
+    productVersion?: string | null;
+    biosVersion?: string | null;
+    chassisAssetTag?: string | null;
+  };
   cloud: CloudProvider;
   /** Proxmox shows as product "Standard PC (i440FX/Q35)" with QEMU; flagged when seen. */
   hypervisorHint: string | null;
@@ -169,6 +177,12 @@ export interface NatRule {
   family: string | null;
   /** The bridge (or subnet) the rule concerns. */
   bridge: string | null;
+  /** 1-based position in its chain: `iptables -I CHAIN N` / `nft insert rule ... index N-1` put it back there. */
+  position?: number;
+  /** Interfaces the rule names (-i/-o, iifname/oifname), negated or not. */
+  interfaces?: string[];
+  /** Source prefixes it matches (-s, ip saddr). */
+  sourcePrefixes?: string[];
 }
 
 export interface Netfilter {
@@ -182,6 +196,8 @@ export interface Netfilter {
   natRules: NatRule[];
   iptablesAvailable: boolean;
   nftAvailable: boolean;
+  /** nftables chains hooked at forward with policy drop ("inet filter forward"): they drop bridged traffic too. */
+  nftForwardDrop?: string[];
 }
 
 export interface SshPath {

@@ -1,0 +1,43 @@
+/**
+ * Running DHCP clients (dhclient, udhcpc, dhcpcd): candidates from ps, exact argv from
+ * /proc/PID/cmdline, and whether each runs in our own network namespace: ps's netns inode compared
+ * with /proc/self/ns/net. A client in another namespace (another container or lab host with the
+ * same interface name) is listed but never ours to stop.
+ */
+import { succeeded } from '../../system/runner.js';
+import {
+  describeDhcpClient,
+  netnsInode,
+  parseCmdline,
+  parsePsDhcpCandidates,
+} from '../parse/dhcp-clients.js';
+import type { DhcpClient } from '../snapshot.js';
+import { type ProbeContext, type ProbeOutcome, runTool, whyNot } from './context.js';
+
+export const PS_ARGV = ['ps', '-eo', 'pid=,netns=,args='] as const;
+export const OWN_NETNS = '/proc/self/ns/net';
+
+export async function probeDhcpClients(context: ProbeContext): Promise<ProbeOutcome<DhcpClient[]>> {
+  const [ps, ownLink] = await Promise.all([runTool(context, PS_ARGV), context.files.readLink(OWN_NETNS)]);
+  if (!succeeded(ps)) return { value: [], note: `DHCP clients unknown: ${whyNot(ps)}` };
+  const own = netnsInode(ownLink);
+  const clients = await Promise.all(
+    parsePsDhcpCandidates(ps.stdout).map(async (candidate): Promise<DhcpClient | null> => {
+      const raw = await context.files.readFile(`/proc/${candidate.pid}/cmdline`);
+      // The process may have exited between ps and this read: then it serves nothing any more.
+      if (raw === null || raw === '') return null;
+      const argv = parseCmdline(raw);
+      const { program, ifname } = describeDhcpClient(argv);
+      if (program === 'other') return null;
+      return {
+        pid: candidate.pid,
+        program,
+        argv,
+        ifname,
+        sameNetns: own !== null && candidate.netns === own,
+      };
+    }),
+  );
+  const found = clients.filter((client): client is DhcpClient => client !== null);
+  return { value: found, note: own === null ? `cannot read ${OWN_NETNS}: no client counts as ours` : null };
+}

@@ -1,0 +1,76 @@
+/**
+ * Netfilter facts that decide whether bridged guest traffic flows: br_netfilter (which sends
+ * bridged frames through iptables), the FORWARD policy (Docker sets DROP), ip_forward, and the
+ * existing MASQUERADE rules that a NAT setup for the bridge left behind, in iptables and nftables.
+ * Both firewall tools need root to read rules; without it their absence is noted, not fatal.
+ */
+import { succeeded } from '../../system/runner.js';
+import { forwardPolicy, iptablesMasquerade, parseIptablesSave } from '../parse/iptables-save.js';
+import { nftForwardDropChains, nftMasquerade, parseNftJson, parseNftListing } from '../parse/nft.js';
+import type { NatRule, Netfilter } from '../snapshot.js';
+import { type ProbeContext, type ProbeOutcome, runTool, whyNot } from './context.js';
+
+export const IPTABLES_SAVE_ARGV = ['iptables-save'] as const;
+export const NFT_JSON_ARGV = ['nft', '-j', 'list', 'ruleset'] as const;
+export const NFT_TEXT_ARGV = ['nft', '-a', 'list', 'ruleset'] as const;
+
+export const BR_NETFILTER_MODULE = '/sys/module/br_netfilter';
+export const SYSCTL_FILES = {
+  callIptables: '/proc/sys/net/bridge/bridge-nf-call-iptables',
+  callIp6tables: '/proc/sys/net/bridge/bridge-nf-call-ip6tables',
+  ipForward: '/proc/sys/net/ipv4/ip_forward',
+} as const;
+
+export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome<Netfilter>> {
+  const [save, nftJson, nftText, module, callIptables, callIp6tables, ipForward] = await Promise.all([
+    runTool(context, IPTABLES_SAVE_ARGV),
+    runTool(context, NFT_JSON_ARGV),
+    runTool(context, NFT_TEXT_ARGV),
+    context.files.listDir(BR_NETFILTER_MODULE),
+    context.files.readFile(SYSCTL_FILES.callIptables),
+    context.files.readFile(SYSCTL_FILES.callIp6tables),
+    context.files.readFile(SYSCTL_FILES.ipForward),
+  ]);
+  const notes: string[] = [];
+  const natRules: NatRule[] = [];
+
+  const dump = succeeded(save) ? parseIptablesSave(save.stdout) : null;
+  if (dump) natRules.push(...iptablesMasquerade(dump));
+  else notes.push(whyNot(save));
+
+  let nftForwardDrop: string[] = [];
+  if (succeeded(nftJson)) {
+    const ruleset = parseNftJson(nftJson.stdout);
+    const listing = succeeded(nftText) ? parseNftListing(nftText.stdout) : new Map<string, string>();
+    // iptables-nft keeps its rules in nftables tables of the same names; they are counted once, above.
+    const iptablesTables = new Set(
+      dump?.backend === 'nf_tables' ? Object.keys(dump.policies).map((table) => `ip ${table}`) : [],
+    );
+    natRules.push(...nftMasquerade(ruleset, listing, iptablesTables));
+    nftForwardDrop = nftForwardDropChains(ruleset);
+  } else if (!nftJson.notFound) {
+    notes.push(whyNot(nftJson));
+  }
+
+  const loaded = module !== null;
+  return {
+    value: {
+      brNetfilterLoaded: loaded,
+      bridgeNfCallIptables: loaded ? sysctlFlag(callIptables) : null,
+      bridgeNfCallIp6tables: loaded ? sysctlFlag(callIp6tables) : null,
+      forwardPolicy: dump ? forwardPolicy(dump) : null,
+      ipForward: sysctlFlag(ipForward),
+      natRules,
+      iptablesAvailable: !save.notFound,
+      nftAvailable: !nftJson.notFound,
+      nftForwardDrop,
+    },
+    note: notes.length > 0 ? notes.join('; ') : null,
+  };
+}
+
+function sysctlFlag(text: string | null): boolean | null {
+  if (text === null) return null;
+  const value = text.trim();
+  return value === '' ? null : value !== '0';
+}

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_NAMES, probeHost } from '../../source/host/probe.js';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
+import { createRecorder, createReplay } from '../../source/system/capture.js';
 import { silentLog } from '../../source/system/debug-log.js';
 import { createExecRunner } from '../../source/system/exec-runner.js';
 import { createHostFiles } from '../../source/system/host-files.js';
@@ -50,6 +51,7 @@ describe.skipIf(!isRoot)('probeHost inside a namespace', () => {
   let mac = '';
   let before = '';
   let snapshot: HostSnapshot;
+  let replayed: HostSnapshot;
   const events: string[] = [];
 
   beforeAll(async () => {
@@ -106,14 +108,18 @@ describe.skipIf(!isRoot)('probeHost inside a namespace', () => {
     await writeFile(join(rootDir, 'etc/cloud/cloud.cfg'), 'datasource_list: [NoCloud]\n');
 
     before = await kernelState();
-    snapshot = await probeHost(
-      {
-        runner: insideNamespace(exec, NS),
-        files: createHostFiles(),
-        env: { uid: 0, sshConnection: '198.51.100.10 40000 198.51.100.240 22', rootDir },
-      },
-      (event) => events.push(`${event.name}:${event.state}`),
+    const env = { uid: 0, sshConnection: '198.51.100.10 40000 198.51.100.240 22', rootDir };
+    const recorder = createRecorder(insideNamespace(exec, NS), createHostFiles());
+    snapshot = await probeHost({ runner: recorder.runner, files: recorder.files, env }, (event) =>
+      events.push(`${event.name}:${event.state}`),
     );
+    const header = {
+      name: NS,
+      description: 'probe lab',
+      origin: 'captured' as const,
+      capturedAt: snapshot.takenAt,
+    };
+    replayed = await probeHost({ ...createReplay(recorder.document(header, env), 'memory'), env });
   });
 
   afterAll(async () => {
@@ -215,6 +221,15 @@ describe.skipIf(!isRoot)('probeHost inside a namespace', () => {
       'MASQUERADE',
     ]);
     expect(snapshot.netfilter.natRules[1]?.text).toBe('iifname "fcbr0" masquerade');
+  });
+
+  it('probes the same host again from its recording', () => {
+    const comparable = (value: HostSnapshot) => ({
+      ...value,
+      takenAt: '',
+      probes: value.probes.map((record) => ({ ...record, durationMs: 0 })),
+    });
+    expect(comparable(replayed)).toEqual(comparable(snapshot));
   });
 
   it('changes nothing in the namespace', async () => {

@@ -1,0 +1,93 @@
+/**
+ * The contract of the migration engine (txn/): what `apply`, `rollback`, `confirm`, the TUI's
+ * store and the guardian call, and what they are told while it works. The executor implements
+ * it in engine.ts; everything here is data and signatures, so callers can be built and tested
+ * against it with fakes.
+ */
+import type { ProbeEnv } from '../host/probe-api.js';
+import type { HostSnapshot } from '../host/snapshot.js';
+import type { Plan } from '../plan/types.js';
+import type { DebugLog } from '../system/debug-log.js';
+import type { FileReader } from '../system/files.js';
+import type { Runner } from '../system/runner.js';
+import type { JournalPhase, JournalStore } from './journal.js';
+
+export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
+
+/** One connectivity check (gateway ARP, gateway ICMP, the operator's peer, DNS) and its result. */
+export interface CheckResult {
+  /** Stable id: "gateway-arp", "gateway-icmp", "peer-icmp", "dns". */
+  id: string;
+  title: string;
+  /** Address checked, and the interface it was checked through. */
+  target: string;
+  via: string;
+  ok: boolean;
+  /** One line for the screen: "reply in 0.4 ms", "no reply to 3 requests in 3 s". */
+  detail: string;
+  durationMs: number;
+}
+
+/** When a check ran: before the change (baseline), right after it, during the window, after a revert. */
+export type CheckPhase = 'baseline' | 'verify' | 'watch' | 'after-revert';
+
+export type EngineEvent =
+  | { kind: 'step'; stepId: string; state: StepState; message?: string }
+  | { kind: 'check'; phase: CheckPhase; result: CheckResult }
+  | { kind: 'phase'; phase: JournalPhase; message?: string };
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface EngineDeps {
+  runner: Runner;
+  files: FileReader;
+  env: ProbeEnv;
+  stateDir: string;
+  journal: JournalStore;
+  clock: { now(): number };
+  log: DebugLog;
+  listener?: EngineListener;
+}
+
+export type RevertReason = 'operator' | 'timeout' | 'probe-failed' | 'apply-failed' | 'recovery';
+
+export interface RevertOutcome {
+  kind: 'reverted' | 'revert-incomplete';
+  reason: RevertReason;
+  /** Steps undone, last first, with their final state. */
+  steps: Array<{ stepId: string; title: string; state: StepState; message?: string }>;
+  /** Human-readable differences between the host now and the pre-state; empty when identical. */
+  differences: string[];
+  /** Exact commands an operator can run by hand to finish an incomplete revert. */
+  manualCommands: string[];
+  checks: CheckResult[];
+}
+
+export type ApplyOutcome =
+  /** Applied and verified; the journal is `applied` and the deadline runs. */
+  | { kind: 'pending'; deadline: number; checks: CheckResult[] }
+  /** Something failed (a step, a verification, a check that passed before): reverted at once. */
+  | { kind: 'reverted' | 'revert-incomplete'; failure: string; revert: RevertOutcome };
+
+export interface StartOptions {
+  plan: Plan;
+  /** The snapshot the plan was built from; the journal keeps it as the pre-state. */
+  preState: HostSnapshot;
+  timeoutSec: number;
+  /**
+   * Called after the journal is written and the baseline is taken, before the first change:
+   * this is where the guardian is armed (issue 4). If it throws, nothing has been changed.
+   */
+  beforeFirstChange?: () => Promise<void>;
+}
+
+export interface Engine {
+  /** Journal → baseline checks → beforeFirstChange → steps (each verified) → verify checks. */
+  start(options: StartOptions): Promise<ApplyOutcome>;
+  /** Undo every started step of the journal's migration, last first, then compare and re-check. */
+  revert(reason: RevertReason): Promise<RevertOutcome>;
+  /** Mark the pending change confirmed (root only; the caller checks). */
+  confirm(): Promise<void>;
+  /** Re-run the checks that passed at baseline (the guardian's watch loop calls this). */
+  watch(): Promise<CheckResult[]>;
+}

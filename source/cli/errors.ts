@@ -5,6 +5,9 @@
 import { CaptureInvalid, ReplayMiss } from '../system/capture.js';
 import { CommandFailed } from '../system/runner.js';
 import { InvalidInterfaceName } from '../plan/names.js';
+import { UnsafePath } from '../system/atomic-file.js';
+import { JournalError } from '../txn/journal.js';
+import { MigrationLocked } from '../txn/lock.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, reverted: 3, revertIncomplete: 4 } as const;
 
@@ -31,6 +34,11 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     return { line: `${error.message}; choose a name of 1-15 bytes without "/", ":" or spaces`, exitCode: EXIT.usage };
   }
   if (error instanceof CaptureInvalid || error instanceof ReplayMiss) return { line: error.message, exitCode: EXIT.usage };
+  // These carry their own fix in the message (the journal, lock and state directory name the file
+  // and the command to run); each means nothing was changed by this invocation.
+  if (error instanceof JournalError || error instanceof MigrationLocked || error instanceof UnsafePath) {
+    return { line: error.message, exitCode: EXIT.refused };
+  }
   if (error instanceof CommandFailed) {
     return { line: `${error.message}; see the debug log for the full output`, exitCode: EXIT.refused };
   }

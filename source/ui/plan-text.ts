@@ -4,9 +4,10 @@
  * inverse, config diffs, deadline, confirm/rollback commands) without a width limit or color, so
  * it can be piped, mailed or pasted into a ticket. Pure.
  */
+
+import { commandText } from '../plan/command-text.js';
 import type { Command, Plan, Step, VerdictLevel } from '../plan/types.js';
 import { plural, unacknowledgedWarnings, verdictsAt } from '../store/plan-gate.js';
-import { commandLines } from './command-text.js';
 import { asciiGlyphs, type Glyphs, unicodeGlyphs } from './glyphs.js';
 import { topologyLines } from './topology-text.js';
 
@@ -51,7 +52,9 @@ function topologySection(plan: Plan, glyphs: Glyphs): string[] {
 }
 
 function verdictSection(plan: Plan, glyphs: Glyphs): string[] {
-  const counts = LEVELS.map((level) => plural(verdictsAt(plan, level).length, level)).join(', ');
+  const count = (level: VerdictLevel) => verdictsAt(plan, level).length;
+  // "info" is a mass noun: "2 info", not "2 infos".
+  const counts = `${plural(count('blocker'), 'blocker')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`;
   const lines = [`Verdicts (${counts})`];
   if (plan.verdicts.length === 0) lines.push('  none: nothing stands in the way');
   for (const level of LEVELS) {
@@ -89,7 +92,7 @@ function stepLines(step: Step, index: number, glyphs: Glyphs): string[] {
 function commandBlock(commands: readonly Command[], glyphs: Glyphs): string[] {
   if (commands.length === 0) return ['       (nothing)'];
   return commands.flatMap((command) =>
-    commandLines(command).map((line, at) => `${at === 0 ? '       $ ' : '         '}${glyphs.text(line)}`),
+    commandText(command).map((line, at) => `${at === 0 ? '       $ ' : '         '}${glyphs.text(line)}`),
   );
 }
 

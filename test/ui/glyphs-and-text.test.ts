@@ -1,6 +1,5 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { commandLines, shellQuote } from '../../source/ui/command-text.js';
 import { packHints } from '../../source/ui/components/key-hints.js';
 import { asciiGlyphs, chooseGlyphs, colorEnabled, toAscii, unicodeGlyphs } from '../../source/ui/glyphs.js';
 import { bindingFor, hintsFor, KEY_BINDINGS, type KeyContext } from '../../source/ui/keys.js';
@@ -64,24 +63,6 @@ describe('text fitting', () => {
       '      d',
     ]);
     for (const row of wrap('x '.repeat(200), 17, '     ')) expect([...row].length).toBeLessThanOrEqual(17);
-  });
-});
-
-describe('command text', () => {
-  it('quotes only what a shell would misread', () => {
-    expect(shellQuote('198.51.100.0/24')).toBe('198.51.100.0/24');
-    expect(shellQuote('!')).toBe("'!'");
-    expect(shellQuote("it's")).toBe("'it'\\''s'");
-    expect(shellQuote('')).toBe("''");
-  });
-
-  it('shows an ip batch as a here-document for ip -batch', () => {
-    expect(
-      commandLines({ kind: 'ip-batch', lines: [['link', 'set', 'dev', 'ens18', 'master', 'fcbr0']] }),
-    ).toEqual(["ip -batch - <<'EOF'", 'link set dev ens18 master fcbr0', 'EOF']);
-    expect(commandLines({ kind: 'spawn-detached', argv: ['dhclient', 'ens18'] })).toEqual([
-      'setsid -f dhclient ens18',
-    ]);
   });
 });
 

@@ -90,7 +90,7 @@ describe('plan preview', () => {
     // At the bottom, j does nothing: the viewport never scrolls into blank rows.
     await press(ui, 'G');
     const bottom = paneText(ui);
-    expect(bottom.at(-1)).toBe('     $ setsid -f dhclient -4 -pf /run/dhclient.ens18.pid ens18');
+    expect(bottom.at(-1)).toBe('     $ dhclient -4 -pf /run/dhclient.ens18.pid ens18 &');
     store.getState().actions.scroll(5);
     expect(paneText(ui)).toEqual(bottom);
     await press(ui, 'g');
@@ -107,7 +107,7 @@ describe('plan preview', () => {
       await press(ui, KEY.pageDown);
     }
     const text = seen.join('\n');
-    expect(text).toContain("     $ ip -batch - <<'EOF'\n       link set dev ens18 master fcbr0");
+    expect(text).toContain('     $ ip -batch - <<EOF\n       link set dev ens18 master fcbr0');
     expect(text).toContain('       route replace default via 198.51.100.1 dev fcbr0 proto dhcp src');
     expect(text).toContain('       link set dev ens18 nomaster\n       EOF');
     expect(text).toContain('   undo:\n     $ ip link del dev fcbr0');

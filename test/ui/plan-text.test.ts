@@ -53,13 +53,13 @@ describe('renderPlanText', () => {
     expect(text).toContain(
       [
         '     run:',
-        "       $ ip -batch - <<'EOF'",
+        '       $ ip -batch - <<EOF',
         '         link set dev ens18 master fcbr0',
         '         address add 198.51.100.240/24 dev fcbr0 broadcast 198.51.100.255',
       ].join('\n'),
     );
     expect(text).toContain('         link set dev ens18 nomaster\n         EOF');
-    expect(text).toContain('       $ setsid -f dhclient -4 -pf /run/dhclient.ens18.pid ens18');
+    expect(text).toContain('       $ dhclient -4 -pf /run/dhclient.ens18.pid ens18 &');
     expect(text).toContain('(disruptive: runs as one batch)');
   });
 

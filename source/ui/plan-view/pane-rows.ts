@@ -2,9 +2,10 @@
  * The preview's three panes as rows: verdicts, steps (each command and its inverse, exactly), and
  * the persistent config diff. Pure functions of the plan, the glyph set and the width.
  */
+
+import { commandText } from '../../plan/command-text.js';
 import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
 import type { PaneId } from '../../store/phase.js';
-import { commandLines } from '../command-text.js';
 import type { Glyphs } from '../glyphs.js';
 import { type Row, type Tone, wrapped } from '../rows.js';
 
@@ -55,7 +56,7 @@ function stepBlock(step: Step, index: number, glyphs: Glyphs, width: number): Ro
 function commandRows(commands: readonly Command[], glyphs: Glyphs, width: number): Row[] {
   if (commands.length === 0) return [{ text: '     (nothing)', tone: 'dim' }];
   return commands.flatMap((command) =>
-    commandLines(command).flatMap((line, at) =>
+    commandText(command).flatMap((line, at) =>
       wrapped(`${at === 0 ? '     $ ' : '       '}${glyphs.text(line)}`, 'plain', width, '         '),
     ),
   );

@@ -3,7 +3,7 @@
  * component unmounts Ink), holds the one input handler, and picks the screen for the phase.
  * `renderApp` is what the CLI calls.
  */
-import { Box, render, Text, useApp } from 'ink';
+import { Box, type RenderOptions, render, Text, useApp } from 'ink';
 import { useEffect } from 'react';
 import type { AppExit } from '../store/app-state.js';
 import type { AppStore } from '../store/app-store.js';
@@ -96,20 +96,29 @@ export interface RenderedApp {
 /** Redraws at most this often: the spinner's rate; keeps a slow SSH link responsive. */
 export const MAX_FPS = 8;
 
-export function renderApp(store: AppStore, options: RenderAppOptions = {}): RenderedApp {
-  const env = options.env ?? process.env;
-  const ui: UiOptions = { glyphs: chooseGlyphs(env), color: colorEnabled(env) };
-  const instance = render(<App store={store} ui={ui} viewport={options.viewport} />, {
-    stdin: options.stdin,
-    stdout: options.stdout,
-    stderr: options.stderr,
+/** Ink's options for renderApp; exported so the stream defaults can be tested without a terminal. */
+export function inkRenderOptions(options: RenderAppOptions): RenderOptions {
+  return {
+    // Ink fills in process streams only for keys that are absent: an explicit undefined would win.
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.stdout ? { stdout: options.stdout } : {}),
+    ...(options.stderr ? { stderr: options.stderr } : {}),
     // Ctrl-C goes through the keybinding table, so it is refused while a change is in flight.
     exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
     maxFps: MAX_FPS,
     // Only changed lines are rewritten: far fewer bytes per spinner tick over SSH.
     incrementalRendering: true,
-  });
+  };
+}
+
+export function renderApp(store: AppStore, options: RenderAppOptions = {}): RenderedApp {
+  const env = options.env ?? process.env;
+  const ui: UiOptions = { glyphs: chooseGlyphs(env), color: colorEnabled(env) };
+  const instance = render(
+    <App store={store} ui={ui} viewport={options.viewport} />,
+    inkRenderOptions(options),
+  );
   return {
     async waitUntilExit() {
       await instance.waitUntilExit();

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { renderApp } from '../../source/ui/app.js';
+import { inkRenderOptions, renderApp } from '../../source/ui/app.js';
 import { plannedStore, stripAnsi, testStore, UTF8_ENV, waitUntil } from './harness.js';
 
 class TerminalOut extends EventEmitter {
@@ -96,5 +96,13 @@ describe('renderApp', () => {
     await expect(app.waitUntilExit()).resolves.toBeNull();
     expect(stdin.rawModeCalls).toEqual([]);
     expect(stripAnsi(stdout.output)).toContain('bridge-migrate');
+  });
+
+  it('leaves the streams to Ink (the process streams) when none are given', () => {
+    const options = inkRenderOptions({});
+    expect(Object.keys(options)).not.toContain('stdin');
+    expect(Object.keys(options)).not.toContain('stdout');
+    expect(Object.keys(options)).not.toContain('stderr');
+    expect(options).toMatchObject({ exitOnCtrlC: false, patchConsole: true, incrementalRendering: true });
   });
 });

@@ -10,7 +10,7 @@ import { openHostAccess } from './source/cli/host-access.js';
 import { runInteractive } from './source/cli/interactive.js';
 import { parseCommon, parseTarget } from './source/cli/options.js';
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
-import { prefersAscii } from './source/cli/terminal.js';
+import { chooseGlyphs } from './source/ui/glyphs.js';
 
 const out: Output = {
   stdout: (text) => process.stdout.write(text),
@@ -30,13 +30,16 @@ function addCommon(command: Command): Command {
         'none',
       ]),
     )
-    .option('--replay <file>', 'probe a recorded host (a `capture` document) instead of this one; implies no changes')
+    .option(
+      '--replay <file>',
+      'probe a recorded host (a `capture` document) instead of this one; implies no changes',
+    )
     .option('--log <file>', 'debug log of every command run (default: STATE_DIR/debug.log when it exists)');
 }
 
 function addTarget(command: Command): Command {
   return command
-    .option('--nic <if>', 'uplink to move into the bridge (default: the default route\'s interface)')
+    .option('--nic <if>', "uplink to move into the bridge (default: the default route's interface)")
     .option('--bridge <name>', 'bridge to create or reuse', 'fcbr0')
     .option('--timeout <s>', 'dead-man deadline in seconds', '120');
 }
@@ -44,7 +47,9 @@ function addTarget(command: Command): Command {
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('bridge-migrate')
-    .description('Move the uplink NIC into a bridge so VMs on TAP devices sit on the LAN, with a preview and a dead-man revert.')
+    .description(
+      'Move the uplink NIC into a bridge so VMs on TAP devices sit on the LAN, with a preview and a dead-man revert.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions()
     .exitOverride()
@@ -56,7 +61,13 @@ async function main(argv: string[]): Promise<number> {
       const common = parseCommon(raw);
       const target = parseTarget(raw);
       const access = await openHostAccess(common, process.env);
-      exitCode = await runInteractive(access, target, common, { dryRun: Boolean(raw.dryRun) || access.replay !== null }, out);
+      exitCode = await runInteractive(
+        access,
+        target,
+        common,
+        { dryRun: Boolean(raw.dryRun) || access.replay !== null },
+        out,
+      );
     });
 
   addCommon(addTarget(program.command('plan').description('print the plan and change nothing')))
@@ -65,17 +76,31 @@ async function main(argv: string[]): Promise<number> {
       const common = parseCommon(raw);
       const target = parseTarget(raw);
       const access = await openHostAccess(common, process.env);
-      exitCode = await runPlanCommand(access, target, common, { json: Boolean(raw.json), ascii: prefersAscii(process.env) }, out);
+      exitCode = await runPlanCommand(
+        access,
+        target,
+        common,
+        { json: Boolean(raw.json), ascii: chooseGlyphs(process.env).ascii },
+        out,
+      );
     });
 
-  addCommon(program.command('capture').description("record this host's probe outputs as one JSON document (for --replay)"))
+  addCommon(
+    program
+      .command('capture')
+      .description("record this host's probe outputs as one JSON document (for --replay)"),
+  )
     .option('-o, --out <file>', 'write the document to FILE (default: stdout)')
     .option('--name <name>', 'short name for the recording', 'captured host')
     .option('--description <text>', 'what this host is', '')
     .action(async (raw) => {
       const common = parseCommon(raw);
       const access = await openHostAccess({ ...common, replay: null }, process.env);
-      exitCode = await runCaptureCommand(access, { out: raw.out ?? null, name: raw.name, description: raw.description }, out);
+      exitCode = await runCaptureCommand(
+        access,
+        { out: raw.out ?? null, name: raw.name, description: raw.description },
+        out,
+      );
     });
 
   try {

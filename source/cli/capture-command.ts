@@ -15,7 +15,11 @@ export interface CaptureOptions {
  * `bridge-migrate capture`: run every probe against this host, recording each command's output
  * and each file read, and write them as one JSON document that `--replay` can answer from.
  */
-export async function runCaptureCommand(access: HostAccess, options: CaptureOptions, out: Output): Promise<number> {
+export async function runCaptureCommand(
+  access: HostAccess,
+  options: CaptureOptions,
+  out: Output,
+): Promise<number> {
   const recorder = createRecorder(access.runner, access.files);
   await probeHost({ runner: recorder.runner, files: recorder.files, env: access.env });
   const doc = recorder.document(
@@ -31,7 +35,9 @@ export async function runCaptureCommand(access: HostAccess, options: CaptureOpti
   if (options.out) {
     // The capture holds addresses and config files: readable by the operator only.
     await writeFile(options.out, text, { mode: 0o600 });
-    out.stderr(`capture written to ${options.out} (${doc.commands.length} commands, ${Object.keys(doc.files).length} files)\n`);
+    out.stderr(
+      `capture written to ${options.out} (${doc.commands.length} commands, ${Object.keys(doc.files).length} files)\n`,
+    );
   } else {
     out.stdout(text);
   }

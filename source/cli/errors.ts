@@ -2,10 +2,11 @@
  * How failures reach the operator: one line naming the problem and the fix, and an exit code
  * from the command-line contract (DESIGN.md): 1 refused before any change, 2 usage.
  */
-import { CaptureInvalid, ReplayMiss } from '../system/capture.js';
-import { CommandFailed } from '../system/runner.js';
+
 import { InvalidInterfaceName } from '../plan/names.js';
 import { UnsafePath } from '../system/atomic-file.js';
+import { CaptureInvalid, ReplayMiss } from '../system/capture.js';
+import { CommandFailed } from '../system/runner.js';
 import { JournalError } from '../txn/journal.js';
 import { MigrationLocked } from '../txn/lock.js';
 
@@ -13,7 +14,10 @@ export const EXIT = { ok: 0, refused: 1, usage: 2, reverted: 3, revertIncomplete
 
 /** The operator asked for something that cannot be: wrong flag value, unknown interface. */
 export class UsageError extends Error {
-  constructor(problem: string, readonly fix: string) {
+  constructor(
+    problem: string,
+    readonly fix: string,
+  ) {
     super(problem);
     this.name = 'UsageError';
   }
@@ -21,7 +25,10 @@ export class UsageError extends Error {
 
 /** The tool refused before changing anything. */
 export class Refused extends Error {
-  constructor(problem: string, readonly fix: string) {
+  constructor(
+    problem: string,
+    readonly fix: string,
+  ) {
     super(problem);
     this.name = 'Refused';
   }
@@ -31,9 +38,13 @@ export function describeError(error: unknown): { line: string; exitCode: number 
   if (error instanceof UsageError) return { line: `${error.message}; ${error.fix}`, exitCode: EXIT.usage };
   if (error instanceof Refused) return { line: `${error.message}; ${error.fix}`, exitCode: EXIT.refused };
   if (error instanceof InvalidInterfaceName) {
-    return { line: `${error.message}; choose a name of 1-15 bytes without "/", ":" or spaces`, exitCode: EXIT.usage };
+    return {
+      line: `${error.message}; choose a name of 1-15 bytes without "/", ":" or spaces`,
+      exitCode: EXIT.usage,
+    };
   }
-  if (error instanceof CaptureInvalid || error instanceof ReplayMiss) return { line: error.message, exitCode: EXIT.usage };
+  if (error instanceof CaptureInvalid || error instanceof ReplayMiss)
+    return { line: error.message, exitCode: EXIT.usage };
   // These carry their own fix in the message (the journal, lock and state directory name the file
   // and the command to run); each means nothing was changed by this invocation.
   if (error instanceof JournalError || error instanceof MigrationLocked || error instanceof UnsafePath) {
@@ -43,5 +54,8 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     return { line: `${error.message}; see the debug log for the full output`, exitCode: EXIT.refused };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { line: `unexpected error: ${message}; please report it with the debug log`, exitCode: EXIT.refused };
+  return {
+    line: `unexpected error: ${message}; please report it with the debug log`,
+    exitCode: EXIT.refused,
+  };
 }

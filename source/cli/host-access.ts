@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeDeps } from '../host/probe-api.js';
-import { createReplay, loadCaptureDocument, type CaptureDocument } from '../system/capture.js';
+import { type CaptureDocument, createReplay, loadCaptureDocument } from '../system/capture.js';
 import { createFileLog, type DebugLog } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
 import { createHostFiles } from '../system/host-files.js';
@@ -24,7 +24,10 @@ export function debugLogPath(common: CommonOptions): string | null {
   return existsSync(common.stateDir) ? join(common.stateDir, 'debug.log') : null;
 }
 
-export async function openHostAccess(common: CommonOptions, environment: NodeJS.ProcessEnv): Promise<HostAccess> {
+export async function openHostAccess(
+  common: CommonOptions,
+  environment: NodeJS.ProcessEnv,
+): Promise<HostAccess> {
   const log = createFileLog(debugLogPath(common));
   if (common.replay) {
     const doc = await loadCaptureDocument(common.replay);

@@ -7,13 +7,13 @@ import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
 import { createAppStore } from '../store/app-store.js';
 import { renderApp } from '../ui/app.js';
+import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import { EXIT } from './errors.js';
 import type { HostAccess } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { type Output, probeAndPlan } from './plan-command.js';
 import { planRequest } from './target.js';
-import { prefersAscii } from './terminal.js';
 
 export async function runInteractive(
   access: HostAccess,
@@ -24,7 +24,7 @@ export async function runInteractive(
 ): Promise<number> {
   if (!process.stdin.isTTY) {
     const plan = await probeAndPlan(access, target, common);
-    out.stdout(renderPlanText(plan, { ascii: prefersAscii(process.env) }));
+    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii }));
     if (options.dryRun) return EXIT.ok;
     out.stderr(
       'bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run `bridge-migrate apply --yes` to apply without prompts\n',

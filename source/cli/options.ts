@@ -2,8 +2,9 @@
  * Validation of the command-line values shared by every subcommand. Pure: each function takes the
  * raw string and returns the typed value or throws a UsageError that names the fix.
  */
-import type { PersistChoice } from '../plan/types.js';
+
 import { interfaceNameProblem } from '../plan/names.js';
+import type { PersistChoice } from '../plan/types.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_BRIDGE = 'fcbr0';
@@ -31,7 +32,10 @@ export function parseBridgeName(raw: string | undefined): string {
   const name = raw ?? DEFAULT_BRIDGE;
   const problem = interfaceNameProblem(name);
   if (problem) {
-    throw new UsageError(`bridge name "${name}" ${problem}`, 'pass --bridge with 1-15 bytes and no "/", ":" or spaces (e.g. --bridge fcbr0)');
+    throw new UsageError(
+      `bridge name "${name}" ${problem}`,
+      'pass --bridge with 1-15 bytes and no "/", ":" or spaces (e.g. --bridge fcbr0)',
+    );
   }
   return name;
 }
@@ -39,14 +43,20 @@ export function parseBridgeName(raw: string | undefined): string {
 export function parseNicName(raw: string | undefined): string | null {
   if (raw === undefined) return null;
   const problem = interfaceNameProblem(raw);
-  if (problem) throw new UsageError(`interface name "${raw}" ${problem}`, 'pass --nic with the name shown by `ip link`');
+  if (problem)
+    throw new UsageError(`interface name "${raw}" ${problem}`, 'pass --nic with the name shown by `ip link`');
   return raw;
 }
 
 export function parseTimeout(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_TIMEOUT_SEC;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < MIN_TIMEOUT_SEC || value > MAX_TIMEOUT_SEC) {
+  if (
+    !/^\d+$/.test(raw.trim()) ||
+    !Number.isSafeInteger(value) ||
+    value < MIN_TIMEOUT_SEC ||
+    value > MAX_TIMEOUT_SEC
+  ) {
     throw new UsageError(
       `--timeout "${raw}" is not a whole number of seconds between ${MIN_TIMEOUT_SEC} and ${MAX_TIMEOUT_SEC}`,
       `pass e.g. --timeout ${DEFAULT_TIMEOUT_SEC}`,
@@ -58,7 +68,10 @@ export function parseTimeout(raw: string | undefined): number {
 export function parsePersist(raw: string | undefined): PersistChoice {
   const value = (raw ?? 'auto') as PersistChoice;
   if (!PERSIST_CHOICES.includes(value)) {
-    throw new UsageError(`--persist "${raw}" is not one of ${PERSIST_CHOICES.join(', ')}`, 'pass --persist auto to follow the renderer that manages the uplink');
+    throw new UsageError(
+      `--persist "${raw}" is not one of ${PERSIST_CHOICES.join(', ')}`,
+      'pass --persist auto to follow the renderer that manages the uplink',
+    );
   }
   return value;
 }
@@ -76,5 +89,9 @@ export function parseCommon(raw: Record<string, unknown>): CommonOptions {
 
 export function parseTarget(raw: Record<string, unknown>): TargetOptions {
   const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
-  return { nic: parseNicName(str('nic')), bridge: parseBridgeName(str('bridge')), timeoutSec: parseTimeout(str('timeout')) };
+  return {
+    nic: parseNicName(str('nic')),
+    bridge: parseBridgeName(str('bridge')),
+    timeoutSec: parseTimeout(str('timeout')),
+  };
 }

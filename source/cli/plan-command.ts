@@ -13,7 +13,11 @@ export interface Output {
 }
 
 /** Probe and plan; read-only on every path. */
-export async function probeAndPlan(access: HostAccess, target: TargetOptions, common: CommonOptions): Promise<Plan> {
+export async function probeAndPlan(
+  access: HostAccess,
+  target: TargetOptions,
+  common: CommonOptions,
+): Promise<Plan> {
   const snapshot = await probeHost(access);
   checkNicExists(snapshot, target.nic);
   return buildPlan(snapshot, planRequest(target, common));
@@ -28,6 +32,8 @@ export async function runPlanCommand(
   out: Output,
 ): Promise<number> {
   const plan = await probeAndPlan(access, target, common);
-  out.stdout(options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, { ascii: options.ascii }));
+  out.stdout(
+    options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, { ascii: options.ascii }),
+  );
   return EXIT.ok;
 }

@@ -1,0 +1,29 @@
+/**
+ * How `apply` (CLI or TUI) arms the dead-man guardian before the first change, and how anyone
+ * asks whether it is alive. Implemented in guardian-launch.ts (issue 4); `apply` passes
+ * `armGuardian` to the engine as StartOptions.beforeFirstChange.
+ */
+import type { GuardianInfo } from './journal.js';
+
+export interface ArmGuardianOptions {
+  stateDir: string;
+  /** How to start this same program again: [process.execPath, path of dist/cli.js]. */
+  selfArgv: string[];
+  /** Debug log the guardian appends to. */
+  logPath: string | null;
+}
+
+/**
+ * Starts `bridge-migrate guard --state-dir DIR` outside the operator's session (systemd-run when
+ * PID 1 is systemd, else a detached child in its own session ignoring SIGHUP), waits until it
+ * has written its first heartbeat into the journal, and returns what the journal records.
+ * Throws (and leaves nothing running) if it does not come up within a bounded time.
+ */
+export type ArmGuardian = (options: ArmGuardianOptions) => Promise<GuardianInfo>;
+
+export interface GuardianStatus {
+  info: GuardianInfo | null;
+  alive: boolean;
+  /** Milliseconds since the last heartbeat, by the host clock. */
+  heartbeatAgeMs: number | null;
+}

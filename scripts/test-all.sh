@@ -13,4 +13,13 @@ npm ci --no-audit --no-fund
 npm run build
 npm run lint
 npm run typecheck
-npx vitest run "$@"
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" "$@" || status=$?
+# One closing line in the plain "N passed, N failed" form, whatever the reporter printed above.
+if [[ -s "$results/vitest.json" ]]; then
+  node -e 'const r = require(process.argv[1]);
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results/vitest.json"
+fi
+exit "$status"

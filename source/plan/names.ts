@@ -8,7 +8,8 @@ const IFNAMSIZ = 16;
 
 export function interfaceNameProblem(name: string): string | null {
   if (name.length === 0) return 'is empty';
-  if (Buffer.byteLength(name, 'utf8') > IFNAMSIZ - 1) return `is ${Buffer.byteLength(name, 'utf8')} bytes long; Linux allows at most 15`;
+  if (Buffer.byteLength(name, 'utf8') > IFNAMSIZ - 1)
+    return `is ${Buffer.byteLength(name, 'utf8')} bytes long; Linux allows at most 15`;
   if (name === '.' || name === '..') return 'is "." or ".."';
   if (/[/:]/.test(name)) return 'contains "/" or ":"';
   if (/\s/.test(name)) return 'contains whitespace';
@@ -23,7 +24,10 @@ export function isValidInterfaceName(name: string): boolean {
 }
 
 export class InvalidInterfaceName extends Error {
-  constructor(readonly ifname: string, problem: string) {
+  constructor(
+    readonly ifname: string,
+    problem: string,
+  ) {
     super(`interface name "${ifname}" ${problem}`);
     this.name = 'InvalidInterfaceName';
   }

@@ -45,7 +45,15 @@ export type Expectation =
   | { kind: 'link-master'; ifname: string; master: string | null }
   | { kind: 'address-on'; ifname: string; family: 4 | 6; local: string; prefixlen: number }
   | { kind: 'address-absent'; ifname: string; family: 4 | 6; local: string; prefixlen: number }
-  | { kind: 'route-via'; family: 4 | 6; table: string; dst: string; dev: string; gateway: string | null; metric: number | null }
+  | {
+      kind: 'route-via';
+      family: 4 | 6;
+      table: string;
+      dst: string;
+      dev: string;
+      gateway: string | null;
+      metric: number | null;
+    }
   | { kind: 'process-gone'; pid: number };
 
 export interface Step {

@@ -1,0 +1,102 @@
+/**
+ * buildPlan: HostSnapshot + request → Plan, a pure function. Bad input (an unknown NIC, an invalid
+ * bridge name, a value that cannot be written into a command) becomes a blocker verdict with its
+ * fix; it never throws for it.
+ *
+ * Step order: remove the bridge's NAT, stage the bridge, stop the uplink's DHCP clients, cut over.
+ * Reverting runs the inverses in reverse, so the addresses are back on the uplink before a DHCP
+ * client is restarted, and the bridge is torn down last.
+ */
+import type { HostSnapshot } from '../host/snapshot.js';
+import { type PlanContext, planContext } from './context.js';
+import { InvalidInterfaceName } from './names.js';
+import { buildPersist } from './persist/persist.js';
+import { blockers } from './preflight/blockers.js';
+import { blocker } from './preflight/verdict.js';
+import { warnings } from './preflight/warnings.js';
+import { resolveRequest } from './resolve.js';
+import { buildCutoverStep } from './steps/cutover.js';
+import { buildRemoveNatStep } from './steps/remove-nat.js';
+import { buildStageBridgeStep } from './steps/stage-bridge.js';
+import { buildStopDhcpStep } from './steps/stop-dhcp.js';
+import { UnplannableValue } from './tokens.js';
+import { buildTopology } from './topology.js';
+import type { ConfigFile, Plan, PlanRequest, Step, Verdict } from './types.js';
+
+export const CONFIRM_COMMAND = 'bridge-migrate confirm';
+export const ROLLBACK_COMMAND = 'bridge-migrate rollback';
+
+/** Blockers after which the steps would describe nonsense, so none are built. */
+const STEPLESS = new Set(['uplink-has-master', 'bridge-has-other-ports']);
+
+export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
+  const resolution = resolveRequest(snapshot, request);
+  const verdicts: Verdict[] = [...resolution.verdicts];
+  let steps: Step[] = [];
+  let config: ConfigFile[] = [];
+  let persistWith: Plan['persistWith'] = 'none';
+
+  if (resolution.target) {
+    const context = planContext(snapshot, request, resolution.target);
+    verdicts.push(...blockers(context), ...warnings(context));
+    if (!verdicts.some((verdict) => STEPLESS.has(verdict.id))) {
+      const built = guarded(() => buildSteps(context));
+      if (built.ok) steps = built.value;
+      else verdicts.push(built.verdict);
+      const persist = guarded(() => buildPersist(context));
+      if (persist.ok) {
+        config = persist.value.files;
+        persistWith = persist.value.with;
+        verdicts.push(...persist.value.verdicts);
+      } else verdicts.push(persist.verdict);
+    }
+  }
+
+  return {
+    request,
+    nic: resolution.nic,
+    bridge: resolution.bridge,
+    verdicts,
+    blocked: verdicts.some((verdict) => verdict.level === 'blocker'),
+    steps,
+    config,
+    persistWith,
+    topology: resolution.target
+      ? buildTopology(snapshot, resolution.nic, resolution.bridge)
+      : { before: [], after: [] },
+    deadlineSec: request.timeoutSec,
+    confirmCommand: CONFIRM_COMMAND,
+    rollbackCommand: ROLLBACK_COMMAND,
+    snapshotTakenAt: snapshot.takenAt,
+  };
+}
+
+function buildSteps(context: PlanContext): Step[] {
+  const { target, nat, dhcpClients, state } = context;
+  const steps = [
+    buildRemoveNatStep(context.snapshot, target.bridge, nat),
+    buildStageBridgeStep({ bridge: target.bridge, uplink: target.uplink, existing: target.existingBridge }),
+    buildStopDhcpStep(dhcpClients, target.nic),
+    buildCutoverStep({ nic: target.nic, bridge: target.bridge, state }),
+  ];
+  return steps.filter((step): step is Step => step !== null);
+}
+
+type Guarded<T> = { ok: true; value: T } | { ok: false; verdict: Verdict };
+
+/** Values from the snapshot that cannot go into a command safely refuse the plan, with the reason. */
+function guarded<T>(build: () => T): Guarded<T> {
+  try {
+    return { ok: true, value: build() };
+  } catch (error) {
+    if (!(error instanceof UnplannableValue || error instanceof InvalidInterfaceName)) throw error;
+    return {
+      ok: false,
+      verdict: blocker(
+        'unplannable',
+        `The plan needs ${error.message}.`,
+        'Rename or remove that setting on the host (or report it if it looks valid), then plan again.',
+      ),
+    };
+  }
+}

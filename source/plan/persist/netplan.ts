@@ -1,0 +1,207 @@
+/**
+ * Netplan persistence: the file that configures the uplink is edited in place through the yaml
+ * Document API, so its comments, its other stanzas and its indentation survive and the diff shows
+ * only what changes. When no file names the uplink, a new file is written from the running config.
+ *
+ * cloud-init regenerates 50-cloud-init.yaml from its datasource unless its network config is
+ * disabled ("To disable cloud-init's network configuration capabilities, write a file
+ * /etc/cloud/cloud.cfg.d/99-disable-network-config.cfg with: network: {config: disabled}", the
+ * file's own header), so that file is written too when cloud-init owns the uplink's config.
+ */
+import { type Document, isCollection, isMap, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { findNetplanStanza } from '../../host/parse/netplan.js';
+import type { PlanContext } from '../context.js';
+import { warning } from '../preflight/verdict.js';
+import type { ConfigFile, Verdict } from '../types.js';
+import { configFile } from './diff.js';
+import {
+  bridgeStanza,
+  hasIpv4Config,
+  L3_KEYS,
+  movedKeys,
+  runtimeStanza,
+  type Stanza,
+} from './netplan-stanza.js';
+import { runtimeConfig } from './runtime-config.js';
+
+export const CLOUD_INIT_DISABLE_PATH = '/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg';
+export const NEW_NETPLAN_PATH = '/etc/netplan/90-bridge-migrate.yaml';
+
+export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verdicts: Verdict[] } {
+  const { renderer, target } = context;
+  const { nic, bridge, uplink } = target;
+  const netplanFiles = renderer.netplan.files;
+  const stanza = findNetplanStanza(netplanFiles, {
+    name: nic,
+    mac: uplink.mac,
+    permanentMac: uplink.permanentMac,
+    driver: uplink.driver,
+  });
+  const edits = new Map<string, Document>();
+  const touched = new Set<string>();
+  const movedNodes = new Map<string, unknown>();
+  const verdicts: Verdict[] = [];
+  const open = (path: string): Document | null => {
+    const cached = edits.get(path);
+    if (cached) return cached;
+    const file = netplanFiles.find((candidate) => candidate.path === path);
+    const document = parseDocument(file?.content ?? '');
+    if (document.errors.length > 0) return null;
+    edits.set(path, document);
+    return document;
+  };
+
+  // A bridge of the same name defined elsewhere (the NAT setup) is replaced, not merged into.
+  for (const file of netplanFiles) {
+    const document = open(file.path);
+    if (!document?.hasIn(['network', 'bridges', bridge])) continue;
+    document.deleteIn(['network', 'bridges', bridge]);
+    const rest = document.getIn(['network', 'bridges'], true);
+    if (isMap(rest) && rest.items.length === 0) document.deleteIn(['network', 'bridges']);
+    touched.add(file.path);
+  }
+
+  let targetPath = NEW_NETPLAN_PATH;
+  let l3: Stanza = runtimeStanza(runtimeConfig(context));
+  let portId = nic;
+  let networkd = (renderer.netplan.renderer ?? 'networkd') === 'networkd';
+  let stanzaRenderer: unknown;
+  if (stanza) {
+    targetPath = stanza.file;
+    portId = stanza.id;
+    networkd = stanza.renderer === 'networkd';
+    stanzaRenderer = stanza.config.renderer;
+    const configured = movedKeys(stanza.config);
+    if (hasIpv4Config(configured)) l3 = configured;
+    else {
+      l3 = { ...configured, ...l3 };
+      verdicts.push(
+        warning(
+          'netplan-runtime-config',
+          `The netplan stanza for ${nic} has no IPv4 config, so the bridge stanza takes the running one (${describe(l3)}).`,
+          `Check the ${bridge} stanza in the diff before confirming.`,
+        ),
+      );
+    }
+    for (const path of stanza.files) {
+      const document = open(path);
+      const node = document?.getIn(['network', stanza.section, stanza.id], true);
+      if (!document || !isMap(node)) {
+        verdicts.push(unparseable(path));
+        return { files: [], verdicts };
+      }
+      const last = path === stanza.file;
+      // Lists and mappings defined in this one file move as they are written (flow style, comments).
+      if (last && stanza.files.length === 1) {
+        for (const key of L3_KEYS) {
+          const value = node.get(key, true);
+          if (isCollection(value)) movedNodes.set(key, value);
+        }
+      }
+      // In the file that has the last word, dhcp4/dhcp6 stay where they are, turned off.
+      for (const key of L3_KEYS) if (!(last && (key === 'dhcp4' || key === 'dhcp6'))) node.delete(key);
+      if (last) {
+        node.set('dhcp4', false);
+        node.set('dhcp6', false);
+      }
+      touched.add(path);
+    }
+  }
+
+  const document = open(targetPath) ?? null;
+  if (!document) {
+    verdicts.push(unparseable(targetPath));
+    return { files: [], verdicts };
+  }
+  if (!stanza) {
+    if (!document.has('network')) document.set('network', document.createNode({ version: 2 }));
+    document.setIn(['network', 'ethernets', nic], document.createNode({ dhcp4: false, dhcp6: false }));
+  }
+  const bridgeNode = document.createNode(
+    bridgeStanza(context, { portId, networkd, l3, renderer: stanzaRenderer }),
+  ) as YAMLMap;
+  for (const [key, value] of movedNodes) if (bridgeNode.has(key)) bridgeNode.set(key, value);
+  const mac = bridgeNode.get('macaddress', true);
+  // A MAC of digits and colons is a base-60 number to YAML 1.1 readers (PyYAML); quote it.
+  if (mac instanceof Scalar) mac.type = Scalar.QUOTE_DOUBLE;
+  if (!isMap(document.getIn(['network', 'bridges'], true)))
+    document.setIn(['network', 'bridges'], new YAMLMap());
+  document.setIn(['network', 'bridges', bridge], bridgeNode);
+  touched.add(targetPath);
+
+  const files: ConfigFile[] = [];
+  for (const path of touched) {
+    const before = netplanFiles.find((file) => file.path === path)?.content ?? null;
+    const after = render(edits.get(path) as Document, before ?? '');
+    const note =
+      path === targetPath
+        ? `${bridge} takes ${nic}'s addresses and routes; ${nic} becomes its port with DHCP off.`
+        : `Removes the old definition of ${bridge} (its NAT setup), replaced by the new one.`;
+    files.push(configFile(path, 'netplan', before, after, note));
+  }
+  const cloudInit = netplanFiles.some((file) => file.cloudInit && (stanza?.files ?? []).includes(file.path));
+  if (cloudInit || renderer.cloudInitNetwork) files.push(cloudInitDisable(nic, bridge, targetPath));
+  return { files, verdicts };
+}
+
+function render(document: Document, original: string): string {
+  return document.toString({
+    indent: detectIndent(original),
+    indentSeq: detectIndentSeq(original),
+    lineWidth: 0,
+    flowCollectionPadding: false,
+  });
+}
+
+/** The file's own indentation step (cloud-init writes 4 spaces), 2 when it has none. */
+export function detectIndent(text: string): number {
+  const widths = text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .map((line) => line.length - line.trimStart().length)
+    .filter((width) => width > 0);
+  return widths.length > 0 ? Math.min(...widths) : 2;
+}
+
+/** Whether "- item" lines sit deeper than their key (yaml's indentSeq) or level with it. */
+function detectIndentSeq(text: string): boolean {
+  const lines = text.split('\n');
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (!/^\s*- /.test(line)) continue;
+    const previous = lines[index - 1] as string;
+    if (!/:\s*$/.test(previous)) continue;
+    return line.length - line.trimStart().length > previous.length - previous.trimStart().length;
+  }
+  return true;
+}
+
+function cloudInitDisable(nic: string, bridge: string, netplanPath: string): ConfigFile {
+  const content = [
+    `# Written by bridge-migrate when ${nic} moved into the bridge ${bridge}.`,
+    `# cloud-init would otherwise write ${netplanPath} again from its datasource and undo the bridge.`,
+    'network: {config: disabled}',
+    '',
+  ].join('\n');
+  return configFile(
+    CLOUD_INIT_DISABLE_PATH,
+    'netplan',
+    null,
+    content,
+    'Stops cloud-init from rewriting the netplan config.',
+  );
+}
+
+function unparseable(path: string): Verdict {
+  return warning(
+    'netplan-unparseable',
+    `${path} is not valid YAML, so the bridge cannot be written into it.`,
+    'Fix the file (netplan generate shows the error), then plan again.',
+  );
+}
+
+function describe(stanza: Stanza): string {
+  if (stanza.dhcp4 === true) return 'DHCP';
+  const addresses = Array.isArray(stanza.addresses) ? stanza.addresses : [];
+  return addresses.length > 0 ? addresses.join(', ') : 'no address';
+}

@@ -1,0 +1,114 @@
+/**
+ * Blockers: facts that make the migration unsafe or impossible. The plan is still built and shown
+ * where it can be (the preview explains what would happen), but it must not be applied.
+ */
+import type { PlanContext } from '../context.js';
+import type { Verdict } from '../types.js';
+import { blocker } from './verdict.js';
+
+const CLOUD_NAMES: Record<string, string> = {
+  aws: 'AWS EC2',
+  gcp: 'Google Cloud',
+  azure: 'Azure',
+  oracle: 'Oracle Cloud',
+  digitalocean: 'DigitalOcean',
+};
+
+export function blockers(context: PlanContext): Verdict[] {
+  const { snapshot, request, target } = context;
+  const { nic, uplink, bridge } = target;
+  const verdicts: Verdict[] = [];
+
+  if (!snapshot.isRoot) {
+    verdicts.push(
+      blocker(
+        'not-root',
+        'Applying changes links, addresses and routes, which needs root; this preview changes nothing.',
+        'Run it again as root (sudo bridge-migrate) to apply.',
+      ),
+    );
+  }
+  if (!Number.isInteger(request.timeoutSec) || request.timeoutSec < 10) {
+    verdicts.push(
+      blocker(
+        'invalid-timeout',
+        `A deadline of ${request.timeoutSec} s leaves no time to confirm the change.`,
+        'Give --timeout a whole number of seconds, 10 or more (default 120).',
+      ),
+    );
+  }
+  if (snapshot.pendingMigration) {
+    const pending = snapshot.pendingMigration;
+    verdicts.push(
+      blocker(
+        'migration-pending',
+        `Another migration (${pending.nic} into ${pending.bridge}) is ${pending.phase} and not finished.`,
+        'Finish it first with `bridge-migrate confirm` or `bridge-migrate rollback`.',
+      ),
+    );
+  }
+  if (snapshot.virt.cloud) {
+    const cloud = CLOUD_NAMES[snapshot.virt.cloud] ?? snapshot.virt.cloud;
+    verdicts.push(
+      blocker(
+        'public-cloud',
+        `This is a ${cloud} instance, whose network drops frames from MAC addresses it did not assign, so bridged guests would get no traffic.`,
+        'Use NAT or routed mode for the guests instead (keep the NAT bridge, or route a subnet to them).',
+      ),
+    );
+  }
+  if (uplink.wireless) {
+    verdicts.push(
+      blocker(
+        'wifi-uplink',
+        `${nic} is Wi-Fi, and an access point accepts only the station's own MAC, so a bridge cannot carry guests over it.`,
+        'Use a wired uplink with --nic, or NAT or routed mode for the guests.',
+      ),
+    );
+  }
+  if (!uplink.mac) {
+    verdicts.push(
+      blocker(
+        'uplink-not-ethernet',
+        `${nic} has no MAC address (a tunnel or point-to-point link), and only Ethernet can join a bridge.`,
+        'Name an Ethernet uplink with --nic, or route to the guests instead.',
+      ),
+    );
+  }
+  if (uplink.master) {
+    const already = uplink.master === bridge;
+    verdicts.push(
+      blocker(
+        'uplink-has-master',
+        already
+          ? `${nic} is already a port of ${bridge}: the host is already bridged.`
+          : `${nic} is already a port of ${uplink.masterKind ?? 'device'} ${uplink.master}, and this tool does not move a port between masters.`,
+        already
+          ? 'Nothing to do: check it with `bridge-migrate status`.'
+          : `Bridge the master device instead with --nic ${uplink.master}, or release ${nic} from it first.`,
+      ),
+    );
+  }
+  const otherPorts = snapshot.links.filter(
+    (link) => link.master === bridge && link.name !== nic && link.tunType !== 'tap',
+  );
+  if (target.existingBridge && otherPorts.length > 0) {
+    verdicts.push(
+      blocker(
+        'bridge-has-other-ports',
+        `${bridge} already has ports other than TAP devices (${otherPorts.map((link) => link.name).join(', ')}), which would end up on the LAN too.`,
+        `Remove them from ${bridge} first, or pick a new bridge name with --bridge.`,
+      ),
+    );
+  }
+  if (!snapshot.addresses.some((address) => address.ifname === nic && address.family === 4)) {
+    verdicts.push(
+      blocker(
+        'no-ipv4-on-uplink',
+        `${nic} has no IPv4 address, so there is no LAN for guests to get DHCP leases on.`,
+        `Bring ${nic} up with its address first, or name the right uplink with --nic.`,
+      ),
+    );
+  }
+  return verdicts;
+}

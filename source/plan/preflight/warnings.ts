@@ -1,0 +1,187 @@
+/**
+ * Warnings: the migration can go ahead, but the operator must know this first (the preview asks
+ * for an acknowledgement). Info verdicts state facts that need no action.
+ */
+import type { PlanContext } from '../context.js';
+import { isIpv6LinkLocal } from '../ip-math.js';
+import type { Verdict } from '../types.js';
+import { hypervisorWarnings } from './hypervisor.js';
+import { info, warning } from './verdict.js';
+
+/** Seconds a lease must outlast the deadline by: time to confirm and for the renderer to renew. */
+export const LEASE_MARGIN_SEC = 120;
+
+export function warnings(context: PlanContext): Verdict[] {
+  return [
+    ...sshWarnings(context),
+    ...hypervisorWarnings(context.snapshot),
+    ...netfilterWarnings(context),
+    ...uplinkKindWarnings(context),
+    ...addressWarnings(context),
+    ...rendererWarnings(context),
+    ...dhcpClientVerdicts(context),
+    ...natVerdicts(context),
+  ];
+}
+
+function sshWarnings({ snapshot, target, request }: PlanContext): Verdict[] {
+  const ssh = snapshot.ssh;
+  if (!ssh || ssh.viaDev !== target.nic) return [];
+  return [
+    warning(
+      'ssh-over-uplink',
+      `Your SSH session from ${ssh.clientAddr} arrives over ${target.nic}, the interface being moved.`,
+      `If the session does not survive the cutover the change reverts by itself after ${request.timeoutSec} s; confirm from a new session with \`bridge-migrate confirm\` to prove the new path works.`,
+    ),
+  ];
+}
+
+function netfilterWarnings({ snapshot, target }: PlanContext): Verdict[] {
+  const filter = snapshot.netfilter;
+  const nftDrop = filter.nftForwardDrop ?? [];
+  if (!filter.brNetfilterLoaded || filter.bridgeNfCallIptables !== true) return [];
+  if (filter.forwardPolicy !== 'DROP' && nftDrop.length === 0) return [];
+  const where =
+    filter.forwardPolicy === 'DROP'
+      ? 'the iptables FORWARD policy is DROP'
+      : `nftables chain ${nftDrop[0]} drops by default`;
+  return [
+    warning(
+      'docker-forward-drop',
+      `br_netfilter is loaded with bridge-nf-call-iptables=1 and ${where} (as Docker sets it), so traffic between guests and the LAN through ${target.bridge} would be dropped silently.`,
+      `Accept it before applying, e.g. \`iptables -I DOCKER-USER -i ${target.bridge} -o ${target.bridge} -j ACCEPT\`, or set net.bridge.bridge-nf-call-iptables=0.`,
+    ),
+  ];
+}
+
+function uplinkKindWarnings({ target }: PlanContext): Verdict[] {
+  const { uplink, nic, bridge } = target;
+  if (uplink.kind === 'bond') {
+    return [
+      warning(
+        'bond-or-vlan-uplink',
+        `${nic} is a bond, so guest MACs reach the switch over its member links and their hashing.`,
+        `Make sure the switch ports accept more than one MAC (port security, LACP) before moving ${nic} into ${bridge}.`,
+      ),
+    ];
+  }
+  if (uplink.kind === 'vlan') {
+    const on = uplink.parent ? ` on ${uplink.parent}` : '';
+    return [
+      warning(
+        'bond-or-vlan-uplink',
+        `${nic} is VLAN ${uplink.vlanId ?? '?'}${on}, so guests on ${bridge} will be on that VLAN only.`,
+        'Check that this VLAN is the network the guests should join and that its DHCP server serves them.',
+      ),
+    ];
+  }
+  return [];
+}
+
+function addressWarnings({ snapshot, target, request }: PlanContext): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const own = snapshot.addresses.filter((address) => address.ifname === target.nic);
+  const slaac = own.filter(
+    (address) => address.family === 6 && address.dynamic && !isIpv6LinkLocal(address.local),
+  );
+  if (slaac.length > 0) {
+    verdicts.push(
+      warning(
+        'ipv6-slaac',
+        `${target.nic} has IPv6 addresses from router advertisements (${slaac.map((a) => a.local).join(', ')}), which move to ${target.bridge} with their current lifetimes.`,
+        `${target.bridge} must accept router advertisements to renew them (its renderer config or net.ipv6.conf.${target.bridge}.accept_ra); temporary addresses stay behind and the bridge makes new ones.`,
+      ),
+    );
+  }
+  const needed = request.timeoutSec + LEASE_MARGIN_SEC;
+  for (const address of own) {
+    if (address.family !== 4 || !address.dynamic || address.validLft === null || address.validLft >= needed)
+      continue;
+    verdicts.push(
+      warning(
+        'short-dhcp-lease',
+        `The lease of ${address.local} on ${target.nic} runs out in ${address.validLft} s, before the ${request.timeoutSec} s deadline plus ${LEASE_MARGIN_SEC} s to persist, and nothing renews it while the change is pending.`,
+        'Renew the lease first (restart the DHCP client, or `networkctl renew` under networkd), or give a shorter --timeout.',
+      ),
+    );
+  }
+  return verdicts;
+}
+
+function rendererWarnings({ renderer, target }: PlanContext): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const { nic, bridge } = target;
+  const viaNetplan = renderer.owner === 'netplan';
+  const networkdRuns = renderer.networkd.links[nic]?.setupState;
+  const nmDevice = renderer.networkManager.devices[nic];
+  const byNetworkd =
+    (renderer.owner === 'networkd' || (viaNetplan && renderer.netplan.renderer !== 'NetworkManager')) &&
+    networkdRuns !== 'unmanaged';
+  const byNm =
+    (renderer.owner === 'networkmanager' || (viaNetplan && renderer.netplan.renderer === 'NetworkManager')) &&
+    nmDevice?.state !== 'unmanaged';
+  if (byNetworkd || byNm) {
+    const daemon = byNetworkd ? 'systemd-networkd' : 'NetworkManager';
+    const trigger = byNetworkd
+      ? 'on its next restart (any `netplan apply`, a package upgrade)'
+      : 'when it re-activates the device';
+    verdicts.push(
+      warning(
+        'renderer-fights',
+        `${daemon} manages ${nic} and would take it back out of ${bridge} ${trigger} while the change is pending.`,
+        `The tool holds ${daemon} off ${nic} and ${bridge} with runtime-only config under /run until you confirm or it reverts; do not apply network config by hand meanwhile.`,
+      ),
+    );
+  }
+  const cloudFile = renderer.netplan.files.find(
+    (file) => file.path === renderer.netplan.uplinkFile && file.cloudInit,
+  );
+  if (viaNetplan && (cloudFile || renderer.cloudInitNetwork)) {
+    verdicts.push(
+      warning(
+        'cloud-init-owns-netplan',
+        `cloud-init wrote ${cloudFile?.path ?? 'the netplan config'} for ${nic} and may write it again from its datasource, undoing the bridge.`,
+        'On confirm the tool edits that file and disables cloud-init network config in /etc/cloud/cloud.cfg.d; keep it disabled while the bridge is in use.',
+      ),
+    );
+  }
+  return verdicts;
+}
+
+function dhcpClientVerdicts({ snapshot, target, dhcpClients }: PlanContext): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const client of dhcpClients.filter((candidate) => candidate.ifname === null)) {
+    verdicts.push(
+      warning(
+        'dhcp-client-global',
+        `${client.program} (pid ${client.pid}) serves every interface, not only ${target.nic}, and is stopped with it, so other interfaces stop renewing too.`,
+        'Restart it for the other interfaces after confirming, or let the renderer take over their leases.',
+      ),
+    );
+  }
+  const foreign = snapshot.dhcpClients.filter((client) => !client.sameNetns && client.ifname === target.nic);
+  if (foreign.length > 0) {
+    verdicts.push(
+      info(
+        'dhcp-client-other-netns',
+        `${foreign.map((client) => `${client.program} (pid ${client.pid})`).join(', ')} serves an interface named ${target.nic} in another network namespace.`,
+        'Nothing to do: it belongs to another network stack and is left alone.',
+      ),
+    );
+  }
+  return verdicts;
+}
+
+function natVerdicts({ snapshot, target, nat }: PlanContext): Verdict[] {
+  if (nat.rules.length === 0 && nat.addresses.length === 0) return [];
+  const taps = snapshot.links.filter((link) => link.master === target.bridge && link.tunType === 'tap');
+  const parts = [
+    nat.rules.length > 0 ? `${nat.rules.length} MASQUERADE rule${nat.rules.length === 1 ? '' : 's'}` : null,
+    nat.addresses.length > 0
+      ? `address ${nat.addresses.map((a) => `${a.local}/${a.prefixlen}`).join(', ')}`
+      : null,
+  ].filter(Boolean);
+  const reason = `${target.bridge} is set up for NAT today (${parts.join(', ')}), which is removed so guests join the LAN.`;
+  const fix = `Guests must take LAN addresses by DHCP afterwards (\`bridge-migrate guest-config\`); their NAT addresses stop working.`;
+  return [taps.length > 0 ? warning('existing-nat', reason, fix) : info('existing-nat', reason, fix)];
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { commandText, ipBatchFile, shellQuote } from '../../../source/plan/command-text.js';
+
+describe('command text', () => {
+  it('shows exec and detached commands as shell lines, quoting what a shell would split', () => {
+    expect(
+      commandText({
+        kind: 'exec',
+        argv: ['nft', 'add', 'rule', 'ip', 'nat', 'post', 'oifname "ens18" masquerade'],
+      }),
+    ).toEqual([`nft add rule ip nat post 'oifname "ens18" masquerade'`]);
+    expect(commandText({ kind: 'spawn-detached', argv: ['/sbin/dhclient', '-4', 'ens18'] })).toEqual([
+      '/sbin/dhclient -4 ens18 &',
+    ]);
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote('')).toBe("''");
+  });
+
+  it('shows an ip batch as a here-document and writes it as one line per command', () => {
+    const lines = [
+      ['link', 'set', 'dev', 'ens18', 'master', 'fcbr0'],
+      ['addr', 'del', '198.51.100.240/24', 'dev', 'ens18'],
+    ];
+    expect(commandText({ kind: 'ip-batch', lines })).toEqual([
+      'ip -batch - <<EOF',
+      'link set dev ens18 master fcbr0',
+      'addr del 198.51.100.240/24 dev ens18',
+      'EOF',
+    ]);
+    expect(ipBatchFile(lines)).toBe(
+      'link set dev ens18 master fcbr0\naddr del 198.51.100.240/24 dev ens18\n',
+    );
+  });
+
+  it('refuses batch tokens that ip -batch would split or treat as a comment', () => {
+    for (const token of ['two words', 'quo"te', '#comment', 'back\\slash', '']) {
+      expect(() => ipBatchFile([['link', 'set', 'dev', token, 'up']])).toThrow(/unsafe ip -batch token/);
+    }
+  });
+});

@@ -49,6 +49,8 @@ export interface Address {
   label: string | null;
   /** Other kernel flags worth carrying over (noprefixroute, nodad, ...). */
   flags: string[];
+  /** IFA_RT_PRIORITY (`metric` in ip -j addr): the metric of the address's prefix route, if set. */
+  metric?: number | null;
 }
 
 export interface Route {

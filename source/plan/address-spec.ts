@@ -85,6 +85,9 @@ export function addressRoutePriority(
   address: Address,
 ): number | null {
   if (address.peer || address.flags.includes('noprefixroute')) return null;
+  // The kernel reports the priority itself when it is set; the prefix route is only a fallback
+  // for snapshots (and recordings) taken without it.
+  if (address.metric !== undefined && address.metric !== null) return address.metric;
   const network = networkOf(address.local, address.prefixlen);
   const route = snapshot.routes.find((candidate) => {
     if (candidate.family !== address.family || candidate.table !== 'main' || candidate.protocol !== 'kernel')

@@ -57,6 +57,7 @@ function toAddress(ifname: string, info: JsonObject): Address | null {
     peer: address && address !== local ? address : null,
     label: str(info, 'label'),
     flags: Object.keys(info).filter((key) => !DATA_KEYS.has(key) && info[key] === true),
+    metric: num(info, 'metric'),
   };
 }
 

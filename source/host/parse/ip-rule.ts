@@ -16,7 +16,9 @@ function toRule(entry: JsonObject, family: Family): Rule {
     if (key === 'priority') continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       fields[key] = value;
-    else if (value !== null && value !== undefined) fields[key] = JSON.stringify(value);
+    // iproute2 prints flag keywords (not, l3mdev, nop) as JSON null: present means set.
+    else if (value === null) fields[key] = true;
+    else if (value !== undefined) fields[key] = JSON.stringify(value);
   }
   return {
     family,

@@ -76,6 +76,39 @@ describe('parseIpAddresses (ip -j addr)', () => {
     expect(slaac?.flags).toEqual(['mngtmpaddr', 'noprefixroute']);
   });
 
+  it('reads the prefix-route priority ip prints as metric', () => {
+    const text = JSON.stringify([
+      {
+        ifindex: 2,
+        ifname: 'ens18',
+        addr_info: [
+          {
+            family: 'inet',
+            local: '198.51.100.240',
+            prefixlen: 24,
+            metric: 100,
+            scope: 'global',
+            dynamic: true,
+            valid_life_time: 86000,
+            preferred_life_time: 86000,
+          },
+          {
+            family: 'inet',
+            local: '198.51.100.241',
+            prefixlen: 24,
+            scope: 'global',
+            valid_life_time: 4294967295,
+            preferred_life_time: 4294967295,
+          },
+        ],
+      },
+    ]);
+    const [first, second] = parseIpAddresses(text);
+    expect(first?.metric).toBe(100);
+    expect(first?.flags).toEqual([]);
+    expect(second?.metric).toBeNull();
+  });
+
   it('keeps the peer of a point-to-point address', () => {
     const text = JSON.stringify([
       {

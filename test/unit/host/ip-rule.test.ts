@@ -26,6 +26,17 @@ describe('parseIpRules (ip -4|-6 -j rule)', () => {
     });
   });
 
+  it('keeps flag keywords that ip prints as JSON null (not) as set', () => {
+    // Seen on iproute2 6.1: `ip -j rule` after `ip rule add not from 198.51.100.0/24 table 100 pref 500`.
+    const text = '[{"priority":500,"not":null,"src":"198.51.100.0","srclen":24,"table":"100"}]';
+    expect(parseIpRules(text, 4)[0]?.fields).toEqual({
+      not: true,
+      src: '198.51.100.0',
+      srclen: 24,
+      table: '100',
+    });
+  });
+
   it('reads IPv6 rules including one with iif', () => {
     expect(v6.map((rule) => rule.priority)).toEqual([0, 32765, 32766]);
     expect(v6[1]).toMatchObject({ family: 6, iif: 'ens18' });

@@ -1,0 +1,335 @@
+/**
+ * What an operator would check in each recorded host's plan: which addresses and routes the cutover
+ * moves and how it puts them back, what happens to NAT, DHCP clients and Docker's rules, the config
+ * written for the renderer, and why the blocked hosts are blocked.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  argvs,
+  batchLines,
+  indexOfLine,
+  linesStartingWith,
+  linkTarget,
+  loadRecording,
+  planFor,
+  replayHost,
+  stepOf,
+  valueAfter,
+} from './replay.js';
+
+type Yaml = { network: Record<string, Record<string, Record<string, unknown>>> };
+
+describe("the original plan's host (ubuntu-proxmox-netplan-dhcp)", () => {
+  it('moves 192.168.18.240/24 and the default route via 192.168.18.1 to fcbr0, proto dhcp, metric 100', async () => {
+    const cutover = stepOf(await planFor('ubuntu-proxmox-netplan-dhcp'), 'cutover');
+    const lines = batchLines(cutover.commands);
+    const enslave = lines[0] as string[];
+    expect([linkTarget(enslave), valueAfter(enslave, 'master')]).toEqual(['ens18', 'fcbr0']);
+    const [add] = linesStartingWith(lines, 'addr', 'add', '192.168.18.240/24');
+    expect(add && [valueAfter(add, 'dev'), valueAfter(add, 'metric'), valueAfter(add, 'valid_lft')]).toEqual([
+      'fcbr0',
+      '100',
+      '85321',
+    ]);
+    const [route] = linesStartingWith(lines, 'route', 'replace', 'default');
+    expect(route && ['via', 'dev', 'proto', 'metric'].map((key) => valueAfter(route, key))).toEqual([
+      '192.168.18.1',
+      'fcbr0',
+      'dhcp',
+      '100',
+    ]);
+    // The on-link route networkd adds to the gateway comes first, so the gateway is reachable on fcbr0.
+    expect(indexOfLine(lines, 'route', 'replace', '192.168.18.1')).toBeLessThan(
+      indexOfLine(lines, 'route', 'replace', 'default'),
+    );
+    expect(lines.at(-1)).toEqual(['addr', 'del', '192.168.18.240/24', 'dev', 'ens18']);
+  });
+
+  it('puts the address and routes back on ens18 and releases it from the bridge on undo', async () => {
+    const cutover = stepOf(await planFor('ubuntu-proxmox-netplan-dhcp'), 'cutover');
+    const lines = batchLines(cutover.inverse);
+    const [route] = linesStartingWith(lines, 'route', 'replace', 'default');
+    expect(route && [valueAfter(route, 'via'), valueAfter(route, 'dev')]).toEqual(['192.168.18.1', 'ens18']);
+    expect(
+      linesStartingWith(lines, 'addr', 'add', '192.168.18.240/24').map((line) => valueAfter(line, 'dev')),
+    ).toEqual(['ens18']);
+    const last = lines.at(-1) as string[];
+    expect([linkTarget(last), last.at(-1)]).toEqual(['ens18', 'nomaster']);
+  });
+
+  it('stages fcbr0 with the VM NIC MAC and MTU', async () => {
+    const stage = stepOf(await planFor('ubuntu-proxmox-netplan-dhcp'), 'stage-bridge');
+    const set = argvs(stage.commands).find((argv) => argv.includes('address')) as string[];
+    expect([valueAfter(set, 'address'), valueAfter(set, 'mtu')]).toEqual(['bc:24:11:5e:8a:01', '1500']);
+    expect(argvs(stage.inverse)).toHaveLength(1);
+  });
+
+  it("adds bridge fcbr0 to cloud-init's netplan file, with the MAC and dhcp-identifier: mac, and stops cloud-init rewriting it", async () => {
+    const plan = await planFor('ubuntu-proxmox-netplan-dhcp');
+    const netplan = plan.config.find((file) => file.path === '/etc/netplan/50-cloud-init.yaml');
+    const after = parse(netplan?.after ?? '') as Yaml;
+    expect(after.network.bridges?.fcbr0).toEqual({
+      interfaces: ['ens18'],
+      macaddress: 'bc:24:11:5e:8a:01',
+      parameters: { stp: false, 'forward-delay': 0 },
+      dhcp4: true,
+      'dhcp-identifier': 'mac',
+    });
+    expect(after.network.ethernets?.ens18).toMatchObject({
+      dhcp4: false,
+      match: { macaddress: 'bc:24:11:5e:8a:01' },
+      'set-name': 'ens18',
+    });
+    expect(netplan?.diff).toContain('+    bridges:');
+    expect(plan.config.map((file) => file.path)).toContain(
+      '/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg',
+    );
+  });
+});
+
+describe('static netplan (ubuntu-netplan-static)', () => {
+  it('moves both addresses, secondary removed first, and both routes with their metrics', async () => {
+    const lines = batchLines(stepOf(await planFor('ubuntu-netplan-static'), 'cutover').commands);
+    expect(linesStartingWith(lines, 'addr', 'add').map((line) => [line[2], valueAfter(line, 'dev')])).toEqual(
+      [
+        ['198.51.100.20/24', 'fcbr0'],
+        ['198.51.100.21/24', 'fcbr0'],
+      ],
+    );
+    expect(linesStartingWith(lines, 'addr', 'del').map((line) => line[2])).toEqual([
+      '198.51.100.21/24',
+      '198.51.100.20/24',
+    ]);
+    expect(
+      linesStartingWith(lines, 'route', 'replace').map((line) => [
+        line[2],
+        valueAfter(line, 'via'),
+        valueAfter(line, 'metric'),
+        valueAfter(line, 'dev'),
+      ]),
+    ).toEqual([
+      ['default', '198.51.100.1', '100', 'fcbr0'],
+      ['203.0.113.0/24', '198.51.100.254', '200', 'fcbr0'],
+    ]);
+  });
+
+  it('gives fcbr0 the static addresses, routes and nameservers in netplan, and leaves cloud-init alone (its network config is already disabled)', async () => {
+    const plan = await planFor('ubuntu-netplan-static');
+    const after = parse(
+      plan.config.find((file) => file.path === '/etc/netplan/50-cloud-init.yaml')?.after ?? '',
+    ) as Yaml;
+    expect(after.network.bridges?.fcbr0).toMatchObject({
+      interfaces: ['eth0'],
+      macaddress: '00:15:5d:0a:14:07',
+      addresses: ['198.51.100.20/24', '198.51.100.21/24'],
+      routes: [
+        { to: 'default', via: '198.51.100.1', metric: 100 },
+        { to: '203.0.113.0/24', via: '198.51.100.254', metric: 200 },
+      ],
+      nameservers: { addresses: ['198.51.100.53', '198.51.100.54'], search: ['corp.example'] },
+    });
+    expect(after.network.ethernets?.eth0).toEqual({ dhcp4: false, dhcp6: false });
+    expect(plan.config.map((file) => file.path)).toEqual(['/etc/netplan/50-cloud-init.yaml']);
+  });
+});
+
+describe('NetworkManager server (networkmanager-server)', () => {
+  it('moves the SLAAC address with nodad and the routes from router advertisements', async () => {
+    const lines = batchLines(stepOf(await planFor('networkmanager-server'), 'cutover').commands);
+    const [v6] = linesStartingWith(lines, 'addr', 'add', '2001:db8:10::250:56ff:fe9a:3b7c/64');
+    expect(v6 && [valueAfter(v6, 'dev'), v6.includes('nodad')]).toEqual(['fcbr0', true]);
+    expect(
+      linesStartingWith(lines, 'route', 'replace', '2001:db8:10::/64').map((line) => valueAfter(line, 'dev')),
+    ).toEqual(['fcbr0']);
+  });
+
+  it("moves NetworkManager's own prefix route (its address is noprefixroute) before the default route", async () => {
+    // Without it fcbr0 has no route to 198.51.100.1 and `route replace default via 198.51.100.1 dev
+    // fcbr0` fails with "Nexthop has invalid gateway" (checked in a namespace with iproute2 6.1).
+    const lines = batchLines(stepOf(await planFor('networkmanager-server'), 'cutover').commands);
+    const prefix = indexOfLine(lines, 'route', 'replace', '198.51.100.0/24');
+    expect(prefix).toBeGreaterThan(0);
+    const line = lines[prefix] as string[];
+    expect(['dev', 'proto', 'scope', 'src', 'metric'].map((key) => valueAfter(line, key))).toEqual([
+      'fcbr0',
+      'kernel',
+      'link',
+      '198.51.100.37',
+      '100',
+    ]);
+    expect(prefix).toBeLessThan(indexOfLine(lines, 'route', 'replace', 'default'));
+  });
+
+  it('writes NetworkManager keyfiles: a bridge with the MAC, DHCP and SLAAC, and a port profile for ens192', async () => {
+    const plan = await planFor('networkmanager-server');
+    const [bridge, port] = plan.config;
+    expect(bridge?.after).toMatch(/\[bridge\]\nmac-address=00:50:56:9a:3b:7c\nstp=false\nforward-delay=0/);
+    expect(bridge?.after).toMatch(/\[ipv4\]\nmethod=auto\ndhcp-client-id=mac/);
+    expect(bridge?.after).toMatch(/\[ipv6\]\nmethod=auto/);
+    expect(port?.after).toMatch(/interface-name=ens192\n/);
+    expect(port?.after).toMatch(/slave-type=bridge/);
+  });
+});
+
+describe('Debian ifupdown with dhclient (debian-ifupdown-dhclient)', () => {
+  const DHCLIENT =
+    '/sbin/dhclient -4 -v -i -pf /run/dhclient.eno1.pid -lf /var/lib/dhcp/dhclient.eno1.leases -I -df /var/lib/dhcp/dhclient6.eno1.leases eno1';
+
+  it('kills dhclient (pid 612) without a release and restarts its exact command line on undo', async () => {
+    const plan = await planFor('debian-ifupdown-dhclient');
+    const stop = stepOf(plan, 'stop-dhcp');
+    expect(stop.commands).toEqual([{ kind: 'exec', argv: ['kill', '-KILL', '612'] }]);
+    expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: DHCLIENT.split(' ') }]);
+    // Undone after the cutover's inverse, so dhclient finds its address back on eno1.
+    expect(plan.steps.map((step) => step.kind).indexOf('stop-dhcp')).toBeLessThan(
+      plan.steps.map((step) => step.kind).indexOf('cutover'),
+    );
+  });
+
+  it('turns eno1 into a manual port of a DHCP bridge in /etc/network/interfaces', async () => {
+    const plan = await planFor('debian-ifupdown-dhclient');
+    const [file] = plan.config;
+    expect(file?.path).toBe('/etc/network/interfaces');
+    expect(file?.after).toContain('allow-hotplug eno1\niface eno1 inet manual\n');
+    expect(file?.after).toMatch(
+      /auto fcbr0\niface fcbr0 inet dhcp\n\s+bridge_ports eno1\n\s+bridge_stp off\n\s+bridge_fd 0\n\s+hwaddress ether 1c:69:7a:0b:5e:21\n/,
+    );
+    expect(file?.after).toContain('source-directory /etc/network/interfaces.d\n');
+  });
+});
+
+describe("the original plan's NAT setup (nat-fcbr0-taps)", () => {
+  it('deletes the MASQUERADE rule and 203.0.113.1/24, and puts both back at the same position', async () => {
+    const remove = stepOf(await planFor('nat-fcbr0-taps'), 'remove-nat');
+    const rule = ['-s', '203.0.113.0/24', '-o', 'ens18', '-j', 'MASQUERADE'];
+    expect(argvs(remove.commands)).toEqual([['iptables', '-t', 'nat', '-D', 'POSTROUTING', ...rule]]);
+    expect(batchLines(remove.commands)).toEqual([['addr', 'del', '203.0.113.1/24', 'dev', 'fcbr0']]);
+    // iptables-save lists it first in nat POSTROUTING: -I POSTROUTING 1.
+    expect(argvs(remove.inverse)).toEqual([['iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', ...rule]]);
+    const [add] = batchLines(remove.inverse);
+    expect(add && [add.slice(0, 3), valueAfter(add, 'dev')]).toEqual([
+      ['addr', 'add', '203.0.113.1/24'],
+      'fcbr0',
+    ]);
+  });
+
+  it('adjusts the existing bridge (forward delay, MAC) and keeps its TAPs, undoing to 15 s and the old MAC', async () => {
+    const plan = await planFor('nat-fcbr0-taps');
+    const stage = stepOf(plan, 'stage-bridge');
+    expect(argvs(stage.commands).some((argv) => argv.includes('add'))).toBe(false);
+    expect(
+      argvs(stage.commands).map((argv) => valueAfter(argv, 'forward_delay') ?? valueAfter(argv, 'address')),
+    ).toEqual(['0', 'bc:24:11:7e:21:4d']);
+    expect(
+      argvs(stage.inverse).map((argv) => valueAfter(argv, 'forward_delay') ?? valueAfter(argv, 'address')),
+    ).toEqual(['8a:1f:c2:55:0e:6b', '1500']);
+    const everything = plan.steps
+      .flatMap((step) => [...argvs(step.commands), ...batchLines(step.commands)])
+      .flat();
+    expect(everything.filter((token) => token.startsWith('fc-tap'))).toEqual([]);
+    expect(
+      plan.topology.after.filter((node) => node.role === 'tap').map((node) => [node.name, node.master]),
+    ).toEqual([
+      ['fc-tap0', 'fcbr0'],
+      ['fc-tap1', 'fcbr0'],
+    ]);
+  });
+});
+
+describe('Docker host (docker-host)', () => {
+  it("warns about br_netfilter with FORWARD DROP and leaves Docker's MASQUERADE rules alone", async () => {
+    const { snapshot } = await replayHost('docker-host');
+    expect(snapshot.netfilter).toMatchObject({
+      brNetfilterLoaded: true,
+      bridgeNfCallIptables: true,
+      forwardPolicy: 'DROP',
+    });
+    expect(snapshot.netfilter.natRules.map((rule) => rule.bridge)).toEqual(['docker0', 'docker0']);
+    const plan = await planFor('docker-host');
+    const tokens = plan.steps
+      .flatMap((step) => [...argvs(step.commands), ...argvs(step.inverse), ...batchLines(step.commands)])
+      .flat();
+    expect(tokens.filter((token) => /docker0|MASQUERADE|iptables|203\.0\.113/.test(token))).toEqual([]);
+  });
+});
+
+describe('blocked hosts', () => {
+  it('refuses the Wi-Fi uplink of the laptop, which /sys shows as wireless', async () => {
+    const { snapshot } = await replayHost('wifi-laptop');
+    expect(snapshot.links.find((link) => link.name === 'wlp2s0')?.wireless).toBe(true);
+    const plan = await planFor('wifi-laptop');
+    expect(
+      plan.verdicts.filter((verdict) => verdict.level === 'blocker').map((verdict) => verdict.id),
+    ).toEqual(['wifi-uplink']);
+  });
+
+  it('refuses the EC2 instance as a public cloud (found by DMI), whatever the MTU-9001 uplink', async () => {
+    const { snapshot } = await replayHost('aws-ec2');
+    expect(snapshot.virt).toMatchObject({ kind: 'amazon', cloud: 'aws' });
+    const plan = await planFor('aws-ec2');
+    expect(plan.blocked).toBe(true);
+    expect(plan.verdicts.find((verdict) => verdict.id === 'public-cloud')?.level).toBe('blocker');
+    expect(stepOf(plan, 'stage-bridge').expect).toEqual([
+      { kind: 'link-exists', ifname: 'fcbr0', mac: '0a:3e:5f:91:c2:7b', mtu: 9001, up: true },
+    ]);
+  });
+
+  it('refuses the Proxmox VE host: the default uplink vmbr0 is a bridge, and eno1 already has a master', async () => {
+    const byDefault = await planFor('uplink-in-bridge');
+    expect([byDefault.nic, byDefault.steps]).toEqual(['vmbr0', []]);
+    const eno1 = await planFor('uplink-in-bridge', { nic: 'eno1' });
+    expect(
+      eno1.verdicts
+        .filter((verdict) => verdict.level === 'blocker')
+        .map((verdict) => verdict.id)
+        .sort(),
+    ).toEqual(['no-ipv4-on-uplink', 'uplink-has-master']);
+    expect(eno1.steps).toEqual([]);
+  });
+});
+
+describe('bond uplink (bond-uplink)', () => {
+  it('bridges bond0 itself and keeps its members and bond parameters in netplan', async () => {
+    const plan = await planFor('bond-uplink');
+    const enslave = batchLines(stepOf(plan, 'cutover').commands)[0] as string[];
+    expect([linkTarget(enslave), valueAfter(enslave, 'master')]).toEqual(['bond0', 'fcbr0']);
+    const after = parse(plan.config[0]?.after ?? '') as Yaml;
+    expect(after.network.bonds?.bond0).toMatchObject({
+      interfaces: ['eno1', 'eno2'],
+      parameters: { mode: '802.3ad' },
+      dhcp4: false,
+    });
+    expect(after.network.bridges?.fcbr0).toMatchObject({
+      interfaces: ['bond0'],
+      addresses: ['198.51.100.20/24'],
+    });
+  });
+});
+
+describe('captured lab hosts', () => {
+  it('stops the lab udhcpc with TERM (it does not release on TERM) and restarts its exact argv on undo', async () => {
+    const doc = loadRecording('lab-dhcp-host');
+    const [path, raw] = Object.entries(doc.files).find(([file]) => /^\/proc\/\d+\/cmdline$/.test(file)) as [
+      string,
+      string,
+    ];
+    const pid = path.split('/')[2] as string;
+    const stop = stepOf(await planFor('lab-dhcp-host'), 'stop-dhcp');
+    expect(stop.commands).toEqual([{ kind: 'exec', argv: ['kill', '-TERM', pid] }]);
+    expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: raw.split('\0').slice(0, -1) }]);
+  });
+
+  it('moves both static addresses and the metric-50 route of the static lab host, and leaves its from-rule alone', async () => {
+    const lines = batchLines(stepOf(await planFor('lab-static-host'), 'cutover').commands);
+    expect(linesStartingWith(lines, 'addr', 'add').map((line) => line[2])).toEqual([
+      '198.51.100.240/24',
+      '198.51.100.241/24',
+    ]);
+    const [route] = linesStartingWith(lines, 'route', 'replace', '203.0.113.0/24');
+    expect(
+      route && [valueAfter(route, 'via'), valueAfter(route, 'metric'), valueAfter(route, 'dev')],
+    ).toEqual(['198.51.100.2', '50', 'fcbr0']);
+    expect(linesStartingWith(lines, 'rule')).toEqual([]);
+  });
+});

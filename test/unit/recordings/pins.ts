@@ -1,0 +1,150 @@
+/**
+ * What each recorded host must yield with the default request (--nic from the default route,
+ * bridge fcbr0, 120 s, --persist auto): the uplink, the verdict ids by level, the step kinds in
+ * order, the renderer the config is written for, and the probe notes (a tool the host lacks is a
+ * note, never a failed probe). A new recording needs its entry here, so none goes unpinned.
+ *
+ * Two pins describe the behaviour DESIGN.md asks for where the planner differs today (reported to
+ * the lead): ubuntu-netplan-static has cloud-init's network config disabled, so cloud-init does not
+ * own its netplan file; see host-shapes.test.ts for the NetworkManager prefix route.
+ */
+import type { Plan, StepKind } from '../../../source/plan/types.js';
+
+export interface Pin {
+  origin: 'captured' | 'composed';
+  nic: string;
+  persistWith: Plan['persistWith'];
+  blockers: string[];
+  warnings: string[];
+  infos: string[];
+  steps: StepKind[];
+  /** Probe name → note; probes not listed have none. */
+  notes: Record<string, string>;
+}
+
+const NO_SYSTEM_BUS =
+  'networkctl list --no-legend --no-pager exited 1: Failed to connect system bus: No such file or directory';
+
+export const PINS: Record<string, Pin> = {
+  'ubuntu-proxmox-netplan-dhcp': {
+    origin: 'composed',
+    nic: 'ens18',
+    persistWith: 'netplan',
+    blockers: [],
+    warnings: ['cloud-init-owns-netplan', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'ubuntu-netplan-static': {
+    origin: 'composed',
+    nic: 'eth0',
+    persistWith: 'netplan',
+    blockers: [],
+    // No cloud-init-owns-netplan: subiquity-disable-cloudinit-networking.cfg disables cloud-init's network config.
+    warnings: ['hypervisor-hyperv', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'networkmanager-server': {
+    origin: 'composed',
+    nic: 'ens192',
+    persistWith: 'networkmanager',
+    blockers: [],
+    warnings: ['hypervisor-vmware', 'ipv6-slaac', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: { firewall: 'iptables-save is not installed' },
+  },
+  'debian-ifupdown-dhclient': {
+    origin: 'composed',
+    nic: 'eno1',
+    persistWith: 'ifupdown',
+    blockers: [],
+    warnings: ['ssh-over-uplink'],
+    infos: ['ifupdown-bridge-utils'],
+    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    notes: { firewall: 'iptables-save is not installed' },
+  },
+  'nat-fcbr0-taps': {
+    origin: 'composed',
+    nic: 'ens18',
+    persistWith: 'netplan',
+    blockers: [],
+    warnings: ['existing-nat', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['remove-nat', 'stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'docker-host': {
+    origin: 'composed',
+    nic: 'eno1',
+    persistWith: 'netplan',
+    blockers: [],
+    warnings: ['docker-forward-drop', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'wifi-laptop': {
+    origin: 'composed',
+    nic: 'wlp2s0',
+    persistWith: 'networkmanager',
+    blockers: ['wifi-uplink'],
+    warnings: ['renderer-fights'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: { 'ssh-path': 'not an SSH session' },
+  },
+  'aws-ec2': {
+    origin: 'composed',
+    nic: 'ens5',
+    persistWith: 'netplan',
+    blockers: ['public-cloud'],
+    warnings: ['cloud-init-owns-netplan', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'uplink-in-bridge': {
+    origin: 'composed',
+    nic: 'vmbr0',
+    persistWith: 'none',
+    blockers: ['uplink-is-bridge'],
+    warnings: [],
+    infos: [],
+    steps: [],
+    notes: {},
+  },
+  'bond-uplink': {
+    origin: 'composed',
+    nic: 'bond0',
+    persistWith: 'netplan',
+    blockers: [],
+    warnings: ['bond-or-vlan-uplink', 'renderer-fights', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: {},
+  },
+  'lab-dhcp-host': {
+    origin: 'captured',
+    nic: 'ens18',
+    persistWith: 'none',
+    blockers: [],
+    warnings: ['persist-unsupported', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    notes: { renderer: NO_SYSTEM_BUS },
+  },
+  'lab-static-host': {
+    origin: 'captured',
+    nic: 'ens18',
+    persistWith: 'none',
+    blockers: [],
+    warnings: ['persist-unsupported', 'ssh-over-uplink'],
+    infos: [],
+    steps: ['stage-bridge', 'cutover'],
+    notes: { renderer: NO_SYSTEM_BUS },
+  },
+};

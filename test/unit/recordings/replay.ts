@@ -1,0 +1,133 @@
+/**
+ * Loading the recorded hosts (recordings/hosts/*.json) and reading plans the way an operator reads
+ * them: the ip-batch lines and argv of a step, the value after a keyword ("dev", "metric"), so the
+ * assertions do not depend on where a keyword sits in a line.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probeHost } from '../../../source/host/probe.js';
+import type { HostSnapshot } from '../../../source/host/snapshot.js';
+import { buildPlan } from '../../../source/plan/build.js';
+import type { Command, Plan, PlanRequest, Step, StepKind } from '../../../source/plan/types.js';
+import { type CaptureDocument, createReplay, parseCaptureDocument } from '../../../source/system/capture.js';
+import type { FileReader } from '../../../source/system/files.js';
+import type { Runner } from '../../../source/system/runner.js';
+
+export const HOSTS_DIR = fileURLToPath(new URL('../../../recordings/hosts', import.meta.url));
+
+export const DEFAULT_REQUEST: PlanRequest = { nic: null, bridge: 'fcbr0', timeoutSec: 120, persist: 'auto' };
+
+export function recordingNames(): string[] {
+  return readdirSync(HOSTS_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function recordingPath(name: string): string {
+  return join(HOSTS_DIR, `${name}.json`);
+}
+
+export function loadRecording(name: string): CaptureDocument {
+  const path = recordingPath(name);
+  return parseCaptureDocument(readFileSync(path, 'utf8'), path);
+}
+
+export interface Replayed {
+  doc: CaptureDocument;
+  snapshot: HostSnapshot;
+  /** Every command and path the probe asked the replay for, as "command [argv]" / "file PATH" etc. */
+  asked: Set<string>;
+}
+
+/** Probes a recorded host through the replay runner, noting everything the probe asked for. */
+export async function replayHost(name: string): Promise<Replayed> {
+  const doc = loadRecording(name);
+  const replay = createReplay(doc, recordingPath(name));
+  const asked = new Set<string>();
+  const runner: Runner = {
+    run(argv, options) {
+      asked.add(`command ${JSON.stringify(argv)}`);
+      return replay.runner.run(argv, options);
+    },
+  };
+  const files: FileReader = {
+    readFile(path) {
+      asked.add(`file ${path}`);
+      return replay.files.readFile(path);
+    },
+    listDir(path) {
+      asked.add(`dir ${path}`);
+      return replay.files.listDir(path);
+    },
+    readLink(path) {
+      asked.add(`link ${path}`);
+      return replay.files.readLink(path);
+    },
+  };
+  const snapshot = await probeHost({ runner, files, env: doc.env });
+  return { doc, snapshot, asked };
+}
+
+/** Everything a document holds, in the same notation as Replayed.asked. */
+export function recordedEntries(doc: CaptureDocument): Set<string> {
+  return new Set([
+    ...doc.commands.map((command) => `command ${JSON.stringify(command.argv)}`),
+    ...Object.keys(doc.files).map((path) => `file ${path}`),
+    ...Object.keys(doc.dirs).map((path) => `dir ${path}`),
+    ...Object.keys(doc.links).map((path) => `link ${path}`),
+  ]);
+}
+
+export async function planFor(name: string, request: Partial<PlanRequest> = {}): Promise<Plan> {
+  const { snapshot } = await replayHost(name);
+  return buildPlan(snapshot, { ...DEFAULT_REQUEST, ...request });
+}
+
+export function verdictIds(plan: Plan, level: 'blocker' | 'warning' | 'info'): string[] {
+  return plan.verdicts
+    .filter((verdict) => verdict.level === level)
+    .map((verdict) => verdict.id)
+    .sort();
+}
+
+export function stepOf(plan: Plan, kind: StepKind): Step {
+  const step = plan.steps.find((candidate) => candidate.kind === kind);
+  if (!step)
+    throw new Error(`the plan has no ${kind} step (steps: ${plan.steps.map((s) => s.kind).join(', ')})`);
+  return step;
+}
+
+/** All `ip -batch` lines of these commands, in order. */
+export function batchLines(commands: Command[]): string[][] {
+  return commands.flatMap((command) => (command.kind === 'ip-batch' ? command.lines : []));
+}
+
+/** The argv of every exec or spawn-detached command, in order. */
+export function argvs(commands: Command[]): string[][] {
+  return commands.flatMap((command) => (command.kind === 'ip-batch' ? [] : [command.argv]));
+}
+
+/** The token after `key` in a line ("dev" → "fcbr0"), undefined when the key is absent. */
+export function valueAfter(tokens: string[], key: string): string | undefined {
+  const index = tokens.indexOf(key);
+  return index >= 0 ? tokens[index + 1] : undefined;
+}
+
+/** The device a `link set|add|del [dev|name] IF ...` line names. */
+export function linkTarget(tokens: string[]): string | undefined {
+  const start = tokens[0] === 'ip' ? 2 : 1;
+  const name = tokens[start + 1];
+  return name === 'dev' || name === 'name' ? tokens[start + 2] : name;
+}
+
+/** Lines that begin with these tokens ("route", "replace", "default"). */
+export function linesStartingWith(lines: string[][], ...head: string[]): string[][] {
+  return lines.filter((line) => head.every((token, index) => line[index] === token));
+}
+
+/** Index of the first line that begins with these tokens, -1 when none does. */
+export function indexOfLine(lines: string[][], ...head: string[]): number {
+  return lines.findIndex((line) => head.every((token, index) => line[index] === token));
+}

@@ -30,12 +30,24 @@ async function main() {
   await probeMs(); // warm the page cache once, as an operator's second run would be
   rows.push(row('probe (this host)', 'ms', await repeat(RUNS, probeMs), '< 300 ms'));
   rows.push(row('cold start to first frame', 'ms', await repeat(RUNS, () => firstFrameMs()), '< 500 ms'));
-  rows.push(row('peak RSS, plan --json', 'MB', await repeat(Math.min(RUNS, 5), () => peakRssMb(['plan', '--json'])), 'informational'));
+  rows.push(
+    row(
+      'peak RSS, plan --json',
+      'MB',
+      await repeat(Math.min(RUNS, 5), () => peakRssMb(['plan', '--json'])),
+      'informational',
+    ),
+  );
   const table = formatTable(rows);
   process.stdout.write(`${table}\n`);
   const dir = resolve(process.cwd(), 'bench-results');
   await mkdir(dir, { recursive: true });
-  const result = { at: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length, rows };
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cores: (await import('node:os')).cpus().length,
+    rows,
+  };
   await writeFile(resolve(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`\nwritten to bench-results/latest.json\n`);
 }

@@ -14,7 +14,10 @@ export async function firstFrameMs(extraArgs: string[] = []): Promise<number> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
     // `script -c` takes one command string; it is built from fixed tokens above, never user input.
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    });
     const timer = setTimeout(() => finish(new Error('no frame within 10 s')), 10_000);
     let done = false;
     function finish(error: Error | null, value?: number) {
@@ -43,7 +46,10 @@ function quoteForScript(token: string): string {
 
 /** Peak resident memory (kB → MB) of one `plan --json` run, from GNU time's %M. */
 export async function peakRssMb(args: string[]): Promise<number> {
-  const result = await execa('/usr/bin/time', ['-f', '%M', 'node', CLI, ...args], { reject: false, stdin: 'ignore' });
+  const result = await execa('/usr/bin/time', ['-f', '%M', 'node', CLI, ...args], {
+    reject: false,
+    stdin: 'ignore',
+  });
   const kb = Number(result.stderr.trim().split('\n').at(-1));
   if (!Number.isFinite(kb)) throw new Error(`could not read peak RSS: ${result.stderr}`);
   return kb / 1024;

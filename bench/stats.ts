@@ -24,12 +24,27 @@ export async function repeat(runs: number, measure: () => Promise<number>): Prom
 }
 
 export function row(name: string, unit: string, values: number[], aim: string): BenchRow {
-  return { name, unit, median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length, aim };
+  return {
+    name,
+    unit,
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    runs: values.length,
+    aim,
+  };
 }
 
 export function formatTable(rows: BenchRow[]): string {
   const header = ['benchmark', 'median', 'min', 'max', 'runs', 'aim'];
-  const lines = rows.map((r) => [r.name, `${fmt(r.median)} ${r.unit}`, fmt(r.min), fmt(r.max), String(r.runs), r.aim]);
+  const lines = rows.map((r) => [
+    r.name,
+    `${fmt(r.median)} ${r.unit}`,
+    fmt(r.min),
+    fmt(r.max),
+    String(r.runs),
+    r.aim,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(render)].join('\n');

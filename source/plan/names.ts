@@ -14,7 +14,6 @@ export function interfaceNameProblem(name: string): string | null {
   if (/[/:]/.test(name)) return 'contains "/" or ":"';
   if (/\s/.test(name)) return 'contains whitespace';
   if (/["'\\#]/.test(name)) return 'contains a quote, backslash or "#"';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
   if (/[\x00-\x1f\x7f]/.test(name)) return 'contains a control character';
   return null;
 }

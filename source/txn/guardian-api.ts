@@ -11,6 +11,8 @@ export interface ArmGuardianOptions {
   selfArgv: string[];
   /** Debug log the guardian appends to. */
   logPath: string | null;
+  /** --root-dir of the apply, passed on to the guardian (where persisted config lives); default /. */
+  rootDir?: string;
 }
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * `bridge-migrate guard --state-dir DIR` (hidden): the dead-man guardian process. `apply` starts
+ * it (txn/guardian-launch.ts); an operator never runs it by hand. It builds the real engine on
+ * this machine and runs the guardian loop (txn/guardian.ts) until the change is confirmed or
+ * reverted. Nothing is written to stdout: under systemd-run that would go to the journal, as a
+ * detached child to the debug log, and everything worth knowing is in the debug log already.
+ */
+import { join } from 'node:path';
+import { createFileLog, type DebugLog } from '../system/debug-log.js';
+import { createExecRunner } from '../system/exec-runner.js';
+import { createHostFiles } from '../system/host-files.js';
+import { createEngine } from '../txn/engine.js';
+import type { EngineEvent } from '../txn/engine-api.js';
+import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian.js';
+import { createJournalStore } from '../txn/journal.js';
+import { EXIT } from './errors.js';
+
+export interface GuardCommandOptions {
+  stateDir: string;
+  rootDir: string;
+  /** Debug log; default STATE_DIR/debug.log (the state directory exists: apply made it). */
+  log: string | null;
+  /** The transient unit's name when systemd-run started this process. */
+  unit: string | null;
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+export async function runGuardCommand(
+  options: GuardCommandOptions,
+  environment: NodeJS.ProcessEnv,
+): Promise<number> {
+  const log = createFileLog(options.log ?? join(options.stateDir, 'debug.log'));
+  const journal = createJournalStore({ purpose: 'guardian' });
+  const engine = createEngine({
+    runner: createExecRunner(log),
+    files: createHostFiles(),
+    env: {
+      uid: process.getuid?.() ?? -1,
+      sshConnection: environment.SSH_CONNECTION?.trim() || null,
+      rootDir: options.rootDir,
+    },
+    stateDir: options.stateDir,
+    journal,
+    clock: { now: () => Date.now() },
+    log,
+    listener: (event) => logEvent(log, event),
+  });
+  const end = await runGuardian({
+    stateDir: options.stateDir,
+    engine,
+    journal,
+    clock: realGuardianClock,
+    log,
+    pid: process.pid,
+    mode: options.unit ? 'systemd-run' : 'detached',
+    ...(options.unit ? { unit: options.unit } : {}),
+  });
+  return exitCodeFor(end);
+}
+
+export function exitCodeFor(end: GuardianEnd): number {
+  switch (end.kind) {
+    case 'confirmed':
+    case 'reverted':
+    case 'finished-elsewhere':
+    case 'replaced':
+      return EXIT.ok;
+    case 'stopped':
+      return SIGNAL_EXIT[end.signal] ?? EXIT.refused;
+    case 'failed':
+      return EXIT.refused;
+    default: {
+      const unreachable: never = end;
+      return unreachable;
+    }
+  }
+}
+
+/** Step and phase changes, timestamped by the log, show how long each part of a revert took. */
+function logEvent(log: DebugLog, event: EngineEvent): void {
+  if (event.kind === 'step')
+    log.note(
+      `guardian engine: step ${event.stepId} ${event.state}${event.message ? `: ${event.message}` : ''}`,
+    );
+  else if (event.kind === 'phase')
+    log.note(`guardian engine: phase ${event.phase}${event.message ? ` (${event.message})` : ''}`);
+}

@@ -1,0 +1,34 @@
+/**
+ * Is the journal's guardian alive? For `status`, the TUI's countdown and recovery. A pid alone
+ * could have been reused since the guardian recorded it, so the process must also still be the
+ * guardian: its command line runs the `guard` subcommand. A zombie (state Z) counts as dead: it
+ * has exited and only waits to be reaped, which on a machine whose PID 1 does not reap orphans
+ * may be forever.
+ */
+
+import type { FileReader } from '../system/files.js';
+import { parseProcStat } from '../system/process-identity.js';
+import type { GuardianStatus } from './guardian-api.js';
+import type { Journal } from './journal.js';
+
+export async function readGuardianStatus(
+  journal: Journal | null,
+  deps: { files: FileReader; now: number },
+): Promise<GuardianStatus> {
+  const info = journal?.guardian ?? null;
+  if (!info) return { info: null, alive: false, heartbeatAgeMs: null };
+  return {
+    info,
+    alive: await isGuardianProcess(deps.files, info.pid),
+    heartbeatAgeMs: Math.max(0, deps.now - info.heartbeatAt),
+  };
+}
+
+export async function isGuardianProcess(files: FileReader, pid: number): Promise<boolean> {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  const stat = await files.readFile(`/proc/${pid}/stat`);
+  const identity = stat === null ? null : parseProcStat(pid, stat);
+  if (!identity || identity.state === 'Z' || identity.state === 'X') return false;
+  const cmdline = (await files.readFile(`/proc/${pid}/cmdline`)) ?? '';
+  return cmdline.split('\0').includes('guard');
+}

@@ -1,0 +1,274 @@
+/**
+ * The dead-man guardian (DESIGN.md, "The guardian"): a process outside the operator's session that
+ * reverts a pending change at the deadline unless the journal says it was confirmed, and earlier
+ * when a check that passed before the change keeps failing. It knows the migration only through
+ * the journal, which it re-reads every tick, so a deadline extended or a change confirmed by any
+ * other process (the TUI, `bridge-migrate confirm` over a new SSH session) is seen within a tick.
+ *
+ * Decisions per phase it finds:
+ * - planned, applying, applied: the countdown runs; at the deadline it reverts ('timeout'). Only in
+ *   `applied` does it watch the checks (during `applying` the apply process verifies each step and
+ *   a check would fail mid-cutover by design).
+ * - confirmed, persisting, persisted: the change is kept; it exits.
+ * - reverted, revert-incomplete: someone else (rollback, apply's own failure path) finished; it exits.
+ * - reverting: someone else is reverting; it waits. If that revert stalls (no journal change for
+ *   `stalledRevertMs`, e.g. `rollback` killed half way) it finishes the revert itself ('recovery'):
+ *   a half-reverted host is the one state that must never be left alone.
+ *
+ * Signals: SIGHUP is ignored (the guardian exists to outlive a dropped SSH session). SIGTERM and
+ * SIGINT stop it WITHOUT reverting or confirming: whoever stops the guardian is taking the
+ * decision away from it, and a guessed decision is worse than none. The journal stays pending, so
+ * the next start of the tool (or `status`) finds it and offers confirm / rollback (issue 4,
+ * recovery). A signal that arrives while the guardian reverts waits for the revert to finish.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { DebugLog } from '../system/debug-log.js';
+import type { Engine, RevertOutcome, RevertReason } from './engine-api.js';
+import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
+import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
+import {
+  type GuardianInfo,
+  type Journal,
+  type JournalPhase,
+  JournalRefused,
+  type JournalStore,
+  NoJournal,
+} from './journal.js';
+
+export interface GuardianClock {
+  /** Wall clock, epoch ms: the journal's deadline is in it. */
+  now(): number;
+  /** Monotonic ms, immune to clock steps. */
+  monotonic(): number;
+  /** Resolves after `ms`, or as soon as `wake` is aborted. Never rejects. */
+  sleep(ms: number, wake: AbortSignal): Promise<void>;
+}
+
+export const realGuardianClock: GuardianClock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  sleep: (ms, wake) => sleepFor(ms, undefined, { signal: wake }).catch(() => undefined),
+};
+
+/** Where signals come from: `process` in the real guardian, an EventEmitter in tests. */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, handler: () => void): unknown;
+  off(signal: NodeJS.Signals, handler: () => void): unknown;
+}
+
+export interface GuardianTiming {
+  heartbeatMs: number;
+  /** Longest sleep between two looks at the journal; near the deadline it sleeps exactly until it. */
+  maxSleepMs: number;
+  /** Pause between the starts of two watches (a watch itself takes up to a few seconds). */
+  watchEveryMs: number;
+  /** How long a check that passed at baseline must keep failing before an early revert. */
+  probeFailMs: number;
+  stalledRevertMs: number;
+  revertAttempts: number;
+  revertRetryMs: number;
+}
+
+export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
+  heartbeatMs: 1_000,
+  maxSleepMs: 1_000,
+  watchEveryMs: 2_000,
+  probeFailMs: 10_000,
+  stalledRevertMs: 60_000,
+  revertAttempts: 3,
+  revertRetryMs: 2_000,
+};
+
+export interface GuardianOptions {
+  stateDir: string;
+  engine: Pick<Engine, 'revert' | 'watch'>;
+  journal: JournalStore;
+  clock: GuardianClock;
+  log: DebugLog;
+  /** This process's pid, as the journal records it. */
+  pid: number;
+  mode: GuardianInfo['mode'];
+  unit?: string;
+  signals?: SignalSource;
+  timing?: Partial<GuardianTiming>;
+}
+
+export type GuardianEnd =
+  | { kind: 'confirmed'; phase: JournalPhase }
+  /** This guardian reverted; `afterDeadlineMs` is how long after the deadline the revert finished. */
+  | { kind: 'reverted'; outcome: RevertOutcome; afterDeadlineMs: number }
+  | { kind: 'finished-elsewhere'; phase: JournalPhase | null }
+  | { kind: 'stopped'; signal: NodeJS.Signals }
+  | { kind: 'replaced'; by: number | null }
+  | { kind: 'failed'; error: string };
+
+export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd> {
+  const { stateDir, engine, journal: store, clock, log, pid } = options;
+  const timing = { ...DEFAULT_GUARDIAN_TIMING, ...options.timing };
+  const signals = options.signals ?? process;
+  const note = (message: string) => log.note(`guardian: ${message}`);
+  let wakeup = new AbortController();
+  const wake = () => wakeup.abort();
+  let stopSignal: NodeJS.Signals | null = null;
+  const onHangup = () => note('SIGHUP ignored: the guardian outlives the session that started it');
+  const onStop = (signal: NodeJS.Signals) => () => {
+    stopSignal ??= signal;
+    wake();
+  };
+  const stopHandlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT') } as const;
+  signals.on('SIGHUP', onHangup);
+  for (const [signal, handler] of Object.entries(stopHandlers)) signals.on(signal as NodeJS.Signals, handler);
+
+  const deadline = trackDeadline();
+  const failures = trackWatchFailures({ failForMs: timing.probeFailMs });
+  let watching: Promise<void> | null = null;
+  let lastWatchAt: number | null = null;
+  let lastBeatAt = clock.monotonic();
+  let lastSeen: Journal | null = null;
+  let stall: { fingerprint: string; since: number } | null = null;
+  let finished = false;
+
+  function startWatch(): void {
+    const startedAt = clock.monotonic();
+    lastWatchAt = startedAt;
+    watching = engine
+      .watch()
+      .then(
+        (results) => {
+          if (finished) return;
+          failures.record(results, startedAt, clock.monotonic());
+          const failed = results.filter((result) => !result.ok);
+          if (failed.length > 0) note(`watch: ${describeChecks(failed)}`);
+        },
+        (error: unknown) => note(`watch could not run: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        watching = null;
+        wake();
+      });
+  }
+
+  const revert = (reason: RevertReason, why: string, seen: Journal) =>
+    revertAsGuardian({ stateDir, engine, journal: store, clock, note, timing }, reason, why, seen.deadline);
+
+  /** One look at the journal: an end, or how long to sleep before the next look. */
+  async function tick(): Promise<GuardianEnd | number> {
+    let seen: Journal | null;
+    try {
+      seen = await store.load(stateDir);
+    } catch (error) {
+      // Unreadable for a moment (or for good): keep judging by the last journal read.
+      note(`cannot read the journal: ${(error as Error).message}`);
+      seen = lastSeen;
+    }
+    if (seen === null) return { kind: 'finished-elsewhere', phase: null };
+    lastSeen = seen;
+    if (seen.guardian && seen.guardian.pid !== pid) return { kind: 'replaced', by: seen.guardian.pid };
+    if (KEPT_PHASES.includes(seen.phase)) return { kind: 'confirmed', phase: seen.phase };
+    if (REVERTED_PHASES.includes(seen.phase)) return { kind: 'finished-elsewhere', phase: seen.phase };
+    const monotonic = clock.monotonic();
+    if (seen.phase === 'reverting') {
+      const fingerprint = `${seen.events.length}:${seen.events.at(-1)?.at ?? 0}`;
+      if (stall?.fingerprint !== fingerprint) stall = { fingerprint, since: monotonic };
+      if (monotonic - stall.since >= timing.stalledRevertMs) {
+        return revert(
+          'recovery',
+          `the revert in progress made no progress for ${timing.stalledRevertMs / 1000} s`,
+          seen,
+        );
+      }
+      return timing.maxSleepMs;
+    }
+    stall = null;
+    const remaining = deadline.remainingMs({ deadline: seen.deadline, now: clock.now(), monotonic });
+    if (remaining <= 0) return revert('timeout', 'the deadline passed without a confirmation', seen);
+    const broken = seen.phase === 'applied' ? failures.broken() : [];
+    if (broken.length > 0) {
+      const what = broken.map(
+        (check) =>
+          `${check.title} failed ${check.failures} times in ${(check.failingForMs / 1000).toFixed(1)} s (${check.detail})`,
+      );
+      return revert('probe-failed', what.join('; '), seen);
+    }
+    if (seen.phase === 'applied' && watching === null) {
+      if (lastWatchAt === null || monotonic - lastWatchAt >= timing.watchEveryMs) startWatch();
+    }
+    const untilBeat = lastBeatAt + timing.heartbeatMs - monotonic;
+    // A watch in flight wakes the loop when it ends; the next one is due a period after it began.
+    const untilWatch =
+      seen.phase === 'applied' && watching === null && lastWatchAt !== null
+        ? lastWatchAt + timing.watchEveryMs - monotonic
+        : timing.maxSleepMs;
+    return Math.max(1, Math.min(timing.maxSleepMs, remaining, untilBeat, untilWatch));
+  }
+
+  async function heartbeat(): Promise<GuardianEnd | null> {
+    if (clock.monotonic() - lastBeatAt < timing.heartbeatMs) return null;
+    try {
+      await store.heartbeat(stateDir, pid);
+      lastBeatAt = clock.monotonic();
+    } catch (error) {
+      if (error instanceof NoJournal) return { kind: 'finished-elsewhere', phase: null };
+      if (error instanceof JournalRefused) return { kind: 'replaced', by: lastSeen?.guardian?.pid ?? null };
+      note(`heartbeat not written: ${(error as Error).message}`); // the lock was busy: next time
+    }
+    return null;
+  }
+
+  async function loop(): Promise<GuardianEnd> {
+    try {
+      await store.setGuardian(stateDir, {
+        pid,
+        mode: options.mode,
+        ...(options.unit ? { unit: options.unit } : {}),
+      });
+    } catch (error) {
+      if (error instanceof NoJournal || error instanceof JournalRefused) {
+        note(`nothing to guard: ${error.message}`);
+        return {
+          kind: 'finished-elsewhere',
+          phase: (await store.load(stateDir).catch(() => null))?.phase ?? null,
+        };
+      }
+      throw error;
+    }
+    note(`armed (pid ${pid}, ${options.mode}${options.unit ? ` unit ${options.unit}` : ''})`);
+    // Bounded by the deadline: every pass either ends or sleeps toward it (only the operator moves
+    // it, at most MAX_DEADLINE_AHEAD_SEC at a time), or waits on another process's revert, which
+    // is taken over once it stalls.
+    for (;;) {
+      if (stopSignal) return { kind: 'stopped', signal: stopSignal };
+      const next = await tick();
+      if (typeof next !== 'number') return next;
+      const beat = await heartbeat();
+      if (beat) return beat;
+      if (stopSignal) continue;
+      if (wakeup.signal.aborted) wakeup = new AbortController();
+      await clock.sleep(next, wakeup.signal);
+    }
+  }
+
+  try {
+    const end = await loop();
+    finished = true;
+    await reportEnd(end);
+    return end;
+  } finally {
+    finished = true;
+    signals.off('SIGHUP', onHangup);
+    for (const [signal, handler] of Object.entries(stopHandlers))
+      signals.off(signal as NodeJS.Signals, handler);
+  }
+
+  async function reportEnd(end: GuardianEnd): Promise<void> {
+    note(`exits: ${end.kind}`);
+    if (end.kind === 'stopped') {
+      await store
+        .addEvent(
+          stateDir,
+          `guardian stopped by ${end.signal} without deciding; the change stays pending: \`bridge-migrate confirm\` or \`bridge-migrate rollback\``,
+        )
+        .catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,304 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLog } from '../../../source/system/debug-log.js';
+import type { RevertReason } from '../../../source/txn/engine-api.js';
+import { type GuardianOptions, runGuardian } from '../../../source/txn/guardian.js';
+import { createJournalStore, JournalRefused, type JournalStore } from '../../../source/txn/journal.js';
+import {
+  check,
+  type FakeEngineOptions,
+  fakeEngine,
+  fakeSignals,
+  type VirtualClock,
+  virtualClock,
+} from './guardian-fixture.js';
+import { makePlan, makePreState, makeTempStateDir } from './journal-fixture.js';
+
+const START = Date.UTC(2024, 0, 2, 3, 4, 5);
+const TIMEOUT_SEC = 30;
+const DEADLINE = START + TIMEOUT_SEC * 1000;
+const PID = 4242;
+
+let temp: ReturnType<typeof makeTempStateDir>;
+let clock: VirtualClock;
+let store: JournalStore;
+
+beforeEach(async () => {
+  temp = makeTempStateDir();
+  clock = virtualClock(START);
+  store = createJournalStore({ clock: () => clock.now(), purpose: 'test' });
+  await store.create(temp.stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: TIMEOUT_SEC });
+});
+afterEach(() => temp.cleanup());
+
+/** The journal as `apply` leaves it once the change is applied and verified. */
+async function applied(): Promise<void> {
+  await store.setPhase(temp.stateDir, 'applying');
+  await store.setPhase(temp.stateDir, 'applied');
+}
+
+function guard(engineOptions: FakeEngineOptions = {}, overrides: Partial<GuardianOptions> = {}) {
+  const engine = fakeEngine(store, temp.stateDir, clock, engineOptions);
+  const signals = fakeSignals();
+  const run = runGuardian({
+    stateDir: temp.stateDir,
+    engine,
+    journal: store,
+    clock,
+    log: silentLog,
+    pid: PID,
+    mode: 'detached',
+    signals,
+    timing: { probeFailMs: 10_000, watchEveryMs: 2_000 },
+    ...overrides,
+  });
+  return { engine, signals, run };
+}
+
+const load = async () => {
+  const journal = await store.load(temp.stateDir);
+  if (!journal) throw new Error('journal missing');
+  return journal;
+};
+
+describe('the deadline', () => {
+  it('reverts at the deadline and not before, records itself, beats, and records the outcome', async () => {
+    await applied();
+    let seenAtHalfway: unknown = null;
+    clock.at(15_000, async () => {
+      seenAtHalfway = (await load()).guardian;
+    });
+    const { engine, run } = guard();
+    const end = await run;
+
+    expect(end.kind).toBe('reverted');
+    expect(engine.reverts).toEqual([{ reason: 'timeout', at: expect.any(Number), wall: expect.any(Number) }]);
+    const revertedAt = engine.reverts[0]?.wall ?? 0;
+    expect(revertedAt).toBeGreaterThanOrEqual(DEADLINE);
+    // It sleeps exactly up to the deadline, so in virtual time the revert starts on it.
+    expect(revertedAt - DEADLINE).toBeLessThanOrEqual(1);
+    expect(seenAtHalfway).toMatchObject({ pid: PID, mode: 'detached', startedAt: START });
+    expect((seenAtHalfway as { heartbeatAt: number }).heartbeatAt).toBeGreaterThanOrEqual(START + 14_000);
+
+    const journal = await load();
+    expect(journal.phase).toBe('reverted');
+    expect(journal.outcome).toMatchObject({ kind: 'reverted', reason: 'timeout', differences: [] });
+    const messages = journal.events.map((event) => event.message);
+    expect(messages).toContain('guardian: reverting (timeout): the deadline passed without a confirmation');
+    expect(messages.at(-1)).toMatch(
+      /^guardian: revert reverted, 0\.00 s after the deadline; checks after the revert: check gateway-icmp: ok/,
+    );
+  });
+
+  it('keeps counting before the change is applied (a killed apply still gets reverted)', async () => {
+    const { engine, run } = guard();
+    expect((await run).kind).toBe('reverted');
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['timeout']);
+    expect(engine.watches).toEqual([]); // checks are watched only once the change is applied
+  });
+
+  it('follows a deadline extended by another process', async () => {
+    await applied();
+    clock.at(20_000, () => store.extendDeadline(temp.stateDir, 45));
+    const { engine, run } = guard();
+    await run;
+    expect(engine.reverts).toHaveLength(1);
+    expect(engine.reverts[0]?.wall).toBeGreaterThanOrEqual(DEADLINE + 45_000);
+    expect((engine.reverts[0]?.wall ?? 0) - (DEADLINE + 45_000)).toBeLessThanOrEqual(1);
+  });
+
+  it('is not fooled by the wall clock stepping back: the monotonic deadline still holds', async () => {
+    await applied();
+    clock.at(5_000, () => clock.stepWall(-3_600_000));
+    const { engine, run } = guard();
+    await run;
+    expect(engine.reverts.map((revert) => [revert.reason, revert.at])).toEqual([
+      ['timeout', TIMEOUT_SEC * 1000],
+    ]);
+  });
+});
+
+describe('decisions made elsewhere', () => {
+  it('exits without reverting once the change is confirmed', async () => {
+    await applied();
+    clock.at(10_000, () => store.setPhase(temp.stateDir, 'confirmed'));
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'confirmed', phase: 'confirmed' });
+    expect(engine.reverts).toEqual([]);
+    expect(clock.monotonic()).toBeLessThan(TIMEOUT_SEC * 1000);
+    expect((await load()).phase).toBe('confirmed');
+  });
+
+  it('exits when someone else reverted (rollback)', async () => {
+    await applied();
+    clock.at(8_000, async () => {
+      await store.setPhase(temp.stateDir, 'reverting', 'operator');
+      await store.recordOutcome(temp.stateDir, { kind: 'reverted', reason: 'operator' });
+    });
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'finished-elsewhere', phase: 'reverted' });
+    expect(engine.reverts).toEqual([]);
+  });
+
+  it('finishes a revert that another process started and abandoned', async () => {
+    await applied();
+    clock.at(8_000, () => store.setPhase(temp.stateDir, 'reverting', 'operator'));
+    const { engine, run } = guard({}, { timing: { stalledRevertMs: 60_000 } });
+    expect((await run).kind).toBe('reverted');
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['recovery']);
+    // Not at the deadline: only once the other revert had been silent for the whole stall period.
+    expect(engine.reverts[0]?.at).toBeGreaterThanOrEqual(68_000);
+  });
+
+  it('steps aside when the journal names another guardian', async () => {
+    await applied();
+    clock.at(3_000, () => store.setGuardian(temp.stateDir, { pid: 777, mode: 'detached' }));
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'replaced', by: 777 });
+    expect(engine.reverts).toEqual([]);
+  });
+
+  it('takes the confirmation that won the race against its revert', async () => {
+    await applied();
+    const revert = async (_reason: RevertReason) => {
+      await store.setPhase(temp.stateDir, 'confirmed'); // the operator's write got the lock first
+      throw new JournalRefused('the change was confirmed', 'nothing to do');
+    };
+    const { engine, run } = guard({ revert });
+    expect(await run).toEqual({ kind: 'confirmed', phase: 'confirmed' });
+    expect(engine.reverts).toHaveLength(1);
+  });
+
+  it('retries a failing revert a bounded number of times, then says so in the journal', async () => {
+    await applied();
+    const revert = async () => {
+      throw new Error('ip: command failed');
+    };
+    const { engine, run } = guard({ revert }, { timing: { revertAttempts: 3, revertRetryMs: 2_000 } });
+    expect(await run).toEqual({ kind: 'failed', error: 'ip: command failed' });
+    expect(engine.reverts.map((attempt) => attempt.at)).toEqual([30_000, 32_000, 34_000]);
+    expect((await load()).events.at(-1)?.message).toBe(
+      'guardian: could not revert (ip: command failed); run `bridge-migrate rollback`',
+    );
+  });
+});
+
+describe('watching the checks', () => {
+  it('reverts early when a check that passed at baseline keeps failing for the whole period', async () => {
+    await applied();
+    const failFrom = 3; // watches 0-2 pass, every later one fails
+    const { engine, run } = guard({
+      watch: (call) => ({
+        results: [check('gateway-icmp', call < failFrom), check('dns', true)],
+        takesMs: 1_400,
+      }),
+    });
+    const end = await run;
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['probe-failed']);
+    const firstFailure = engine.watches[failFrom]?.at ?? Number.NaN;
+    const revertAt = engine.reverts[0]?.at ?? Number.NaN;
+    expect(revertAt - firstFailure).toBeGreaterThanOrEqual(10_000);
+    expect(revertAt).toBeLessThan(TIMEOUT_SEC * 1000);
+    expect(end.kind === 'reverted' && end.afterDeadlineMs < 0).toBe(true);
+    const journal = await load();
+    expect(journal.outcome).toMatchObject({ kind: 'reverted', reason: 'probe-failed' });
+    expect(journal.events.map((event) => event.message)).toContainEqual(
+      expect.stringMatching(
+        /^guardian: reverting \(probe-failed\): check gateway-icmp failed \d+ times in 1\d\.\d s \(no reply\)$/,
+      ),
+    );
+  });
+
+  it('does not revert for a single failed watch', async () => {
+    await applied();
+    const { engine, run } = guard({ watch: (call) => ({ results: [check('gateway-icmp', call !== 2)] }) });
+    await run;
+    expect(engine.watches.length).toBeGreaterThan(5);
+    expect(engine.reverts.map((revert) => [revert.reason, revert.at])).toEqual([
+      ['timeout', TIMEOUT_SEC * 1000],
+    ]);
+  });
+
+  it('does not revert for failures that keep being interrupted by a success', async () => {
+    await applied();
+    const { engine, run } = guard({
+      watch: (call) => ({ results: [check('gateway-icmp', call % 4 === 3)] }),
+    });
+    await run;
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['timeout']);
+  });
+
+  it('does not let a slow watch delay the revert at the deadline', async () => {
+    await applied();
+    const { engine, run } = guard({
+      watch: () => ({ results: [check('gateway-icmp', true)], takesMs: 60_000 }),
+    });
+    await run;
+    expect(engine.watches).toHaveLength(1);
+    expect(engine.reverts.map((revert) => revert.at)).toEqual([TIMEOUT_SEC * 1000]);
+  });
+});
+
+describe('signals', () => {
+  it('ignores SIGHUP and still reverts at the deadline', async () => {
+    await applied();
+    const { engine, signals, run } = guard();
+    let listening = 0;
+    clock.at(5_000, () => {
+      listening = signals.listenerCount('SIGHUP');
+      signals.emit('SIGHUP');
+    });
+    expect((await run).kind).toBe('reverted');
+    expect(listening).toBe(1);
+    expect(engine.reverts.map((revert) => [revert.reason, revert.at])).toEqual([
+      ['timeout', TIMEOUT_SEC * 1000],
+    ]);
+    expect(signals.listenerCount('SIGHUP')).toBe(0);
+  });
+
+  it('stops on SIGTERM without reverting or confirming, leaving the change pending', async () => {
+    await applied();
+    const { engine, signals, run } = guard();
+    clock.at(7_000, () => signals.emit('SIGTERM'));
+    expect(await run).toEqual({ kind: 'stopped', signal: 'SIGTERM' });
+    expect(engine.reverts).toEqual([]);
+    expect(clock.monotonic()).toBe(7_000); // woken at once, not at the next tick
+    const journal = await load();
+    expect(journal.phase).toBe('applied');
+    expect(journal.guardian?.pid).toBe(PID);
+    expect(journal.events.at(-1)?.message).toMatch(
+      /^guardian stopped by SIGTERM without deciding; the change stays pending/,
+    );
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('finishes a revert in progress before honouring SIGINT', async () => {
+    await applied();
+    let signals: ReturnType<typeof fakeSignals> | null = null;
+    const revert = async (reason: RevertReason) => {
+      signals?.emit('SIGINT');
+      await store.setPhase(temp.stateDir, 'reverting', reason);
+      return {
+        kind: 'reverted' as const,
+        reason,
+        steps: [],
+        differences: [],
+        manualCommands: [],
+        checks: [],
+      };
+    };
+    const started = guard({ revert });
+    signals = started.signals;
+    expect((await started.run).kind).toBe('reverted');
+    expect((await load()).phase).toBe('reverted');
+  });
+});
+
+describe('starting', () => {
+  it('does nothing when there is nothing pending to guard', async () => {
+    await store.setPhase(temp.stateDir, 'reverting', 'operator');
+    await store.recordOutcome(temp.stateDir, { kind: 'reverted', reason: 'operator' });
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'finished-elsewhere', phase: 'reverted' });
+    expect(engine.reverts).toEqual([]);
+  });
+});

@@ -8,8 +8,10 @@ import type { ProbeEnv } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan } from '../plan/types.js';
 import type { DebugLog } from '../system/debug-log.js';
+import type { QueryDns } from '../system/dns-query.js';
 import type { FileReader } from '../system/files.js';
 import type { Runner } from '../system/runner.js';
+import type { SpawnDetached } from '../system/spawn-detached.js';
 import type { JournalPhase, JournalStore } from './journal.js';
 
 export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
@@ -47,6 +49,20 @@ export interface EngineDeps {
   clock: { now(): number };
   log: DebugLog;
   listener?: EngineListener;
+  /**
+   * The two things the engine does without the Runner, because they are not one command that
+   * ends: starting a program that outlives us (a DHCP client restarted on revert) and a UDP DNS
+   * question. Default: the real ones in source/system. The lab wraps them so they act inside a
+   * network namespace, the way it wraps the Runner with `ip netns exec`.
+   */
+  spawnDetached?: SpawnDetached;
+  queryDns?: QueryDns;
+  /**
+   * Awaited after each step is recorded as finished, before the next begins. A seam for the lab
+   * tests (kill the process between steps, make the gateway unreachable right after the cutover);
+   * production callers leave it out.
+   */
+  afterStep?: (stepId: string) => Promise<void>;
 }
 
 export type RevertReason = 'operator' | 'timeout' | 'probe-failed' | 'apply-failed' | 'recovery';

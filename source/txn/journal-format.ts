@@ -110,6 +110,20 @@ export interface Outcome {
   manualCommands?: string[];
 }
 
+/**
+ * One connectivity check as the engine recorded it (engine-api.ts CheckResult has the same shape).
+ * The baseline says which checks passed before the first change: only those must pass after it.
+ */
+export interface RecordedCheck {
+  id: string;
+  title: string;
+  target: string;
+  via: string;
+  ok: boolean;
+  detail: string;
+  durationMs: number;
+}
+
 /** A file the persist step wrote: backup null means it did not exist before (undo removes it). */
 export interface TouchedFile {
   path: string;
@@ -133,6 +147,8 @@ export interface Journal {
   events: JournalEvent[];
   outcome: Outcome | null;
   files: TouchedFile[];
+  /** The checks taken before the first change; absent until taken (and in older journals). */
+  baseline?: RecordedCheck[];
 }
 
 /** Base of the journal's errors: `problem` and `fix` separately, and both in the message. */

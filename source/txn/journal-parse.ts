@@ -65,7 +65,8 @@ export function journalProblem(data: unknown): string | null {
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
     listProblem(data.events, 'events', eventProblem) ??
     (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
-    listProblem(data.files, 'files', fileProblem)
+    listProblem(data.files, 'files', fileProblem) ??
+    (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem))
   );
 }
 
@@ -103,6 +104,14 @@ function fileProblem(item: Record<string, unknown>): string | null {
   if (item.backup !== null && !(isRecord(item.backup) && typeof item.backup.backup === 'string'))
     return 'has a bad backup';
   return null;
+}
+
+function checkProblem(item: Record<string, unknown>): string | null {
+  for (const key of ['id', 'title', 'target', 'via', 'detail'] as const) {
+    if (typeof item[key] !== 'string') return `lacks ${key}`;
+  }
+  if (typeof item.ok !== 'boolean') return 'has a bad ok';
+  return Number.isFinite(item.durationMs) ? null : 'lacks durationMs';
 }
 
 function listProblem(

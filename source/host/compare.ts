@@ -1,0 +1,233 @@
+/**
+ * Comparing two views of a host's network state (links, addresses, routes, rules): the executor
+ * asks it whether the host still matches the plan's snapshot before it changes anything, and
+ * whether a revert brought back the pre-state. Pure; each difference carries the items on both
+ * sides (so a caller can build the command that fixes it) and one sentence for the operator.
+ *
+ * What is NOT a difference, because it changes on its own while nobody touches the host:
+ * - address lifetimes, which count down (only forever-vs-finite is compared), and the
+ *   "tentative" and "deprecated" flags that come and go with DAD and the preferred lifetime;
+ * - a link's operstate and LOWER_UP/NO-CARRIER (carrier), and a route's "linkdown" flag;
+ * - ifindex: devices are matched by name, so re-creating one elsewhere in the table is not a change.
+ */
+import { compareRoutes, compareRules, routeDevices } from './compare-routing.js';
+import type { Address, HostSnapshot, Link, Route, Rule } from './snapshot.js';
+
+export { routeText, ruleText } from './compare-routing.js';
+
+export type HostState = Pick<HostSnapshot, 'links' | 'addresses' | 'routes' | 'rules'>;
+
+export type Change = 'missing' | 'extra' | 'changed';
+
+export type StateDifference =
+  | { kind: 'link'; change: Change; before: Link | null; after: Link | null; text: string }
+  | { kind: 'address'; change: Change; before: Address | null; after: Address | null; text: string }
+  | { kind: 'route'; change: Change; before: Route | null; after: Route | null; text: string }
+  | {
+      kind: 'rule';
+      change: Change;
+      before: Rule | null;
+      after: Rule | null;
+      text: string;
+      /** For an order change: every rule of that priority, in the order they had before. */
+      sequence?: Rule[];
+    };
+
+export interface CompareScope {
+  /**
+   * Only these devices: links named so or whose master is one of them, addresses on them, routes
+   * through them and rules naming them. Left out, the whole host is compared. A migration scopes to
+   * its uplink and bridge so that unrelated churn (a container's veth) is not called a failed revert.
+   */
+  devices?: readonly string[];
+}
+
+const VOLATILE_LINK_FLAGS = new Set(['LOWER_UP', 'NO-CARRIER', 'DORMANT', 'M-DOWN']);
+const VOLATILE_ADDRESS_FLAGS = new Set(['tentative', 'deprecated']);
+
+export function compareHostState(
+  before: HostState,
+  after: HostState,
+  scope: CompareScope = {},
+): StateDifference[] {
+  const devices = scope.devices ? new Set(scope.devices) : null;
+  const inScope = (...names: Array<string | null | undefined>) =>
+    devices === null || names.some((name) => name != null && devices.has(name));
+  const differences = [
+    ...compareLinks(
+      before.links.filter((link) => inScope(link.name, link.master)),
+      after.links.filter((link) => inScope(link.name, link.master)),
+    ),
+    ...compareAddresses(
+      before.addresses.filter((address) => inScope(address.ifname)),
+      after.addresses.filter((address) => inScope(address.ifname)),
+    ),
+    ...compareRoutes(
+      before.routes.filter((route) => inScope(...routeDevices(route))),
+      after.routes.filter((route) => inScope(...routeDevices(route))),
+    ),
+    ...compareRules(
+      before.rules.filter((rule) => inScope(rule.iif, rule.oif)),
+      after.rules.filter((rule) => inScope(rule.iif, rule.oif)),
+    ),
+  ];
+  return withoutKernelEchoes(differences);
+}
+
+/**
+ * The kernel makes a prefix route (proto kernel) and local-table entries for every address, and
+ * removes them with it (fib_add_ifaddr / fib_del_ifaddr). When an address on a device differs, the
+ * differences of those routes on that device are its echo, not a second finding, and are dropped.
+ */
+function withoutKernelEchoes(differences: StateDifference[]): StateDifference[] {
+  const devices = new Set(
+    differences.flatMap((difference) =>
+      difference.kind === 'address' ? [difference.before?.ifname, difference.after?.ifname] : [],
+    ),
+  );
+  return differences.filter((difference) => {
+    if (difference.kind !== 'route') return true;
+    const route = (difference.before ?? difference.after) as Route;
+    const kernels = route.protocol === 'kernel' || route.table === 'local';
+    return !(kernels && routeDevices(route).some((dev) => dev !== null && devices.has(dev)));
+  });
+}
+
+export function differenceTexts(differences: readonly StateDifference[]): string[] {
+  return differences.map((difference) => difference.text);
+}
+
+function compareLinks(before: Link[], after: Link[]): StateDifference[] {
+  const differences: StateDifference[] = [];
+  const now = new Map(after.map((link) => [link.name, link]));
+  for (const old of before) {
+    const current = now.get(old.name);
+    now.delete(old.name);
+    if (!current) {
+      differences.push({
+        kind: 'link',
+        change: 'missing',
+        before: old,
+        after: null,
+        text: `${old.name} is missing`,
+      });
+      continue;
+    }
+    const changes = linkChanges(old, current);
+    if (changes.length > 0) {
+      differences.push({
+        kind: 'link',
+        change: 'changed',
+        before: old,
+        after: current,
+        text: `${old.name}: ${changes.join(', ')}`,
+      });
+    }
+  }
+  for (const extra of now.values()) {
+    const kind = extra.kind ? `${extra.kind} ` : '';
+    differences.push({
+      kind: 'link',
+      change: 'extra',
+      before: null,
+      after: extra,
+      text: `${kind}${extra.name} exists but did not before`,
+    });
+  }
+  return differences;
+}
+
+function linkChanges(old: Link, current: Link): string[] {
+  const changes: string[] = [];
+  const was = (now: unknown, then: unknown) => `${now ?? 'none'}, was ${then ?? 'none'}`;
+  if (old.master !== current.master) changes.push(`master is ${was(current.master, old.master)}`);
+  if (old.mtu !== current.mtu) changes.push(`MTU is ${was(current.mtu, old.mtu)}`);
+  if ((old.mac ?? '').toLowerCase() !== (current.mac ?? '').toLowerCase())
+    changes.push(`MAC is ${was(current.mac, old.mac)}`);
+  const up = (link: Link) => link.flags.includes('UP');
+  if (up(old) !== up(current)) changes.push(up(current) ? 'is up, was down' : 'is down, was up');
+  const flags = (link: Link) =>
+    link.flags
+      .filter((flag) => flag !== 'UP' && !VOLATILE_LINK_FLAGS.has(flag))
+      .sort()
+      .join(',');
+  if (flags(old) !== flags(current))
+    changes.push(`flags are ${flags(current) || 'none'}, were ${flags(old) || 'none'}`);
+  return changes;
+}
+
+function compareAddresses(before: Address[], after: Address[]): StateDifference[] {
+  const differences: StateDifference[] = [];
+  const now = new Map(after.map((address) => [addressKey(address), address]));
+  for (const old of before) {
+    const key = addressKey(old);
+    const current = now.get(key);
+    now.delete(key);
+    const where = `address ${addressText(old)} on ${old.ifname}`;
+    if (!current) {
+      differences.push({
+        kind: 'address',
+        change: 'missing',
+        before: old,
+        after: null,
+        text: `${where} is missing`,
+      });
+      continue;
+    }
+    const changes = addressChanges(old, current);
+    if (changes.length > 0) {
+      differences.push({
+        kind: 'address',
+        change: 'changed',
+        before: old,
+        after: current,
+        text: `${where}: ${changes.join(', ')}`,
+      });
+    }
+  }
+  for (const extra of now.values()) {
+    differences.push({
+      kind: 'address',
+      change: 'extra',
+      before: null,
+      after: extra,
+      text: `address ${addressText(extra)} on ${extra.ifname} was not there before`,
+    });
+  }
+  return differences;
+}
+
+function addressKey(address: Address): string {
+  return `${address.ifname}|${address.family}|${address.local}/${address.prefixlen}|${address.peer ?? ''}`;
+}
+
+function addressText(address: Address): string {
+  return address.peer
+    ? `${address.local} peer ${address.peer}/${address.prefixlen}`
+    : `${address.local}/${address.prefixlen}`;
+}
+
+function addressChanges(old: Address, current: Address): string[] {
+  const changes: string[] = [];
+  const field = (name: string, then: unknown, now: unknown) => {
+    if ((then ?? null) !== (now ?? null)) changes.push(`${name} ${now ?? 'none'}, was ${then ?? 'none'}`);
+  };
+  field('scope', old.scope, current.scope);
+  field('broadcast', old.broadcast, current.broadcast);
+  field('label', old.label, current.label);
+  const lifetime = (address: Address) => (address.validLft === null ? 'forever' : 'finite');
+  field('lifetime', lifetime(old), lifetime(current));
+  field(
+    'preferred lifetime',
+    old.preferredLft === null ? 'forever' : 'finite',
+    current.preferredLft === null ? 'forever' : 'finite',
+  );
+  const flags = (address: Address) =>
+    address.flags
+      .filter((flag) => !VOLATILE_ADDRESS_FLAGS.has(flag))
+      .sort()
+      .join(',');
+  if (flags(old) !== flags(current))
+    changes.push(`flags ${flags(current) || 'none'}, were ${flags(old) || 'none'}`);
+  return changes;
+}

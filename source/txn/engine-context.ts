@@ -1,0 +1,36 @@
+/**
+ * What every part of the engine works with: the dependencies with their defaults filled in, and
+ * one way to tell the listener what happens. Internal to txn/.
+ */
+import { type QueryDns, queryDns } from '../system/dns-query.js';
+import { type SpawnDetached, spawnDetached } from '../system/spawn-detached.js';
+import type { EngineDeps, EngineEvent } from './engine-api.js';
+
+export interface EngineContext {
+  deps: EngineDeps;
+  stateDir: string;
+  spawnDetached: SpawnDetached;
+  queryDns: QueryDns;
+  emit(event: EngineEvent): void;
+  note(message: string): void;
+}
+
+export function engineContext(deps: EngineDeps): EngineContext {
+  return {
+    deps,
+    stateDir: deps.stateDir,
+    spawnDetached: deps.spawnDetached ?? spawnDetached,
+    queryDns: deps.queryDns ?? queryDns,
+    emit(event) {
+      try {
+        deps.listener?.(event);
+      } catch (error) {
+        // A broken screen must never stop a migration half way (or a revert).
+        deps.log.note(`engine listener threw: ${(error as Error).message}`);
+      }
+    },
+    note(message) {
+      deps.log.note(`engine: ${message}`);
+    },
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Undoing a migration from its journal alone, so any later process can do it (the guardian at the
+ * deadline, `rollback` after a crash). Every step the journal says was STARTED is undone, finished
+ * or not, because a step cut short by a crash may have half run:
+ * 1. The `ip` inverses of all those steps, last step first, go into ONE `ip -force -batch` file.
+ *    -force keeps going past lines that fail, so a cutover batch that stopped half way is still
+ *    undone: lines undoing what never happened fail harmlessly ("Cannot assign requested address")
+ *    and the rest runs. One process also keeps the outage of the way back as short as the way in.
+ * 2. The other inverses (`ip -6 rule` commands, which cannot go in a batch; iptables/nft rules;
+ *    restarting a DHCP client) then run in order, after the addresses are back on the uplink.
+ * 3. The host is compared with the journal's pre-state (links, addresses, routes, rules of the
+ *    uplink and the bridge) and whatever still differs is reported with the commands that fix it.
+ */
+import { compareHostState, differenceTexts, type StateDifference } from '../host/compare.js';
+import type { HostSnapshot } from '../host/snapshot.js';
+import { commandText } from '../plan/command-text.js';
+import type { Command, Step } from '../plan/types.js';
+import { CommandFailed, succeeded } from '../system/runner.js';
+import { clientAlreadyRunning } from './dhcp-guard.js';
+import type { StepState } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { readHostState } from './host-state.js';
+import { batchLineError, runIpBatch } from './ip-batch.js';
+import type { Journal } from './journal.js';
+import { manualCommands } from './manual-commands.js';
+import { EXEC_TIMEOUT_MS } from './step-runner.js';
+
+/** A DHCP client restarted by the revert may re-apply its lease a moment later; wait for it, bounded. */
+const SETTLE = { attempts: 10, intervalMs: 300 };
+
+export interface RevertProgram {
+  batch: Array<{ stepId: string; line: string[] }>;
+  others: Array<{ stepId: string; command: Command }>;
+}
+
+export interface UndoneStep {
+  stepId: string;
+  title: string;
+  state: StepState;
+  message?: string;
+}
+
+export interface UndoResult {
+  steps: UndoneStep[];
+  differences: string[];
+  manualCommands: string[];
+}
+
+/** Splits the inverses of `steps` (already last first) into the one batch and the rest. */
+export function revertProgram(steps: readonly Step[]): RevertProgram {
+  const program: RevertProgram = { batch: [], others: [] };
+  for (const step of steps) {
+    for (const command of step.inverse) {
+      if (command.kind === 'ip-batch') {
+        for (const line of command.lines) program.batch.push({ stepId: step.id, line });
+      } else if (command.kind === 'exec' && isBatchableIp(command.argv)) {
+        program.batch.push({ stepId: step.id, line: command.argv.slice(1) });
+      } else {
+        program.others.push({ stepId: step.id, command });
+      }
+    }
+  }
+  return program;
+}
+
+/** `ip OBJECT ...` without global options (such as -6) can be a batch line as it stands. */
+function isBatchableIp(argv: readonly string[]): boolean {
+  return argv[0] === 'ip' && argv.length > 1 && !(argv[1] as string).startsWith('-');
+}
+
+export async function undoSteps(
+  context: EngineContext,
+  journal: Journal,
+  stepIds: readonly string[],
+): Promise<UndoResult> {
+  const steps = stepIds.map((id) => {
+    const step = journal.plan.steps.find((candidate) => candidate.id === id);
+    if (!step) throw new Error(`internal: the journal names step ${id}, which its plan does not have`);
+    return step;
+  });
+  for (const step of steps) context.emit({ kind: 'step', stepId: step.id, state: 'reverting' });
+  const failures = new Map<string, string[]>();
+  const fail = (stepId: string, message: string) =>
+    failures.set(stepId, [...(failures.get(stepId) ?? []), message]);
+  const program = revertProgram(steps);
+  const unfinished: string[] = [];
+
+  if (program.batch.length > 0) {
+    try {
+      const run = await runIpBatch(
+        context,
+        program.batch.map((entry) => entry.line),
+        { force: true, label: 'revert' },
+      );
+      for (const line of run.failedLines) {
+        const entry = program.batch[line - 1];
+        if (entry)
+          fail(entry.stepId, `${entry.line.join(' ')}: ${batchLineError(run.result.stderr, run.path, line)}`);
+      }
+      if (!succeeded(run.result) && run.failedLines.length === 0) {
+        unfinished.push(`the revert batch did not run: ${new CommandFailed(run.result).message}`);
+      }
+    } catch (error) {
+      unfinished.push(`the revert batch could not be written: ${(error as Error).message}`);
+    }
+  }
+  for (const { stepId, command } of program.others) {
+    const problem = await runInverse(context, command, journal.preState);
+    if (problem) {
+      fail(stepId, problem);
+      // Netfilter rules and processes are not in the state comparison, so a failure here is
+      // reported on its own, with the command to retry.
+      unfinished.push(`${commandText(command).join(' ')} failed: ${problem}`);
+    }
+  }
+
+  const { differences, readError } = await settledDifferences(context, journal);
+  if (readError) unfinished.push(`the host could not be read to compare it with the pre-state: ${readError}`);
+  const incomplete = differences.length > 0 || unfinished.length > 0;
+  const undone = steps.map((step): UndoneStep => {
+    const problems = failures.get(step.id);
+    const state: StepState = incomplete && problems ? 'revert-failed' : 'reverted';
+    const message = state === 'revert-failed' ? problems?.join('; ') : undefined;
+    context.emit({ kind: 'step', stepId: step.id, state, ...(message ? { message } : {}) });
+    return { stepId: step.id, title: step.title, state, ...(message ? { message } : {}) };
+  });
+  const retry = program.others
+    .filter(({ stepId }) => failures.has(stepId))
+    .flatMap(({ command }) => commandText(command));
+  return {
+    steps: undone,
+    differences: [...unfinished, ...differenceTexts(differences)],
+    manualCommands: [...manualCommands(differences, journal.preState), ...retry],
+  };
+}
+
+async function runInverse(
+  context: EngineContext,
+  command: Command,
+  preState: HostSnapshot,
+): Promise<string | null> {
+  switch (command.kind) {
+    case 'spawn-detached': {
+      const running = await clientAlreadyRunning(context, command.argv, preState);
+      if (running !== null) {
+        context.note(`not restarting ${command.argv.join(' ')}: already running as pid ${running}`);
+        return null;
+      }
+      try {
+        const started = await context.spawnDetached(command.argv);
+        context.note(`restarted ${command.argv.join(' ')} as pid ${started.pid}`);
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }
+    case 'exec': {
+      const result = await context.deps.runner.run(command.argv, { timeoutMs: EXEC_TIMEOUT_MS });
+      return succeeded(result) ? null : new CommandFailed(result).message;
+    }
+    case 'ip-batch': {
+      const run = await runIpBatch(context, command.lines, { force: true, label: 'revert-extra' });
+      return succeeded(run.result) ? null : new CommandFailed(run.result).message;
+    }
+    default: {
+      const unreachable: never = command;
+      return unreachable;
+    }
+  }
+}
+
+/** Differences from the pre-state, re-read a few times (bounded) while any remain. */
+async function settledDifferences(
+  context: EngineContext,
+  journal: Journal,
+): Promise<{ differences: StateDifference[]; readError: string | null }> {
+  let differences: StateDifference[] = [];
+  let readError: string | null = 'not read';
+  for (let attempt = 0; attempt < SETTLE.attempts; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE.intervalMs));
+    try {
+      differences = compareHostState(journal.preState, await readHostState(context), {
+        devices: [journal.nic, journal.bridge],
+      });
+      readError = null;
+    } catch (error) {
+      readError = (error as Error).message;
+      context.note(`reading the host after the revert failed: ${readError}`);
+      continue;
+    }
+    if (differences.length === 0) break;
+  }
+  return { differences, readError };
+}

@@ -1,0 +1,83 @@
+/**
+ * Carries out one step's commands, in order, stopping at the first that fails:
+ * - exec: one argv through the Runner; a `kill` of a DHCP client is checked first (dhcp-guard.ts)
+ *   and refused, unsignalled, when the pid is not the plan's client in our own namespace;
+ * - ip-batch: one `ip -batch FILE` (ip-batch.ts), stopping at the first refused line;
+ * - spawn-detached: a program started in its own session (restarting a DHCP client).
+ */
+import type { HostSnapshot } from '../host/snapshot.js';
+import { commandText } from '../plan/command-text.js';
+import type { Command, Step } from '../plan/types.js';
+import { CommandFailed, succeeded } from '../system/runner.js';
+import { checkSignalTarget } from './dhcp-guard.js';
+import type { EngineContext } from './engine-context.js';
+import { batchLineError, runIpBatch } from './ip-batch.js';
+
+export const EXEC_TIMEOUT_MS = 15_000;
+
+export type StepRun = { ok: true } | { ok: false; error: string };
+
+export async function runStepCommands(
+  context: EngineContext,
+  step: Step,
+  preState: Pick<HostSnapshot, 'dhcpClients'>,
+): Promise<StepRun> {
+  for (const [index, command] of step.commands.entries()) {
+    const failure = await runCommand(context, command, preState, `${step.id}-${index + 1}`);
+    if (failure) return { ok: false, error: failure };
+  }
+  return { ok: true };
+}
+
+/** Runs one command; returns why it failed, or null. */
+async function runCommand(
+  context: EngineContext,
+  command: Command,
+  preState: Pick<HostSnapshot, 'dhcpClients'>,
+  label: string,
+): Promise<string | null> {
+  switch (command.kind) {
+    case 'exec': {
+      const pid = signalledPid(command.argv);
+      if (pid !== null) {
+        const verdict = await checkSignalTarget(context, pid, preState);
+        if (verdict.kind === 'refuse') return `not signalling pid ${pid}: ${verdict.reason}`;
+        if (verdict.kind === 'gone') {
+          context.note(`pid ${pid} had already exited; nothing to stop`);
+          return null;
+        }
+      }
+      const result = await context.deps.runner.run(command.argv, { timeoutMs: EXEC_TIMEOUT_MS });
+      return succeeded(result) ? null : new CommandFailed(result).message;
+    }
+    case 'ip-batch': {
+      const run = await runIpBatch(context, command.lines, { force: false, label });
+      if (succeeded(run.result)) return null;
+      const [line] = run.failedLines;
+      if (line === undefined) return new CommandFailed(run.result).message;
+      const text = command.lines[line - 1]?.join(' ') ?? `line ${line}`;
+      return `ip -batch stopped at line ${line} (${text}): ${batchLineError(run.result.stderr, run.path, line)}`;
+    }
+    case 'spawn-detached': {
+      try {
+        const started = await context.spawnDetached(command.argv);
+        context.note(`started ${commandText(command).join(' ')} as pid ${started.pid}`);
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }
+    default: {
+      const unreachable: never = command;
+      return unreachable;
+    }
+  }
+}
+
+/** The pid a `kill -SIGNAL PID` command targets; null for any other command. */
+export function signalledPid(argv: readonly string[]): number | null {
+  if (argv[0] !== 'kill' && argv[0] !== '/bin/kill' && argv[0] !== '/usr/bin/kill') return null;
+  const last = argv.at(-1) ?? '';
+  if (!/^\d+$/.test(last)) throw new Error(`internal: a kill command without a pid: ${argv.join(' ')}`);
+  return Number(last);
+}

@@ -1,0 +1,453 @@
+/**
+ * The engine against an in-memory host (engine-fake-host.ts): the plan is the real planner's, the
+ * snapshot the real probe's, the journal real files in a temp dir; only the kernel is imitated.
+ */
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { probeHost } from '../../../source/host/probe.js';
+import type { HostSnapshot } from '../../../source/host/snapshot.js';
+import { buildPlan } from '../../../source/plan/build.js';
+import type { Plan } from '../../../source/plan/types.js';
+import { silentLog } from '../../../source/system/debug-log.js';
+import type { DnsReply } from '../../../source/system/dns-query.js';
+import {
+  ArmingFailed,
+  createEngine,
+  HostChangedSincePlan,
+  PlanNotApplicable,
+} from '../../../source/txn/engine.js';
+import type { EngineDeps, EngineEvent } from '../../../source/txn/engine-api.js';
+import { createJournalStore, MigrationPending } from '../../../source/txn/journal.js';
+import {
+  dhcpHost,
+  type FakeHostOptions,
+  type FakeState,
+  fakeHost,
+  OUR_NETNS,
+  stateView,
+  UPLINK_MAC,
+} from './engine-fake-host.js';
+import { makeTempStateDir, manualClock } from './journal-fixture.js';
+
+const ENV = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir: '/nonexistent-root' };
+const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };
+
+let temp: ReturnType<typeof makeTempStateDir>;
+beforeEach(() => {
+  temp = makeTempStateDir();
+});
+afterEach(() => temp.cleanup());
+
+async function setup(
+  state: FakeState = dhcpHost(),
+  options: FakeHostOptions & { deps?: Partial<EngineDeps> } = {},
+) {
+  const host = fakeHost(state, options);
+  const snapshot: HostSnapshot = await probeHost({ runner: host.runner, files: host.files, env: ENV });
+  const plan: Plan = buildPlan(snapshot, REQUEST);
+  const events: EngineEvent[] = [];
+  const spawned: string[][] = [];
+  const clock = manualClock(Date.now());
+  const journal = createJournalStore({ clock: clock.now });
+  const deps: EngineDeps = {
+    runner: host.runner,
+    files: host.files,
+    env: ENV,
+    stateDir: temp.stateDir,
+    journal,
+    clock,
+    log: silentLog,
+    listener: (event) => events.push(event),
+    spawnDetached: async (argv) => {
+      spawned.push([...argv]);
+      state.processes.set(5000 + spawned.length, { argv: [...argv], netns: OUR_NETNS });
+      return { pid: 5000 + spawned.length };
+    },
+    queryDns: async (): Promise<DnsReply> => ({ ok: true, rcode: 5, durationMs: 3 }),
+    ...options.deps,
+  };
+  const before = stateView(state);
+  return { host, snapshot, plan, events, spawned, clock, journal, deps, engine: createEngine(deps), before };
+}
+
+const stepEvents = (events: EngineEvent[]) =>
+  events.flatMap((event) => (event.kind === 'step' ? [`${event.stepId}:${event.state}`] : []));
+
+describe('start', () => {
+  test('runs each step between its journal records, the cutover as one 0600 batch, and verifies through the bridge', async () => {
+    const { host, snapshot, plan, events, journal, engine } = await setup();
+    expect(plan.steps.map((step) => step.id)).toEqual(['stage-bridge', 'stop-dhcp', 'cutover']);
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+
+    expect(outcome.kind).toBe('pending');
+    if (outcome.kind !== 'pending') return;
+    expect(outcome.checks.map((check) => [check.id, check.via, check.ok])).toEqual([
+      ['gateway-arp', 'fcbr0', true],
+      ['gateway-icmp', 'fcbr0', true],
+      ['peer-icmp', 'fcbr0', true],
+    ]);
+    expect(host.changes()).toEqual([
+      ['ip', 'link', 'add', 'name', 'fcbr0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0'],
+      ['ip', 'link', 'set', 'dev', 'fcbr0', 'address', UPLINK_MAC, 'mtu', '1500'],
+      ['ip', 'link', 'set', 'dev', 'fcbr0', 'up'],
+      ['kill', '-TERM', '4242'],
+      [
+        'ip',
+        '-batch',
+        expect.stringMatching(new RegExp(`^${temp.stateDir}/cutover-1\\.\\d+\\.[0-9a-f]+\\.batch$`)),
+      ],
+    ]);
+    expect(host.batches).toEqual([
+      {
+        argv: expect.any(Array),
+        mode: 0o600,
+        lines: [
+          'link set dev ens18 master fcbr0',
+          'addr add 198.51.100.240/24 broadcast 198.51.100.255 dev fcbr0',
+          'route replace default via 198.51.100.1 dev fcbr0 table main',
+          'addr del 198.51.100.240/24 dev ens18',
+        ],
+      },
+    ]);
+    expect(host.state.links.find((link) => link.name === 'ens18')?.master).toBe('fcbr0');
+    expect(host.state.processes.has(4242)).toBe(false);
+
+    const saved = await journal.load(temp.stateDir);
+    expect(saved?.phase).toBe('applied');
+    expect(saved?.deadline).toBe(outcome.deadline);
+    expect(saved?.baseline?.map((check) => [check.id, check.via, check.ok])).toEqual([
+      ['gateway-arp', 'ens18', true],
+      ['gateway-icmp', 'ens18', true],
+      ['peer-icmp', 'ens18', true],
+    ]);
+    expect(saved?.applied.map((step) => [step.stepId, step.ok])).toEqual([
+      ['stage-bridge', true],
+      ['stop-dhcp', true],
+      ['cutover', true],
+    ]);
+    expect(stepEvents(events)).toEqual([
+      'stage-bridge:pending',
+      'stop-dhcp:pending',
+      'cutover:pending',
+      'stage-bridge:running',
+      'stage-bridge:ok',
+      'stop-dhcp:running',
+      'stop-dhcp:ok',
+      'cutover:running',
+      'cutover:ok',
+    ]);
+    expect(
+      events.filter((event) => event.kind === 'phase').map((event) => event.kind === 'phase' && event.phase),
+    ).toEqual(['planned', 'applying', 'applied']);
+  });
+
+  test('the arping of iputils is used when installed, busybox arping otherwise', async () => {
+    const withIputils = await setup(dhcpHost(), { iputilsArping: true });
+    await withIputils.engine.start({
+      plan: withIputils.plan,
+      preState: withIputils.snapshot,
+      timeoutSec: 120,
+    });
+    expect(withIputils.host.calls.filter((argv) => argv.includes('arping'))[0]).toEqual([
+      'arping',
+      '-f',
+      '-c',
+      '2',
+      '-w',
+      '2',
+      '-I',
+      'ens18',
+      '198.51.100.1',
+    ]);
+    temp.cleanup();
+    temp = makeTempStateDir();
+    const busybox = await setup();
+    await busybox.engine.start({ plan: busybox.plan, preState: busybox.snapshot, timeoutSec: 120 });
+    const arpings = busybox.host.calls.filter((argv) => argv.includes('arping'));
+    expect(arpings.slice(0, 2)).toEqual([
+      ['arping', '-f', '-c', '2', '-w', '2', '-I', 'ens18', '198.51.100.1'],
+      ['busybox', 'arping', '-f', '-c', '2', '-w', '2', '-I', 'ens18', '198.51.100.1'],
+    ]);
+  });
+
+  test('a nameserver in resolv.conf is checked by a DNS question before and after', async () => {
+    const asked: string[] = [];
+    const { snapshot, plan, engine } = await setup(dhcpHost(), {
+      resolvConf: 'nameserver 198.51.100.53\nnameserver 198.51.100.53\n',
+      deps: {
+        queryDns: async (server) => {
+          asked.push(server);
+          return { ok: true, rcode: 0, durationMs: 2 };
+        },
+      },
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' && outcome.checks.at(-1)).toMatchObject({
+      id: 'dns',
+      target: '198.51.100.53',
+      ok: true,
+    });
+    expect(asked).toEqual(['198.51.100.53', '198.51.100.53']);
+  });
+
+  test('a second start while one is pending is refused and runs nothing', async () => {
+    const first = await setup();
+    await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
+    const ran = first.host.calls.length;
+    const second = createEngine({ ...first.deps, journal: createJournalStore() });
+    await expect(
+      second.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 }),
+    ).rejects.toBeInstanceOf(MigrationPending);
+    expect(first.host.calls.length).toBe(ran);
+  });
+
+  test('a host that changed since the plan is refused before the journal is written', async () => {
+    const { host, snapshot, plan, engine, journal } = await setup();
+    host.state.addresses.push({ ifname: 'ens18', local: '198.51.100.241', prefixlen: 24 });
+    const start = engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    await expect(start).rejects.toBeInstanceOf(HostChangedSincePlan);
+    await expect(start).rejects.toThrow('address 198.51.100.241/24 on ens18 was not there before');
+    expect(host.changes()).toEqual([]);
+    expect(await journal.load(temp.stateDir)).toBeNull();
+  });
+
+  test('a blocked plan is refused', async () => {
+    const { snapshot, plan, engine, host } = await setup();
+    const blocked = {
+      ...plan,
+      blocked: true,
+      verdicts: [{ id: 'x', level: 'blocker' as const, reason: 'The uplink is Wi-Fi.', fix: '' }],
+    };
+    await expect(engine.start({ plan: blocked, preState: snapshot, timeoutSec: 120 })).rejects.toThrow(
+      PlanNotApplicable,
+    );
+    expect(host.changes()).toEqual([]);
+  });
+
+  test('when arming the guardian fails nothing is changed and the journal ends reverted', async () => {
+    const { snapshot, plan, engine, host, journal } = await setup();
+    const start = engine.start({
+      plan,
+      preState: snapshot,
+      timeoutSec: 120,
+      beforeFirstChange: async () => {
+        throw new Error('systemd-run: Failed to start transient service unit');
+      },
+    });
+    await expect(start).rejects.toBeInstanceOf(ArmingFailed);
+    expect(host.changes()).toEqual([]);
+    expect((await journal.load(temp.stateDir))?.outcome).toMatchObject({
+      kind: 'reverted',
+      reason: 'apply-failed',
+    });
+  });
+
+  test('a listener that throws does not stop the migration', async () => {
+    const { snapshot, plan } = await setup();
+    const { engine } = await setup(dhcpHost(), {
+      deps: {
+        listener: () => {
+          throw new Error('screen gone');
+        },
+      },
+    });
+    expect((await engine.start({ plan, preState: snapshot, timeoutSec: 120 })).kind).toBe('pending');
+  });
+});
+
+describe('failures revert at once', () => {
+  test('a batch line the kernel refuses: everything started is undone by one -force batch, last step first', async () => {
+    const { host, snapshot, plan, engine, journal, before, spawned } = await setup(dhcpHost(), {
+      refuse: (line) =>
+        line.startsWith('route replace default via 198.51.100.1 dev fcbr0')
+          ? 'Error: Nexthop has invalid gateway.'
+          : null,
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind).toBe('reverted');
+    if (outcome.kind === 'pending') return;
+    expect(outcome.failure).toBe(
+      'ip -batch stopped at line 3 (route replace default via 198.51.100.1 dev fcbr0 table main): Error: Nexthop has invalid gateway.',
+    );
+    const revertBatch = host.batches.at(-1);
+    expect(revertBatch?.argv.slice(0, 3)).toEqual(['ip', '-force', '-batch']);
+    expect(revertBatch?.mode).toBe(0o600);
+    expect(revertBatch?.lines).toEqual([
+      'addr add 198.51.100.240/24 broadcast 198.51.100.255 dev ens18',
+      'route replace default via 198.51.100.1 dev ens18 table main',
+      'addr del 198.51.100.240/24 dev fcbr0',
+      'link set dev ens18 nomaster',
+      'link del dev fcbr0',
+    ]);
+    // The stopped client was restarted with its exact argv, after the addresses were back.
+    expect(spawned).toEqual([['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+    expect(stateView(host.state)).toEqual(before);
+    expect(outcome.revert).toMatchObject({
+      kind: 'reverted',
+      reason: 'apply-failed',
+      differences: [],
+      manualCommands: [],
+    });
+    expect(outcome.revert.steps.map((step) => [step.stepId, step.state])).toEqual([
+      ['cutover', 'reverted'],
+      ['stop-dhcp', 'reverted'],
+      ['stage-bridge', 'reverted'],
+    ]);
+    const saved = await journal.load(temp.stateDir);
+    expect(saved?.outcome).toMatchObject({ kind: 'reverted', reason: 'apply-failed' });
+    expect(saved?.applied.at(-1)).toMatchObject({ stepId: 'cutover', ok: false });
+  });
+
+  test('a check that passed at baseline and fails through the bridge reverts with probe-failed', async () => {
+    const { host, snapshot, plan, engine, before } = await setup(dhcpHost(), {
+      answers: (target, via) => !(target === '198.51.100.1' && via === 'fcbr0'),
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind).toBe('reverted');
+    if (outcome.kind === 'pending') return;
+    expect(outcome.revert.reason).toBe('probe-failed');
+    expect(outcome.failure).toMatch(
+      /^checks that passed before the change fail through fcbr0: Gateway 198\.51\.100\.1 answers ARP: no ARP reply/,
+    );
+    expect(stateView(host.state)).toEqual(before);
+    // Each failing check was retried (bounded) before giving up.
+    const gatewayPings = host.calls.filter(
+      (argv) => argv[0] === 'ping' && argv.includes('fcbr0') && argv.at(-1) === '198.51.100.1',
+    );
+    expect(gatewayPings.length).toBeGreaterThan(1);
+    expect(gatewayPings.length).toBeLessThanOrEqual(4);
+  });
+
+  test('a check that already failed at baseline does not count', async () => {
+    const { snapshot, plan, engine } = await setup(dhcpHost(), {
+      answers: (target) => target !== '198.51.100.50',
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind).toBe('pending');
+    expect(outcome.kind === 'pending' && outcome.checks.find((check) => check.id === 'peer-icmp')?.ok).toBe(
+      false,
+    );
+  });
+});
+
+describe("the DHCP client is only signalled when it is the plan's, in our namespace", () => {
+  test('another program now holding the pid is left alone and the migration reverts', async () => {
+    const { host, snapshot, plan, engine, spawned } = await setup();
+    host.state.processes.set(4242, { argv: ['sshd', '-D'], netns: OUR_NETNS });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 now runs "sshd -D", not "udhcpc -f -i ens18 -s /etc/udhcpc.sh" (the pid was reused)',
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+    // Its restart is not needed: the one from the plan is gone, but none runs; the revert restarts it.
+    expect(spawned).toEqual([['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+  });
+
+  test('a client in another network namespace is never signalled, nor restarted', async () => {
+    const { host, snapshot, plan, engine, spawned } = await setup();
+    // Same argv, same pid, but (now) in another namespace: what a stale or foreign plan would name.
+    host.state.processes.set(4242, {
+      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      netns: 'net:[4026532999]',
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toMatch(
+      /^not signalling pid 4242: pid 4242 \(udhcpc\) runs in network namespace net:\[4026532999\], not ours \(net:\[4026531840\]\)/,
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+    expect(host.state.processes.has(4242)).toBe(true);
+    expect(spawned).toEqual([]);
+  });
+
+  test('a client that already exited is not signalled, and the step still succeeds', async () => {
+    const { host, snapshot, plan, engine } = await setup();
+    host.state.processes.delete(4242);
+    expect((await engine.start({ plan, preState: snapshot, timeoutSec: 120 })).kind).toBe('pending');
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+  });
+});
+
+describe('revert, confirm, watch', () => {
+  test('a revert from a new engine restores the host; a second revert finds nothing to do', async () => {
+    const first = await setup();
+    await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
+    const later = createEngine({ ...first.deps, journal: createJournalStore() });
+    const outcome = await later.revert('operator');
+    expect(outcome).toMatchObject({
+      kind: 'reverted',
+      reason: 'operator',
+      differences: [],
+      manualCommands: [],
+    });
+    expect(outcome.checks.map((check) => [check.id, check.via, check.ok])).toEqual([
+      ['gateway-arp', 'ens18', true],
+      ['gateway-icmp', 'ens18', true],
+      ['peer-icmp', 'ens18', true],
+    ]);
+    expect(stateView(first.host.state)).toEqual(first.before);
+    expect(first.spawned).toHaveLength(1);
+    await expect(later.revert('operator')).rejects.toThrow(
+      /the migration is reverted; there is nothing to revert/,
+    );
+  });
+
+  test('what the revert cannot restore is reported with the exact commands that would', async () => {
+    const first = await setup();
+    await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
+    // While pending, someone adds an address to the uplink (a renderer, a person).
+    first.host.state.addresses.push({ ifname: 'ens18', local: '198.51.100.77', prefixlen: 24 });
+    const outcome = await first.engine.revert('timeout');
+    expect(outcome).toMatchObject({
+      kind: 'revert-incomplete',
+      differences: ['address 198.51.100.77/24 on ens18 was not there before'],
+      manualCommands: ['ip addr del 198.51.100.77/24 dev ens18'],
+    });
+    expect((await first.journal.load(temp.stateDir))?.outcome).toMatchObject({
+      kind: 'revert-incomplete',
+      reason: 'timeout',
+      manualCommands: ['ip addr del 198.51.100.77/24 dev ens18'],
+    });
+  });
+
+  test('a DHCP client restart is skipped when one with the same argv already runs (a revert run twice)', async () => {
+    const first = await setup();
+    await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
+    first.host.state.processes.set(777, {
+      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      netns: OUR_NETNS,
+    });
+    expect((await first.engine.revert('operator')).kind).toBe('reverted');
+    expect(first.spawned).toEqual([]);
+  });
+
+  test('confirm moves an applied change to confirmed; not before, and not after the deadline', async () => {
+    const first = await setup();
+    await expect(first.engine.confirm()).rejects.toThrow(/no migration journal/);
+    await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
+    await first.engine.confirm();
+    expect((await first.journal.load(temp.stateDir))?.phase).toBe('confirmed');
+    await expect(first.engine.revert('timeout')).rejects.toThrow(/the change was confirmed/);
+    await expect(first.engine.confirm()).rejects.toThrow(
+      /the migration is confirmed; only an applied change/,
+    );
+
+    temp.cleanup();
+    temp = makeTempStateDir();
+    const late = await setup();
+    await late.engine.start({ plan: late.plan, preState: late.snapshot, timeoutSec: 120 });
+    late.clock.advance(121_000);
+    await expect(late.engine.confirm()).rejects.toThrow(/the deadline has passed/);
+  });
+
+  test('watch re-runs only the checks that passed at baseline, through the bridge', async () => {
+    const { snapshot, plan, engine, events } = await setup(dhcpHost(), {
+      answers: (target) => target !== '198.51.100.50',
+    });
+    await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    const checks = await engine.watch();
+    expect(checks.map((check) => [check.id, check.via])).toEqual([
+      ['gateway-arp', 'fcbr0'],
+      ['gateway-icmp', 'fcbr0'],
+    ]);
+    expect(events.filter((event) => event.kind === 'check' && event.phase === 'watch')).toHaveLength(2);
+  });
+});

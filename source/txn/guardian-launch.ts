@@ -58,8 +58,11 @@ export async function chooseGuardianMode(files: FileReader): Promise<{ mode: Gua
   // unreadable without root; root is what apply runs as, but the directory check needs nothing.
   const systemd =
     (init !== null && /\/systemd$/.test(init)) || (await files.listDir('/run/systemd/system')) !== null;
-  if (!systemd)
-    return { mode: 'detached', why: `PID 1 is not systemd (${init ?? 'unreadable /proc/1/exe'})` };
+  if (!systemd) {
+    // In a container /proc/1/exe may be unreadable even to root; /proc/1/comm still names PID 1.
+    const name = init ?? (await files.readFile('/proc/1/comm'))?.trim() ?? 'unknown';
+    return { mode: 'detached', why: `PID 1 is not systemd (${name})` };
+  }
   for (const kind of ['net', 'mnt']) {
     const own = await files.readLink(`/proc/self/ns/${kind}`);
     const pid1 = await files.readLink(`/proc/1/ns/${kind}`);

@@ -51,6 +51,12 @@ describe('chooseGuardianMode', () => {
       mode: 'detached',
       why: 'PID 1 is not systemd (/usr/local/bin/process_api)',
     });
+    // In a container /proc/1/exe may be unreadable even to root; its comm still names it.
+    const container = files({ ...SAME_NS }, [], { '/proc/1/comm': 'process_api\n' });
+    expect(await chooseGuardianMode(container)).toEqual({
+      mode: 'detached',
+      why: 'PID 1 is not systemd (process_api)',
+    });
   });
 
   it('never uses systemd-run from another network or mount namespace (the unit would guard the wrong host)', async () => {

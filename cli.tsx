@@ -4,18 +4,47 @@
  * headless command. Every failure ends here as one line with the fix and a contract exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { runApplyCommand } from './source/cli/apply-command.js';
 import { runCaptureCommand } from './source/cli/capture-command.js';
+import { type CommandDeps, realCommandDeps } from './source/cli/command-deps.js';
+import { runConfirmCommand } from './source/cli/confirm-command.js';
 import { describeError, EXIT } from './source/cli/errors.js';
+import { runGuardCommand } from './source/cli/guard-command.js';
 import { openHostAccess } from './source/cli/host-access.js';
 import { runInteractive } from './source/cli/interactive.js';
-import { parseCommon, parseTarget } from './source/cli/options.js';
+import { type CommonOptions, parseCommon, parseTarget } from './source/cli/options.js';
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
+import { runRollbackCommand } from './source/cli/rollback-command.js';
+import { runStatusCommand } from './source/cli/status-command.js';
+import type { ArmGuardian } from './source/txn/guardian-api.js';
+import { armGuardian } from './source/txn/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
 const out: Output = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
+
+/** The dead-man guardian (txn/guardian-launch.ts): started by `apply` and the TUI before the first change. */
+const ARM_GUARDIAN: ArmGuardian | null = armGuardian;
+
+const EXIT_CODES = `
+Exit codes: 0 done, 1 refused before any change (nothing changed), 2 usage,
+3 reverted (the host is back to its pre-state), 4 revert incomplete (manual commands printed).`;
+
+/** The host access and the headless commands' dependencies for one invocation. */
+async function headless(
+  raw: Record<string, unknown>,
+  purpose: string,
+): Promise<{ common: CommonOptions; deps: CommandDeps }> {
+  const common = parseCommon(raw);
+  const access = await openHostAccess(common, process.env);
+  const glyphs = chooseGlyphs(process.env);
+  return {
+    common,
+    deps: realCommandDeps(access, common, { purpose, glyphs, out, armGuardian: ARM_GUARDIAN }),
+  };
+}
 
 function addCommon(command: Command): Command {
   return command
@@ -65,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
         access,
         target,
         common,
-        { dryRun: Boolean(raw.dryRun) || access.replay !== null },
+        { dryRun: Boolean(raw.dryRun) || access.replay !== null, armGuardian: ARM_GUARDIAN },
         out,
       );
     });
@@ -86,6 +115,83 @@ async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(
+    addTarget(
+      program
+        .command('apply')
+        .description(
+          'apply the plan without prompts: arm the guardian, run and verify each step, leave the change pending until `confirm`',
+        ),
+    ),
+  )
+    .option('--yes', 'required: apply without asking (warnings are accepted; blockers still refuse)')
+    .addHelpText(
+      'after',
+      `
+Progress goes to stderr. Once applied and verified, stdout shows the deadline and the exact
+commands to confirm (\`bridge-migrate confirm\`) or roll back (\`bridge-migrate rollback --yes\`).
+Exit 0: applied and pending. 1: refused (not root, a blocker, another migration pending; each
+printed with its fix), nothing changed. 2: usage (e.g. no --yes). 3: a step or check failed and the
+change was reverted. 4: the revert is incomplete; the commands to finish by hand are printed.`,
+    )
+    .action(async (raw) => {
+      const target = parseTarget(raw);
+      const { common, deps } = await headless(raw, 'apply');
+      exitCode = await runApplyCommand(deps, target, common, { yes: Boolean(raw.yes) });
+    });
+
+  addCommon(program.command('rollback').description('revert the pending change now, from the journal'))
+    .option('--yes', 'do not ask (required when stdin is not a terminal)')
+    .addHelpText(
+      'after',
+      `
+Works from any session, also after the process that applied the change is gone. Root only.
+Without --yes it asks y/N on the terminal. Prints what was reverted, the comparison with the
+pre-state and, if anything is left, the commands to finish by hand.
+Exit 3: reverted, the host matches its pre-state (the contract's code for every revert, the
+operator's own included). 4: revert incomplete. 1: refused, nothing changed (not root, nothing
+pending, answered no). 2: usage (no --yes and no terminal).`,
+    )
+    .action(async (raw) => {
+      const { common, deps } = await headless(raw, 'rollback');
+      exitCode = await runRollbackCommand(deps, common, { yes: Boolean(raw.yes) });
+    });
+
+  addCommon(
+    program.command('confirm').description('keep the pending change (best run from a new SSH session)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Root only. Marks the change confirmed in the journal, which stops the guardian. This version does
+not write the renderer's config yet, so the change lives at runtime only and a reboot brings back
+the old network: a plan with nothing to write (--persist none) is then finished (journal phase
+persisted); one with config to write stays "confirmed" until the config is persisted.
+Exit 0: confirmed. 1: refused, nothing changed (not root, nothing awaiting confirmation,
+deadline passed).`,
+    )
+    .action(async (raw) => {
+      const { common, deps } = await headless(raw, 'confirm');
+      exitCode = await runConfirmCommand(deps, common);
+    });
+
+  addCommon(
+    program
+      .command('status')
+      .description('mode (nat|bridged|none), the pending change, its deadline, the guardian, the lock'),
+  )
+    .option('--json', 'print the status as JSON')
+    .addHelpText(
+      'after',
+      `
+Changes nothing. Reads the journal without root when the state directory is readable.
+Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo).${EXIT_CODES}`,
+    )
+    .action(async (raw) => {
+      const { common, deps } = await headless(raw, 'status');
+      exitCode = await runStatusCommand(deps, common, { json: Boolean(raw.json) });
+    });
+
+  addCommon(
     program
       .command('capture')
       .description("record this host's probe outputs as one JSON document (for --replay)"),
@@ -100,6 +206,20 @@ async function main(argv: string[]): Promise<number> {
         access,
         { out: raw.out ?? null, name: raw.name, description: raw.description },
         out,
+      );
+    });
+
+  // Internal: the dead-man guardian that `apply` starts outside the operator's session.
+  program
+    .command('guard', { hidden: true })
+    .requiredOption('--state-dir <dir>', 'state directory of the pending change')
+    .option('--root-dir <dir>', 'root of the configuration files', '/')
+    .option('--log <file>', 'debug log')
+    .option('--unit <name>', 'transient unit name, when started by systemd-run')
+    .action(async (raw) => {
+      exitCode = await runGuardCommand(
+        { stateDir: raw.stateDir, rootDir: raw.rootDir, log: raw.log ?? null, unit: raw.unit ?? null },
+        process.env,
       );
     });
 

@@ -1,25 +1,28 @@
 /**
- * The interactive command: probe with spinners, then the plan preview (and, with the apply
- * engine, the rest of the flow). When stdin is not a terminal there is no one to press keys: print
- * the plan as text instead, and refuse an interactive apply with a pointer to `apply --yes`.
+ * The interactive command: probe with spinners, the plan preview, then apply, verify and the
+ * pending change through the engine. When stdin is not a terminal there is no one to press keys:
+ * print the plan as text instead, and refuse an interactive apply with a pointer to `apply --yes`.
  */
 import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
 import { createAppStore } from '../store/app-store.js';
+import type { ArmGuardian } from '../txn/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
+import { realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
 import type { HostAccess } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { type Output, probeAndPlan } from './plan-command.js';
 import { planRequest } from './target.js';
+import { tuiMigration } from './tui-migration.js';
 
 export async function runInteractive(
   access: HostAccess,
   target: TargetOptions,
   common: CommonOptions,
-  options: { dryRun: boolean },
+  options: { dryRun: boolean; armGuardian: ArmGuardian | null },
   out: Output,
 ): Promise<number> {
   if (!process.stdin.isTTY) {
@@ -31,13 +34,22 @@ export async function runInteractive(
     );
     return EXIT.refused;
   }
+  const glyphs = chooseGlyphs(process.env);
+  const deps = realCommandDeps(access, common, {
+    purpose: 'tui',
+    glyphs,
+    out,
+    armGuardian: options.armGuardian,
+  });
   const store = createAppStore({
-    probe: (listener) => probeHost(access, listener),
+    probe: async (listener) => withPendingMigration(await probeHost(access, listener), deps, common.stateDir),
     plan: buildPlan,
     request: planRequest(target, common),
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },
+    // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply.
+    ...(options.dryRun ? {} : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec) }),
   });
   const app = renderApp(store);
   void store.getState().actions.startProbe();

@@ -1,12 +1,15 @@
 /**
  * The shape of the interactive app's state and the dependencies its store is built from. The
  * store reaches the host only through these functions, so tests give each case a fresh store
- * with fakes and the CLI wires the real probe (or a replay) and, later, the real apply.
+ * with fakes (a fake engine among them) and the CLI wires the real probe (or a replay) and the
+ * real engine, journal and guardian.
  */
 
 import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
+import type { ApplyOutcome, EngineListener, RevertOutcome } from '../txn/engine-api.js';
+import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
 import type { ProbeProgress } from './probe-progress.js';
 import type { PaneLayout, ScrollOffsets } from './scroll.js';
@@ -16,11 +19,39 @@ export interface Clock {
   now(): number;
 }
 
+/** What confirming did to the journal, and what the operator must know about it. */
+export interface ConfirmOutcome {
+  /**
+   * persisted: nothing was left to write, the migration is finished. confirmed: config files are
+   * still to be written by the persist step, so the journal keeps the migration open.
+   */
+  journalPhase: 'confirmed' | 'persisted';
+  /** One or two sentences: where the change lives now (e.g. runtime only, gone after a reboot). */
+  note: string;
+}
+
 /**
- * Carries a plan out (txn/, issue 3): resolves once the change is applied, verified and pending
- * confirmation; rejects when it is not. Absent in builds that cannot apply.
+ * How the store carries a plan out: the engine (txn/engine-api.ts) bound by the CLI to this host,
+ * the state directory and the guardian. Each call reports progress to the listener it is given.
  */
-export type ApplyPlan = (plan: Plan) => Promise<void>;
+export interface MigrationDeps {
+  /**
+   * Journal, baseline checks, guardian, steps, verification (Engine.start). Resolves with the
+   * outcome, a revert included; rejects only when it refused or broke outside the engine's revert.
+   */
+  start(plan: Plan, preState: HostSnapshot, listener: EngineListener): Promise<ApplyOutcome>;
+  /** The operator's "roll back now" (Engine.revert('operator')). */
+  revert(listener: EngineListener): Promise<RevertOutcome>;
+  /** Engine.confirm, then whatever can honestly be recorded about persisting. */
+  confirm(): Promise<ConfirmOutcome>;
+  /**
+   * True when a guardian process enforces the deadline. False in builds without one: the pending
+   * screen must then say that nothing reverts by itself.
+   */
+  guardian: boolean;
+  /** The exact commands for another session, with this run's --state-dir. */
+  commands: { confirm: string; rollback: string };
+}
 
 export interface AppDeps {
   /** probeHost bound to a runner (real or replay); reports each probe to the listener. */
@@ -32,7 +63,8 @@ export interface AppDeps {
   /** The probes the prober will report, in display order (PROBE_NAMES). */
   probeNames: readonly string[];
   clock: Clock;
-  apply?: ApplyPlan;
+  /** Absent in builds that cannot apply (the question then says so). */
+  migration?: MigrationDeps;
 }
 
 /** DESIGN.md exit codes: 0 done, 1 refused before any change, 3 reverted, 4 revert incomplete. */
@@ -75,6 +107,10 @@ export interface AppActions {
   confirmApply(): Promise<void>;
   /** `n`, Enter or Esc on the question. */
   declineApply(): void;
+  /** `c`/Enter while the change is pending: keep it. */
+  confirmChange(): Promise<void>;
+  /** `r` while the change is pending: undo it now. */
+  rollbackNow(): Promise<void>;
   toggleHelp(): void;
   /** Esc/q: closes help, answers no, or quits. */
   back(): void;
@@ -102,5 +138,11 @@ export interface AppState {
   exit: AppExit | null;
   /** Whether an apply function was wired in (the key hints say so before anyone presses y). */
   canApply: boolean;
+  /** The migration in flight or finished in this session; null before `y`. */
+  migration: MigrationProgress | null;
+  /** Whether a guardian enforces the deadline in this build (false: the pending screen says so). */
+  guardian: boolean;
+  /** What another session runs to confirm or roll back (with this run's --state-dir). */
+  commands: { confirm: string; rollback: string };
   actions: AppActions;
 }

@@ -6,7 +6,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Plan } from '../plan/types.js';
 import type { AppActions, AppDeps, AppExit, AppFailure, AppState, ExitCode, Notice } from './app-state.js';
-import { PANES, type PaneId, type Phase, unreachable } from './phase.js';
+import { messageOf, migrationActions } from './migration-actions.js';
+import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
 import { initialProbes, withProbeEvent } from './probe-progress.js';
 import {
@@ -45,6 +46,8 @@ export function createAppStore(deps: AppDeps): AppStore {
       set((state) => ({ focus: 'verdicts', scroll: { ...state.scroll, verdicts: 0 } }));
 
     const actions: AppActions = {
+      ...migrationActions({ set, get, migration: deps.migration, notify, fail }),
+
       async startProbe() {
         if (get().probeStartedAt !== null) return;
         set({ probeStartedAt: deps.clock.now() });
@@ -127,28 +130,6 @@ export function createAppStore(deps: AppDeps): AppStore {
         }
       },
 
-      async confirmApply() {
-        const { plan, phase } = get();
-        if (!plan || phase !== 'confirm-apply') return;
-        if (!deps.apply) {
-          set({ phase: 'planned' });
-          return notify('error', 'apply is not available in this build; nothing was changed.');
-        }
-        set({ phase: 'applying', notice: null });
-        try {
-          await deps.apply(plan);
-        } catch (error) {
-          // Apply may have stopped part way; only status/rollback can tell, so say exactly that.
-          return fail({
-            title: 'Apply failed',
-            message: messageOf(error),
-            fix: `Check the host with \`bridge-migrate status\`; undo any remaining change with \`${plan.rollbackCommand}\`.`,
-            exitCode: 4,
-          });
-        }
-        set({ phase: 'awaiting-confirmation' });
-      },
-
       declineApply() {
         if (get().phase !== 'confirm-apply') return;
         set({ phase: 'planned' });
@@ -170,7 +151,7 @@ export function createAppStore(deps: AppDeps): AppStore {
         else
           notify(
             'refusal',
-            'A change is being applied; quitting now could leave it half done. Wait for it to finish.',
+            'A change is in flight; quitting now could leave it half done. Wait for it to finish.',
           );
       },
     };
@@ -192,16 +173,23 @@ export function createAppStore(deps: AppDeps): AppStore {
       notice: null,
       failure: null,
       exit: null,
-      canApply: deps.apply !== undefined,
+      canApply: deps.migration !== undefined,
+      migration: null,
+      guardian: deps.migration?.guardian ?? false,
+      commands: deps.migration?.commands ?? {
+        confirm: 'bridge-migrate confirm',
+        rollback: 'bridge-migrate rollback --yes',
+      },
       actions,
     };
   });
 }
 
-/** How quitting ends in each phase; null when quitting is not allowed. */
+/** How quitting ends in each phase; null when quitting is not allowed (a change is in flight). */
 function exitFor(state: AppState): AppExit | null {
   const phase: Phase = state.phase;
   const exit = (code: ExitCode, reason: string): AppExit => ({ code, reason });
+  if (isBusy(phase)) return null;
   switch (phase) {
     case 'probing':
       return exit(1, 'quit before the plan was ready; nothing was changed');
@@ -210,17 +198,24 @@ function exitFor(state: AppState): AppExit | null {
       return state.plan && isBlocked(state.plan)
         ? exit(1, 'the plan is blocked; nothing was changed')
         : exit(0, 'quit at the preview; nothing was changed');
-    case 'applying':
-      return null;
     case 'awaiting-confirmation':
+      // Quitting neither confirms nor reverts: the guardian (or `confirm`/`rollback`) decides.
       return exit(0, 'applied; the change is pending confirmation');
+    case 'done':
+      return exit(0, 'confirmed; the change is kept');
+    case 'reverted':
+      return exit(3, 'reverted; the host is back to its pre-state');
+    case 'revert-incomplete':
+      return exit(4, 'the revert is incomplete; finish it with the commands shown');
     case 'failed':
       return exit(state.failure?.exitCode ?? 1, state.failure?.title ?? 'failed');
+    case 'arming':
+    case 'applying':
+    case 'verifying':
+    case 'confirming':
+    case 'reverting':
+      return null;
     default:
       return unreachable(phase);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,10 +8,12 @@ import { useEffect } from 'react';
 import type { AppExit } from '../store/app-state.js';
 import type { AppStore } from '../store/app-store.js';
 import { type Phase, unreachable } from '../store/phase.js';
+import { MigrationLog } from './components/migration-log.js';
 import { AppProviders, type UiOptions, useAppState, useAppStore } from './context.js';
 import { chooseGlyphs, colorEnabled, type Environment } from './glyphs.js';
 import { PlanScreen } from './plan-view/plan-screen.js';
-import { ApplyingScreen, FailedScreen, PendingScreen } from './screens/outcome-screens.js';
+import { ApplyScreen } from './screens/apply-screen.js';
+import { DoneScreen, FailedScreen, PendingScreen, RevertedScreen } from './screens/outcome-screens.js';
 import { ProbeScreen } from './screens/probe-screen.js';
 import { useAppKeys } from './use-app-keys.js';
 import { useViewport, type Viewport } from './use-viewport.js';
@@ -48,7 +50,12 @@ function AppRoot({ viewport: fixed, onExit }: Pick<AppProps, 'viewport' | 'onExi
     exitInk(exit);
   }, [exit, exitInk, onExit]);
 
-  return <Box width={viewport.columns}>{screenFor(phase, plan, viewport)}</Box>;
+  return (
+    <Box flexDirection="column" width={viewport.columns}>
+      <MigrationLog width={viewport.columns} />
+      <Box width={viewport.columns}>{screenFor(phase, plan, viewport)}</Box>
+    </Box>
+  );
 }
 
 function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport) {
@@ -58,10 +65,19 @@ function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport
     case 'planned':
     case 'confirm-apply':
       return plan ? <PlanScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'arming':
     case 'applying':
-      return plan ? <ApplyingScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'verifying':
+    case 'confirming':
+    case 'reverting':
+      return plan ? <ApplyScreen phase={phase} plan={plan} viewport={viewport} /> : <Missing what="plan" />;
     case 'awaiting-confirmation':
       return plan ? <PendingScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'done':
+      return plan ? <DoneScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+    case 'reverted':
+    case 'revert-incomplete':
+      return <RevertedScreen viewport={viewport} />;
     case 'failed':
       return <FailedScreen viewport={viewport} />;
     default:

@@ -11,6 +11,8 @@ export interface Glyphs {
   ok: string;
   failed: string;
   pending: string;
+  /** A step that was undone. */
+  reverted: string;
   blocker: string;
   warning: string;
   info: string;
@@ -31,6 +33,7 @@ export const unicodeGlyphs: Glyphs = {
   ok: '✓',
   failed: '✗',
   pending: '·',
+  reverted: '↺',
   blocker: '✗',
   warning: '!',
   info: 'i',
@@ -50,6 +53,7 @@ export const asciiGlyphs: Glyphs = {
   ok: '+',
   failed: 'x',
   pending: '.',
+  reverted: '<',
   blocker: 'X',
   warning: '!',
   info: 'i',
@@ -76,6 +80,7 @@ const ASCII_REPLACEMENTS: Record<string, string> = {
   '”': '"',
   '•': '*',
   '·': '.',
+  '↺': '<',
   '✓': '+',
   '✗': 'x',
   '≥': '>=',

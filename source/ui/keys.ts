@@ -8,7 +8,11 @@ import type { AppActions, AppState } from '../store/app-state.js';
 import { type Phase, unreachable } from '../store/phase.js';
 import { isBlocked, plural, unacknowledgedWarnings } from '../store/plan-gate.js';
 
-export type KeyContext = 'probing' | 'preview' | 'confirm' | 'busy' | 'result' | 'help';
+/**
+ * Where the keys are pressed: the probe spinners, the preview, the apply question, a change in
+ * flight (only help and the refused quit), the change pending confirmation, an ended flow, help.
+ */
+export type KeyContext = 'probing' | 'preview' | 'confirm' | 'busy' | 'pending' | 'result' | 'help';
 
 type NamedKey =
   | 'tab'
@@ -27,6 +31,7 @@ export type KeySpec = { input: string; ctrl?: boolean } | { key: NamedKey; shift
 /** Facts the hints depend on. */
 export interface HintFacts {
   context: KeyContext;
+  phase: Phase;
   warningsPending: number;
   blocked: boolean;
   dryRun: boolean;
@@ -47,7 +52,7 @@ export interface KeyBinding {
   run: (actions: AppActions) => void;
 }
 
-const everywhere: KeyContext[] = ['probing', 'preview', 'confirm', 'busy', 'result', 'help'];
+const everywhere: KeyContext[] = ['probing', 'preview', 'confirm', 'busy', 'pending', 'result', 'help'];
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   {
@@ -152,26 +157,44 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => actions.declineApply(),
   },
   {
+    keys: [{ input: 'c' }, { key: 'return' }],
+    label: 'c/Enter',
+    hint: 'confirm',
+    help: 'confirm: keep the change (a new SSH session running `confirm` is the stronger proof)',
+    contexts: ['pending'],
+    run: (actions) => void actions.confirmChange(),
+  },
+  {
+    keys: [{ input: 'r' }],
+    label: 'r',
+    hint: 'roll back now',
+    help: 'roll back: undo the change now and compare the host with its pre-state',
+    contexts: ['pending'],
+    run: (actions) => void actions.rollbackNow(),
+  },
+  {
     keys: [{ input: '?' }],
     label: '?',
     hint: ({ context }) => (context === 'help' ? null : 'help'),
     help: 'show or hide this help',
-    contexts: ['probing', 'preview', 'result', 'help'],
+    contexts: ['probing', 'preview', 'busy', 'pending', 'result', 'help'],
     run: (actions) => actions.toggleHelp(),
   },
   {
     keys: [{ key: 'escape' }, { input: 'q' }],
     label: 'Esc/q',
-    hint: ({ context }) =>
+    hint: ({ context, phase }) =>
       context === 'help'
         ? 'close help'
         : context === 'confirm'
           ? null // shown with n/Enter
           : context === 'busy'
-            ? 'quit (refused while applying)'
-            : 'quit',
-    help: 'go back, or quit (never while a change is in flight)',
-    contexts: ['probing', 'preview', 'confirm', 'result', 'help', 'busy'],
+            ? `quit (refused while ${busyWord(phase)})`
+            : context === 'pending'
+              ? 'quit (stays pending)'
+              : 'quit',
+    help: 'go back, or quit (never while a change is in flight; quitting never confirms or reverts)',
+    contexts: ['probing', 'preview', 'confirm', 'busy', 'pending', 'result', 'help'],
     run: (actions) => actions.back(),
   },
   {
@@ -194,9 +217,17 @@ export function keyContext(state: Pick<AppState, 'phase' | 'helpOpen'>): KeyCont
       return 'preview';
     case 'confirm-apply':
       return 'confirm';
+    case 'arming':
     case 'applying':
+    case 'verifying':
+    case 'confirming':
+    case 'reverting':
       return 'busy';
     case 'awaiting-confirmation':
+      return 'pending';
+    case 'done':
+    case 'reverted':
+    case 'revert-incomplete':
     case 'failed':
       return 'result';
     default:
@@ -209,11 +240,19 @@ export function hintFacts(
 ): HintFacts {
   return {
     context: keyContext(state),
+    phase: state.phase,
     warningsPending: state.plan ? unacknowledgedWarnings(state.plan, state.acknowledged) : 0,
     blocked: state.plan ? isBlocked(state.plan) : false,
     dryRun: state.dryRun,
     canApply: state.canApply,
   };
+}
+
+/** What a busy phase is busy with, for the refused quit's hint. */
+function busyWord(phase: Phase): string {
+  if (phase === 'reverting') return 'reverting';
+  if (phase === 'confirming') return 'confirming';
+  return 'applying';
 }
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {

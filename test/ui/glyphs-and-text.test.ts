@@ -113,7 +113,13 @@ describe('the keybinding table', () => {
   });
 
   it('changes the a and Enter hints once warnings are acknowledged', () => {
-    const base = { context: 'preview' as const, blocked: false, dryRun: false, canApply: false };
+    const base = {
+      context: 'preview' as const,
+      phase: 'planned' as const,
+      blocked: false,
+      dryRun: false,
+      canApply: false,
+    };
     const before = hintsFor({ ...base, warningsPending: 2 });
     const after = hintsFor({ ...base, warningsPending: 0 });
     expect(before).toContainEqual({ label: 'a', text: 'acknowledge 2 warnings' });
@@ -125,6 +131,7 @@ describe('the keybinding table', () => {
   it('packs hints into the rows without cutting one in half', () => {
     const hints = hintsFor({
       context: 'preview',
+      phase: 'planned',
       warningsPending: 12,
       blocked: false,
       dryRun: true,

@@ -1,5 +1,5 @@
 import { cleanup } from 'ink-testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { blockedPlan, quietPlan, typographicPlan } from './fixtures.js';
 import {
   cells,
@@ -165,46 +165,6 @@ describe('plan preview', () => {
     frame = await pressUntil(ui, KEY.escape, (f) => !f.includes('y/N'), 'the question gone');
     expect(frame).toContain('Not applied; nothing was changed.');
     expect(ui.exits).toEqual([]);
-  });
-
-  it('y hands the plan to apply and shows the pending change with how to confirm', async () => {
-    const apply = vi.fn(async () => {});
-    const { ui, store } = await preview({ planned: quietPlan(), apply });
-    await press(ui, KEY.enter);
-    expect(hintRows(ui)).toContain('y yes, apply');
-    const frame = await pressUntil(ui, 'y', (f) => f.includes('applied'), 'the pending screen');
-    expect(apply).toHaveBeenCalledWith(store.getState().plan);
-    expect(frame).toContain('The change is live and pending until it is confirmed (deadline 120 s).');
-    expect(frame).toContain(
-      'Confirm from a new SSH session (that proves the new path works):\n  bridge-migrate confirm',
-    );
-    expect(frame).toContain('Roll back:\n  bridge-migrate rollback');
-  });
-
-  it('refuses to quit while apply is in flight, then shows the outcome', async () => {
-    let finish: (error?: Error) => void = () => {};
-    const apply = vi.fn(
-      () => new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve()))),
-    );
-    const { ui } = await preview({ planned: quietPlan(), apply });
-    await press(ui, KEY.enter);
-    let frame = await pressUntil(ui, 'y', (f) => f.includes('Applying 3 steps'), 'the applying screen');
-    expect(frame).toContain('bridge-migrate  applying ens18 → fcbr0');
-    expect(hintRows(ui)).toContain('Esc/q quit (refused while applying)');
-    frame = await pressUntil(
-      ui,
-      'q',
-      (f) => f.includes('quitting now could leave it half done'),
-      'the refusal',
-    );
-    expect(ui.exits).toEqual([]);
-    finish(new Error('ip -batch failed at line 3: RTNETLINK answers: Invalid argument'));
-    frame = await waitForFrame(ui, (f) => f.includes('Apply failed'), 'the failure');
-    expect(frame).toContain('RTNETLINK answers: Invalid argument');
-    expect(frame).toContain('bridge-migrate rollback');
-    expect(frame).toContain('exit code 4');
-    await pressToExit(ui, 'q');
-    expect(ui.exits[0]?.code).toBe(4);
   });
 
   it('q quits, and so do Esc and Ctrl-C', async () => {

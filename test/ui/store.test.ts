@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { fakeMigration } from './fake-migration.js';
 import { blockedPlan, fakeSnapshot, proxmoxPlan, quietPlan } from './fixtures.js';
 import { controlledProbe, PROBE_NAMES_FOR_TESTS, plannedStore, testStore } from './harness.js';
 
@@ -106,14 +107,14 @@ describe('the apply gate', () => {
   });
 
   it('on a dry run explains that nothing will be applied and never asks', async () => {
-    const apply = vi.fn(async () => {});
-    const store = await plannedStore({ dryRun: true, apply });
+    const engine = fakeMigration();
+    const store = await plannedStore({ dryRun: true, migration: engine.deps });
     store.getState().actions.acknowledgeWarnings();
     store.getState().actions.requestApply();
     expect(store.getState().phase).toBe('planned');
     expect(store.getState().notice?.text).toMatch(/^Dry run: nothing will be applied/);
     await store.getState().actions.confirmApply();
-    expect(apply).not.toHaveBeenCalled();
+    expect(engine.deps.start).not.toHaveBeenCalled();
   });
 
   it('asks directly when there is nothing to acknowledge', async () => {
@@ -143,36 +144,49 @@ describe('the apply question', () => {
     });
   });
 
-  it('hands the plan to apply and ends pending confirmation when it resolves', async () => {
-    let finish = () => {};
-    const apply = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
-    const store = await asked({ apply });
+  it('hands the plan and the probed snapshot to the engine and ends pending confirmation', async () => {
+    const engine = fakeMigration();
+    const store = await asked({ migration: engine.deps });
     const applying = store.getState().actions.confirmApply();
-    expect(store.getState().phase).toBe('applying');
-    expect(apply).toHaveBeenCalledWith(store.getState().plan);
+    expect(store.getState().phase).toBe('arming');
+    const { plan, snapshot } = store.getState();
+    expect(engine.deps.start).toHaveBeenCalledWith(plan, snapshot, expect.any(Function));
 
     store.getState().actions.quit();
     expect(store.getState().exit).toBeNull();
     expect(store.getState().notice?.tone).toBe('refusal');
 
-    finish();
+    engine.finishStart({ kind: 'pending', deadline: 1_000_000, checks: [] });
     await applying;
     expect(store.getState().phase).toBe('awaiting-confirmation');
+    expect(store.getState().migration?.deadline).toBe(1_000_000);
     store.getState().actions.quit();
     expect(store.getState().exit?.code).toBe(0);
   });
 
-  it('reports a failed apply with the rollback command and exit code 4', async () => {
-    const store = await asked({
-      apply: async () => {
-        throw new Error('ip -batch failed at line 3: RTNETLINK answers: Invalid argument');
-      },
-    });
-    await store.getState().actions.confirmApply();
+  it('reports a refusal before any step with exit code 1: nothing was changed', async () => {
+    const engine = fakeMigration();
+    const store = await asked({ migration: engine.deps });
+    const applying = store.getState().actions.confirmApply();
+    engine.failStart(new Error('the guardian could not be armed (timeout); nothing was changed'));
+    await applying;
     const { phase, failure } = store.getState();
     expect(phase).toBe('failed');
-    expect(failure?.message).toContain('RTNETLINK answers');
-    expect(failure?.fix).toContain('bridge-migrate rollback');
+    expect(failure).toMatchObject({ title: 'Not applied', exitCode: 1 });
+    expect(failure?.fix).toContain('Nothing was changed');
+  });
+
+  it('reports a break after a step started with the rollback command and exit code 4', async () => {
+    const engine = fakeMigration();
+    const store = await asked({ migration: engine.deps });
+    const applying = store.getState().actions.confirmApply();
+    engine.step('stage-bridge', 'running');
+    engine.failStart(new Error('journal write failed: ENOSPC'));
+    await applying;
+    const { phase, failure } = store.getState();
+    expect(phase).toBe('failed');
+    expect(failure?.message).toContain('ENOSPC');
+    expect(failure?.fix).toContain('bridge-migrate rollback --yes');
     expect(failure?.exitCode).toBe(4);
   });
 

@@ -1,0 +1,141 @@
+/**
+ * What the headless commands (apply, rollback, confirm, status) work with, as one object: the
+ * probe and planner, the journal, an engine factory, the guardian, the process table and the
+ * terminal. cli.tsx builds the real one with `realCommandDeps`; tests pass fakes (a fake engine,
+ * a replayed host, a temp state directory).
+ */
+import { createInterface } from 'node:readline/promises';
+import { probeHost } from '../host/probe.js';
+import type { HostSnapshot } from '../host/snapshot.js';
+import { buildPlan } from '../plan/build.js';
+import { shellQuote } from '../plan/command-text.js';
+import type { Plan, PlanRequest } from '../plan/types.js';
+import { readProcessIdentity } from '../system/process-identity.js';
+import { createEngine } from '../txn/engine.js';
+import type { Engine, EngineListener } from '../txn/engine-api.js';
+import type { ArmGuardian } from '../txn/guardian-api.js';
+import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal.js';
+import type { Glyphs } from '../ui/glyphs.js';
+import { debugLogPath, type HostAccess } from './host-access.js';
+import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
+import type { Output } from './plan-command.js';
+
+export interface CommandDeps {
+  /** A fresh, read-only look at the host (or at a replayed recording). */
+  probe(): Promise<HostSnapshot>;
+  plan(snapshot: HostSnapshot, request: PlanRequest): Plan;
+  journal: JournalStore;
+  /** An engine on this state directory that reports to `listener`. */
+  engine(listener?: EngineListener): Engine;
+  /**
+   * Starts the dead-man guardian before the first change. null while this build has none
+   * (source/txn/guardian-launch.ts, issue 4): `apply` then says that nothing enforces the deadline.
+   */
+  armGuardian: ArmGuardian | null;
+  /** How the guardian starts this program again, and the log it appends to. */
+  guardianLaunch: { selfArgv: string[]; logPath: string | null };
+  /** Effective uid of this process: confirm and rollback need root. */
+  uid: number;
+  clock: { now(): number };
+  /** Whether a process with this pid exists (and is not a zombie). */
+  processExists(pid: number): Promise<boolean>;
+  /** Asks a y/N question on the terminal; null when stdin is not a terminal. */
+  ask: ((question: string) => Promise<boolean>) | null;
+  glyphs: Glyphs;
+  out: Output;
+}
+
+export interface RealDepsOptions {
+  /** Who is writing, shown to a process that finds the journal's lock held. */
+  purpose: string;
+  glyphs: Glyphs;
+  out: Output;
+  /** TODO(issue 4): pass source/txn/guardian-launch.ts's armGuardian once it exists. */
+  armGuardian: ArmGuardian | null;
+}
+
+export function realCommandDeps(
+  access: HostAccess,
+  common: CommonOptions,
+  options: RealDepsOptions,
+): CommandDeps {
+  const journal = createJournalStore({ purpose: options.purpose });
+  const clock = { now: () => Date.now() };
+  return {
+    probe: () => probeHost(access),
+    plan: buildPlan,
+    journal,
+    engine: (listener) =>
+      createEngine({
+        runner: access.runner,
+        files: access.files,
+        env: access.env,
+        stateDir: common.stateDir,
+        journal,
+        clock,
+        log: access.log,
+        ...(listener ? { listener } : {}),
+      }),
+    armGuardian: options.armGuardian,
+    guardianLaunch: {
+      selfArgv: [process.execPath, process.argv[1] ?? 'bridge-migrate'],
+      logPath: debugLogPath(common),
+    },
+    uid: access.env.uid,
+    clock,
+    processExists: async (pid) => {
+      const identity = await readProcessIdentity(pid);
+      return identity !== null && identity.state !== 'Z';
+    },
+    ask: process.stdin.isTTY ? terminalQuestion : null,
+    glyphs: options.glyphs,
+    out: options.out,
+  };
+}
+
+/** y/N on the terminal; anything but y or yes is no. The prompt goes to stderr, like progress. */
+async function terminalQuestion(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^\s*y(es)?\s*$/i.test(await prompt.question(question));
+  } finally {
+    prompt.close();
+  }
+}
+
+/** The commands another session runs, naming --state-dir when it is not the default. */
+export function operatorCommands(stateDir: string): { confirm: string; rollback: string; status: string } {
+  const where = stateDir === DEFAULT_STATE_DIR ? '' : ` --state-dir ${shellQuote(stateDir)}`;
+  return {
+    confirm: `bridge-migrate confirm${where}`,
+    rollback: `bridge-migrate rollback --yes${where}`,
+    status: `bridge-migrate status${where}`,
+  };
+}
+
+/**
+ * The probe, with the journal's pending migration filled in (the probe leaves it to the layer that
+ * owns the state directory), so the plan's "another migration pending" blocker can see it.
+ */
+export async function probeWithJournal(deps: CommandDeps, stateDir: string): Promise<HostSnapshot> {
+  return withPendingMigration(await deps.probe(), deps, stateDir);
+}
+
+/** A journal this user cannot read is left out: the plan then refuses for want of root anyway. */
+export async function withPendingMigration(
+  snapshot: HostSnapshot,
+  deps: Pick<CommandDeps, 'journal' | 'uid'>,
+  stateDir: string,
+): Promise<HostSnapshot> {
+  let journal = null;
+  try {
+    journal = await deps.journal.load(stateDir);
+  } catch (error) {
+    if (!(error instanceof JournalUnreadable) || deps.uid === 0) throw error;
+  }
+  if (!journal || !deps.journal.isPending(journal)) return snapshot;
+  return {
+    ...snapshot,
+    pendingMigration: { phase: journal.phase, nic: journal.nic, bridge: journal.bridge },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `bridge-migrate confirm`: keep the pending change. Root only. Best run from a NEW SSH session,
+ * which proves that a connection over the new path works. Exit 0 confirmed; 1 refused, nothing
+ * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
+ */
+import type { CommandDeps } from './command-deps.js';
+import { confirmAndSettle } from './confirm-migration.js';
+import { EXIT, Refused } from './errors.js';
+import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
+import type { CommonOptions } from './options.js';
+
+const PHASE_FIXES: Record<string, string> = {
+  planned: 'it is still being applied; wait for `apply` to finish, then confirm',
+  applying: 'it is still being applied; wait for `apply` to finish, then confirm',
+  confirmed: 'nothing to do; `bridge-migrate status` shows it',
+  persisting: 'nothing to do; `bridge-migrate status` shows it',
+  persisted: 'nothing to do; `bridge-migrate status` shows it',
+  reverting: 'it is being reverted; `bridge-migrate status` shows the outcome',
+  reverted: 'it was reverted; apply again to make the change',
+  'revert-incomplete': 'its revert is incomplete; `bridge-migrate status` shows the commands to finish it',
+};
+
+export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {
+  const { out, glyphs } = deps;
+  requireRealRoot(deps, common, 'confirm');
+  const journal = await loadJournalOrRefuse(deps, common.stateDir, 'confirm');
+  if (journal.phase !== 'applied') {
+    throw new Refused(
+      `nothing to confirm: ${describeMigration(journal)} is ${journal.phase}`,
+      PHASE_FIXES[journal.phase] ?? 'see `bridge-migrate status`',
+    );
+  }
+  const outcome = await confirmAndSettle(deps.engine(), deps.journal, common.stateDir, journal.plan);
+  out.stdout(`${glyphs.ok} Confirmed: ${journal.nic} ${glyphs.arrow} ${journal.bridge} is kept.\n`);
+  out.stdout(`${glyphs.text(outcome.note)}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,40 @@
+/**
+ * Confirming, the same from the `confirm` command and from the TUI's `c`: the engine marks the
+ * journal confirmed (which stops the guardian), and then whatever can honestly be recorded about
+ * persisting is recorded. Writing the renderer's config is the persist step, which this version
+ * does not have yet, so:
+ * - a plan with nothing to write (--persist none, or no config file to change) is finished: the
+ *   journal moves confirmed → persisted, the edge the journal keeps for "nothing to write";
+ * - a plan with config to write stays `confirmed` (persist pending): moving it to `persisted`
+ *   would claim files were written that were not.
+ * Either way the change lives at runtime only, and a reboot brings back the old network.
+ */
+import type { Plan } from '../plan/types.js';
+import type { ConfirmOutcome } from '../store/app-state.js';
+import type { Engine } from '../txn/engine-api.js';
+import type { JournalStore } from '../txn/journal.js';
+
+export function nothingToPersist(plan: Plan): boolean {
+  return plan.persistWith === 'none' || plan.config.length === 0;
+}
+
+export async function confirmAndSettle(
+  engine: Engine,
+  journal: JournalStore,
+  stateDir: string,
+  plan: Plan,
+): Promise<ConfirmOutcome> {
+  await engine.confirm();
+  if (nothingToPersist(plan)) {
+    await journal.setPhase(stateDir, 'persisted', 'nothing to write to disk');
+    return {
+      journalPhase: 'persisted',
+      note: 'Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. The migration is finished.',
+    };
+  }
+  const files = plan.config.map((file) => file.path).join(', ');
+  return {
+    journalPhase: 'confirmed',
+    note: `This version cannot write the ${plan.persistWith} config yet (${files}), so nothing was written: the change lives at runtime only and a reboot brings back the old network. The journal stays "confirmed" with the config still to persist; \`bridge-migrate rollback\` undoes the change.`,
+  };
+}

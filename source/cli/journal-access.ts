@@ -1,0 +1,48 @@
+/**
+ * The checks `confirm` and `rollback` share before they touch anything: root, not a replay, and a
+ * journal that holds a migration in a phase the command can act on. Each refusal is one line with
+ * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
+ */
+import type { Journal } from '../txn/journal.js';
+import type { CommandDeps } from './command-deps.js';
+import { Refused, UsageError } from './errors.js';
+import type { CommonOptions } from './options.js';
+
+export function requireRealRoot(
+  deps: CommandDeps,
+  common: CommonOptions,
+  command: 'confirm' | 'rollback',
+): void {
+  if (common.replay) {
+    throw new UsageError(
+      `--replay probes a recording; \`${command}\` acts on this host's journal`,
+      'drop --replay',
+    );
+  }
+  if (deps.uid !== 0) {
+    throw new Refused(
+      `${command} needs root: the journal is root-only and the change is to links, addresses and routes`,
+      `run it as root: sudo bridge-migrate ${command}`,
+    );
+  }
+}
+
+/** The current journal, or a refusal saying that there is no migration at all. */
+export async function loadJournalOrRefuse(
+  deps: CommandDeps,
+  stateDir: string,
+  command: string,
+): Promise<Journal> {
+  const journal = await deps.journal.load(stateDir);
+  if (!journal) {
+    throw new Refused(
+      `nothing to ${command}: there is no migration journal in ${stateDir}`,
+      'see `bridge-migrate status`; pass --state-dir if the migration used another state directory',
+    );
+  }
+  return journal;
+}
+
+export function describeMigration(journal: Journal): string {
+  return `the migration of ${journal.nic} into ${journal.bridge}`;
+}

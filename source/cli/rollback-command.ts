@@ -1,0 +1,62 @@
+/**
+ * `bridge-migrate rollback [--yes]`: undo the pending change now, from the journal alone, in any
+ * process (the one that applied it may be long gone). It asks y/N on a terminal unless --yes;
+ * without a terminal it refuses to guess and points at --yes.
+ *
+ * Exit codes (DESIGN.md): 3 reverted, the host matches its pre-state ("reverted ... or operator's
+ * choice": a rollback that did its job is still a revert, so a script can tell it from a confirm);
+ * 4 revert incomplete, with the differences and the commands to finish by hand; 1 refused, nothing
+ * changed (not root, nothing pending, the answer was no); 2 usage.
+ */
+import type { CommandDeps } from './command-deps.js';
+import { operatorCommands } from './command-deps.js';
+import { EXIT, Refused, UsageError } from './errors.js';
+import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
+import type { CommonOptions } from './options.js';
+import { revertReport, secondsLeft } from './report-text.js';
+
+export async function runRollbackCommand(
+  deps: CommandDeps,
+  common: CommonOptions,
+  options: { yes: boolean },
+): Promise<number> {
+  const { out, glyphs } = deps;
+  requireRealRoot(deps, common, 'rollback');
+  const journal = await loadJournalOrRefuse(deps, common.stateDir, 'roll back');
+  if (!deps.journal.isPending(journal)) {
+    throw new Refused(
+      `nothing to roll back: ${describeMigration(journal)} is already ${journal.phase}`,
+      journal.phase === 'reverted'
+        ? 'the host was restored then; `bridge-migrate status` shows it'
+        : 'it was confirmed and finished; undoing a finished migration is not supported by this version',
+    );
+  }
+  const what = `${describeMigration(journal)} (phase ${journal.phase}, ${journal.applied.length} of ${journal.plan.steps.length} steps started)`;
+  if (!options.yes) {
+    if (!deps.ask) {
+      throw new UsageError(
+        'rollback asks before it changes the network, and stdin is not a terminal',
+        'pass --yes to roll back without asking',
+      );
+    }
+    const left = ['planned', 'applying', 'applied'].includes(journal.phase)
+      ? `, ${secondsLeft(journal.deadline, deps.clock.now())} s before the deadline`
+      : '';
+    if (!(await deps.ask(`Roll back ${what}${left} now? [y/N] `))) {
+      out.stderr('not rolled back; nothing was changed\n');
+      return EXIT.refused;
+    }
+  }
+  out.stderr(`rolling back ${what}\n`);
+  // Only the phases as they pass: the steps and checks are in the report, each once.
+  const engine = deps.engine((event) => {
+    if (event.kind === 'phase') out.stderr(`${event.phase}${event.message ? ` (${event.message})` : ''}\n`);
+  });
+  const revert = await engine.revert('operator');
+  for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
+  if (revert.kind === 'reverted') return EXIT.reverted;
+  out.stderr(
+    `bridge-migrate: the revert is incomplete; run the commands above as root, then \`${operatorCommands(common.stateDir).status}\`\n`,
+  );
+  return EXIT.revertIncomplete;
+}

@@ -1,0 +1,56 @@
+/**
+ * `bridge-migrate status [--json]`: the host's mode from a fresh, read-only probe, the journal's
+ * migration (phase, deadline and seconds left, guardian alive and its heartbeat, last outcome) and
+ * who holds the lock. It changes nothing and needs no root when the state directory is readable;
+ * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
+ */
+import type { Journal } from '../txn/journal.js';
+import { readLockHolder } from '../txn/lock.js';
+import { type CommandDeps, operatorCommands } from './command-deps.js';
+import { EXIT } from './errors.js';
+import { hostMode } from './host-mode.js';
+import type { CommonOptions } from './options.js';
+import { buildStatus, statusText } from './status-report.js';
+
+export async function runStatusCommand(
+  deps: CommandDeps,
+  common: CommonOptions,
+  options: { json: boolean },
+): Promise<number> {
+  const { stateDir } = common;
+  const problems: string[] = [];
+  const unreadable = (what: string, error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const fix = deps.uid === 0 ? '' : '; run it as root: sudo bridge-migrate status';
+    problems.push(`${what}: ${message}${fix}`);
+  };
+
+  const mode = hostMode(await deps.probe());
+  let journal: Journal | null = null;
+  try {
+    journal = await deps.journal.load(stateDir);
+  } catch (error) {
+    unreadable('the journal could not be read', error);
+  }
+  let lock: Awaited<ReturnType<typeof readLockHolder>> = null;
+  try {
+    lock = await readLockHolder(stateDir);
+  } catch (error) {
+    unreadable('the lock could not be read', error);
+  }
+  const guardianPid = journal?.guardian?.pid;
+  const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
+
+  const report = buildStatus({
+    mode,
+    stateDir,
+    journal,
+    guardianAlive,
+    lock,
+    problems,
+    now: deps.clock.now(),
+  });
+  if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else for (const line of statusText(report, operatorCommands(stateDir))) deps.out.stdout(`${line}\n`);
+  return problems.length > 0 ? EXIT.refused : EXIT.ok;
+}

@@ -1,0 +1,160 @@
+/**
+ * The `status` report as data (what `status --json` prints) and as text. Pure: the command
+ * gathers the facts (a probe, the journal, the lock, whether the guardian's pid exists) and these
+ * functions shape them. Times are ISO 8601 in JSON; "seconds left" is by this host's clock, the
+ * one the journal's deadline and the guardian go by.
+ */
+import type { GuardianStatus } from '../txn/guardian-api.js';
+import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
+import type { LockHolder } from '../txn/lock.js';
+import type { HostMode, HostModeName } from './host-mode.js';
+
+export interface StatusReport {
+  mode: HostModeName;
+  modeDetail: string;
+  stateDir: string;
+  migration: MigrationStatus | null;
+  lock: { pid: number; purpose: string; alive: boolean } | null;
+  /** What could not be read, each with how to run status so that it can. */
+  problems: string[];
+}
+
+export interface MigrationStatus {
+  id: string;
+  phase: JournalPhase;
+  /** True while the migration still needs a decision or work (a new apply is refused). */
+  pending: boolean;
+  nic: string;
+  bridge: string;
+  createdAt: string;
+  deadline: string;
+  /** Seconds until the deadline while a countdown runs (planned, applying, applied); else null. */
+  secondsLeft: number | null;
+  steps: Array<{ stepId: string; state: 'running' | 'ok' | 'failed' }>;
+  guardian: (Omit<GuardianStatus, 'info'> & { pid: number; mode: string; unit: string | null }) | null;
+  outcome: {
+    kind: string;
+    reason: string;
+    at: string;
+    differences: string[];
+    manualCommands: string[];
+  } | null;
+}
+
+export interface StatusFacts {
+  mode: HostMode;
+  stateDir: string;
+  journal: Journal | null;
+  /** Whether the process with the journal's guardian pid exists. */
+  guardianAlive: boolean;
+  lock: { holder: LockHolder | null; alive: boolean } | null;
+  problems: string[];
+  now: number;
+}
+
+const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
+
+export function buildStatus(facts: StatusFacts): StatusReport {
+  const { journal, now } = facts;
+  return {
+    mode: facts.mode.mode,
+    modeDetail: facts.mode.detail,
+    stateDir: facts.stateDir,
+    migration: journal ? migrationStatus(journal, facts.guardianAlive, now) : null,
+    lock: facts.lock?.holder
+      ? { pid: facts.lock.holder.pid, purpose: facts.lock.holder.purpose, alive: facts.lock.alive }
+      : null,
+    problems: facts.problems,
+  };
+}
+
+function migrationStatus(journal: Journal, guardianAlive: boolean, now: number): MigrationStatus {
+  const guardian = journal.guardian;
+  const outcome = journal.outcome;
+  return {
+    id: journal.id,
+    phase: journal.phase,
+    pending: isPending(journal),
+    nic: journal.nic,
+    bridge: journal.bridge,
+    createdAt: new Date(journal.createdAt).toISOString(),
+    deadline: new Date(journal.deadline).toISOString(),
+    secondsLeft: COUNTDOWN_PHASES.includes(journal.phase)
+      ? Math.max(0, Math.ceil((journal.deadline - now) / 1000))
+      : null,
+    steps: journal.applied.map((step) => ({
+      stepId: step.stepId,
+      state: step.finishedAt === null ? 'running' : step.ok ? 'ok' : 'failed',
+    })),
+    guardian: guardian
+      ? {
+          pid: guardian.pid,
+          mode: guardian.mode,
+          unit: guardian.unit ?? null,
+          alive: guardianAlive,
+          heartbeatAgeMs: Math.max(0, now - guardian.heartbeatAt),
+        }
+      : null,
+    outcome: outcome
+      ? {
+          kind: outcome.kind,
+          reason: outcome.reason,
+          at: new Date(outcome.at).toISOString(),
+          differences: outcome.differences ?? [],
+          manualCommands: outcome.manualCommands ?? [],
+        }
+      : null,
+  };
+}
+
+export function statusText(report: StatusReport, commands: { confirm: string; rollback: string }): string[] {
+  const lines = [`mode: ${report.mode} (${report.modeDetail})`];
+  const migration = report.migration;
+  if (!migration) {
+    lines.push(`migration: none recorded in ${report.stateDir}`);
+  } else {
+    const state = migration.pending ? 'pending' : 'finished';
+    lines.push(`migration: ${migration.nic} -> ${migration.bridge}, phase ${migration.phase} (${state})`);
+    lines.push(
+      `  started ${migration.createdAt}, deadline ${migration.deadline}` +
+        (migration.secondsLeft === null ? '' : ` (${migration.secondsLeft} s left by this host's clock)`),
+    );
+    const done = migration.steps.map((step) => `${step.stepId} ${step.state}`).join(', ');
+    lines.push(`  steps started: ${done || 'none'}`);
+    const guardian = migration.guardian;
+    lines.push(
+      guardian
+        ? `  guardian: pid ${guardian.pid} (${guardian.mode}${guardian.unit ? `, unit ${guardian.unit}` : ''}), ${guardianState(guardian.alive, migration.pending)}, last heartbeat ${formatAge(guardian.heartbeatAgeMs)} ago`
+        : '  guardian: none recorded (nothing enforces the deadline)',
+    );
+    const outcome = migration.outcome;
+    if (outcome) {
+      lines.push(`  last outcome: ${outcome.kind} (${outcome.reason}) at ${outcome.at}`);
+      for (const difference of outcome.differences) lines.push(`    still different: ${difference}`);
+      if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
+      for (const command of outcome.manualCommands) lines.push(`      ${command}`);
+    }
+    if (migration.phase === 'applied')
+      lines.push(`  keep it: ${commands.confirm}`, `  undo it: ${commands.rollback}`);
+    else if (migration.pending) lines.push(`  undo it: ${commands.rollback}`);
+  }
+  const lock = report.lock;
+  lines.push(
+    lock
+      ? `lock: held by pid ${lock.pid} (${lock.purpose}), ${lock.alive ? 'alive' : 'stale'}`
+      : 'lock: free',
+  );
+  for (const problem of report.problems) lines.push(`cannot tell: ${problem}`);
+  return lines;
+}
+
+/** A guardian gone while the change is pending is a problem; gone after the end is expected. */
+function guardianState(alive: boolean, pending: boolean): string {
+  if (alive) return 'alive';
+  return pending ? 'NOT running' : 'exited';
+}
+
+function formatAge(ms: number | null): string {
+  if (ms === null) return 'never';
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}

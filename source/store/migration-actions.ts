@@ -1,0 +1,126 @@
+/**
+ * The store's actions that change the host, through the injected MigrationDeps: apply (after
+ * `y`), confirm (`c`) and roll back now (`r`). Each folds the engine's events into the progress
+ * the screens draw, and ends in the phase the outcome names. A failure is told apart by what it
+ * leaves behind: before any step started nothing was changed (exit 1); after, only `status` can
+ * say what is left, so the operator is sent there with the rollback command (exit 4).
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type { EngineEvent, EngineListener } from '../txn/engine-api.js';
+import { JournalError } from '../txn/journal.js';
+import { MigrationLocked } from '../txn/lock.js';
+import type { AppActions, AppFailure, AppState, MigrationDeps, Notice } from './app-state.js';
+import { anyStepStarted, initialProgress, phaseAfter, withEngineEvent } from './migration-progress.js';
+
+type Set = StoreApi<AppState>['setState'];
+type Get = StoreApi<AppState>['getState'];
+
+export interface MigrationActionContext {
+  set: Set;
+  get: Get;
+  migration: MigrationDeps | undefined;
+  notify(tone: Notice['tone'], text: string): void;
+  fail(failure: AppFailure): void;
+}
+
+export function migrationActions(
+  context: MigrationActionContext,
+): Pick<AppActions, 'confirmApply' | 'confirmChange' | 'rollbackNow'> {
+  const { set, get, migration, notify, fail } = context;
+
+  /** Folds engine events into the progress; a late event of a finished run is ignored. */
+  const listener: EngineListener = (event: EngineEvent) => {
+    const { migration: progress, phase } = get();
+    if (!progress) return;
+    const next = withEngineEvent(progress, event);
+    set({ migration: next, phase: phaseAfter(phase, next, event) });
+  };
+
+  const brokeMidway = (title: string, error: unknown, rollback: string): AppFailure => ({
+    title,
+    message: messageOf(error),
+    fix: `Check the host with \`bridge-migrate status\`; undo what is left with \`${rollback}\`.`,
+    exitCode: 4,
+  });
+
+  return {
+    async confirmApply() {
+      const { plan, phase, snapshot } = get();
+      if (!plan || !snapshot || phase !== 'confirm-apply') return;
+      if (!migration) {
+        set({ phase: 'planned' });
+        return notify('error', 'apply is not available in this build; nothing was changed.');
+      }
+      set({ phase: 'arming', notice: null, migration: initialProgress(plan) });
+      try {
+        const outcome = await migration.start(plan, snapshot, listener);
+        const progress = get().migration ?? initialProgress(plan);
+        // The notice (a refused quit) was about the flight that just ended.
+        if (outcome.kind === 'pending') {
+          set({
+            phase: 'awaiting-confirmation',
+            notice: null,
+            migration: { ...progress, deadline: outcome.deadline },
+          });
+        } else {
+          set({
+            phase: outcome.kind,
+            notice: null,
+            migration: { ...progress, failure: outcome.failure, revert: outcome.revert },
+          });
+        }
+      } catch (error) {
+        const progress = get().migration;
+        if (progress && anyStepStarted(progress)) {
+          return fail(brokeMidway('Apply stopped part way', error, migration.commands.rollback));
+        }
+        fail({
+          title: 'Not applied',
+          message: messageOf(error),
+          fix: 'Nothing was changed on this host. Fix the cause above and run bridge-migrate again.',
+          exitCode: 1,
+        });
+      }
+    },
+
+    async confirmChange() {
+      if (get().phase !== 'awaiting-confirmation' || !migration) return;
+      set({ phase: 'confirming', notice: null });
+      try {
+        const confirmation = await migration.confirm();
+        const progress = get().migration;
+        set({ phase: 'done', notice: null, migration: progress ? { ...progress, confirmation } : progress });
+      } catch (error) {
+        // Refused (the deadline passed, someone rolled it back meanwhile): the change is as it was.
+        set({ phase: 'awaiting-confirmation' });
+        notify('error', `Not confirmed: ${messageOf(error)}`);
+      }
+    },
+
+    async rollbackNow() {
+      if (get().phase !== 'awaiting-confirmation' || !migration) return;
+      set({ phase: 'reverting', notice: null });
+      try {
+        const revert = await migration.revert(listener);
+        const progress = get().migration;
+        set({ phase: revert.kind, notice: null, migration: progress ? { ...progress, revert } : progress });
+      } catch (error) {
+        if (isRefusal(error)) {
+          // Nothing was undone by this call (another session confirmed or reverted it meanwhile).
+          set({ phase: 'awaiting-confirmation' });
+          return notify('error', `Not rolled back: ${messageOf(error)}`);
+        }
+        fail(brokeMidway('Rollback failed', error, migration.commands.rollback));
+      }
+    },
+  };
+}
+
+/** The journal's and the lock's refusals are raised before this call changed anything. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof JournalError || error instanceof MigrationLocked;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

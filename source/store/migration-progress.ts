@@ -1,0 +1,105 @@
+/**
+ * What the engine has reported about the migration in flight, folded from its events. Pure: the
+ * store applies each EngineEvent with `withEngineEvent` and asks `phaseAfter` where the flow is.
+ *
+ * `log` only ever grows: it is what the screen prints once, in Ink's <Static>, as each step or
+ * check reaches a final state, so a slow SSH link redraws only the short live part below it.
+ */
+import type { Plan } from '../plan/types.js';
+import type { CheckPhase, CheckResult, EngineEvent, RevertOutcome, StepState } from '../txn/engine-api.js';
+import type { ConfirmOutcome } from './app-state.js';
+import type { Phase } from './phase.js';
+
+export interface StepProgress {
+  id: string;
+  state: StepState;
+  /** Why it failed (or could not be reverted), from the engine. */
+  message: string | null;
+}
+
+export type LogEntry =
+  /** The first line: what is being applied. */
+  | { kind: 'start' }
+  | { kind: 'step'; stepId: string; state: StepState; message: string | null }
+  | { kind: 'check'; phase: CheckPhase; result: CheckResult }
+  | { kind: 'reverting'; reason: string | null };
+
+export interface MigrationProgress {
+  steps: StepProgress[];
+  log: LogEntry[];
+  /** Epoch ms by the host clock, once applied and verified. */
+  deadline: number | null;
+  /** What went wrong when the engine reverted by itself. */
+  failure: string | null;
+  revert: RevertOutcome | null;
+  confirmation: ConfirmOutcome | null;
+}
+
+/** States after which a step does not change again in this run (until a revert starts). */
+const FINAL_STATES: readonly StepState[] = ['ok', 'failed', 'reverted', 'revert-failed'];
+
+export function initialProgress(plan: Plan): MigrationProgress {
+  return {
+    steps: plan.steps.map((step) => ({ id: step.id, state: 'pending', message: null })),
+    log: [{ kind: 'start' }],
+    deadline: null,
+    failure: null,
+    revert: null,
+    confirmation: null,
+  };
+}
+
+export function withEngineEvent(progress: MigrationProgress, event: EngineEvent): MigrationProgress {
+  switch (event.kind) {
+    case 'step': {
+      const message = event.message ?? null;
+      const known = progress.steps.some((step) => step.id === event.stepId);
+      const steps = known
+        ? progress.steps.map((step) =>
+            step.id === event.stepId
+              ? { ...step, state: event.state, message: message ?? step.message }
+              : step,
+          )
+        : [...progress.steps, { id: event.stepId, state: event.state, message }];
+      const log: LogEntry[] = FINAL_STATES.includes(event.state)
+        ? [...progress.log, { kind: 'step', stepId: event.stepId, state: event.state, message }]
+        : progress.log;
+      return { ...progress, steps, log };
+    }
+    case 'check':
+      return {
+        ...progress,
+        log: [...progress.log, { kind: 'check', phase: event.phase, result: event.result }],
+      };
+    case 'phase':
+      if (event.phase !== 'reverting') return progress;
+      return { ...progress, log: [...progress.log, { kind: 'reverting', reason: event.message ?? null }] };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+/**
+ * Where the flow is after an event, while the engine works: the journal's `applying` ends
+ * arming, every step done starts the verification, and a revert the engine began by itself (a
+ * failed step or check) shows as reverting. The outcome phases come from the engine's result.
+ */
+export function phaseAfter(phase: Phase, progress: MigrationProgress, event: EngineEvent): Phase {
+  if (event.kind === 'phase' && event.phase === 'reverting') return 'reverting';
+  if (phase === 'arming' && event.kind === 'phase' && event.phase === 'applying') return 'applying';
+  if (
+    phase === 'applying' &&
+    progress.steps.length > 0 &&
+    progress.steps.every((step) => step.state === 'ok')
+  ) {
+    return 'verifying';
+  }
+  return phase;
+}
+
+/** Whether any step started: until then a failure has changed nothing on the host. */
+export function anyStepStarted(progress: MigrationProgress): boolean {
+  return progress.steps.some((step) => step.state !== 'pending');
+}

@@ -1,0 +1,193 @@
+/**
+ * The headless commands for real: the BUILT tool (dist/cli.js) runs inside a DHCP lab's host
+ * namespace as an operator's root shell would. `apply --yes` leaves the change pending, `status
+ * --json` reports it, a second `apply` is refused without touching anything, and `rollback --yes`
+ * from a new process restores the links, addresses, routes and rules of the pre-state.
+ * Needs root and `npm run build`. The guardian that apply starts, and the DHCP client the revert
+ * restarts, are ended by pid afterwards if still alive.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { expect, test } from 'vitest';
+import { snapshotDifferences } from '../../source/lab/snapshot.js';
+import type { Lab } from '../../source/lab/types.js';
+import { waitFor } from '../../source/lab/wait.js';
+import { comparable, stopRestartedClients } from './helpers/engine-lab.js';
+import { type CliRun, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
+import { isAlive, withLab } from './helpers/lab-state.js';
+
+interface StatusJson {
+  mode: string;
+  migration: {
+    phase: string;
+    pending: boolean;
+    secondsLeft: number | null;
+    guardian: { pid: number; alive: boolean } | null;
+    outcome: { kind: string; reason: string } | null;
+  } | null;
+}
+
+interface Scene {
+  lab: Lab;
+  stateDir: string;
+  /** Runs the built tool in the host namespace with this scene's state and root directories. */
+  cli(args: string[]): Promise<CliRun>;
+  status(): Promise<StatusJson>;
+  /** Guardians seen; ended by pid afterwards if still alive. */
+  guardians: Set<number>;
+}
+
+async function withCommandLab(body: (scene: Scene) => Promise<void>): Promise<void> {
+  requireBuiltCli();
+  const scratch = mkdtempSync(join(tmpdir(), 'bm-commands-'));
+  const stateDir = join(scratch, 'state');
+  const rootDir = join(scratch, 'root');
+  mkdirSync(rootDir);
+  const guardians = new Set<number>();
+  try {
+    await withLab({ host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true } }, async (lab) => {
+      // The operator's SSH session, as the peer would hold it: the verify checks ping it too.
+      const env = { SSH_CONNECTION: `${lab.peerAddress} 40022 ${lab.hostAddress} 22` };
+      const cli = (args: string[]) =>
+        runCliIn(lab.ns.host, [...args, '--state-dir', stateDir, '--root-dir', rootDir], {
+          env,
+          timeoutMs: 90_000,
+        });
+      const status = async (): Promise<StatusJson> => {
+        const run = await cli(['status', '--json']);
+        expect(run.code, run.stderr).toBe(0);
+        return JSON.parse(run.stdout) as StatusJson;
+      };
+      try {
+        await lab.settle(lab.ns.host);
+        await body({ lab, stateDir, cli, status, guardians });
+      } finally {
+        killAlive(guardians);
+        await stopRestartedClients(lab);
+      }
+    });
+  } finally {
+    killAlive(guardians);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `apply --yes` to a pending change with its guardian alive; returns the guardian's pid. */
+async function applyPending({
+  cli,
+  status,
+  stateDir,
+  guardians,
+}: Scene): Promise<{ apply: CliRun; guardian: number }> {
+  const apply = await cli(['apply', '--yes', '--nic', 'ens18', '--persist', 'none', '--timeout', '600']);
+  expect(apply.code, apply.stderr).toBe(0);
+  expect(apply.stdout).toMatch(/Applied and verified: ens18 (->|→) fcbr0 is live and pending confirmation\./);
+  expect(apply.stdout).toContain(`  bridge-migrate confirm --state-dir ${stateDir}`);
+  expect(apply.stdout).toContain(`  bridge-migrate rollback --yes --state-dir ${stateDir}`);
+  expect(apply.stdout).toMatch(/Deadline: \d\d:\d\d:\d\d by this host's clock, \d+ s from now\./);
+  expect(apply.stderr).toMatch(/ok +1\/\d+ Create bridge fcbr0/);
+  expect(apply.stderr).toMatch(/verify +Gateway 198\.51\.100\.1 answers ping \(via fcbr0\): /);
+  // apply armed the guardian before the first change (a detached child here: PID 1 of the lab's
+  // namespace is not systemd), and it is alive after apply itself has exited.
+  expect(apply.stderr).toMatch(/guardian armed: pid \d+ \(detached\)/);
+  const pending = await status();
+  expect(pending.mode).toBe('bridged');
+  expect(pending.migration).toMatchObject({ phase: 'applied', pending: true, outcome: null });
+  expect(pending.migration?.secondsLeft).toBeGreaterThan(500);
+  const guardian = pending.migration?.guardian;
+  if (!guardian) throw new Error('status names no guardian');
+  guardians.add(guardian.pid);
+  expect(guardian.alive).toBe(true);
+  return { apply, guardian: guardian.pid };
+}
+
+function guardianExits(pid: number): Promise<true> {
+  return waitFor('the guardian to exit', { attempts: 100, intervalMs: 100, timeoutMs: 10_000 }, (problem) =>
+    isAlive(pid) ? problem('still running') : true,
+  );
+}
+
+test('apply --yes leaves the change pending, status shows it, a second apply is refused, rollback --yes restores the pre-state', async () => {
+  await withCommandLab(async (scene) => {
+    const { lab, cli, status } = scene;
+    const rawBefore = await lab.snapshot(lab.ns.host);
+    const before = comparable(rawBefore);
+    const { guardian } = await applyPending(scene);
+
+    // The host really moved: ens18 is a port of fcbr0, which carries the default route.
+    const links = JSON.parse((await lab.snapshot(lab.ns.host)).links) as Array<{
+      ifname: string;
+      master?: string;
+    }>;
+    expect(links.find((link) => link.ifname === 'ens18')?.master).toBe('fcbr0');
+
+    // A second apply is refused before it changes anything.
+    const applied = comparable(await lab.snapshot(lab.ns.host));
+    const again = await cli(['apply', '--yes', '--nic', 'ens18', '--persist', 'none']);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr).toMatch(/^blocked: Another migration \(ens18 into fcbr0\) .*applied/m);
+    expect(again.stderr).toContain('apply refused; nothing was changed');
+    expect(comparable(await lab.snapshot(lab.ns.host))).toEqual(applied);
+    expect((await status()).migration?.phase).toBe('applied');
+
+    const rollback = await cli(['rollback', '--yes']);
+    expect(rollback.code, `${rollback.stdout}\n${rollback.stderr}`).toBe(3);
+    expect(rollback.stdout).toMatch(/Reverted \(operator's choice\): the host matches its pre-state\./);
+    expect(rollback.stdout).toContain(
+      'Compared with the pre-state: links, addresses, routes and rules are as before.',
+    );
+
+    // The DHCP client the revert restarted re-applies its lease a moment later; wait for the
+    // host to settle back (bounded), then compare exactly.
+    await waitFor('the pre-state', { attempts: 200, intervalMs: 100, timeoutMs: 20_000 }, async (problem) =>
+      isDeepStrictEqual(comparable(await lab.snapshot(lab.ns.host)), before)
+        ? true
+        : problem('still different'),
+    );
+    const rawAfter = await lab.snapshot(lab.ns.host);
+    expect(comparable(rawAfter)).toEqual(before);
+    // Only address lifetimes may differ in the raw text: they count down by themselves.
+    expect(snapshotDifferences(rawBefore, rawAfter).filter((part) => part !== 'addresses')).toEqual([]);
+
+    const after = await status();
+    expect(after.mode).toBe('none');
+    expect(after.migration).toMatchObject({
+      phase: 'reverted',
+      pending: false,
+      secondsLeft: null,
+      outcome: { kind: 'reverted', reason: 'operator' },
+    });
+    // The guardian sees the journal reverted and exits by itself.
+    await guardianExits(guardian);
+    const nothingPending = await cli(['rollback', '--yes']);
+    expect(nothingPending.code).toBe(1);
+    expect(nothingPending.stderr).toContain('nothing to roll back');
+  });
+});
+
+test('confirm keeps the change: the journal is finished (nothing to write with --persist none) and the guardian exits', async () => {
+  await withCommandLab(async (scene) => {
+    const { lab, cli, status } = scene;
+    const { guardian } = await applyPending(scene);
+    const confirm = await cli(['confirm']);
+    expect(confirm.code, confirm.stderr).toBe(0);
+    expect(confirm.stdout).toMatch(/Confirmed: ens18 (->|→) fcbr0 is kept\./);
+    expect(confirm.stdout).toContain(
+      'the change lives at runtime only: a reboot brings back the old network',
+    );
+    await guardianExits(guardian);
+    const after = await status();
+    expect(after.mode).toBe('bridged');
+    expect(after.migration).toMatchObject({ phase: 'persisted', pending: false, secondsLeft: null });
+    const links = JSON.parse((await lab.snapshot(lab.ns.host)).links) as Array<{
+      ifname: string;
+      master?: string;
+    }>;
+    expect(links.find((link) => link.ifname === 'ens18')?.master).toBe('fcbr0');
+    // Confirmed is final: there is no pending change left to roll back or confirm.
+    expect((await cli(['rollback', '--yes'])).code).toBe(1);
+    expect((await cli(['confirm'])).code).toBe(1);
+  });
+});

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConfirmCommand } from '../../../source/cli/confirm-command.js';
+import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
+import { type Fixture, fixture, run } from './command-fixture.js';
+
+let current: Fixture | null = null;
+afterEach(() => current?.remove());
+
+function setup(options: Parameters<typeof fixture>[0] = {}): Fixture {
+  current = fixture(options);
+  return current;
+}
+
+const rollback = (f: Fixture, yes = true) => run(f, () => runRollbackCommand(f.deps, f.common, { yes }));
+const confirm = (f: Fixture) => run(f, () => runConfirmCommand(f.deps, f.common));
+
+describe('rollback', () => {
+  it('reverts the pending change from the journal and prints what was undone; exit 3', async () => {
+    const f = setup();
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(3);
+    expect(f.calls.revert).toEqual(['operator']);
+    const stdout = f.stdout();
+    expect(stdout).toContain("< Reverted (operator's choice): the host matches its pre-state.");
+    expect(stdout).toContain('Steps undone, last first:\n  < reverted: Create bridge fcbr0');
+    expect(stdout).toContain(
+      'Compared with the pre-state: links, addresses, routes and rules are as before.',
+    );
+    expect(f.stderr()).toContain(
+      'rolling back the migration of ens18 into fcbr0 (phase applied, 1 of 2 steps started)',
+    );
+    expect((await f.journal.load(f.stateDir))?.phase).toBe('reverted');
+  });
+
+  it('refuses when nothing is pending: no journal, or a finished one; exit 1', async () => {
+    const f = setup();
+    expect(await rollback(f)).toBe(1);
+    expect(f.stderr()).toBe(
+      `bridge-migrate: nothing to roll back: there is no migration journal in ${f.stateDir}; see \`bridge-migrate status\`; pass --state-dir if the migration used another state directory\n`,
+    );
+    await f.pendingJournal('reverted');
+    expect(await rollback(f)).toBe(1);
+    expect(f.stderr()).toContain(
+      'nothing to roll back: the migration of ens18 into fcbr0 is already reverted; the host was restored then',
+    );
+    expect(f.calls.revert).toEqual([]);
+  });
+
+  it('refuses without root, before reading anything; exit 1', async () => {
+    const f = setup({ uid: 1000 });
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(1);
+    expect(f.stderr()).toContain('rollback needs root');
+    expect(f.stderr()).toContain('run it as root: sudo bridge-migrate rollback');
+    expect(f.calls.revert).toEqual([]);
+  });
+
+  it('without --yes and without a terminal: usage, pointing at --yes; exit 2', async () => {
+    const f = setup({ ask: null });
+    await f.pendingJournal('applied');
+    expect(await rollback(f, false)).toBe(2);
+    expect(f.stderr()).toContain('pass --yes to roll back without asking');
+    expect(f.calls.revert).toEqual([]);
+  });
+
+  it('without --yes on a terminal asks y/N: no changes nothing (exit 1), yes reverts (exit 3)', async () => {
+    const questions: string[] = [];
+    let answer = false;
+    const f = setup({
+      ask: async (question) => {
+        questions.push(question);
+        return answer;
+      },
+    });
+    await f.pendingJournal('applied');
+    expect(await rollback(f, false)).toBe(1);
+    expect(questions[0]).toBe(
+      'Roll back the migration of ens18 into fcbr0 (phase applied, 1 of 2 steps started), 115 s before the deadline now? [y/N] ',
+    );
+    expect(f.stderr()).toContain('not rolled back; nothing was changed');
+    expect(f.calls.revert).toEqual([]);
+    answer = true;
+    expect(await rollback(f, false)).toBe(3);
+    expect(f.calls.revert).toEqual(['operator']);
+  });
+
+  it('an incomplete revert prints the differences and manual commands; exit 4', async () => {
+    const f = setup({
+      script: {
+        revert: async () => ({
+          kind: 'revert-incomplete',
+          reason: 'operator',
+          steps: [{ stepId: 'cutover', title: 'Move ens18', state: 'revert-failed', message: 'File exists' }],
+          differences: ['fcbr0 still exists'],
+          manualCommands: ['ip link del dev fcbr0'],
+          checks: [],
+        }),
+      },
+    });
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(4);
+    expect(f.stdout()).toContain('  * fcbr0 still exists');
+    expect(f.stdout()).toContain(
+      'Run these as root to finish the revert by hand:\n  ip link del dev fcbr0\n',
+    );
+  });
+});
+
+describe('confirm', () => {
+  it('confirms an applied change; with config still to write the journal stays confirmed and says so', async () => {
+    const f = setup();
+    await f.pendingJournal('applied', { persist: 'netplan' });
+    expect(await confirm(f)).toBe(0);
+    expect(f.calls.confirm).toBe(1);
+    expect(f.stdout()).toContain('+ Confirmed: ens18 -> fcbr0 is kept.');
+    expect(f.stdout()).toContain(
+      'nothing was written: the change lives at runtime only and a reboot brings back the old network',
+    );
+    expect(f.stdout()).toContain('The journal stays "confirmed"');
+    expect((await f.journal.load(f.stateDir))?.phase).toBe('confirmed');
+  });
+
+  it('with nothing to write (--persist none) the migration is finished: journal persisted', async () => {
+    const f = setup();
+    await f.pendingJournal('applied', { persist: 'none' });
+    expect(await confirm(f)).toBe(0);
+    expect(f.stdout()).toContain(
+      'Nothing is written to disk for this plan, so the change lives at runtime only',
+    );
+    const journal = await f.journal.load(f.stateDir);
+    expect(journal?.phase).toBe('persisted');
+    expect(journal?.events.at(-1)?.message).toBe('confirmed → persisted: nothing to write to disk');
+  });
+
+  it('refuses without root, with nothing pending, and while still applying; exit 1 each', async () => {
+    const notRoot = setup({ uid: 1000 });
+    expect(await confirm(notRoot)).toBe(1);
+    expect(notRoot.stderr()).toContain('run it as root: sudo bridge-migrate confirm');
+    notRoot.remove();
+
+    const f = setup();
+    expect(await confirm(f)).toBe(1);
+    expect(f.stderr()).toContain('nothing to confirm: there is no migration journal in');
+    f.remove();
+
+    const applying = setup();
+    await applying.pendingJournal('applying');
+    expect(await confirm(applying)).toBe(1);
+    expect(applying.stderr()).toContain(
+      'nothing to confirm: the migration of ens18 into fcbr0 is applying; it is still being applied',
+    );
+    expect(applying.calls.confirm).toBe(0);
+  });
+});

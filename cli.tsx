@@ -12,6 +12,7 @@ import { describeError, EXIT } from './source/cli/errors.js';
 import { runGuardCommand } from './source/cli/guard-command.js';
 import { openHostAccess } from './source/cli/host-access.js';
 import { runInteractive } from './source/cli/interactive.js';
+import { runLabCommand } from './source/cli/lab-command.js';
 import { type CommonOptions, parseCommon, parseTarget } from './source/cli/options.js';
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
@@ -205,6 +206,29 @@ Exit 0: reported. 1: part could not be read (the report says how to run it, e.g.
       exitCode = await runCaptureCommand(
         access,
         { out: raw.out ?? null, name: raw.name, description: raw.description },
+        out,
+      );
+    });
+
+  program
+    .command('lab')
+    .description(
+      'rehearse the whole migration in network namespaces on this machine (root; changes nothing outside them)',
+    )
+    .option('--static', 'give the lab host a static address instead of DHCP')
+    .option('--bridge <name>', 'bridge to create', 'fcbr0')
+    .option('--timeout <s>', 'dead-man deadline in seconds', '120')
+    .option('--dry-run', 'preview only')
+    .action(async (raw) => {
+      const target = parseTarget(raw);
+      exitCode = await runLabCommand(
+        {
+          static: Boolean(raw.static),
+          timeoutSec: target.timeoutSec,
+          dryRun: Boolean(raw.dryRun),
+          bridge: target.bridge,
+          selfArgv: [process.execPath, process.argv[1] ?? 'dist/cli.js'],
+        },
         out,
       );
     });

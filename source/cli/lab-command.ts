@@ -29,6 +29,7 @@ export async function runLabCommand(options: LabCommandOptions, out: Output): Pr
   }
   out.stderr('building the lab (namespaces, dnsmasq, DHCP)…\n');
   const lab = await createLab({
+    dns: true,
     host: options.static
       ? { kind: 'static', addresses: ['198.51.100.240/24'] }
       : { kind: 'dhcp', keepClient: true, leaseLifetimes: true },

@@ -26,6 +26,8 @@ export function dnsmasqArgv(options: {
   switchBridge: string;
   hostMac: string;
   leaseTime: string;
+  /** Also answer DNS on the gateway address (no upstream: local names only, REFUSED otherwise). */
+  dns?: boolean;
   files: DnsmasqFiles;
 }): string[] {
   return [
@@ -42,7 +44,13 @@ export function dnsmasqArgv(options: {
     `--dhcp-host=${options.hostMac},${LAN.hostReservation}`,
     `--dhcp-leasefile=${options.files.leaseFile}`,
     `--pid-file=${options.files.pidFile}`,
-    '--port=0',
+    ...(options.dns
+      ? [
+          `--listen-address=${LAN.gateway}`,
+          `--address=/lab.test/${LAN.gateway}`,
+          `--dhcp-option=6,${LAN.gateway}`,
+        ]
+      : ['--port=0']),
     '--log-facility=-',
     '--log-dhcp',
   ];

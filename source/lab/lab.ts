@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkedName } from '../plan/names.js';
@@ -67,12 +67,14 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   function teardown(): Promise<TeardownReport> {
     teardownRun ??= (async () => {
       const problems = await processes.stopAll();
+      await stopNamespaceStragglers();
       const deleted: string[] = [];
       for (const ns of [...created].reverse()) {
         const result = await runner.run(['ip', 'netns', 'delete', ns]);
         if (succeeded(result)) deleted.push(ns);
         else problems.push(`ip netns delete ${ns}: ${result.stderr.trim()}`);
       }
+      for (const ns of created) removeNetnsEtc(ns, problems);
       try {
         rmSync(dir, { recursive: true, force: true });
       } catch (error) {
@@ -84,6 +86,37 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     return teardownRun;
   }
 
+  /**
+   * Programs the lab did not start itself but that live in its namespaces — a guardian, a DHCP
+   * client a revert restarted, a CLI a test ran there — would outlive `ip netns delete` (a
+   * namespace only goes when its last process does). Every one of them is in a namespace this
+   * lab created, so it is this lab's to end: by pid, as `ip netns pids` lists them.
+   */
+  async function stopNamespaceStragglers(): Promise<void> {
+    const pids = new Set<number>();
+    for (const ns of created) {
+      const result = await runner.run(['ip', 'netns', 'pids', ns]);
+      for (const token of result.stdout.split(/\s+/)) {
+        const pid = Number(token);
+        if (Number.isInteger(pid) && pid > 1 && pid !== process.pid) pids.add(pid);
+      }
+    }
+    const signal = (pid: number, name: NodeJS.Signals | 0) => {
+      try {
+        process.kill(pid, name);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const alive = () => [...pids].filter((pid) => signal(pid, 0));
+    for (const pid of pids) signal(pid, 'SIGTERM');
+    for (let attempt = 0; attempt < 20 && alive().length > 0; attempt++) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    for (const pid of alive()) signal(pid, 'SIGKILL');
+  }
+
   async function addNamespace(ns: string): Promise<void> {
     if (teardownRun) throw new Error(`lab ${names.prefix} has been torn down`);
     expectSuccess(await runner.run(['ip', 'netns', 'add', ns]));
@@ -93,6 +126,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       throw new Error(`lab ${names.prefix} was torn down while it was being built`);
     }
     created.push(ns);
+    writeNetnsResolvConf(ns);
   }
 
   function owned(ns: string): string {
@@ -138,6 +172,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         switchBridge: names.switchBridge,
         hostMac,
         leaseTime: options.leaseTime ?? '1h',
+        dns: options.dns ?? false,
         files: { leaseFile: join(dir, 'dnsmasq.leases'), pidFile: dnsmasqPid },
       }),
       { label: 'dnsmasq', privateMounts: true },
@@ -229,5 +264,27 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   } catch (error) {
     await teardown();
     throw error;
+  }
+}
+
+/**
+ * `ip netns exec NS` bind-mounts /etc/netns/NS/* over /etc, so every program run in a lab
+ * namespace reads this resolv.conf instead of the machine's: the probe's DNS facts and the
+ * engine's DNS check then name the lab router (TEST-NET-2), and no query ever heads for the
+ * machine's own nameserver.
+ */
+function writeNetnsResolvConf(ns: string): void {
+  const etc = join('/etc/netns', checkedName(ns));
+  mkdirSync(etc, { recursive: true, mode: 0o755 });
+  writeFileSync(join(etc, 'resolv.conf'), `# bridge-migrate lab ${ns}\nnameserver ${LAN.gateway}\n`, {
+    mode: 0o644,
+  });
+}
+
+function removeNetnsEtc(ns: string, problems: string[]): void {
+  try {
+    rmSync(join('/etc/netns', checkedName(ns)), { recursive: true, force: true });
+  } catch (error) {
+    problems.push(`removing /etc/netns/${ns}: ${(error as Error).message}`);
   }
 }

@@ -56,6 +56,8 @@ export interface LabOptions {
   hostMac?: string;
   /** MTU of every LAN link: the switch, its ports, the host's uplink, the peer and VM links. */
   mtu?: number;
+  /** The router's dnsmasq also serves DNS on the gateway address (default off: DHCP only). */
+  dns?: boolean;
   /** dnsmasq lease time, e.g. `1h` (the default) or `2m`. */
   leaseTime?: string;
   /** Runs every command; default the project's exec runner with `log`. */

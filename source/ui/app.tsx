@@ -123,8 +123,10 @@ export function inkRenderOptions(options: RenderAppOptions): RenderOptions {
     exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
     maxFps: MAX_FPS,
-    // Only changed lines are rewritten: far fewer bytes per spinner tick over SSH.
-    incrementalRendering: true,
+    // Ink 6.8's incremental mode left a stale line on screen when the pane under the tab bar
+    // changed (seen in tmux at 80x24: the old tab bar stayed above the new one), so whole frames
+    // are redrawn; the live region is kept short instead to bound the bytes per redraw.
+    incrementalRendering: false,
   };
 }
 

@@ -3,10 +3,15 @@
  * the listener as it starts and ends. A probe that fails is recorded with its reason and leaves its
  * part of the snapshot empty; the others still complete. Facts that need several probes (the
  * uplink's renderer, which bridge a NAT rule serves) are derived once all have finished.
+ *
+ * A replay that cannot answer the probe (ReplayMiss) is not a fact about the host: planning from a
+ * half-probed recording would show a plan for a host that never existed, so it ends the probe.
  */
 
+import { ReplayMiss } from '../system/capture.js';
 import { withBridgeOwners } from './nat-owner.js';
 import { defaultGateways } from './parse/ip-route.js';
+import { type Dmi, hypervisorHint } from './parse/virt.js';
 import type { ProbeDeps, ProbeListener } from './probe-api.js';
 import type { ProbeContext, ProbeOutcome } from './probes/context.js';
 import { probeDhcpClients } from './probes/dhcp.js';
@@ -67,6 +72,10 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     } catch (error) {
       ok = false;
       outcome = { value: empty, note: (error as Error).message };
+      if (error instanceof ReplayMiss) {
+        listener({ name, state: 'failed', note: outcome.note });
+        throw error;
+      }
     }
     records.set(name, { name, ok, durationMs: performance.now() - started, note: outcome.note });
     listener({ name, state: ok ? 'ok' : 'failed', note: outcome.note });
@@ -88,11 +97,16 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
       deps.files
         .readFile(HOSTNAME_FILE)
         .then((text) => text?.trim() || null)
-        .catch(() => null),
+        .catch((error: unknown) => {
+          if (error instanceof ReplayMiss) throw error;
+          return null;
+        }),
     ]);
 
   const gateways = defaultGateways(routes);
   const uplink = gateways.find((gateway) => gateway.family === 4)?.dev ?? null;
+  const uplinkLink = links.find((link) => link.name === uplink);
+  const uplinkMac = uplinkLink ? (uplinkLink.permanentMac ?? uplinkLink.mac) : null;
   const renderer: Renderer = uplink
     ? rendererOwnerFor({ renderer: rendererFacts, links }, uplink)
     : { ...rendererFacts, evidence: ['no IPv4 default route: no uplink to judge'] };
@@ -108,7 +122,8 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     dns,
     renderer,
     dhcpClients,
-    virt,
+    // The uplink's MAC may name the hypervisor when DMI does not (Proxmox VE's OUI).
+    virt: { ...virt, hypervisorHint: hypervisorHint(virt.kind, dmiOf(virt), uplinkMac) },
     netfilter: { ...netfilter, natRules: withBridgeOwners(netfilter.natRules, links, addresses) },
     ssh,
     tools: Object.fromEntries(
@@ -121,6 +136,18 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     isRoot: deps.env.uid === 0,
     // Filled by the transaction layer, which owns the state directory.
     pendingMigration: null,
+  };
+}
+
+function dmiOf(virt: Virtualization): Dmi {
+  const { dmi } = virt;
+  return {
+    sysVendor: dmi.sysVendor,
+    productName: dmi.productName,
+    productVersion: dmi.productVersion ?? null,
+    biosVendor: dmi.biosVendor,
+    biosVersion: dmi.biosVersion ?? null,
+    chassisAssetTag: dmi.chassisAssetTag ?? null,
   };
 }
 

@@ -188,8 +188,9 @@ export interface NatRule {
 }
 
 export interface Netfilter {
+  /** br_netfilter is active: its sysctls exist (module or built in), or its module is loaded. */
   brNetfilterLoaded: boolean;
-  /** net.bridge.bridge-nf-call-iptables; null when br_netfilter is not loaded. */
+  /** net.bridge.bridge-nf-call-iptables; null when its sysctl cannot be read (not loaded, or hidden from this namespace). */
   bridgeNfCallIptables: boolean | null;
   bridgeNfCallIp6tables: boolean | null;
   /** Policy of the filter FORWARD chain from iptables-save, null when unknown. */

@@ -29,9 +29,11 @@ export function planContext(snapshot: HostSnapshot, request: PlanRequest, target
     target,
     renderer: rendererOwnerFor(snapshot, target.nic),
     state: uplinkState(snapshot, target.nic),
-    nat: target.existingBridge
-      ? natStateFor(snapshot, target.bridge)
-      : { rules: [], addresses: [], routes: [] },
+    // A bridge the uplink is already a port of carries the LAN itself: its addresses are not NAT.
+    nat:
+      target.existingBridge && target.uplink.master !== target.bridge
+        ? natStateFor(snapshot, target.bridge)
+        : { rules: [], addresses: [], routes: [] },
     dhcpClients: dhcpClientsServing(snapshot.dhcpClients, target.nic),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { HostSnapshot, Link, Route } from '../host/snapshot.js';
 import { interfaceNameProblem } from './names.js';
+import { uplinkIsBridge } from './preflight/already-bridged.js';
 import { blocker } from './preflight/verdict.js';
 import type { PlanRequest, Verdict } from './types.js';
 
@@ -76,13 +77,7 @@ export function resolveRequest(snapshot: HostSnapshot, request: PlanRequest): Re
 
   const existing = snapshot.links.find((link) => link.name === bridge) ?? null;
   if (uplink.kind === 'bridge') {
-    verdicts.push(
-      blocker(
-        'uplink-is-bridge',
-        `${nic} is itself a bridge, so the host is already bridged.`,
-        `Attach guests to ${nic} directly, or name the physical NIC with --nic.`,
-      ),
-    );
+    verdicts.push(uplinkIsBridge(snapshot, nic));
   } else if (nic === bridge) {
     verdicts.push(
       blocker(

@@ -3,12 +3,18 @@
  * the rules naming it. What it leaves is what the kernel owns and rebuilds by itself:
  * - IPv6 link-local addresses and fe80::/64 routes belong to each link;
  * - IPv6 temporary (privacy) addresses cannot be created by hand; the bridge makes its own;
- * - prefix routes ("proto kernel") and the local table's local/broadcast entries come back with
- *   the addresses (rtnetlink fib_add_ifaddr / addrconf_prefix_route).
+ * - the local table's local/broadcast entries come back with the addresses;
+ * - a "proto kernel" prefix route comes back only when `addr add` of a moved address makes exactly
+ *   that route (net/ipv4/fib_frontend.c fib_add_ifaddr, net/ipv6/addrconf.c addrconf_prefix_route),
+ *   and one an address that stays (temporary) makes stays with it. Any other is moved like every
+ *   route: NetworkManager adds its addresses with noprefixroute and the prefix route itself, as
+ *   "proto kernel metric 100", and without it the bridge has no route to the gateway, so the
+ *   default route through the bridge is refused ("Nexthop has invalid gateway").
  */
 import type { Address, HostSnapshot, Route, Rule } from '../host/snapshot.js';
 import { addressRoutePriority } from './address-spec.js';
 import { isIpv6LinkLocal, isIpv6Multicast, networkOf, parsePrefix } from './ip-math.js';
+import { addressPrefixRoute, isSameKernelRoute } from './prefix-route.js';
 import { isDefaultRoute, routesThrough } from './route-spec.js';
 
 export interface MovedAddress {
@@ -36,7 +42,20 @@ export function uplinkState(
     metric: addressRoutePriority(snapshot, address),
     secondary: isSecondary(address, own.slice(0, index)),
   }));
-  const routes = snapshot.routes.filter((route) => routesThrough(route, nic) && isMovableRoute(route));
+  // Addresses that stay (link-local, temporary) keep the prefix routes they make, too.
+  const staying = snapshot.addresses
+    .filter((address) => address.ifname === nic && !isMovable(address))
+    .map((address) => ({ address, metric: addressRoutePriority(snapshot, address), secondary: false }));
+  const kernelMade = [...addresses, ...staying].flatMap((moved) => {
+    const made = addressPrefixRoute(moved.address, moved.metric, moved.secondary);
+    return made ? [made] : [];
+  });
+  const routes = snapshot.routes.filter(
+    (route) =>
+      routesThrough(route, nic) &&
+      isMovableRoute(route) &&
+      !kernelMade.some((made) => isSameKernelRoute(made, route)),
+  );
   const rules = snapshot.rules.filter((rule) => rule.iif === nic || rule.oif === nic);
   return { addresses, routes: orderForAdding(routes), rules };
 }
@@ -47,7 +66,7 @@ export function isMovable(address: Address): boolean {
 }
 
 function isMovableRoute(route: Route): boolean {
-  if (route.table === 'local' || route.protocol === 'kernel') return false;
+  if (route.table === 'local') return false;
   if (route.type !== 'unicast' && route.type !== 'local') return false;
   const prefix = parsePrefix(route.dst, route.family);
   if (prefix && route.family === 6 && (isIpv6LinkLocal(prefix.address) || isIpv6Multicast(prefix.address))) {

@@ -29,14 +29,36 @@ export function detectCloud(dmi: Dmi): CloudProvider {
 }
 
 /**
- * A human hint about the hypervisor's own switch, which decides whether guest MACs get through:
- * Proxmox (QEMU with its OVMF/SeaBIOS build), plain QEMU/KVM, VMware, Hyper-V.
+ * The OUI the IEEE assigned to Proxmox Server Solutions GmbH (MA-L), which Proxmox VE uses by
+ * default for the MACs it generates for guest NICs (`mac_prefix` in datacenter.cfg, default
+ * BC:24:11; pve-cluster src/PVE/DataCenterConfig.pm). Inside a Proxmox VM nothing in DMI says
+ * Proxmox (SeaBIOS, "Standard PC (Q35 + ICH9, 2009)"), but the NIC's MAC usually does.
  */
-export function hypervisorHint(kind: string | null, dmi: Dmi): string | null {
+export const PROXMOX_OUI = 'bc:24:11';
+
+/** Whether a MAC starts with Proxmox's OUI (an administrator may have set another prefix). */
+export function hasProxmoxOui(mac: string | null | undefined): boolean {
+  return (mac ?? '').toLowerCase().startsWith(`${PROXMOX_OUI}:`);
+}
+
+export const PROXMOX_HINT = 'Proxmox VE (QEMU/KVM)';
+
+/**
+ * A human hint about the hypervisor's own switch, which decides whether guest MACs get through:
+ * Proxmox (its OVMF build names it in DMI; otherwise the uplink's MAC prefix), plain QEMU/KVM,
+ * VMware, Hyper-V.
+ */
+export function hypervisorHint(
+  kind: string | null,
+  dmi: Dmi,
+  uplinkMac: string | null = null,
+): string | null {
   const vendor = dmi.sysVendor ?? '';
   const bios = `${dmi.biosVendor ?? ''} ${dmi.biosVersion ?? ''}`;
-  if (/proxmox/i.test(bios) || /proxmox/i.test(dmi.productName ?? '')) return 'Proxmox VE (QEMU/KVM)';
-  if (vendor === 'QEMU' || kind === 'qemu' || kind === 'kvm') return 'QEMU/KVM';
+  if (/proxmox/i.test(bios) || /proxmox/i.test(dmi.productName ?? '')) return PROXMOX_HINT;
+  const qemu = vendor === 'QEMU' || kind === 'qemu' || kind === 'kvm';
+  if (qemu && hasProxmoxOui(uplinkMac)) return PROXMOX_HINT;
+  if (qemu) return 'QEMU/KVM';
   if (kind === 'vmware' || /vmware/i.test(vendor)) return 'VMware';
   if (
     kind === 'microsoft' ||

@@ -14,6 +14,7 @@ export const IPTABLES_SAVE_ARGV = ['iptables-save'] as const;
 export const NFT_JSON_ARGV = ['nft', '-j', 'list', 'ruleset'] as const;
 export const NFT_TEXT_ARGV = ['nft', '-a', 'list', 'ruleset'] as const;
 
+/** Present only when br_netfilter is a loaded module; the sysctls below are the primary sign. */
 export const BR_NETFILTER_MODULE = '/sys/module/br_netfilter';
 export const SYSCTL_FILES = {
   callIptables: '/proc/sys/net/bridge/bridge-nf-call-iptables',
@@ -52,12 +53,11 @@ export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome
     notes.push(whyNot(nftJson));
   }
 
-  const loaded = module !== null;
   return {
     value: {
-      brNetfilterLoaded: loaded,
-      bridgeNfCallIptables: loaded ? sysctlFlag(callIptables) : null,
-      bridgeNfCallIp6tables: loaded ? sysctlFlag(callIp6tables) : null,
+      brNetfilterLoaded: brNetfilterLoaded(module, callIptables, callIp6tables),
+      bridgeNfCallIptables: sysctlFlag(callIptables),
+      bridgeNfCallIp6tables: sysctlFlag(callIp6tables),
       forwardPolicy: dump ? forwardPolicy(dump) : null,
       ipForward: sysctlFlag(ipForward),
       natRules,
@@ -67,6 +67,21 @@ export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome
     },
     note: notes.length > 0 ? notes.join('; ') : null,
   };
+}
+
+/**
+ * br_netfilter is active when its sysctls exist: they appear only once it is registered, whether
+ * as a module or built into the kernel (CONFIG_BRIDGE_NETFILTER=y), and only the module has
+ * /sys/module/br_netfilter. The module directory still counts on its own: before Linux 5.3 the
+ * sysctls lived in the initial network namespace only, so a namespace or container does not see
+ * them while the module filters its bridged traffic all the same.
+ */
+export function brNetfilterLoaded(
+  moduleDir: string[] | null,
+  callIptables: string | null,
+  callIp6tables: string | null,
+): boolean {
+  return callIptables !== null || callIp6tables !== null || moduleDir !== null;
 }
 
 function sysctlFlag(text: string | null): boolean | null {

@@ -35,7 +35,8 @@ export function choosePersist(
     };
   }
   if (requested !== 'auto') {
-    const owned = owner === requested;
+    // Nothing else configures the uplink at boot when nothing manages it: no conflict to warn about.
+    const owned = owner === requested || owner === 'none';
     return {
       with: requested,
       verdicts: owned

@@ -6,7 +6,10 @@
  * cloud-init regenerates 50-cloud-init.yaml from its datasource unless its network config is
  * disabled ("To disable cloud-init's network configuration capabilities, write a file
  * /etc/cloud/cloud.cfg.d/99-disable-network-config.cfg with: network: {config: disabled}", the
- * file's own header), so that file is written too when cloud-init owns the uplink's config.
+ * file's own header), so that file is written too while cloud-init's network config is enabled.
+ * The header alone proves nothing: the Ubuntu installer lets cloud-init write the file once and
+ * then disables it (subiquity-disable-cloudinit-networking.cfg); the probe has read cloud-init's
+ * own config for that (renderer.cloudInitNetwork).
  */
 import { type Document, isCollection, isMap, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { findNetplanStanza } from '../../host/parse/netplan.js';
@@ -23,6 +26,7 @@ import {
   type Stanza,
 } from './netplan-stanza.js';
 import { runtimeConfig } from './runtime-config.js';
+import { detectStyle, renderYaml } from './yaml-style.js';
 
 export const CLOUD_INIT_DISABLE_PATH = '/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg';
 export const NEW_NETPLAN_PATH = '/etc/netplan/90-bridge-migrate.yaml';
@@ -131,49 +135,22 @@ export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verd
 
   const files: ConfigFile[] = [];
   for (const path of touched) {
-    const before = netplanFiles.find((file) => file.path === path)?.content ?? null;
-    const after = render(edits.get(path) as Document, before ?? '');
+    const file = netplanFiles.find((candidate) => candidate.path === path);
+    const before = file?.content ?? null;
+    const after = render(edits.get(path) as Document, before ?? '', file?.cloudInit ?? false);
     const note =
       path === targetPath
         ? `${bridge} takes ${nic}'s addresses and routes; ${nic} becomes its port with DHCP off.`
         : `Removes the old definition of ${bridge} (its NAT setup), replaced by the new one.`;
     files.push(configFile(path, 'netplan', before, after, note));
   }
-  const cloudInit = netplanFiles.some((file) => file.cloudInit && (stanza?.files ?? []).includes(file.path));
-  if (cloudInit || renderer.cloudInitNetwork) files.push(cloudInitDisable(nic, bridge, targetPath));
+  if (renderer.cloudInitNetwork) files.push(cloudInitDisable(nic, bridge, targetPath));
   return { files, verdicts };
 }
 
-function render(document: Document, original: string): string {
-  return document.toString({
-    indent: detectIndent(original),
-    indentSeq: detectIndentSeq(original),
-    lineWidth: 0,
-    flowCollectionPadding: false,
-  });
-}
-
-/** The file's own indentation step (cloud-init writes 4 spaces), 2 when it has none. */
-export function detectIndent(text: string): number {
-  const widths = text
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
-    .map((line) => line.length - line.trimStart().length)
-    .filter((width) => width > 0);
-  return widths.length > 0 ? Math.min(...widths) : 2;
-}
-
-/** Whether "- item" lines sit deeper than their key (yaml's indentSeq) or level with it. */
-function detectIndentSeq(text: string): boolean {
-  const lines = text.split('\n');
-  for (let index = 1; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (!/^\s*- /.test(line)) continue;
-    const previous = lines[index - 1] as string;
-    if (!/:\s*$/.test(previous)) continue;
-    return line.length - line.trimStart().length > previous.length - previous.trimStart().length;
-  }
-  return true;
+/** Written in the file's own style (see yaml-style.ts), so unchanged lines stay unchanged. */
+function render(document: Document, original: string, cloudInit: boolean): string {
+  return renderYaml(document, detectStyle(original, cloudInit));
 }
 
 function cloudInitDisable(nic: string, bridge: string, netplanPath: string): ConfigFile {

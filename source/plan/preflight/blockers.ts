@@ -4,6 +4,7 @@
  */
 import type { PlanContext } from '../context.js';
 import type { Verdict } from '../types.js';
+import { portHasNoAddress, uplinkHasMaster } from './already-bridged.js';
 import { blocker } from './verdict.js';
 
 const CLOUD_NAMES: Record<string, string> = {
@@ -42,7 +43,7 @@ export function blockers(context: PlanContext): Verdict[] {
     verdicts.push(
       blocker(
         'migration-pending',
-        `Another migration (${pending.nic} into ${pending.bridge}) is ${pending.phase} and not finished.`,
+        `Another migration (${pending.nic} into ${pending.bridge}) is not finished: its journal says ${pending.phase}.`,
         'Finish it first with `bridge-migrate confirm` or `bridge-migrate rollback`.',
       ),
     );
@@ -52,7 +53,7 @@ export function blockers(context: PlanContext): Verdict[] {
     verdicts.push(
       blocker(
         'public-cloud',
-        `This is a ${cloud} instance, whose network drops frames from MAC addresses it did not assign, so bridged guests would get no traffic.`,
+        `This is ${withArticle(cloud)} instance, whose network drops frames from MAC addresses it did not assign, so bridged guests would get no traffic.`,
         'Use NAT or routed mode for the guests instead (keep the NAT bridge, or route a subnet to them).',
       ),
     );
@@ -75,20 +76,7 @@ export function blockers(context: PlanContext): Verdict[] {
       ),
     );
   }
-  if (uplink.master) {
-    const already = uplink.master === bridge;
-    verdicts.push(
-      blocker(
-        'uplink-has-master',
-        already
-          ? `${nic} is already a port of ${bridge}: the host is already bridged.`
-          : `${nic} is already a port of ${uplink.masterKind ?? 'device'} ${uplink.master}, and this tool does not move a port between masters.`,
-        already
-          ? 'Nothing to do: check it with `bridge-migrate status`.'
-          : `Bridge the master device instead with --nic ${uplink.master}, or release ${nic} from it first.`,
-      ),
-    );
-  }
+  if (uplink.master) verdicts.push(uplinkHasMaster(uplink, bridge));
   const otherPorts = snapshot.links.filter(
     (link) => link.master === bridge && link.name !== nic && link.tunType !== 'tap',
   );
@@ -101,7 +89,9 @@ export function blockers(context: PlanContext): Verdict[] {
       ),
     );
   }
-  if (!snapshot.addresses.some((address) => address.ifname === nic && address.family === 4)) {
+  const hasIpv4 = snapshot.addresses.some((address) => address.ifname === nic && address.family === 4);
+  if (!hasIpv4 && uplink.master) verdicts.push(portHasNoAddress(uplink, bridge));
+  else if (!hasIpv4) {
     verdicts.push(
       blocker(
         'no-ipv4-on-uplink',
@@ -111,4 +101,9 @@ export function blockers(context: PlanContext): Verdict[] {
     );
   }
   return verdicts;
+}
+
+/** "an AWS EC2", "a Google Cloud": every cloud name here is read as it is spelled. */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

@@ -2,19 +2,31 @@
  * A host that is itself a VM sends its guests' frames out with MACs its hypervisor never assigned;
  * each hypervisor drops them by default in its own way. (Public clouds are blockers instead.)
  */
-import type { HostSnapshot } from '../../host/snapshot.js';
+import { hasProxmoxOui, PROXMOX_OUI } from '../../host/parse/virt.js';
+import type { HostSnapshot, Link } from '../../host/snapshot.js';
 import type { Verdict } from '../types.js';
 import { warning } from './verdict.js';
 
-export function hypervisorWarnings(snapshot: Pick<HostSnapshot, 'virt'>): Verdict[] {
+export function hypervisorWarnings(
+  snapshot: Pick<HostSnapshot, 'virt'>,
+  uplink: Pick<Link, 'name' | 'mac' | 'permanentMac'>,
+): Verdict[] {
   const { kind, cloud, hypervisorHint, dmi } = snapshot.virt;
   if (cloud || !kind || kind === 'none') return [];
-  const proxmox = /proxmox/i.test(`${hypervisorHint ?? ''} ${dmi.sysVendor ?? ''} ${dmi.productName ?? ''}`);
+  const named = /proxmox/i.test(`${dmi.biosVendor ?? ''} ${dmi.sysVendor ?? ''} ${dmi.productName ?? ''}`);
+  // Proxmox VE generates guest MACs under its own OUI, the only trace of it inside a SeaBIOS VM.
+  const byMac = hasProxmoxOui(uplink.permanentMac ?? uplink.mac);
+  const proxmox = named || byMac || /proxmox/i.test(hypervisorHint ?? '');
   if (kind === 'kvm' || kind === 'qemu') {
+    const where = !proxmox
+      ? ''
+      : named || !byMac
+        ? ' (Proxmox VE)'
+        : ` (Proxmox VE, judging by ${uplink.name}'s MAC, which carries Proxmox's OUI ${PROXMOX_OUI.toUpperCase()})`;
     return [
       warning(
         'hypervisor-kvm',
-        `This host is a VM under KVM/QEMU${proxmox ? ' (Proxmox VE)' : ''}, which sees guest frames with MACs it did not assign to this VM.`,
+        `This host is a VM under KVM/QEMU${where}, and the hypervisor may drop frames from guest MACs it did not assign to this VM.`,
         proxmox
           ? "In Proxmox, turn off the MAC filter of this VM's firewall (or the firewall on its NIC) and keep MAC learning on for the host bridge it is on."
           : "Allow foreign MACs on this VM's NIC in the hypervisor (no MAC filter on its bridge or macvtap port).",

@@ -14,7 +14,7 @@ export const LEASE_MARGIN_SEC = 120;
 export function warnings(context: PlanContext): Verdict[] {
   return [
     ...sshWarnings(context),
-    ...hypervisorWarnings(context.snapshot),
+    ...hypervisorWarnings(context.snapshot, context.target.uplink),
     ...netfilterWarnings(context),
     ...uplinkKindWarnings(context),
     ...addressWarnings(context),
@@ -31,7 +31,7 @@ function sshWarnings({ snapshot, target, request }: PlanContext): Verdict[] {
     warning(
       'ssh-over-uplink',
       `Your SSH session from ${ssh.clientAddr} arrives over ${target.nic}, the interface being moved.`,
-      `If the session does not survive the cutover the change reverts by itself after ${request.timeoutSec} s; confirm from a new session with \`bridge-migrate confirm\` to prove the new path works.`,
+      `If the session does not survive the cutover, the change reverts by itself after ${request.timeoutSec} s; confirm from a new session with \`bridge-migrate confirm\` to prove the new path works.`,
     ),
   ];
 }
@@ -39,17 +39,27 @@ function sshWarnings({ snapshot, target, request }: PlanContext): Verdict[] {
 function netfilterWarnings({ snapshot, target }: PlanContext): Verdict[] {
   const filter = snapshot.netfilter;
   const nftDrop = filter.nftForwardDrop ?? [];
-  if (!filter.brNetfilterLoaded || filter.bridgeNfCallIptables !== true) return [];
+  // An unreadable sysctl (br_netfilter's module seen from a namespace on an old kernel) has the
+  // kernel's default, 1.
+  if (!filter.brNetfilterLoaded || filter.bridgeNfCallIptables === false) return [];
   if (filter.forwardPolicy !== 'DROP' && nftDrop.length === 0) return [];
-  const where =
-    filter.forwardPolicy === 'DROP'
-      ? 'the iptables FORWARD policy is DROP'
-      : `nftables chain ${nftDrop[0]} drops by default`;
+  const bridge = target.bridge;
+  const iptablesDrop = filter.forwardPolicy === 'DROP';
+  const where = iptablesDrop
+    ? 'the iptables FORWARD policy is DROP (as Docker sets it)'
+    : `the nftables chain ${nftDrop[0]} drops by default`;
+  const accept = iptablesDrop
+    ? `\`iptables -I DOCKER-USER -i ${bridge} -o ${bridge} -j ACCEPT\` (or -I FORWARD without Docker)`
+    : `\`nft insert rule ${nftDrop[0]} iifname "${bridge}" oifname "${bridge}" accept\``;
+  const setting =
+    filter.bridgeNfCallIptables === true
+      ? 'bridge-nf-call-iptables=1'
+      : 'bridge-nf-call-iptables at its default of 1';
   return [
     warning(
       'docker-forward-drop',
-      `br_netfilter is loaded with bridge-nf-call-iptables=1 and ${where} (as Docker sets it), so traffic between guests and the LAN through ${target.bridge} would be dropped silently.`,
-      `Accept it before applying, e.g. \`iptables -I DOCKER-USER -i ${target.bridge} -o ${target.bridge} -j ACCEPT\`, or set net.bridge.bridge-nf-call-iptables=0.`,
+      `br_netfilter is loaded with ${setting} and ${where}, so traffic between guests and the LAN through ${bridge} would be dropped silently.`,
+      `Accept it before applying, e.g. with ${accept}, or set net.bridge.bridge-nf-call-iptables=0.`,
     ),
   ];
 }
@@ -133,15 +143,19 @@ function rendererWarnings({ renderer, target }: PlanContext): Verdict[] {
       ),
     );
   }
-  const cloudFile = renderer.netplan.files.find(
-    (file) => file.path === renderer.netplan.uplinkFile && file.cloudInit,
-  );
-  if (viaNetplan && (cloudFile || renderer.cloudInitNetwork)) {
+  // cloud-init's header on the file says who wrote it, not who will write it again: only while its
+  // network config is enabled (the probe read cloud.cfg and cloud.cfg.d) would it undo the bridge.
+  if (viaNetplan && renderer.cloudInitNetwork) {
+    const cloudFile = renderer.netplan.files.find(
+      (file) => file.path === renderer.netplan.uplinkFile && file.cloudInit,
+    );
     verdicts.push(
       warning(
         'cloud-init-owns-netplan',
-        `cloud-init wrote ${cloudFile?.path ?? 'the netplan config'} for ${nic} and may write it again from its datasource, undoing the bridge.`,
-        'On confirm the tool edits that file and disables cloud-init network config in /etc/cloud/cloud.cfg.d; keep it disabled while the bridge is in use.',
+        cloudFile
+          ? `cloud-init wrote ${cloudFile.path} for ${nic} and may write it again from its datasource, undoing the bridge.`
+          : `cloud-init's network config is enabled on this host, so it may write netplan config for ${nic} again from its datasource, undoing the bridge.`,
+        'On confirm the tool edits the netplan config and disables cloud-init network config in /etc/cloud/cloud.cfg.d; keep it disabled while the bridge is in use.',
       ),
     );
   }
@@ -164,8 +178,8 @@ function dhcpClientVerdicts({ snapshot, target, dhcpClients }: PlanContext): Ver
     verdicts.push(
       info(
         'dhcp-client-other-netns',
-        `${foreign.map((client) => `${client.program} (pid ${client.pid})`).join(', ')} serves an interface named ${target.nic} in another network namespace.`,
-        'Nothing to do: it belongs to another network stack and is left alone.',
+        `${foreign.map((client) => `${client.program} (pid ${client.pid})`).join(', ')} ${foreign.length === 1 ? 'serves' : 'serve'} an interface named ${target.nic} in another network namespace.`,
+        `Nothing to do: ${foreign.length === 1 ? 'it belongs' : 'they belong'} to another network stack and ${foreign.length === 1 ? 'is' : 'are'} left alone.`,
       ),
     );
   }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { PROBE_NAMES, probeHost } from '../../../source/host/probe.js';
 import type { ProbeEnv, ProbeEvent } from '../../../source/host/probe-api.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
-import { CAPTURE_FORMAT, type CaptureDocument, createReplay } from '../../../source/system/capture.js';
+import {
+  CAPTURE_FORMAT,
+  type CaptureDocument,
+  createReplay,
+  ReplayMiss,
+} from '../../../source/system/capture.js';
 import type { Runner } from '../../../source/system/runner.js';
 import { cmd, fakeHost, type HostSpec, NOT_FOUND, reversed, sequential } from './fake-host.js';
 import { proxmoxVmSpec, SSH_CONNECTION } from './probe-host-spec.js';
@@ -58,7 +63,12 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
       search: ['lan'],
       source: '/run/systemd/resolve/resolv.conf',
     });
-    expect(snapshot.virt).toMatchObject({ kind: 'kvm', cloud: null, hypervisorHint: 'QEMU/KVM' });
+    // SeaBIOS DMI says only QEMU; ens18's MAC carries Proxmox's OUI (bc:24:11).
+    expect(snapshot.virt).toMatchObject({
+      kind: 'kvm',
+      cloud: null,
+      hypervisorHint: 'Proxmox VE (QEMU/KVM)',
+    });
     expect(snapshot.virt.dmi.productName).toBe('Standard PC (i440FX + PIIX, 1996)');
     expect(snapshot.ssh).toEqual({
       clientAddr: '192.168.18.50',
@@ -215,39 +225,67 @@ describe('probeHost when tools are missing or refuse', () => {
     expect(snapshot.probes.find((record) => record.name === 'routes')?.note).toMatch(/no IPv6 routes/);
   });
 
-  it('records a replay that lacks a command as that probe failing', async () => {
+  it('refuses a replay that lacks a command (ReplayMiss), rather than planning from a half-probed host', async () => {
     const spec = proxmoxVmSpec();
-    const doc: CaptureDocument = {
-      format: CAPTURE_FORMAT,
-      header: {
-        name: 'partial',
-        description: 'no ps recorded',
-        origin: 'composed',
-        capturedAt: '2025-01-01T00:00:00Z',
-      },
-      env: ROOT_ENV,
-      commands: Object.entries(spec.commands)
-        .filter(([key]) => JSON.parse(key)[0] !== 'ps')
-        .map(([key, answer]) => ({
-          argv: JSON.parse(key),
-          exitCode: answer.exitCode ?? 0,
-          stdout: answer.stdout ?? '',
-          stderr: answer.stderr ?? '',
-          notFound: answer.notFound,
-        })),
-      files: {},
-      dirs: {},
-      links: {},
-    };
+    const doc = replayDocument(spec, (argv) => argv[0] !== 'ps');
     const host = fakeHost(spec);
     const { runner } = createReplay(doc, 'partial.json');
-    const snapshot = await probeHost({ runner, files: host.files, env: ROOT_ENV });
-    const dhcp = snapshot.probes.find((record) => record.name === 'dhcp-clients');
-    expect(dhcp?.ok).toBe(false);
-    expect(dhcp?.note).toMatch(/ps -eo pid=,netns=,args=.*is not in the recording/);
-    expect(snapshot.probes.filter((record) => !record.ok)).toHaveLength(1);
+    const events: ProbeEvent[] = [];
+    const probing = probeHost({ runner, files: host.files, env: ROOT_ENV }, (event) => events.push(event));
+    await expect(probing).rejects.toBeInstanceOf(ReplayMiss);
+    await expect(probing).rejects.toThrow(
+      'the command `ps -eo pid=,netns=,args=` is not in the recording partial.json; capture the host again with `bridge-migrate capture`',
+    );
+    // The spinner of the probe that needed it ends as failed, not running forever.
+    expect(events).toContainEqual(expect.objectContaining({ name: 'dhcp-clients', state: 'failed' }));
+  });
+
+  it('refuses a replay that lacks a file the probe reads, the hostname included', async () => {
+    const spec = proxmoxVmSpec();
+    const replay = createReplay(
+      replayDocument(spec, () => true),
+      'no-files.json',
+    );
+    await expect(probeHost({ ...replay, env: ROOT_ENV })).rejects.toBeInstanceOf(ReplayMiss);
+    // Everything answered but the hostname, which the probe reads outside the named probes.
+    const answered = fakeHost(spec).files;
+    const files = {
+      ...answered,
+      readFile: (path: string) =>
+        path === '/proc/sys/kernel/hostname' ? replay.files.readFile(path) : answered.readFile(path),
+    };
+    await expect(probeHost({ runner: replay.runner, files, env: ROOT_ENV })).rejects.toThrow(
+      'the file /proc/sys/kernel/hostname is not in the recording no-files.json',
+    );
   });
 });
+
+/** A capture document holding the spec's commands that `keep` accepts, and no files. */
+function replayDocument(spec: HostSpec, keep: (argv: string[]) => boolean): CaptureDocument {
+  return {
+    format: CAPTURE_FORMAT,
+    header: {
+      name: 'partial',
+      description: 'partial',
+      origin: 'composed',
+      capturedAt: '2025-01-01T00:00:00Z',
+    },
+    env: ROOT_ENV,
+    commands: Object.entries(spec.commands)
+      .map(([key, answer]) => ({ argv: JSON.parse(key) as string[], answer }))
+      .filter(({ argv }) => keep(argv))
+      .map(({ argv, answer }) => ({
+        argv,
+        exitCode: answer.exitCode ?? 0,
+        stdout: answer.stdout ?? '',
+        stderr: answer.stderr ?? '',
+        notFound: answer.notFound,
+      })),
+    files: {},
+    dirs: {},
+    links: {},
+  };
+}
 
 describe('probeHost with --root-dir', () => {
   it('reads configuration under the root only and never asks the machine’s daemons', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AZURE_ASSET_TAG, type Dmi, detectCloud, hypervisorHint } from '../../../source/host/parse/virt.js';
+import {
+  AZURE_ASSET_TAG,
+  type Dmi,
+  detectCloud,
+  hasProxmoxOui,
+  hypervisorHint,
+} from '../../../source/host/parse/virt.js';
 
 const dmi = (overrides: Partial<Dmi>): Dmi => ({
   sysVendor: null,
@@ -49,5 +55,23 @@ describe('cloud and hypervisor detection (DMI strings as the clouds document the
     expect(hypervisorHint('vmware', dmi({ sysVendor: 'VMware, Inc.' }))).toBe('VMware');
     expect(hypervisorHint('none', dmi({ sysVendor: 'Dell Inc.' }))).toBeNull();
     expect(detectCloud(proxmox)).toBeNull();
+  });
+
+  it("hints Proxmox from the uplink's MAC when DMI shows only QEMU and SeaBIOS (Proxmox's OUI BC:24:11)", () => {
+    const seabios = dmi({
+      sysVendor: 'QEMU',
+      productName: 'Standard PC (Q35 + ICH9, 2009)',
+      biosVendor: 'SeaBIOS',
+    });
+    expect(hypervisorHint('kvm', seabios, 'BC:24:11:5E:8A:01')).toBe('Proxmox VE (QEMU/KVM)');
+    expect(hypervisorHint('kvm', seabios, '52:54:00:12:34:56')).toBe('QEMU/KVM');
+    // A Proxmox-made MAC on bare metal or another hypervisor says nothing about the host.
+    expect(hypervisorHint('none', dmi({ sysVendor: 'Dell Inc.' }), 'bc:24:11:00:00:01')).toBeNull();
+    expect(hypervisorHint('vmware', dmi({ sysVendor: 'VMware, Inc.' }), 'bc:24:11:00:00:01')).toBe('VMware');
+    expect([
+      hasProxmoxOui('bc:24:11:aa:bb:cc'),
+      hasProxmoxOui('bc:24:12:aa:bb:cc'),
+      hasProxmoxOui(null),
+    ]).toEqual([true, false, false]);
   });
 });

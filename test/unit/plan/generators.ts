@@ -3,7 +3,9 @@
  * subnet, so primaries and secondaries), 0–2 IPv6 ones, routes with gateways, metrics, tables and
  * next hops, rules naming the uplink by iif or oif, a second NIC that must stay untouched, and
  * names that are sometimes invalid. Everything generated is internally consistent (gateways sit
- * in a subnet of the uplink, kernel prefix routes match the addresses), like a real host.
+ * in a subnet of the uplink, kernel prefix routes match the addresses), like a real host; a
+ * noprefixroute address sometimes has its prefix route added by hand, "proto kernel" with its own
+ * metric, the way NetworkManager does it.
  */
 import fc from 'fast-check';
 import type { Address, HostSnapshot, Route, Rule } from '../../../source/host/snapshot.js';
@@ -57,6 +59,8 @@ const v4Spec = fc.record({
   alias: fc.boolean(),
   dynamic: fc.boolean(),
   noprefixroute: fc.boolean(),
+  /** With noprefixroute: the prefix route added by its owner, as NetworkManager does. */
+  ownRoute: fc.boolean(),
   metric: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
 });
 
@@ -65,6 +69,7 @@ const v6Spec = fc.record({
   host: fc.integer({ min: 1, max: 0xfff }),
   dynamic: fc.boolean(),
   noprefixroute: fc.boolean(),
+  ownRoute: fc.boolean(),
   temporary: fc.boolean(),
 });
 
@@ -138,17 +143,19 @@ export function snapshotFromSpec(spec: HostSpec): HostSnapshot {
         flags: secondary ? [...flags, 'secondary'] : flags,
       }),
     );
-    if (!secondary && !entry.noprefixroute) gatewaySubnet ??= subnet;
+    const prefixRoute = !entry.noprefixroute || entry.ownRoute;
+    if (!secondary && prefixRoute) gatewaySubnet ??= subnet;
     if (!secondary) {
       primaries.set(entry.subnet, local);
-      if (!entry.noprefixroute) {
+      if (prefixRoute) {
         routes.push(
           route(`${dotted(subnet.base)}/${subnet.prefixlen}`, {
             dev: nic,
             protocol: 'kernel',
             scope: 'link',
             prefsrc: local,
-            metric: entry.metric,
+            // NetworkManager's own prefix routes carry its device metric (100 for Ethernet).
+            metric: entry.noprefixroute ? (entry.metric ?? 100) : entry.metric,
           }),
         );
       }
@@ -158,6 +165,9 @@ export function snapshotFromSpec(spec: HostSpec): HostSnapshot {
   spec.v6.forEach((entry) => {
     const local = `2001:db8:${entry.net}::${entry.host.toString(16)}`;
     if (addresses.some((existing) => existing.local === local)) return;
+    // One owner per prefix: the kernel's route for plain addresses, or the owner's own for noprefixroute.
+    const sharing = addresses.find((existing) => existing.local.startsWith(`2001:db8:${entry.net}::`));
+    if (sharing && sharing.flags.includes('noprefixroute') !== entry.noprefixroute) return;
     const flags = [
       ...(entry.noprefixroute ? ['noprefixroute'] : []),
       ...(entry.temporary ? ['temporary'] : []),
@@ -171,8 +181,10 @@ export function snapshotFromSpec(spec: HostSpec): HostSnapshot {
         flags,
       }),
     );
-    if (!entry.noprefixroute && !routes.some((existing) => existing.dst === `2001:db8:${entry.net}::/64`)) {
-      routes.push(route(`2001:db8:${entry.net}::/64`, { dev: nic, protocol: 'kernel', metric: 256 }));
+    const prefixRoute = !entry.noprefixroute || (entry.ownRoute && !entry.temporary);
+    if (prefixRoute && !routes.some((existing) => existing.dst === `2001:db8:${entry.net}::/64`)) {
+      const metric = entry.noprefixroute ? 100 : 256;
+      routes.push(route(`2001:db8:${entry.net}::/64`, { dev: nic, protocol: 'kernel', metric }));
     }
   });
   addresses.push(address('eth9', '192.0.2.5/24', { label: 'eth9' }));

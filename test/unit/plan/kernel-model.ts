@@ -12,7 +12,9 @@
  *   link-local;
  * - `route replace` swaps the route with the same family/table/dst/metric; `add` fails on it;
  * - rules are kept in priority order, a new one after those of equal priority.
- * Prefix routes the kernel makes for addresses are derived from the addresses, not stored.
+ * Prefix routes the kernel makes for addresses are derived from the addresses, not stored; a
+ * "proto kernel" route no address makes (NetworkManager's, for its noprefixroute addresses) is
+ * stored like any other route (model-snapshot.ts).
  */
 import { networkOf, prefixContains } from '../../../source/plan/ip-math.js';
 import { fail, type ModelAddress, type ModelRoute, parseAddressAdd, parseRoute } from './ip-line-parse.js';

@@ -5,6 +5,7 @@
  */
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { addressAddArgs, addressRoutePriority } from '../../../source/plan/address-spec.js';
+import { networkOf, parsePrefix } from '../../../source/plan/ip-math.js';
 import { routeArgs } from '../../../source/plan/route-spec.js';
 import { ruleArgs } from '../../../source/plan/rule-spec.js';
 import { parseAddressAdd, parseRoute } from './ip-line-parse.js';
@@ -47,7 +48,7 @@ export function modelFromSnapshot(snapshot: HostSnapshot): ModelState {
     );
   }
   for (const route of snapshot.routes) {
-    if (route.protocol === 'kernel' || route.table === 'local') continue;
+    if (route.table === 'local' || madeByAnAddress(snapshot, route)) continue;
     state.routes.push(parseRoute(routeArgs(route, (name) => name)));
   }
   for (const rule of snapshot.rules)
@@ -65,6 +66,26 @@ export function modelFromSnapshot(snapshot: HostSnapshot): ModelState {
     state.chains.set(key, chain);
   }
   return state;
+}
+
+/**
+ * The model derives prefix routes from addresses (see kernel-model.ts), so only a kernel route no
+ * address makes is stored: one for the subnet of a noprefixroute address, added by its owner
+ * (NetworkManager adds "proto kernel metric 100" itself), or in another table.
+ */
+function madeByAnAddress(snapshot: HostSnapshot, route: HostSnapshot['routes'][number]): boolean {
+  if (route.protocol !== 'kernel' || route.table !== 'main') return false;
+  const destination = parsePrefix(route.dst, route.family);
+  return snapshot.addresses.some(
+    (address) =>
+      address.ifname === route.dev &&
+      address.family === route.family &&
+      !address.flags.includes('noprefixroute') &&
+      !address.flags.includes('secondary') &&
+      destination !== null &&
+      destination.prefixlen === address.prefixlen &&
+      networkOf(destination.address, destination.prefixlen) === networkOf(address.local, address.prefixlen),
+  );
 }
 
 function attributesOf(snapshot: HostSnapshot, address: HostSnapshot['addresses'][number]): string[] {

@@ -43,7 +43,7 @@ describe('read-only commands leave the host as it was', () => {
         expect(dryRun.stdout).toContain('ens18');
         expect(dryRun.stdout).toContain('fcbr0');
         // The preview shows the exact commands it would run, yet ran none of them.
-        expect(dryRun.stdout).toContain('ip link add fcbr0 type bridge');
+        expect(dryRun.stdout).toContain('ip link add name fcbr0 type bridge stp_state 0 forward_delay 0');
         expect(snapshotDifferences(before, await lab.snapshot(lab.ns.host))).toEqual([]);
 
         const planned = await runCli(lab, ['plan', '--json', '--nic', 'ens18', '--state-dir', stateDir]);

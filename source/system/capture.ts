@@ -4,8 +4,8 @@
  * shape can be planned and previewed anywhere, and the tests replay real hosts.
  */
 import { readFile } from 'node:fs/promises';
-import { argvKey, type RunOptions, type RunResult, type Runner } from './runner.js';
 import type { FileReader } from './files.js';
+import { argvKey, type Runner, type RunOptions, type RunResult } from './runner.js';
 
 export const CAPTURE_FORMAT = 'bridge-migrate-capture/1';
 
@@ -111,7 +111,9 @@ export class ReplayMiss extends Error {
 
 export class CaptureInvalid extends Error {
   constructor(file: string, why: string) {
-    super(`${file} is not a bridge-migrate capture (${why}); pass a file written by \`bridge-migrate capture\``);
+    super(
+      `${file} is not a bridge-migrate capture (${why}); pass a file written by \`bridge-migrate capture\``,
+    );
     this.name = 'CaptureInvalid';
   }
 }
@@ -128,7 +130,11 @@ export function parseCaptureDocument(text: string, file: string): CaptureDocumen
   if (doc.format !== CAPTURE_FORMAT) throw new CaptureInvalid(file, `format is not "${CAPTURE_FORMAT}"`);
   if (!Array.isArray(doc.commands)) throw new CaptureInvalid(file, 'no "commands" list');
   for (const [index, command] of doc.commands.entries()) {
-    if (!Array.isArray(command?.argv) || typeof command.exitCode !== 'number' || typeof command.stdout !== 'string') {
+    if (
+      !Array.isArray(command?.argv) ||
+      typeof command.exitCode !== 'number' ||
+      typeof command.stdout !== 'string'
+    ) {
       throw new CaptureInvalid(file, `command #${index} lacks argv, exitCode or stdout`);
     }
   }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult, type Runner } from './runner.js';
 import type { DebugLog } from './debug-log.js';
+import { DEFAULT_TIMEOUT_MS, type Runner, type RunOptions, type RunResult } from './runner.js';
 
 /** The real runner: execa with an argv array, no shell, stdin ignored, bounded by a timeout. */
 export function createExecRunner(log: DebugLog): Runner {

@@ -1,4 +1,4 @@
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { FileReader } from './files.js';
 
 /** Reads the machine's real files. Paths are absolute; callers join --root-dir where it applies. */

@@ -1,0 +1,91 @@
+/**
+ * Bad input, as an operator types it: the built CLI must exit non-zero with exactly one line that
+ * names the problem and the fix, print nothing on stdout, and (with --replay) cannot touch the
+ * host at all. Runs dist/cli.js, which the README's test command builds first.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const cli = join(repo, 'dist/cli.js');
+const recording = join(repo, 'recordings/hosts/ubuntu-proxmox-netplan-dhcp.json');
+
+let scratch: string;
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  scratch = mkdtempSync(join(tmpdir(), 'bm-badinput-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function run(args: string[]) {
+  const result = await execa('node', [cli, ...args], { reject: false, stdin: 'ignore', timeout: 20_000 });
+  return { code: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
+}
+
+function expectOneLineUsageError(
+  result: { code?: number; stdout: string; stderr: string },
+  ...parts: RegExp[]
+) {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(/^bridge-migrate: /);
+  for (const part of parts) expect(result.stderr).toMatch(part);
+}
+
+describe('bad input gets one clear line and exit 2', () => {
+  it('an unknown --nic names the interfaces that exist', async () => {
+    const result = await run(['plan', '--json', '--replay', recording, '--nic', 'eth9']);
+    expectOneLineUsageError(result, /no interface named "eth9"/, /pass --nic with one of: .*ens18/);
+  });
+
+  it.each([
+    ['a name longer than 15 bytes', 'bridge-name-too-long', /is 20 bytes long; Linux allows at most 15/],
+    ['a slash', 'fc/br0', /contains "\/" or ":"/],
+    ['a colon', 'fc:br0', /contains "\/" or ":"/],
+    ['whitespace', 'fc br0', /contains whitespace/],
+  ])('an invalid --bridge with %s', async (_what, name, problem) => {
+    const result = await run(['plan', '--replay', recording, '--bridge', name]);
+    expectOneLineUsageError(result, problem, /pass --bridge with 1-15 bytes/);
+  });
+
+  it('a --replay file that does not exist', async () => {
+    const missing = join(scratch, 'nope.json');
+    const result = await run(['plan', '--replay', missing]);
+    expectOneLineUsageError(
+      result,
+      /nope\.json is not a bridge-migrate capture \(does not exist\)/,
+      /bridge-migrate capture/,
+    );
+  });
+
+  it('a --replay file that is not a capture', async () => {
+    const malformed = join(scratch, 'malformed.json');
+    writeFileSync(malformed, '{"format": "something-else"}');
+    const result = await run(['--dry-run', '--replay', malformed]);
+    expectOneLineUsageError(result, /is not a bridge-migrate capture \(format is not/);
+  });
+
+  it('a --replay file that is not JSON', async () => {
+    const garbage = join(scratch, 'garbage.json');
+    writeFileSync(garbage, 'not json at all');
+    const result = await run(['plan', '--replay', garbage]);
+    expectOneLineUsageError(result, /not JSON/);
+  });
+
+  it('a --timeout outside 15..3600 seconds', async () => {
+    const result = await run(['plan', '--replay', recording, '--timeout', '5']);
+    expectOneLineUsageError(result, /--timeout "5" is not a whole number of seconds between 15 and 3600/);
+  });
+
+  it('a valid request prints the plan and exits 0', async () => {
+    const result = await run(['plan', '--json', '--replay', recording]);
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as { nic: string; bridge: string; steps: unknown[] };
+    expect(plan).toMatchObject({ nic: 'ens18', bridge: 'fcbr0' });
+    expect(plan.steps.length).toBeGreaterThan(0);
+  });
+});

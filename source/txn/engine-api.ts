@@ -12,23 +12,15 @@ import type { QueryDns } from '../system/dns-query.js';
 import type { FileReader } from '../system/files.js';
 import type { Runner } from '../system/runner.js';
 import type { SpawnDetached } from '../system/spawn-detached.js';
-import type { JournalPhase, JournalStore } from './journal.js';
+import type { JournalPhase, JournalStore, RecordedCheck } from './journal.js';
 
 export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
 
-/** One connectivity check (gateway ARP, gateway ICMP, the operator's peer, DNS) and its result. */
-export interface CheckResult {
-  /** Stable id: "gateway-arp", "gateway-icmp", "peer-icmp", "dns". */
-  id: string;
-  title: string;
-  /** Address checked, and the interface it was checked through. */
-  target: string;
-  via: string;
-  ok: boolean;
-  /** One line for the screen: "reply in 0.4 ms", "no reply to 3 requests in 3 s". */
-  detail: string;
-  durationMs: number;
-}
+/**
+ * One connectivity check (gateway ARP, gateway ICMP, the operator's peer, DNS) and its result: the
+ * journal's RecordedCheck, so what the engine reports is exactly what the baseline keeps.
+ */
+export type CheckResult = RecordedCheck;
 
 /** When a check ran: before the change (baseline), right after it, during the window, after a revert. */
 export type CheckPhase = 'baseline' | 'verify' | 'watch' | 'after-revert';

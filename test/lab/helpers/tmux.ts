@@ -1,0 +1,206 @@
+/**
+ * A real terminal for tests: a tmux server on a private socket (`tmux -S <own temp dir>/socket`,
+ * a unique path like `-L <unique>` but inside a dir this helper removes, so no socket file is left
+ * in /tmp/tmux-UID), so nothing a test does reaches anyone else's tmux, and `kill-server` ends
+ * exactly the panes this test made.
+ *
+ * The server starts with its own config file (never the user's): no status line, so a pane made
+ * at 80x24 is the whole 80x24 window; panes stay on screen after their program exits
+ * (remain-on-exit), so a test can read the last frame and the exit status. Every wait is bounded.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../../../source/lab/wait.js';
+
+const TMUX_CALL_MS = 10_000;
+const POLL_MS = 100;
+
+const CONFIG = `# bridge-migrate test tmux server
+set -g status off
+set -g remain-on-exit on
+set -g history-limit 5000
+set -g default-terminal screen
+set -g escape-time 0
+`;
+
+export interface NewSessionOptions {
+  columns?: number;
+  rows?: number;
+  /** Environment of the pane's program (tmux new-session -e), on top of this process's. */
+  env?: Record<string, string>;
+  /** Also keep every byte the program writes to its terminal, from its first one (pipe-pane). */
+  recordOutput?: boolean;
+}
+
+export interface TmuxPane {
+  readonly target: string;
+  /** The pid of the program the pane runs (tmux execs an argv directly: no shell in between). */
+  pid(): Promise<number>;
+  /** Sends each key in its own `send-keys` call: tmux key names (Enter, Tab, Escape) or one character. */
+  sendKeys(...keys: string[]): Promise<void>;
+  /** The visible screen as text; `join` undoes tmux's wrapping of lines longer than the pane. */
+  capture(options?: { join?: boolean }): Promise<string>;
+  /** Polls the visible screen (joined lines) until it shows `pattern`; returns that screen. */
+  waitForText(pattern: string | RegExp, timeoutMs: number): Promise<string>;
+  /** Polls the visible screen (joined lines) until `accept` holds; returns that screen. */
+  waitForScreen(what: string, accept: (screen: string) => boolean, timeoutMs: number): Promise<string>;
+  /** A tmux format for this pane, e.g. `#{history_size}`. */
+  format(format: string): Promise<string>;
+  /** Waits, bounded, until the pane's program has exited; returns its exit status. */
+  waitForExit(timeoutMs: number): Promise<number>;
+  /** Every byte the program wrote (only with recordOutput). */
+  output(): Buffer;
+}
+
+export interface TmuxServer {
+  /** Path of the server's socket (`tmux -S`), to attach by hand while debugging. */
+  readonly socket: string;
+  newSession(argv: readonly string[], options?: NewSessionOptions): Promise<TmuxPane>;
+  /** Ends the server and every pane in it, and removes the config and recordings. Idempotent. */
+  killServer(): Promise<void>;
+}
+
+export interface TmuxResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A server on a fresh private socket; nothing runs until the first newSession. */
+export function createTmuxServer(): TmuxServer {
+  const dir = mkdtempSync(join(tmpdir(), `bm-tmux-${randomBytes(2).toString('hex')}-`));
+  const socket = join(dir, 'socket');
+  const config = join(dir, 'tmux.conf');
+  writeFileSync(config, CONFIG);
+  let sessions = 0;
+  let killed = false;
+
+  const tmux = async (args: readonly string[]): Promise<TmuxResult> =>
+    runTmux(['-u', '-S', socket, '-f', config, ...args]);
+  const checked = async (args: readonly string[]): Promise<string> => {
+    const result = await tmux(args);
+    if (result.code !== 0)
+      throw new Error(`tmux ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+    return result.stdout;
+  };
+
+  async function newSession(argv: readonly string[], options: NewSessionOptions = {}): Promise<TmuxPane> {
+    if (killed) throw new Error(`tmux server ${socket} was killed`);
+    sessions += 1;
+    const target = `s${sessions}`;
+    const recording = join(dir, `${target}.out`);
+    const env = Object.entries(options.env ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+    const create = ['new-session', '-d', '-s', target, '-x', String(options.columns ?? 80)];
+    create.push('-y', String(options.rows ?? 24), ...env, '--', ...argv);
+    // One tmux invocation: the server runs both commands before it reads the pane's first byte,
+    // so the pipe sees the program's output from its start.
+    const pipe = options.recordOutput
+      ? [';', 'pipe-pane', '-o', '-t', target, `cat >> ${shellWord(recording)}`]
+      : [];
+    if (options.recordOutput) writeFileSync(recording, '');
+    await checked([...create, ...pipe]);
+
+    const format = async (text: string) =>
+      (await checked(['display-message', '-p', '-t', target, text])).trimEnd();
+    const capture = async (captureOptions: { join?: boolean } = {}) =>
+      checked(['capture-pane', '-p', ...(captureOptions.join ? ['-J'] : []), '-t', target]);
+    async function waitForScreen(what: string, accept: (screen: string) => boolean, timeoutMs: number) {
+      let last = '';
+      try {
+        return await waitFor(
+          what,
+          { attempts: Math.ceil(timeoutMs / POLL_MS) + 1, intervalMs: POLL_MS, timeoutMs },
+          async (problem) => {
+            last = await capture({ join: true });
+            return accept(last) ? last : problem('not there yet');
+          },
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; the screen was:\n${last}`);
+      }
+    }
+    return {
+      target,
+      format,
+      capture,
+      pid: async () => {
+        const pid = Number(await format('#{pane_pid}'));
+        if (!Number.isInteger(pid) || pid <= 1) throw new Error(`tmux gave no pane pid for ${target}`);
+        return pid;
+      },
+      async sendKeys(...keys) {
+        for (const key of keys) await checked(['send-keys', '-t', target, key]);
+      },
+      waitForText: (pattern, timeoutMs) =>
+        waitForScreen(
+          `"${String(pattern)}" on the screen`,
+          (screen) => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)),
+          timeoutMs,
+        ),
+      waitForScreen,
+      async waitForExit(timeoutMs) {
+        const status = await waitFor(
+          `the program in ${target} to exit`,
+          { attempts: Math.ceil(timeoutMs / POLL_MS) + 1, intervalMs: POLL_MS, timeoutMs },
+          async (problem) => {
+            const [dead, code] = (await format('#{pane_dead} #{pane_dead_status}')).split(' ');
+            return dead === '1' ? Number(code) : problem('still running');
+          },
+        );
+        return status;
+      },
+      output: () => {
+        if (!options.recordOutput) throw new Error(`session ${target} was made without recordOutput`);
+        return readFileSync(recording);
+      },
+    };
+  }
+
+  async function killServer(): Promise<void> {
+    if (killed) return;
+    killed = true;
+    // "no server running" is fine: every session may have ended already.
+    if (sessions > 0) await tmux(['kill-server']);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  return { socket, newSession, killServer };
+}
+
+/** Runs `body` with a fresh private tmux server that is always killed afterwards. */
+export async function withTmux<T>(body: (server: TmuxServer) => Promise<T>): Promise<T> {
+  const server = createTmuxServer();
+  try {
+    return await body(server);
+  } finally {
+    await server.killServer();
+  }
+}
+
+function runTmux(args: readonly string[]): Promise<TmuxResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tmux', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), TMUX_CALL_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Quotes one word for the shell tmux runs pipe-pane's command with. */
+export function shellWord(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -3,9 +3,10 @@
  * bridge name, a value that cannot be written into a command) becomes a blocker verdict with its
  * fix; it never throws for it.
  *
- * Step order: remove the bridge's NAT, stage the bridge, stop the uplink's DHCP clients, cut over.
- * Reverting runs the inverses in reverse, so the addresses are back on the uplink before a DHCP
- * client is restarted, and the bridge is torn down last.
+ * Step order: remove the bridge's NAT, stage the bridge, hold the renderer off the uplink and the
+ * bridge (steps/renderer-hold.ts), stop the uplink's DHCP clients, cut over. Reverting runs the
+ * inverses in reverse, so the addresses are back on the uplink before a DHCP client is restarted,
+ * and the bridge is torn down last.
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
@@ -17,6 +18,7 @@ import { warnings } from './preflight/warnings.js';
 import { resolveRequest } from './resolve.js';
 import { buildCutoverStep } from './steps/cutover.js';
 import { buildRemoveNatStep } from './steps/remove-nat.js';
+import { buildRendererHold } from './steps/renderer-hold.js';
 import { buildStageBridgeStep } from './steps/stage-bridge.js';
 import { buildStopDhcpStep } from './steps/stop-dhcp.js';
 import { UnplannableValue } from './tokens.js';
@@ -41,8 +43,10 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
     verdicts.push(...blockers(context), ...warnings(context));
     if (!verdicts.some((verdict) => STEPLESS.has(verdict.id))) {
       const built = guarded(() => buildSteps(context));
-      if (built.ok) steps = built.value;
-      else verdicts.push(built.verdict);
+      if (built.ok) {
+        steps = built.value.steps;
+        verdicts.push(...built.value.verdicts);
+      } else verdicts.push(built.verdict);
       const persist = guarded(() => buildPersist(context));
       if (persist.ok) {
         config = persist.value.files;
@@ -71,15 +75,17 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
   };
 }
 
-function buildSteps(context: PlanContext): Step[] {
+function buildSteps(context: PlanContext): { steps: Step[]; verdicts: Verdict[] } {
   const { target, nat, dhcpClients, state } = context;
+  const hold = buildRendererHold(context);
   const steps = [
     buildRemoveNatStep(context.snapshot, target.bridge, nat),
     buildStageBridgeStep({ bridge: target.bridge, uplink: target.uplink, existing: target.existingBridge }),
+    hold.step,
     buildStopDhcpStep(dhcpClients, target.nic),
     buildCutoverStep({ nic: target.nic, bridge: target.bridge, state }),
   ];
-  return steps.filter((step): step is Step => step !== null);
+  return { steps: steps.filter((step): step is Step => step !== null), verdicts: hold.verdicts };
 }
 
 type Guarded<T> = { ok: true; value: T } | { ok: false; verdict: Verdict };

@@ -15,6 +15,17 @@ export function commandText(command: Command): string[] {
       return [`${command.argv.map(shellQuote).join(' ')} &`];
     case 'ip-batch':
       return ['ip -batch - <<EOF', ...command.lines.map((line) => line.join(' ')), 'EOF'];
+    case 'write-file': {
+      // A quoted here-document: the shell copies the content verbatim, so the lines can be run by
+      // hand to finish a revert, and the preview shows exactly what the file will hold. GNU
+      // install -D creates missing parent directories 0755, as the executor does.
+      const lines = command.content.replace(/\n$/, '').split('\n');
+      const end = hereDocumentEnd(lines);
+      const mode = command.mode.toString(8).padStart(4, '0');
+      return [`install -D -m ${mode} /dev/stdin ${shellQuote(command.path)} <<'${end}'`, ...lines, end];
+    }
+    case 'remove-file':
+      return [`rm -f ${shellQuote(command.path)}`];
     default: {
       const unreachable: never = command;
       return unreachable;
@@ -30,6 +41,13 @@ export function ipBatchFile(lines: string[][]): string {
     }
   }
   return lines.map((line) => `${line.join(' ')}\n`).join('');
+}
+
+/** A here-document delimiter that no content line equals. */
+function hereDocumentEnd(lines: readonly string[]): string {
+  let end = 'EOF';
+  for (let n = 1; lines.includes(end); n++) end = `EOF${n}`;
+  return end;
 }
 
 export function shellQuote(token: string): string {

@@ -35,7 +35,15 @@ export type Command =
   | { kind: 'exec'; argv: string[] }
   | { kind: 'ip-batch'; lines: string[][] }
   /** Start a long-running program detached (restarting a stopped DHCP client on revert). */
-  | { kind: 'spawn-detached'; argv: string[] };
+  | { kind: 'spawn-detached'; argv: string[] }
+  /**
+   * Replace a runtime-only file (the renderer hold). `path` is where the file lives on the host,
+   * always under /run (so it vanishes at reboot); the executor joins it under --root-dir and
+   * refuses any path that would land elsewhere. `mode` is the file's permission bits.
+   */
+  | { kind: 'write-file'; path: string; content: string; mode: number }
+  /** Remove a file that write-file wrote; one that is already gone is fine. Same path rules. */
+  | { kind: 'remove-file'; path: string };
 
 export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold';
 
@@ -54,7 +62,9 @@ export type Expectation =
       gateway: string | null;
       metric: number | null;
     }
-  | { kind: 'process-gone'; pid: number };
+  | { kind: 'process-gone'; pid: number }
+  /** A runtime file (host path, under /run) holds exactly `content`. */
+  | { kind: 'file-content'; path: string; content: string };
 
 export interface Step {
   id: string;

@@ -11,6 +11,7 @@ import type { DebugLog } from '../system/debug-log.js';
 import type { QueryDns } from '../system/dns-query.js';
 import type { FileReader } from '../system/files.js';
 import type { Runner } from '../system/runner.js';
+import type { RuntimeFiles } from '../system/runtime-files.js';
 import type { SpawnDetached } from '../system/spawn-detached.js';
 import type { JournalPhase, JournalStore, RecordedCheck } from './journal.js';
 
@@ -49,6 +50,8 @@ export interface EngineDeps {
    */
   spawnDetached?: SpawnDetached;
   queryDns?: QueryDns;
+  /** Writes and removes the runtime-only files of the renderer hold under `env.rootDir`/run. */
+  runtimeFiles?: RuntimeFiles;
   /**
    * Awaited after each step is recorded as finished, before the next begins. A seam for the lab
    * tests (kill the process between steps, make the gateway unreachable right after the cutover);

@@ -3,6 +3,7 @@
  * one way to tell the listener what happens. Internal to txn/.
  */
 import { type QueryDns, queryDns } from '../system/dns-query.js';
+import { type RuntimeFiles, runtimeFiles } from '../system/runtime-files.js';
 import { type SpawnDetached, spawnDetached } from '../system/spawn-detached.js';
 import type { EngineDeps, EngineEvent } from './engine-api.js';
 
@@ -11,6 +12,9 @@ export interface EngineContext {
   stateDir: string;
   spawnDetached: SpawnDetached;
   queryDns: QueryDns;
+  runtimeFiles: RuntimeFiles;
+  /** Where runtime files go: --root-dir ("/" on a real host). */
+  rootDir: string;
   emit(event: EngineEvent): void;
   note(message: string): void;
 }
@@ -21,6 +25,11 @@ export function engineContext(deps: EngineDeps): EngineContext {
     stateDir: deps.stateDir,
     spawnDetached: deps.spawnDetached ?? spawnDetached,
     queryDns: deps.queryDns ?? queryDns,
+    runtimeFiles: deps.runtimeFiles ?? runtimeFiles,
+    // Read when a file command runs, not here: callers that never run one may leave env out.
+    get rootDir() {
+      return deps.env.rootDir;
+    },
     emit(event) {
       try {
         deps.listener?.(event);

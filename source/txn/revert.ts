@@ -23,7 +23,7 @@ import { readHostState } from './host-state.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
 import type { Journal } from './journal.js';
 import { manualCommands } from './manual-commands.js';
-import { EXEC_TIMEOUT_MS } from './step-runner.js';
+import { EXEC_TIMEOUT_MS, runFileCommand } from './step-runner.js';
 
 /** A DHCP client restarted by the revert may re-apply its lease a moment later; wait for it, bounded. */
 const SETTLE = { attempts: 10, intervalMs: 300 };
@@ -162,6 +162,9 @@ async function runInverse(
       const run = await runIpBatch(context, command.lines, { force: true, label: 'revert-extra' });
       return succeeded(run.result) ? null : new CommandFailed(run.result).message;
     }
+    case 'write-file':
+    case 'remove-file':
+      return runFileCommand(context, command);
     default: {
       const unreachable: never = command;
       return unreachable;

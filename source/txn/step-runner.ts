@@ -3,7 +3,9 @@
  * - exec: one argv through the Runner; a `kill` of a DHCP client is checked first (dhcp-guard.ts)
  *   and refused, unsignalled, when the pid is not the plan's client in our own namespace;
  * - ip-batch: one `ip -batch FILE` (ip-batch.ts), stopping at the first refused line;
- * - spawn-detached: a program started in its own session (restarting a DHCP client).
+ * - spawn-detached: a program started in its own session (restarting a DHCP client);
+ * - write-file / remove-file: a runtime-only file under --root-dir's /run (the renderer hold),
+ *   refused anywhere else (system/runtime-files.ts).
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import { commandText } from '../plan/command-text.js';
@@ -67,10 +69,33 @@ async function runCommand(
         return (error as Error).message;
       }
     }
+    case 'write-file':
+    case 'remove-file':
+      return runFileCommand(context, command);
     default: {
       const unreachable: never = command;
       return unreachable;
     }
+  }
+}
+
+/** Runs a write-file or remove-file command; returns why it failed, or null. A file that is already
+ * gone counts as removed: revert may run after a crash, or twice. */
+export async function runFileCommand(
+  context: EngineContext,
+  command: Extract<Command, { kind: 'write-file' | 'remove-file' }>,
+): Promise<string | null> {
+  try {
+    if (command.kind === 'write-file') {
+      await context.runtimeFiles.write(context.rootDir, command.path, command.content, command.mode);
+      context.note(`wrote ${command.path} under ${context.rootDir}`);
+    } else {
+      const removed = await context.runtimeFiles.remove(context.rootDir, command.path);
+      context.note(`${removed ? 'removed' : 'already gone:'} ${command.path} under ${context.rootDir}`);
+    }
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

@@ -18,7 +18,9 @@ export async function unmetExpectations(
   preState: Pick<HostSnapshot, 'dhcpClients'>,
 ): Promise<string[]> {
   if (expectations.length === 0) return [];
-  const needsState = expectations.some((expectation) => expectation.kind !== 'process-gone');
+  const needsState = expectations.some(
+    (expectation) => expectation.kind !== 'process-gone' && expectation.kind !== 'file-content',
+  );
   const state = needsState ? await readHostState(context) : null;
   const problems: string[] = [];
   for (const expectation of expectations) {
@@ -26,6 +28,11 @@ export async function unmetExpectations(
       const argv = preState.dhcpClients.find((client) => client.pid === expectation.pid)?.argv ?? [];
       if (!(await waitUntilGone(context, expectation.pid, argv)))
         problems.push(`pid ${expectation.pid} is still running`);
+      continue;
+    }
+    if (expectation.kind === 'file-content') {
+      const problem = await fileProblem(context, expectation);
+      if (problem) problems.push(problem);
       continue;
     }
     const problem = stateProblem(state as HostState, expectation);
@@ -36,7 +43,7 @@ export async function unmetExpectations(
 
 export function stateProblem(
   state: HostState,
-  expectation: Exclude<Expectation, { kind: 'process-gone' }>,
+  expectation: Exclude<Expectation, { kind: 'process-gone' | 'file-content' }>,
 ): string | null {
   switch (expectation.kind) {
     case 'link-exists': {
@@ -81,6 +88,20 @@ export function stateProblem(
       const unreachable: never = expectation;
       return unreachable;
     }
+  }
+}
+
+/** Read back through the same root-dir-aware module that wrote it. */
+async function fileProblem(
+  context: EngineContext,
+  expectation: Extract<Expectation, { kind: 'file-content' }>,
+): Promise<string | null> {
+  try {
+    const content = await context.runtimeFiles.read(context.rootDir, expectation.path);
+    if (content === null) return `${expectation.path} does not exist`;
+    return content === expectation.content ? null : `${expectation.path} does not hold what was written`;
+  } catch (error) {
+    return `${expectation.path} cannot be read: ${(error as Error).message}`;
   }
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeHost } from '../../source/host/probe.js';
 import { buildPlan } from '../../source/plan/build.js';
-import { ipBatchFile } from '../../source/plan/command-text.js';
+import { commandText, ipBatchFile } from '../../source/plan/command-text.js';
 import type { Command, Plan, Step } from '../../source/plan/types.js';
 import { silentLog } from '../../source/system/debug-log.js';
 import { createExecRunner } from '../../source/system/exec-runner.js';
@@ -50,9 +50,9 @@ async function run(command: Command, scratch: string): Promise<RunResult> {
     await writeFile(file, ipBatchFile(command.lines), { mode: 0o600 });
     return exec.run(['ip', '-n', NS, '-batch', file]);
   }
-  const [program, ...args] = command.argv;
-  if (command.kind !== 'exec' || program !== 'ip') throw new Error(`not run here: ${command.argv.join(' ')}`);
-  return exec.run(['ip', '-n', NS, ...args]);
+  if (command.kind !== 'exec' || command.argv[0] !== 'ip')
+    throw new Error(`not run here: ${commandText(command).join(' ')}`);
+  return exec.run(['ip', '-n', NS, ...command.argv.slice(1)]);
 }
 
 async function runAll(commands: Command[], scratch: string): Promise<void> {

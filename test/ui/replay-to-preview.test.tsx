@@ -7,6 +7,7 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, expect, it } from 'vitest';
 import { PROBE_NAMES, probeHost } from '../../source/host/probe.js';
 import { buildPlan } from '../../source/plan/build.js';
+import { commandText } from '../../source/plan/command-text.js';
 import { createAppStore } from '../../source/store/app-store.js';
 import { createReplay } from '../../source/system/capture.js';
 import { argvKey, type Runner } from '../../source/system/runner.js';
@@ -82,7 +83,11 @@ it('shows the same commands in the steps pane as the plan holds', async () => {
     expect(frame).toContain(step.title);
     for (const command of [...step.commands, ...step.inverse]) {
       const lines =
-        command.kind === 'ip-batch' ? command.lines.map((line) => line.join(' ')) : [command.argv.join(' ')];
+        command.kind === 'ip-batch'
+          ? command.lines.map((line) => line.join(' '))
+          : 'argv' in command
+            ? [command.argv.join(' ')]
+            : commandText(command);
       for (const line of lines) expect(frame).toContain(line);
     }
   }

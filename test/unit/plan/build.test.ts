@@ -9,7 +9,8 @@ describe('buildPlan', () => {
     expect(plan.nic).toBe('ens18');
     expect(plan.bridge).toBe('fcbr0');
     expect(plan.blocked).toBe(false);
-    expect(plan.steps.map((step) => step.kind)).toEqual(['stage-bridge', 'cutover']);
+    // netplan renders for networkd here, so networkd is held off the links while it is pending.
+    expect(plan.steps.map((step) => step.kind)).toEqual(['stage-bridge', 'renderer-hold', 'cutover']);
     expect(plan.persistWith).toBe('netplan');
     expect(plan.config.map((file) => file.path)).toEqual([
       '/etc/netplan/50-cloud-init.yaml',
@@ -34,6 +35,7 @@ describe('buildPlan', () => {
     expect(buildPlan(natSetup(), request()).steps.map((step) => step.kind)).toEqual([
       'remove-nat',
       'stage-bridge',
+      'renderer-hold',
       'cutover',
     ]);
     expect(buildPlan(ifupdownDhclient(), request()).steps.map((step) => step.kind)).toEqual([

@@ -8,7 +8,7 @@ import { slaacHost, staticMulti } from './hosts.js';
 const text = (command: Command | undefined) =>
   command?.kind === 'ip-batch'
     ? command.lines.map((line) => line.join(' '))
-    : command
+    : command && 'argv' in command
       ? [command.argv.join(' ')]
       : [];
 

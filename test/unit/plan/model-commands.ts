@@ -18,6 +18,8 @@ export function applyCommand(state: ModelState, command: Command): void {
     state.processes.set(`spawned-${state.processes.size}`, JSON.stringify(command.argv));
     return;
   }
+  // Runtime files (the renderer hold) are not kernel state: the model has nothing to change.
+  if (command.kind === 'write-file' || command.kind === 'remove-file') return;
   const [program, ...args] = command.argv;
   if (program === 'ip' && args[0] === '-6' && args[1] === 'rule')
     applyRule(state, args[2] as string, args.slice(3), 6);

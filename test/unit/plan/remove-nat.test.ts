@@ -8,7 +8,9 @@ const text = (commands: Command[]) =>
   commands.flatMap((command) =>
     command.kind === 'ip-batch'
       ? command.lines.map((line) => `batch: ${line.join(' ')}`)
-      : [command.argv.join(' ')],
+      : 'argv' in command
+        ? [command.argv.join(' ')]
+        : [],
   );
 
 describe('remove-nat step', () => {

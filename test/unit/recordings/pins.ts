@@ -33,7 +33,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['cloud-init-owns-netplan', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'ubuntu-netplan-static': {
@@ -44,7 +44,7 @@ export const PINS: Record<string, Pin> = {
     // No cloud-init-owns-netplan: subiquity-disable-cloudinit-networking.cfg disables cloud-init's network config.
     warnings: ['hypervisor-hyperv', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'networkmanager-server': {
@@ -54,7 +54,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['hypervisor-vmware', 'ipv6-slaac', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: { firewall: 'iptables-save is not installed' },
   },
   'debian-ifupdown-dhclient': {
@@ -63,7 +63,7 @@ export const PINS: Record<string, Pin> = {
     persistWith: 'ifupdown',
     blockers: [],
     warnings: ['ssh-over-uplink'],
-    infos: ['ifupdown-bridge-utils'],
+    infos: ['ifupdown-bridge-utils', 'renderer-no-hold'],
     steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
     notes: { firewall: 'iptables-save is not installed' },
   },
@@ -74,7 +74,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['existing-nat', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['remove-nat', 'stage-bridge', 'cutover'],
+    steps: ['remove-nat', 'stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'docker-host': {
@@ -84,7 +84,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['docker-forward-drop', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'wifi-laptop': {
@@ -94,7 +94,7 @@ export const PINS: Record<string, Pin> = {
     blockers: ['wifi-uplink'],
     warnings: ['renderer-fights'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: { 'ssh-path': 'not an SSH session' },
   },
   'aws-ec2': {
@@ -104,7 +104,7 @@ export const PINS: Record<string, Pin> = {
     blockers: ['public-cloud'],
     warnings: ['cloud-init-owns-netplan', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'uplink-in-bridge': {
@@ -124,7 +124,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['bond-or-vlan-uplink', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
   'lab-dhcp-host': {

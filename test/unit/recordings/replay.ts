@@ -106,7 +106,9 @@ export function batchLines(commands: Command[]): string[][] {
 
 /** The argv of every exec or spawn-detached command, in order. */
 export function argvs(commands: Command[]): string[][] {
-  return commands.flatMap((command) => (command.kind === 'ip-batch' ? [] : [command.argv]));
+  return commands.flatMap((command) =>
+    command.kind === 'exec' || command.kind === 'spawn-detached' ? [command.argv] : [],
+  );
 }
 
 /** The token after `key` in a line ("dev" → "fcbr0"), undefined when the key is absent. */

@@ -33,7 +33,7 @@ export interface CommandDeps {
    */
   armGuardian: ArmGuardian | null;
   /** How the guardian starts this program again, and the log it appends to. */
-  guardianLaunch: { selfArgv: string[]; logPath: string | null };
+  guardianLaunch: { selfArgv: string[]; logPath: string | null; rootDir: string };
   /** Effective uid of this process: confirm and rollback need root. */
   uid: number;
   clock: { now(): number };
@@ -80,6 +80,8 @@ export function realCommandDeps(
     guardianLaunch: {
       selfArgv: [process.execPath, process.argv[1] ?? 'bridge-migrate'],
       logPath: debugLogPath(common),
+      // The guardian must revert the same /run files apply wrote: ROOT/run/... under --root-dir.
+      rootDir: common.rootDir,
     },
     uid: access.env.uid,
     clock,

@@ -51,5 +51,18 @@ export function formatTable(rows: BenchRow[]): string {
 }
 
 function fmt(value: number): string {
+  // A ratio against zero (the tool lost nothing) is infinite; say so rather than "Infinity".
+  if (value === Number.POSITIVE_INFINITY) return '∞';
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** `a ÷ b`, with 0 ÷ 0 taken as 1 (no difference) and n ÷ 0 as ∞. */
+export function ratio(a: number, b: number): number {
+  if (b === 0) return a === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return a / b;
+}
+
+/** JSON has no Infinity; write it as the string "Infinity" instead of null. */
+export function jsonNumbers(_key: string, value: unknown): unknown {
+  return value === Number.POSITIVE_INFINITY ? 'Infinity' : value;
 }

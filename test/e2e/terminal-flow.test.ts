@@ -50,8 +50,7 @@ for (const locale of LOCALES) {
         });
         const frames = await walkThrough(pane, locale.arrow);
 
-        const status = await pane.waitForExit(SCREEN_MS);
-        expect(status).toBe(0);
+        expect(await pane.waitForExit(SCREEN_MS)).toEqual({ code: 0, signal: null });
         for (const [step, frame] of frames) expectFits(frame, /^bridge-migrate {2}/, step);
 
         const output = pane.output();

@@ -7,7 +7,7 @@
  * key, client key, authorized_keys, known_hosts, sshd_config, ssh_config, pid file. The client
  * reads only this ssh_config (`-F`), never the machine's or root's. sshd runs in the foreground
  * through `lab.spawn`, so the lab ends it by pid; the sessions it forks live in the lab's
- * namespace and are ended by the lab's teardown too. The one thing left behind on purpose is
+ * namespace and are ended by the lab's teardown too. Its login records go to a private tmpfs. The one thing left behind on purpose is
  * `/run/sshd`, the privilege-separation directory sshd insists on: it is created when missing and
  * left, as the recipe notes (an sshd of the machine may use it too).
  */
@@ -70,10 +70,15 @@ export async function startSshd(lab: Lab, options: SshdOptions = {}): Promise<Ss
   // sshd refuses to start without its privilege-separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
-  const sshd = await lab.spawn(serverNs, [SSHD, '-D', '-e', '-f', path('sshd_config')], {
-    label: 'sshd',
-    privateMounts: true,
-  });
+  // sshd writes login records (wtmp, lastlog) for every session with a terminal. In its private
+  // mount namespace a tmpfs over /var/log catches them, so none reaches this machine's files.
+  const privateLogs =
+    'mount -t tmpfs -o mode=0755 tmpfs /var/log && : > /var/log/wtmp && : > /var/log/lastlog && exec "$@"';
+  const sshd = await lab.spawn(
+    serverNs,
+    ['/bin/sh', '-c', privateLogs, 'sshd', SSHD, '-D', '-e', '-f', path('sshd_config')],
+    { label: 'sshd', privateMounts: true },
+  );
   // sshd writes its pid file once its listening socket is bound.
   await waitFor('sshd to listen', READY, (problem) => {
     if (sshd.hasExited()) throw new Error(`sshd exited: ${sshd.readLog().trim()}`);

@@ -49,10 +49,15 @@ export interface TmuxPane {
   waitForScreen(what: string, accept: (screen: string) => boolean, timeoutMs: number): Promise<string>;
   /** A tmux format for this pane, e.g. `#{history_size}`. */
   format(format: string): Promise<string>;
-  /** Waits, bounded, until the pane's program has exited; returns its exit status. */
-  waitForExit(timeoutMs: number): Promise<number>;
+  /** Waits, bounded, until the pane's program has exited; how it ended (signal by number). */
+  waitForExit(timeoutMs: number): Promise<PaneExit>;
   /** Every byte the program wrote (only with recordOutput). */
   output(): Buffer;
+}
+
+export interface PaneExit {
+  code: number | null;
+  signal: number | null;
 }
 
 export interface TmuxServer {
@@ -141,17 +146,19 @@ export function createTmuxServer(): TmuxServer {
           timeoutMs,
         ),
       waitForScreen,
-      async waitForExit(timeoutMs) {
-        const status = await waitFor(
+      waitForExit: (timeoutMs) =>
+        waitFor(
           `the program in ${target} to exit`,
           { attempts: Math.ceil(timeoutMs / POLL_MS) + 1, intervalMs: POLL_MS, timeoutMs },
           async (problem) => {
-            const [dead, code] = (await format('#{pane_dead} #{pane_dead_status}')).split(' ');
-            return dead === '1' ? Number(code) : problem('still running');
+            const [dead, code, signal] = (
+              await format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')
+            ).split(':');
+            if (dead !== '1') return problem('still running');
+            const number = (text: string | undefined) => (text ? Number(text) : null);
+            return { code: number(code), signal: number(signal) };
           },
-        );
-        return status;
-      },
+        ),
       output: () => {
         if (!options.recordOutput) throw new Error(`session ${target} was made without recordOutput`);
         return readFileSync(recording);

@@ -1,7 +1,8 @@
 /**
- * The interactive command: probe with spinners, the plan preview, then apply, verify and the
- * pending change through the engine. When stdin is not a terminal there is no one to press keys:
- * print the plan as text instead, and refuse an interactive apply with a pointer to `apply --yes`.
+ * The interactive command: a pending migration found in the journal first (recovery), otherwise
+ * probe with spinners, the plan preview, then apply, verify and the countdown through the engine.
+ * When stdin is not a terminal there is no one to press keys: print the plan as text instead,
+ * and refuse an interactive apply with a pointer to `apply --yes`.
  */
 import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
@@ -10,11 +11,12 @@ import type { ArmGuardian } from '../txn/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
-import { realCommandDeps, withPendingMigration } from './command-deps.js';
+import { operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
 import type { HostAccess } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { type Output, probeAndPlan } from './plan-command.js';
+import { installShutdown } from './shutdown.js';
 import { planRequest } from './target.js';
 import { tuiMigration } from './tui-migration.js';
 
@@ -25,9 +27,10 @@ export async function runInteractive(
   options: { dryRun: boolean; armGuardian: ArmGuardian | null },
   out: Output,
 ): Promise<number> {
+  const commands = operatorCommands(common.stateDir);
   if (!process.stdin.isTTY) {
     const plan = await probeAndPlan(access, target, common);
-    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii }));
+    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii, commands }));
     if (options.dryRun) return EXIT.ok;
     out.stderr(
       'bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run `bridge-migrate apply --yes` to apply without prompts\n',
@@ -48,11 +51,27 @@ export async function runInteractive(
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },
-    // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply.
-    ...(options.dryRun ? {} : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec) }),
+    commands,
+    // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply, and it
+    // does not offer recovery (the preview's blocker still names a pending migration).
+    ...(options.dryRun
+      ? {}
+      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files) }),
   });
   const app = renderApp(store);
-  void store.getState().actions.startProbe();
-  const exit = await app.waitUntilExit();
-  return exit?.code ?? EXIT.ok;
+  const stop = installShutdown({
+    signals: process,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    unmount: () => app.unmount(),
+    exit: (code) => process.exit(code),
+    note: (message) => access.log.note(message),
+  });
+  void store.getState().actions.open();
+  try {
+    const exit = await app.waitUntilExit();
+    return exit?.code ?? EXIT.ok;
+  } finally {
+    stop.dispose();
+  }
 }

@@ -1,7 +1,9 @@
 /**
  * `bridge-migrate rollback [--yes]`: undo the pending change now, from the journal alone, in any
- * process (the one that applied it may be long gone). It asks y/N on a terminal unless --yes;
- * without a terminal it refuses to guess and points at --yes.
+ * process (the one that applied it may be long gone). Without --yes on a terminal it opens the
+ * guided rollback screen (rollback-screen.tsx: the pending change, y/N, each step undone, the
+ * comparison with the pre-state); with only stdin a terminal it asks y/N on the line; without a
+ * terminal it refuses to guess and points at --yes.
  *
  * Exit codes (DESIGN.md): 3 reverted, the host matches its pre-state ("reverted ... or operator's
  * choice": a rollback that did its job is still a revert, so a script can tell it from a confirm);
@@ -14,11 +16,15 @@ import { EXIT, Refused, UsageError } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
 import { revertReport, secondsLeft } from './report-text.js';
+import { openGuidedRollback } from './rollback-screen.js';
+
+/** Opens the guided rollback screen and resolves with its exit code. */
+export type GuidedRollback = (deps: CommandDeps, common: CommonOptions) => Promise<number>;
 
 export async function runRollbackCommand(
   deps: CommandDeps,
   common: CommonOptions,
-  options: { yes: boolean },
+  options: { yes: boolean; guided?: GuidedRollback | null },
 ): Promise<number> {
   const { out, glyphs } = deps;
   requireRealRoot(deps, common, 'rollback');
@@ -32,6 +38,13 @@ export async function runRollbackCommand(
     );
   }
   const what = `${describeMigration(journal)} (phase ${journal.phase}, ${journal.applied.length} of ${journal.plan.steps.length} steps started)`;
+  const guided =
+    options.guided !== undefined
+      ? options.guided
+      : deps.ask && process.stdout.isTTY
+        ? openGuidedRollback
+        : null;
+  if (!options.yes && guided) return guided(deps, common);
   if (!options.yes) {
     if (!deps.ask) {
       throw new UsageError(

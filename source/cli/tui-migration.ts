@@ -1,16 +1,23 @@
 /**
  * The TUI's MigrationDeps: the store's start / revert / confirm bound to the engine, the journal,
  * the guardian and this run's state directory. The same engine and confirm path as the headless
- * commands, so a change applied in the TUI can be confirmed or rolled back from another session.
+ * commands, so a change applied in the TUI can be confirmed or rolled back from another session,
+ * and `read` is how the TUI sees what those sessions (and the guardian) did.
  */
-import type { MigrationDeps } from '../store/app-state.js';
-import { NoJournal } from '../txn/journal.js';
+import type { ConfirmOutcome, JournalReading, MigrationDeps } from '../store/app-state.js';
+import type { FileReader } from '../system/files.js';
+import { readGuardianStatus } from '../txn/guardian-status.js';
+import { type Journal, NoJournal } from '../txn/journal.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 
-export function tuiMigration(deps: CommandDeps, stateDir: string, timeoutSec: number): MigrationDeps {
+export function tuiMigration(
+  deps: CommandDeps,
+  stateDir: string,
+  timeoutSec: number,
+  files: FileReader,
+): MigrationDeps {
   const { armGuardian } = deps;
-  const commands = operatorCommands(stateDir);
   return {
     start: (plan, preState, listener) =>
       deps.engine(listener).start({
@@ -31,7 +38,48 @@ export function tuiMigration(deps: CommandDeps, stateDir: string, timeoutSec: nu
       if (!journal) throw new NoJournal(stateDir);
       return confirmAndSettle(deps.engine(), deps.journal, stateDir, journal.plan);
     },
+    async read(): Promise<JournalReading> {
+      const journal = await deps.journal.load(stateDir);
+      const now = deps.clock.now();
+      return {
+        journal,
+        guardian: await readGuardianStatus(journal, { files, now }),
+        now,
+        confirmation: journal ? keptNote(journal) : null,
+      };
+    },
+    async extend(seconds) {
+      return (await deps.journal.extendDeadline(stateDir, seconds)).deadline;
+    },
+    watch: () => deps.engine().watch(),
     guardian: armGuardian !== null,
-    commands: { confirm: commands.confirm, rollback: commands.rollback },
+    commands: operatorCommands(stateDir),
   };
+}
+
+/** What a change kept by another session means now, by the phase its journal reached. */
+function keptNote(journal: Journal): ConfirmOutcome | null {
+  switch (journal.phase) {
+    case 'persisted': {
+      const written = journal.files.map((file) =>
+        file.backup ? `${file.path} (backup ${file.backup.backup})` : `${file.path} (new)`,
+      );
+      return {
+        journalPhase: 'persisted',
+        note:
+          written.length === 0
+            ? 'The migration is finished. Nothing was written to disk for it, so a reboot brings back the old network.'
+            : `The migration is finished; its config was written: ${written.join(', ')}.`,
+        written: journal.files.map((file) => file.path),
+      };
+    }
+    case 'confirmed':
+    case 'persisting':
+      return {
+        journalPhase: 'confirmed',
+        note: 'Its config is not written yet: the change lives at runtime only and a reboot brings back the old network. The journal stays open, so `rollback` can still undo it.',
+      };
+    default:
+      return null;
+  }
 }

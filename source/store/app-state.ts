@@ -8,7 +8,9 @@
 import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
-import type { ApplyOutcome, EngineListener, RevertOutcome } from '../txn/engine-api.js';
+import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine-api.js';
+import type { GuardianStatus } from '../txn/guardian-api.js';
+import type { Journal } from '../txn/journal.js';
 import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
 import type { ProbeProgress } from './probe-progress.js';
@@ -28,6 +30,20 @@ export interface ConfirmOutcome {
   journalPhase: 'confirmed' | 'persisted';
   /** One or two sentences: where the change lives now (e.g. runtime only, gone after a reboot). */
   note: string;
+  /** Config files the persist step wrote; absent or empty: nothing was written to disk. */
+  written?: string[];
+}
+
+/** One reading of the journal, which any process of the tool (the guardian above all) may change. */
+export interface JournalReading {
+  /** null when there is no journal in the state directory. */
+  journal: Journal | null;
+  /** Whether the journal's guardian process is alive (strict: pid and command line), its heartbeat age. */
+  guardian: GuardianStatus;
+  /** Host clock, epoch ms, when it was read: the clock the journal's deadline is in. */
+  now: number;
+  /** Set when the journal says the change is kept: what to tell the operator about it. */
+  confirmation: ConfirmOutcome | null;
 }
 
 /**
@@ -44,13 +60,22 @@ export interface MigrationDeps {
   revert(listener: EngineListener): Promise<RevertOutcome>;
   /** Engine.confirm, then whatever can honestly be recorded about persisting. */
   confirm(): Promise<ConfirmOutcome>;
+  /** Reads the journal and the guardian's liveness; the countdown and recovery call it about once a second. */
+  read(): Promise<JournalReading>;
+  /** journal.extendDeadline: resolves with the new deadline (epoch ms); the journal caps it. */
+  extend(seconds: number): Promise<number>;
+  /**
+   * Engine.watch: the checks that passed at baseline, run by this process. Used only while no live
+   * guardian watches (it died, or this build has none); otherwise the screen shows the guardian's.
+   */
+  watch(): Promise<CheckResult[]>;
   /**
    * True when a guardian process enforces the deadline. False in builds without one: the pending
    * screen must then say that nothing reverts by itself.
    */
   guardian: boolean;
   /** The exact commands for another session, with this run's --state-dir. */
-  commands: { confirm: string; rollback: string };
+  commands: OperatorCommands;
 }
 
 export interface AppDeps {
@@ -65,6 +90,29 @@ export interface AppDeps {
   clock: Clock;
   /** Absent in builds that cannot apply (the question then says so). */
   migration?: MigrationDeps;
+  /**
+   * What another session runs to confirm or roll back, with this run's --state-dir; shown in the
+   * preview even in a dry run. Defaults to the migration's, then to the bare commands.
+   */
+  commands?: OperatorCommands;
+}
+
+export interface OperatorCommands {
+  confirm: string;
+  rollback: string;
+  status: string;
+}
+
+/** The countdown's and the recovery screen's view of the journal, refreshed by `tick`. */
+export interface Watched {
+  /** The latest reading that had a journal. */
+  reading: JournalReading & { journal: Journal };
+  /** Host clock at the latest tick (the seconds left are counted from it). */
+  now: number;
+  /** The length the progress bar stands for, ms: the window at the start, longer after an extension. */
+  windowMs: number;
+  /** This session's own checks, run only while no live guardian watches; null otherwise. */
+  localChecks: { at: number; results: CheckResult[] } | null;
 }
 
 /** DESIGN.md exit codes: 0 done, 1 refused before any change, 3 reverted, 4 revert incomplete. */
@@ -109,8 +157,25 @@ export interface AppActions {
   declineApply(): void;
   /** `c`/Enter while the change is pending: keep it. */
   confirmChange(): Promise<void>;
-  /** `r` while the change is pending: undo it now. */
+  /** `r` while the change is pending (or at recovery, or `y` on the rollback question): undo it now. */
   rollbackNow(): Promise<void>;
+  /** `e` while the change is pending: push the deadline out by EXTEND_STEP_SEC (the journal caps it). */
+  extendDeadline(): Promise<void>;
+  /**
+   * About once a second while the journal decides the screen (countdown, recovery, a revert seen
+   * in the journal): re-reads the journal, moves the clock, and follows what another process did
+   * (an extension, a confirm, the guardian's revert). Resolves with the milliseconds until the
+   * next tick is due: just after the shown seconds change.
+   */
+  tick(): Promise<number>;
+  /** The first thing the interactive command does: recovery if a migration is pending, else probe. */
+  open(): Promise<void>;
+  /** What `bridge-migrate rollback` on a terminal does: ask y/N about the pending migration. */
+  openRollback(): Promise<void>;
+  /** `y`/`n` on the rollback question. */
+  answerRollback(yes: boolean): Promise<void>;
+  /** `s` at recovery: the journal's events and steps, or back. */
+  toggleDetails(): void;
   toggleHelp(): void;
   /** Esc/q: closes help, answers no, or quits. */
   back(): void;
@@ -143,6 +208,12 @@ export interface AppState {
   /** Whether a guardian enforces the deadline in this build (false: the pending screen says so). */
   guardian: boolean;
   /** What another session runs to confirm or roll back (with this run's --state-dir). */
-  commands: { confirm: string; rollback: string };
+  commands: OperatorCommands;
+  /** The journal as last read, while it decides the screen; null before and outside those phases. */
+  watched: Watched | null;
+  /** True while the revert on screen is the guardian's or another session's, seen in the journal. */
+  remoteRevert: boolean;
+  /** Recovery's `s`: the journal's events and steps instead of the summary. */
+  detailsOpen: boolean;
   actions: AppActions;
 }

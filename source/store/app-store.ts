@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Plan } from '../plan/types.js';
 import type { AppActions, AppDeps, AppExit, AppFailure, AppState, ExitCode, Notice } from './app-state.js';
+import { journalActions } from './journal-actions.js';
 import { messageOf, migrationActions } from './migration-actions.js';
 import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
@@ -45,8 +46,18 @@ export function createAppStore(deps: AppDeps): AppStore {
     const showVerdicts = () =>
       set((state) => ({ focus: 'verdicts', scroll: { ...state.scroll, verdicts: 0 } }));
 
+    const migration = migrationActions({ set, get, migration: deps.migration, notify, fail });
     const actions: AppActions = {
-      ...migrationActions({ set, get, migration: deps.migration, notify, fail }),
+      ...migration,
+      ...journalActions({
+        set,
+        get,
+        migration: deps.migration,
+        clock: deps.clock,
+        notify,
+        probe: () => actions.startProbe(),
+        rollbackNow: () => migration.rollbackNow(),
+      }),
 
       async startProbe() {
         if (get().probeStartedAt !== null) return;
@@ -139,9 +150,11 @@ export function createAppStore(deps: AppDeps): AppStore {
       toggleHelp: () => set((state) => ({ helpOpen: !state.helpOpen })),
 
       back() {
-        const { helpOpen, phase } = get();
+        const { helpOpen, phase, detailsOpen } = get();
         if (helpOpen) return set({ helpOpen: false });
         if (phase === 'confirm-apply') return actions.declineApply();
+        if (phase === 'confirm-rollback') return void actions.answerRollback(false);
+        if (phase === 'recovery' && detailsOpen) return set({ detailsOpen: false });
         actions.quit();
       },
 
@@ -176,10 +189,15 @@ export function createAppStore(deps: AppDeps): AppStore {
       canApply: deps.migration !== undefined,
       migration: null,
       guardian: deps.migration?.guardian ?? false,
-      commands: deps.migration?.commands ?? {
-        confirm: 'bridge-migrate confirm',
-        rollback: 'bridge-migrate rollback --yes',
-      },
+      commands: deps.commands ??
+        deps.migration?.commands ?? {
+          confirm: 'bridge-migrate confirm',
+          rollback: 'bridge-migrate rollback --yes',
+          status: 'bridge-migrate status',
+        },
+      watched: null,
+      remoteRevert: false,
+      detailsOpen: false,
       actions,
     };
   });
@@ -189,8 +207,16 @@ export function createAppStore(deps: AppDeps): AppStore {
 function exitFor(state: AppState): AppExit | null {
   const phase: Phase = state.phase;
   const exit = (code: ExitCode, reason: string): AppExit => ({ code, reason });
+  // The revert on screen is the guardian's: this session is only watching, so it may leave.
+  if (phase === 'reverting' && state.remoteRevert) {
+    return exit(3, 'the guardian is reverting the change; `bridge-migrate status` shows its outcome');
+  }
   if (isBusy(phase)) return null;
   switch (phase) {
+    case 'recovery':
+      return exit(0, 'left the pending migration as it was; `bridge-migrate status` shows it');
+    case 'confirm-rollback':
+      return exit(1, 'not rolled back; nothing was changed');
     case 'probing':
       return exit(1, 'quit before the plan was ready; nothing was changed');
     case 'planned':

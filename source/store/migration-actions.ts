@@ -10,7 +10,14 @@ import type { EngineEvent, EngineListener } from '../txn/engine-api.js';
 import { JournalError } from '../txn/journal.js';
 import { MigrationLocked } from '../txn/lock.js';
 import type { AppActions, AppFailure, AppState, MigrationDeps, Notice } from './app-state.js';
-import { anyStepStarted, initialProgress, phaseAfter, withEngineEvent } from './migration-progress.js';
+import {
+  anyStepStarted,
+  initialProgress,
+  phaseAfter,
+  withEngineEvent,
+  withLogEntries,
+} from './migration-progress.js';
+import type { Phase } from './phase.js';
 
 type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
@@ -57,16 +64,25 @@ export function migrationActions(
         const progress = get().migration ?? initialProgress(plan);
         // The notice (a refused quit) was about the flight that just ended.
         if (outcome.kind === 'pending') {
+          const { guardian, commands } = get();
           set({
             phase: 'awaiting-confirmation',
             notice: null,
-            migration: { ...progress, deadline: outcome.deadline },
+            watched: null,
+            migration: withLogEntries(
+              { ...progress, deadline: outcome.deadline },
+              { kind: 'pending', guardian, commands },
+            ),
           });
         } else {
+          const { failure, revert } = outcome;
           set({
             phase: outcome.kind,
             notice: null,
-            migration: { ...progress, failure: outcome.failure, revert: outcome.revert },
+            migration: withLogEntries(
+              { ...progress, failure, revert },
+              { kind: 'revert-report', revert, failure },
+            ),
           });
         }
       } catch (error) {
@@ -84,30 +100,61 @@ export function migrationActions(
     },
 
     async confirmChange() {
-      if (get().phase !== 'awaiting-confirmation' || !migration) return;
+      const { phase, watched } = get();
+      const fromRecovery = phase === 'recovery' && watched?.reading.journal.phase === 'applied';
+      if ((phase !== 'awaiting-confirmation' && !fromRecovery) || !migration) return;
       set({ phase: 'confirming', notice: null });
       try {
         const confirmation = await migration.confirm();
-        const progress = get().migration;
-        set({ phase: 'done', notice: null, migration: progress ? { ...progress, confirmation } : progress });
+        const { migration: progress, commands } = get();
+        set({
+          phase: 'done',
+          notice: null,
+          watched: null,
+          migration: progress
+            ? withLogEntries(
+                { ...progress, confirmation },
+                { kind: 'confirmed', confirmation, elsewhere: false, rollback: commands.rollback },
+              )
+            : progress,
+        });
       } catch (error) {
         // Refused (the deadline passed, someone rolled it back meanwhile): the change is as it was.
-        set({ phase: 'awaiting-confirmation' });
+        set({ phase });
         notify('error', `Not confirmed: ${messageOf(error)}`);
       }
     },
 
     async rollbackNow() {
-      if (get().phase !== 'awaiting-confirmation' || !migration) return;
-      set({ phase: 'reverting', notice: null });
+      const { phase, watched } = get();
+      if (!ROLLBACK_PHASES.includes(phase) || !migration) return;
+      const journal = watched?.reading.journal;
+      if (journal?.phase === 'reverting' && watched?.reading.guardian.alive) {
+        // Two reverts side by side would each undo the other's half; the guardian's outcome is coming.
+        return notify(
+          'refusal',
+          'The guardian is reverting this change right now; its outcome shows here when it is done.',
+        );
+      }
+      set({ phase: 'reverting', notice: null, remoteRevert: false });
       try {
         const revert = await migration.revert(listener);
         const progress = get().migration;
-        set({ phase: revert.kind, notice: null, migration: progress ? { ...progress, revert } : progress });
+        set({
+          phase: revert.kind,
+          notice: null,
+          watched: null,
+          migration: progress
+            ? withLogEntries(
+                { ...progress, revert },
+                { kind: 'revert-report', revert, failure: progress.failure },
+              )
+            : progress,
+        });
       } catch (error) {
         if (isRefusal(error)) {
           // Nothing was undone by this call (another session confirmed or reverted it meanwhile).
-          set({ phase: 'awaiting-confirmation' });
+          set({ phase });
           return notify('error', `Not rolled back: ${messageOf(error)}`);
         }
         fail(brokeMidway('Rollback failed', error, migration.commands.rollback));
@@ -115,6 +162,9 @@ export function migrationActions(
     },
   };
 }
+
+/** Where `r` (or `y` on the rollback question) starts a revert. */
+const ROLLBACK_PHASES: readonly Phase[] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
 
 /** The journal's and the lock's refusals are raised before this call changed anything. */
 function isRefusal(error: unknown): boolean {

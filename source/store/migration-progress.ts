@@ -7,7 +7,7 @@
  */
 import type { Plan } from '../plan/types.js';
 import type { CheckPhase, CheckResult, EngineEvent, RevertOutcome, StepState } from '../txn/engine-api.js';
-import type { ConfirmOutcome } from './app-state.js';
+import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
 import type { Phase } from './phase.js';
 
 export interface StepProgress {
@@ -22,7 +22,16 @@ export type LogEntry =
   | { kind: 'start' }
   | { kind: 'step'; stepId: string; state: StepState; message: string | null }
   | { kind: 'check'; phase: CheckPhase; result: CheckResult }
-  | { kind: 'reverting'; reason: string | null };
+  | { kind: 'reverting'; reason: string | null }
+  /**
+   * Applied and verified: who enforces the deadline and the exact commands for another session.
+   * Printed once above the countdown, whose live part is then only the bar, the guardian and the checks.
+   */
+  | { kind: 'pending'; guardian: boolean; commands: OperatorCommands }
+  /** After a revert: the comparison with the pre-state and the commands left to run by hand. */
+  | { kind: 'revert-report'; revert: RevertOutcome; failure: string | null }
+  /** Confirmed: what changed, where it lives, how to undo it. */
+  | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string };
 
 export interface MigrationProgress {
   steps: StepProgress[];
@@ -38,10 +47,10 @@ export interface MigrationProgress {
 /** States after which a step does not change again in this run (until a revert starts). */
 const FINAL_STATES: readonly StepState[] = ['ok', 'failed', 'reverted', 'revert-failed'];
 
-export function initialProgress(plan: Plan): MigrationProgress {
+export function initialProgress(plan: Plan, log: LogEntry[] = [{ kind: 'start' }]): MigrationProgress {
   return {
     steps: plan.steps.map((step) => ({ id: step.id, state: 'pending', message: null })),
-    log: [{ kind: 'start' }],
+    log,
     deadline: null,
     failure: null,
     revert: null,
@@ -97,6 +106,10 @@ export function phaseAfter(phase: Phase, progress: MigrationProgress, event: Eng
     return 'verifying';
   }
   return phase;
+}
+
+export function withLogEntries(progress: MigrationProgress, ...entries: LogEntry[]): MigrationProgress {
+  return { ...progress, log: [...progress.log, ...entries] };
 }
 
 /** Whether any step started: until then a failure has changed nothing on the host. */

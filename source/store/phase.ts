@@ -4,6 +4,10 @@
  * new phase must be handled.
  */
 export type Phase =
+  /** A start found a migration left pending (TUI or guardian killed, a crash): confirm, roll back, show, quit. */
+  | 'recovery'
+  /** `bridge-migrate rollback` on a terminal: "roll back the pending change now? y/N". */
+  | 'confirm-rollback'
   /** Probes running, a spinner each. */
   | 'probing'
   /** The plan preview: verdicts, steps, config diff. `--dry-run` ends here. */
@@ -22,7 +26,10 @@ export type Phase =
   | 'confirming'
   /** Confirmed; the change is kept. */
   | 'done'
-  /** A failure, a failed check or the operator's `r`: the applied steps are being undone. */
+  /**
+   * A failure, a failed check or the operator's `r`: the applied steps are being undone, by this
+   * session or (state.remoteRevert) by the guardian or another session, seen in the journal.
+   */
   | 'reverting'
   /** Undone, and the host matches its pre-state. */
   | 'reverted'

@@ -13,8 +13,8 @@ import { deriveChecks, passedAtBaseline, runChecks } from './connectivity.js';
 import type { CheckResult, Engine, EngineDeps, RevertOutcome, RevertReason } from './engine-api.js';
 import { type EngineContext, engineContext } from './engine-context.js';
 import { NothingToRevert } from './engine-errors.js';
-import { type Journal, JournalRefused, NoJournal, stepsToRevert } from './journal.js';
-import { undoSteps } from './revert.js';
+import { type Journal, JournalRefused, NoJournal, type RevertedStep, stepsToRevert } from './journal.js';
+import { type UndoResult, undoSteps } from './revert.js';
 
 export { ArmingFailed, HostChangedSincePlan, NothingToRevert, PlanNotApplicable } from './engine-errors.js';
 
@@ -53,6 +53,9 @@ async function revertMigration(context: EngineContext, reason: RevertReason): Pr
     reason,
     differences: undo.differences,
     manualCommands: undo.manualCommands,
+    // Recorded so a process that did not run this revert (the TUI watching the guardian's) can show it.
+    steps: revertedSteps(undo.steps),
+    checks,
   });
   context.emit({ kind: 'phase', phase: kind, message: reason });
   return {
@@ -63,6 +66,15 @@ async function revertMigration(context: EngineContext, reason: RevertReason): Pr
     manualCommands: undo.manualCommands,
     checks,
   };
+}
+
+function revertedSteps(steps: UndoResult['steps']): RevertedStep[] {
+  return steps.map((step) => ({
+    stepId: step.stepId,
+    title: step.title,
+    state: step.state === 'revert-failed' ? 'revert-failed' : 'reverted',
+    ...(step.message ? { message: step.message } : {}),
+  }));
 }
 
 async function confirmMigration(context: EngineContext): Promise<void> {

@@ -76,6 +76,13 @@ async function recordRevert(
       reason: outcome.reason,
       differences: outcome.differences,
       manualCommands: outcome.manualCommands,
+      steps: outcome.steps.map((step) => ({
+        stepId: step.stepId,
+        title: step.title,
+        state: step.state === 'revert-failed' ? 'revert-failed' : 'reverted',
+        ...(step.message ? { message: step.message } : {}),
+      })),
+      checks: outcome.checks,
     });
   }
   const when =

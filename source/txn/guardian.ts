@@ -33,6 +33,7 @@ import {
   JournalRefused,
   type JournalStore,
   NoJournal,
+  type WatchRecord,
 } from './journal.js';
 
 export interface GuardianClock {
@@ -123,6 +124,8 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
   const failures = trackWatchFailures({ failForMs: timing.probeFailMs });
   let watching: Promise<void> | null = null;
   let lastWatchAt: number | null = null;
+  /** The latest watch not yet written: it goes into the journal with the next heartbeat. */
+  let unsentWatch: WatchRecord | null = null;
   let lastBeatAt = clock.monotonic();
   let lastSeen: Journal | null = null;
   let stall: { fingerprint: string; since: number } | null = null;
@@ -137,6 +140,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
         (results) => {
           if (finished) return;
           failures.record(results, startedAt, clock.monotonic());
+          unsentWatch = { at: clock.now(), results };
           const failed = results.filter((result) => !result.ok);
           if (failed.length > 0) note(`watch: ${describeChecks(failed)}`);
         },
@@ -204,9 +208,11 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
 
   async function heartbeat(): Promise<GuardianEnd | null> {
     if (clock.monotonic() - lastBeatAt < timing.heartbeatMs) return null;
+    const watch = unsentWatch;
     try {
-      await store.heartbeat(stateDir, pid);
+      await store.heartbeat(stateDir, pid, watch ?? undefined);
       lastBeatAt = clock.monotonic();
+      if (unsentWatch === watch) unsentWatch = null;
     } catch (error) {
       if (error instanceof NoJournal) return { kind: 'finished-elsewhere', phase: null };
       if (error instanceof JournalRefused) return { kind: 'replaced', by: lastSeen?.guardian?.pid ?? null };

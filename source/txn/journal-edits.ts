@@ -12,6 +12,7 @@ import {
   type JournalPhase,
   type Outcome,
   type TouchedFile,
+  type WatchRecord,
 } from './journal-format.js';
 
 /** A journal operation that does not fit the migration's current state. */
@@ -108,8 +109,11 @@ export function recordGuardian(guardian: Pick<GuardianInfo, 'pid' | 'mode' | 'un
   };
 }
 
-/** Only the guardian the journal names may beat; any other one was replaced and must stop. */
-export function guardianBeat(pid: number): JournalEdit {
+/**
+ * Only the guardian the journal names may beat; any other one was replaced and must stop. The
+ * guardian's latest watch rides along with a beat, so watching adds no journal writes of its own.
+ */
+export function guardianBeat(pid: number, watch?: WatchRecord): JournalEdit {
   return (draft, now) => {
     if (draft.guardian?.pid !== pid) {
       throw new JournalRefused(
@@ -118,6 +122,7 @@ export function guardianBeat(pid: number): JournalEdit {
       );
     }
     draft.guardian.heartbeatAt = now;
+    if (watch) draft.watch = watch;
   };
 }
 

@@ -108,6 +108,28 @@ export interface Outcome {
   differences?: string[];
   /** Commands the operator must run by hand to finish an incomplete revert. */
   manualCommands?: string[];
+  /** The steps the revert undid, last first, with their final state (absent in older journals). */
+  steps?: RevertedStep[];
+  /** The checks run after the revert (absent in older journals). */
+  checks?: RecordedCheck[];
+}
+
+/** One step as a revert left it, so a process that did not run the revert can show it. */
+export interface RevertedStep {
+  stepId: string;
+  title: string;
+  state: 'reverted' | 'revert-failed';
+  message?: string;
+}
+
+/**
+ * The guardian's latest watch, written with its heartbeat, so the TUI's countdown and `status` show
+ * the checks the guardian judges by instead of running their own.
+ */
+export interface WatchRecord {
+  /** When that watch ended, epoch ms. */
+  at: number;
+  results: RecordedCheck[];
 }
 
 /**
@@ -149,6 +171,8 @@ export interface Journal {
   files: TouchedFile[];
   /** The checks taken before the first change; absent until taken (and in older journals). */
   baseline?: RecordedCheck[];
+  /** The guardian's latest watch while the change is applied; absent until it has watched once. */
+  watch?: WatchRecord;
 }
 
 /** Base of the journal's errors: `problem` and `fix` separately, and both in the message. */

@@ -66,7 +66,8 @@ export function journalProblem(data: unknown): string | null {
     listProblem(data.events, 'events', eventProblem) ??
     (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
     listProblem(data.files, 'files', fileProblem) ??
-    (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem))
+    (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem)) ??
+    (data.watch === undefined ? null : watchProblem(data.watch))
   );
 }
 
@@ -96,7 +97,22 @@ function outcomeProblem(value: unknown): string | null {
   if (!isRecord(value)) return '"outcome" is neither null nor an object';
   if (!OUTCOME_KINDS.includes(value.kind as Outcome['kind'])) return '"outcome.kind" is unknown';
   if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason'])) return '"outcome.reason" is unknown';
-  return Number.isFinite(value.at) ? null : '"outcome.at" is not a number';
+  if (!Number.isFinite(value.at)) return '"outcome.at" is not a number';
+  return (
+    (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
+    (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem))
+  );
+}
+
+function revertedStepProblem(item: Record<string, unknown>): string | null {
+  if (typeof item.stepId !== 'string' || typeof item.title !== 'string') return 'lacks stepId or title';
+  if (item.state !== 'reverted' && item.state !== 'revert-failed') return 'has an unknown state';
+  return item.message === undefined || typeof item.message === 'string' ? null : 'has a bad message';
+}
+
+function watchProblem(value: unknown): string | null {
+  if (!isRecord(value) || !Number.isFinite(value.at)) return '"watch" lacks its time';
+  return listProblem(value.results, 'watch.results', checkProblem);
 }
 
 function fileProblem(item: Record<string, unknown>): string | null {

@@ -42,6 +42,7 @@ import {
   type TouchedFile,
   type TransitionOptions,
   UNDO_TRANSITIONS,
+  type WatchRecord,
 } from './journal-format.js';
 import { JournalUnreadable, journalProblem, parseJournal } from './journal-parse.js';
 import { withLock } from './lock.js';
@@ -108,7 +109,8 @@ export interface JournalStore {
   recordStepEnd(stateDir: string, stepId: string, result: { ok: boolean; error?: string }): Promise<Journal>;
   extendDeadline(stateDir: string, seconds: number): Promise<Journal>;
   setGuardian(stateDir: string, guardian: Pick<GuardianInfo, 'pid' | 'mode' | 'unit'>): Promise<Journal>;
-  heartbeat(stateDir: string, pid: number): Promise<Journal>;
+  /** The guardian's beat; `watch` (its latest watch results) is recorded with it when given. */
+  heartbeat(stateDir: string, pid: number, watch?: WatchRecord): Promise<Journal>;
   addEvent(stateDir: string, message: string): Promise<Journal>;
   /** Sets the outcome and moves to the phase of the same name. */
   recordOutcome(
@@ -257,8 +259,8 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
       return mutateJournal(stateDir, 'record guardian', recordGuardian(guardian));
     },
 
-    heartbeat(stateDir, pid) {
-      return mutateJournal(stateDir, 'guardian heartbeat', guardianBeat(pid));
+    heartbeat(stateDir, pid, watch) {
+      return mutateJournal(stateDir, 'guardian heartbeat', guardianBeat(pid, watch));
     },
 
     addEvent(stateDir, message) {

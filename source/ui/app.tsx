@@ -11,11 +11,15 @@ import { type Phase, unreachable } from '../store/phase.js';
 import { MigrationLog } from './components/migration-log.js';
 import { AppProviders, type UiOptions, useAppState, useAppStore } from './context.js';
 import { chooseGlyphs, colorEnabled, type Environment } from './glyphs.js';
+import { lineDiffOutput } from './line-diff-output.js';
 import { PlanScreen } from './plan-view/plan-screen.js';
 import { ApplyScreen } from './screens/apply-screen.js';
-import { DoneScreen, FailedScreen, PendingScreen, RevertedScreen } from './screens/outcome-screens.js';
+import { CountdownScreen } from './screens/countdown-screen.js';
+import { DoneScreen, FailedScreen, RollbackScreen } from './screens/outcome-screens.js';
 import { ProbeScreen } from './screens/probe-screen.js';
+import { RecoveryScreen } from './screens/recovery-screen.js';
 import { useAppKeys } from './use-app-keys.js';
+import { useJournalTicker } from './use-journal-ticker.js';
 import { useViewport, type Viewport } from './use-viewport.js';
 
 export interface AppProps {
@@ -43,6 +47,7 @@ function AppRoot({ viewport: fixed, onExit }: Pick<AppProps, 'viewport' | 'onExi
   const plan = useAppState((state) => state.plan);
   const viewport = useViewport(fixed);
   useAppKeys(store);
+  useJournalTicker(store);
 
   useEffect(() => {
     if (!exit) return;
@@ -60,6 +65,9 @@ function AppRoot({ viewport: fixed, onExit }: Pick<AppProps, 'viewport' | 'onExi
 
 function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport) {
   switch (phase) {
+    case 'recovery':
+    case 'confirm-rollback':
+      return <RecoveryScreen viewport={viewport} />;
     case 'probing':
       return <ProbeScreen viewport={viewport} />;
     case 'planned':
@@ -72,12 +80,12 @@ function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport
     case 'reverting':
       return plan ? <ApplyScreen phase={phase} plan={plan} viewport={viewport} /> : <Missing what="plan" />;
     case 'awaiting-confirmation':
-      return plan ? <PendingScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+      return <CountdownScreen viewport={viewport} />;
     case 'done':
-      return plan ? <DoneScreen plan={plan} viewport={viewport} /> : <Missing what="plan" />;
+      return <DoneScreen viewport={viewport} />;
     case 'reverted':
     case 'revert-incomplete':
-      return <RevertedScreen viewport={viewport} />;
+      return <RollbackScreen viewport={viewport} />;
     case 'failed':
       return <FailedScreen viewport={viewport} />;
     default:
@@ -124,8 +132,8 @@ export function inkRenderOptions(options: RenderAppOptions): RenderOptions {
     patchConsole: options.patchConsole ?? true,
     maxFps: MAX_FPS,
     // Ink 6.8's incremental mode left a stale line on screen when the pane under the tab bar
-    // changed (seen in tmux at 80x24: the old tab bar stayed above the new one), so whole frames
-    // are redrawn; the live region is kept short instead to bound the bytes per redraw.
+    // changed (seen in tmux at 80x24: the old tab bar stayed above the new one), so Ink redraws
+    // whole frames and renderApp's line-diff-output sends only the lines that changed.
     incrementalRendering: false,
   };
 }
@@ -133,9 +141,12 @@ export function inkRenderOptions(options: RenderAppOptions): RenderOptions {
 export function renderApp(store: AppStore, options: RenderAppOptions = {}): RenderedApp {
   const env = options.env ?? process.env;
   const ui: UiOptions = { glyphs: chooseGlyphs(env), color: colorEnabled(env) };
+  // Only the lines that changed reach the terminal (line-diff-output.ts): the countdown's one
+  // changing line instead of its whole live region every second.
+  const stdout = lineDiffOutput(options.stdout ?? process.stdout);
   const instance = render(
     <App store={store} ui={ui} viewport={options.viewport} />,
-    inkRenderOptions(options),
+    inkRenderOptions({ ...options, stdout }),
   );
   return {
     async waitUntilExit() {

@@ -22,6 +22,9 @@ export interface Glyphs {
   down: string;
   bullet: string;
   vertical: string;
+  /** The countdown's progress bar: time left, time gone. */
+  barFull: string;
+  barEmpty: string;
   spinner: readonly string[];
   /** Makes plan-supplied text safe for this glyph set. */
   text(value: string): string;
@@ -43,6 +46,8 @@ export const unicodeGlyphs: Glyphs = {
   down: '↓',
   bullet: '•',
   vertical: '│',
+  barFull: '█',
+  barEmpty: '░',
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
   text: (value) => value,
 };
@@ -63,6 +68,8 @@ export const asciiGlyphs: Glyphs = {
   down: 'v',
   bullet: '*',
   vertical: '|',
+  barFull: '#',
+  barEmpty: '-',
   spinner: ['-', '\\', '|', '/'],
   text: toAscii,
 };

@@ -5,7 +5,6 @@
  */
 import { commandText } from '../plan/command-text.js';
 import type { Plan, Step } from '../plan/types.js';
-import type { LogEntry } from '../store/migration-progress.js';
 import type { CheckPhase, CheckResult, StepState } from '../txn/engine-api.js';
 import type { Glyphs } from './glyphs.js';
 import type { Row, Tone } from './rows.js';
@@ -127,59 +126,14 @@ export function checkRows(phase: CheckPhase, result: CheckResult, glyphs: Glyphs
   return [{ text: clip(glyphs.text(text), width, glyphs), tone: result.ok ? 'plain' : 'warning' }];
 }
 
-/** The rows one log entry prints (once, in <Static>). */
-export function logEntryRows(entry: LogEntry, plan: Plan, glyphs: Glyphs, width: number): Row[] {
-  switch (entry.kind) {
-    case 'start':
-      return [
-        {
-          text: clip(
-            `bridge-migrate  applying ${plan.nic} ${glyphs.arrow} ${plan.bridge}: ${plan.steps.length} steps, deadline ${plan.deadlineSec} s`,
-            width,
-            glyphs,
-          ),
-          tone: 'title',
-        },
-      ];
-    case 'step': {
-      const step = plan.steps.find((candidate) => candidate.id === entry.stepId) ?? null;
-      // The commands were on screen while the step was live; a failed step keeps them next to why.
-      const summary = entry.state === 'failed';
-      return stepRows({ ...entry, step }, plan, glyphs, width, { spin: glyphs.pending, summary });
-    }
-    case 'check':
-      return checkRows(entry.phase, entry.result, glyphs, width);
-    case 'reverting': {
-      const why = entry.reason ? ` (${REVERT_REASONS[entry.reason] ?? entry.reason})` : '';
-      return [
-        {
-          text: clip(
-            `${glyphs.reverted} Reverting${why}: undoing the applied steps, last first`,
-            width,
-            glyphs,
-          ),
-          tone: 'warning',
-        },
-      ];
-    }
-    default: {
-      const unknown: never = entry;
-      return unknown;
-    }
-  }
-}
-
 export const REVERT_REASONS: Record<string, string> = {
   operator: "operator's choice",
   timeout: 'deadline passed',
   'probe-failed': 'a check failed',
   'apply-failed': 'a step failed',
   recovery: 'recovery',
+  'persist-failed': 'writing the config failed',
 };
 
-/** HH:MM:SS by the host's clock and time zone: the clock `status` and the guardian go by. */
-export function clockTime(epochMs: number): string {
-  const at = new Date(epochMs);
-  const two = (value: number) => String(value).padStart(2, '0');
-  return `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
-}
+// One clock format for the store's notices and the screens.
+export { clockTime } from '../store/clock-time.js';

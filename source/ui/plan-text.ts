@@ -18,7 +18,10 @@ const LEVEL_TAG: Record<VerdictLevel, string> = {
   info: '[info]   ',
 };
 
-export function renderPlanText(plan: Plan, options: { ascii: boolean }): string {
+export function renderPlanText(
+  plan: Plan,
+  options: { ascii: boolean; commands?: { confirm: string; rollback: string } },
+): string {
   const glyphs = options.ascii ? asciiGlyphs : unicodeGlyphs;
   const sections = [
     headerSection(plan, glyphs),
@@ -26,7 +29,10 @@ export function renderPlanText(plan: Plan, options: { ascii: boolean }): string 
     verdictSection(plan, glyphs),
     stepSection(plan, glyphs),
     configSection(plan, glyphs),
-    deadlineSection(plan),
+    deadlineSection(
+      plan,
+      options.commands ?? { confirm: plan.confirmCommand, rollback: plan.rollbackCommand },
+    ),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
@@ -113,11 +119,12 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
   ];
 }
 
-function deadlineSection(plan: Plan): string[] {
+/** The commands name this run's --state-dir when it is not the default (the caller knows it). */
+function deadlineSection(plan: Plan, commands: { confirm: string; rollback: string }): string[] {
   return [
     'Deadline',
     `  After the cutover the change is reverted automatically after ${plan.deadlineSec} s unless it is confirmed.`,
-    `  Confirm (best from a new SSH session): ${plan.confirmCommand}`,
-    `  Roll back now:                         ${plan.rollbackCommand}`,
+    `  Confirm (best from a new SSH session): ${commands.confirm}`,
+    `  Roll back now:                         ${commands.rollback}`,
   ];
 }

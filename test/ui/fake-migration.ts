@@ -16,6 +16,7 @@ import type {
   RevertOutcome,
   StepState,
 } from '../../source/txn/engine-api.js';
+import { fakeJournal, JournalWorld } from './fake-journal.js';
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -41,15 +42,20 @@ export function check(id: string, via: string, ok = true): CheckResult {
 
 export const CHECK_IDS = ['gateway-arp', 'gateway-icmp', 'peer-icmp'];
 
-export function fakeMigration(options: { guardian?: boolean; confirm?: ConfirmOutcome } = {}) {
+export function fakeMigration(
+  options: { guardian?: boolean; confirm?: ConfirmOutcome; world?: JournalWorld } = {},
+) {
   let listener: EngineListener = () => {};
   let started: Pending<ApplyOutcome> | null = null;
   let reverting: Pending<RevertOutcome> | null = null;
+  let startedPlan: Plan | null = null;
+  const world = options.world ?? new JournalWorld();
   const deps: MigrationDeps = {
     start: vi.fn(
-      (_plan: Plan, _preState: HostSnapshot, onEvent: EngineListener) =>
+      (plan: Plan, _preState: HostSnapshot, onEvent: EngineListener) =>
         new Promise<ApplyOutcome>((resolve, reject) => {
           listener = onEvent;
+          startedPlan = plan;
           started = { resolve, reject };
         }),
     ),
@@ -67,8 +73,23 @@ export function fakeMigration(options: { guardian?: boolean; confirm?: ConfirmOu
           note: 'Nothing is written to disk for this plan, so the change lives at runtime only.',
         },
     ),
+    read: vi.fn(() => world.read()),
+    extend: vi.fn(async (seconds: number) => {
+      const journal = world.journal;
+      if (!journal) throw new Error('there is no migration journal');
+      const now = Date.now();
+      if (now >= journal.deadline)
+        throw new Error('the deadline has passed and the change is being reverted');
+      journal.deadline = Math.min(journal.deadline + seconds * 1000, now + 3_600_000);
+      return journal.deadline;
+    }),
+    watch: vi.fn(async () => CHECK_IDS.map((id) => check(id, 'fcbr0'))),
     guardian: options.guardian ?? false,
-    commands: { confirm: 'bridge-migrate confirm', rollback: 'bridge-migrate rollback --yes' },
+    commands: {
+      confirm: 'bridge-migrate confirm',
+      rollback: 'bridge-migrate rollback --yes',
+      status: 'bridge-migrate status',
+    },
   };
   const emit = (event: EngineEvent) => listener(event);
   const checks = (phase: CheckPhase, via: string, failing: string[] = []) => {
@@ -76,6 +97,7 @@ export function fakeMigration(options: { guardian?: boolean; confirm?: ConfirmOu
   };
   return {
     deps,
+    world,
     emit,
     checks,
     /** What the engine reports before the first change: journal, pending steps, baseline. */
@@ -88,7 +110,16 @@ export function fakeMigration(options: { guardian?: boolean; confirm?: ConfirmOu
     step(stepId: string, state: StepState, message?: string) {
       emit({ kind: 'step', stepId, state, ...(message ? { message } : {}) });
     },
+    /** Settles start; a pending outcome leaves the applied journal the real engine would have written. */
     finishStart(outcome: ApplyOutcome) {
+      if (outcome.kind === 'pending' && startedPlan && !world.journal) {
+        const plan = startedPlan;
+        world.journal = fakeJournal(plan, {
+          createdAt: outcome.deadline - plan.deadlineSec * 1000,
+          deadline: outcome.deadline,
+          ...(options.guardian ? {} : { guardian: null }),
+        });
+      }
       started?.resolve(outcome);
     },
     failStart(error: Error) {

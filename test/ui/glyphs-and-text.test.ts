@@ -119,6 +119,9 @@ describe('the keybinding table', () => {
       blocked: false,
       dryRun: false,
       canApply: false,
+      journalPhase: null,
+      detailsOpen: false,
+      remoteRevert: false,
     };
     const before = hintsFor({ ...base, warningsPending: 2 });
     const after = hintsFor({ ...base, warningsPending: 0 });
@@ -136,6 +139,9 @@ describe('the keybinding table', () => {
       blocked: false,
       dryRun: true,
       canApply: false,
+      journalPhase: null,
+      detailsOpen: false,
+      remoteRevert: false,
     });
     const rows = packHints(hints, 40, 3);
     for (const row of rows)

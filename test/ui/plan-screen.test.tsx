@@ -43,7 +43,7 @@ describe('plan preview', () => {
     const { ui } = await preview();
     const lines = ui.lines();
     expect(lines[0]).toBe('bridge-migrate  ens18 → fcbr0  deadline 120 s  persist netplan');
-    expect(lines[1]).toBe('from another session: bridge-migrate confirm  •  bridge-migrate rollback');
+    expect(lines[1]).toBe('from another session: bridge-migrate confirm  •  bridge-migrate rollback --yes');
     expect(lines[2]).toBe('! 2 warnings, not acknowledged   i 1 info');
     expect(lines[3]).toMatch(/^before +│ after$/);
     expect(lines[4]).toMatch(/^ens18 198\.51\.100\.240\/24 default +│ fcbr0 198\.51\.100\.240\/24 default$/);
@@ -56,7 +56,12 @@ describe('plan preview', () => {
     expect(tabRow(ui.frame())).toMatch(/^\[Verdicts 3\] {2}Steps 3 {3}Config diff 1/);
     await press(ui, KEY.tab);
     expect(tabRow(ui.frame())).toMatch(/^ Verdicts 3 {2}\[Steps 3\] {2}Config diff 1/);
-    expect(paneText(ui)[0]).toBe('1. Create bridge fcbr0 with the MAC and MTU of ens18');
+    expect(paneText(ui).slice(0, 4)).toEqual([
+      'From another session, once applied:',
+      '   keep it: bridge-migrate confirm',
+      '   undo it: bridge-migrate rollback --yes',
+      '1. Create bridge fcbr0 with the MAC and MTU of ens18',
+    ]);
     await press(ui, KEY.tab);
     expect(tabRow(ui.frame())).toContain('[Config diff 1]');
     expect(paneText(ui)[0]).toBe('/etc/netplan/50-cloud-init.yaml (netplan)');

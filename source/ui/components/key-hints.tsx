@@ -35,14 +35,19 @@ export function packHints(hints: readonly Hint[], width: number, rows: number): 
 export function KeyHints({ width, rows }: { width: number; rows: number }) {
   const { color } = useUi();
   const facts = useAppState(
-    useShallow(({ phase, helpOpen, plan, acknowledged, dryRun, canApply }) => ({
-      phase,
-      helpOpen,
-      plan,
-      acknowledged,
-      dryRun,
-      canApply,
-    })),
+    useShallow(
+      ({ phase, helpOpen, plan, acknowledged, dryRun, canApply, watched, detailsOpen, remoteRevert }) => ({
+        phase,
+        helpOpen,
+        plan,
+        acknowledged,
+        dryRun,
+        canApply,
+        watched,
+        detailsOpen,
+        remoteRevert,
+      }),
+    ),
   );
   const hints = hintsFor(hintFacts(facts));
   const lines = packHints(hints, width, rows);

@@ -27,10 +27,15 @@ export function fitRows(rows: readonly Row[], height: number, ellipsis: string):
   return kept;
 }
 
+/** Rows the live content may take: one short of the terminal with the notice and the hints. */
+export function liveBudget(viewport: Viewport): number {
+  return Math.max(1, viewport.rows - 1 - NOTICE_ROWS - HINT_ROWS);
+}
+
 export function LiveFrame({ rows, viewport }: { rows: readonly Row[]; viewport: Viewport }) {
   const { glyphs } = useUi();
   const helpOpen = useAppState((state) => state.helpOpen);
-  const budget = Math.max(1, viewport.rows - 1 - NOTICE_ROWS - HINT_ROWS);
+  const budget = liveBudget(viewport);
   const body = fitRows(rows, budget, glyphs.ellipsis);
   return (
     <Box flexDirection="column" width={viewport.columns}>

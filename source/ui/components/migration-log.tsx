@@ -10,7 +10,7 @@ import { Box, Static } from 'ink';
 import type { Plan } from '../../plan/types.js';
 import type { LogEntry } from '../../store/migration-progress.js';
 import { useAppState, useUi } from '../context.js';
-import { logEntryRows } from '../migration-text.js';
+import { logEntryRows } from '../log-entry-text.js';
 import { RowText } from './row-text.js';
 
 const NO_ENTRIES: LogEntry[] = [];

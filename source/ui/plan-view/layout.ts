@@ -8,7 +8,7 @@ import type { Plan, TopologyNode } from '../../plan/types.js';
 import { isBlocked, plural, unacknowledgedWarnings, verdictsAt } from '../../store/plan-gate.js';
 import type { Glyphs } from '../glyphs.js';
 import type { Row, Tone } from '../rows.js';
-import { clip, padEnd } from '../text-fit.js';
+import { width as cells, clip, padEnd } from '../text-fit.js';
 import { topologyLines } from '../topology-text.js';
 import type { Viewport } from '../use-viewport.js';
 
@@ -30,13 +30,18 @@ export function paneHeight(viewport: Viewport, topologyRows: number): number {
 
 export function headerRows(
   plan: Plan,
-  state: { dryRun: boolean; acknowledged: boolean },
+  state: { dryRun: boolean; acknowledged: boolean; commands: { confirm: string; rollback: string } },
   glyphs: Glyphs,
   width: number,
 ): Row[] {
   const mode = state.dryRun ? '  DRY RUN' : '';
   const title = `bridge-migrate  ${plan.nic} ${glyphs.arrow} ${plan.bridge}  deadline ${plan.deadlineSec} s  persist ${plan.persistWith}${mode}`;
-  const other = `from another session: ${plan.confirmCommand}  ${glyphs.bullet}  ${plan.rollbackCommand}`;
+  const both = `from another session: ${state.commands.confirm}  ${glyphs.bullet}  ${state.commands.rollback}`;
+  // A cut command is a wrong command: when they do not fit, the Steps pane shows them whole.
+  const other =
+    cells(both) <= width
+      ? both
+      : 'from another session: confirm / rollback (exact commands: Steps pane, Tab)';
   return [
     { text: clip(glyphs.text(title), width, glyphs), tone: 'title' },
     { text: clip(glyphs.text(other), width, glyphs), tone: 'dim' },

@@ -27,9 +27,29 @@ function verdictBlock(verdict: Verdict, glyphs: Glyphs, width: number): Row[] {
   ];
 }
 
-export function stepRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
+export interface OtherSessionCommands {
+  confirm: string;
+  rollback: string;
+}
+
+export function stepRows(plan: Plan, glyphs: Glyphs, width: number, commands?: OtherSessionCommands): Row[] {
   if (plan.steps.length === 0) return [{ text: 'No steps: the plan is blocked.', tone: 'dim' }];
-  return plan.steps.flatMap((step, index) => stepBlock(step, index, glyphs, width));
+  return [
+    ...(commands ? otherSessionRows(commands, width) : []),
+    ...plan.steps.flatMap((step, index) => stepBlock(step, index, glyphs, width)),
+  ];
+}
+
+/**
+ * First in the steps pane: the exact commands for another session, wrapped rather than cut (with
+ * a --state-dir they rarely fit the header line), so they can be copied before the cutover.
+ */
+function otherSessionRows(commands: OtherSessionCommands, width: number): Row[] {
+  return [
+    { text: 'From another session, once applied:', tone: 'title' },
+    ...wrapped(`   keep it: ${commands.confirm}`, 'accent', width, '            '),
+    ...wrapped(`   undo it: ${commands.rollback}`, 'accent', width, '            '),
+  ];
 }
 
 function stepBlock(step: Step, index: number, glyphs: Glyphs, width: number): Row[] {
@@ -98,12 +118,18 @@ export const PANE_TITLES: Record<PaneId, string> = {
   config: 'Config diff',
 };
 
-export function paneRows(pane: PaneId, plan: Plan, glyphs: Glyphs, width: number): Row[] {
+export function paneRows(
+  pane: PaneId,
+  plan: Plan,
+  glyphs: Glyphs,
+  width: number,
+  commands?: OtherSessionCommands,
+): Row[] {
   switch (pane) {
     case 'verdicts':
       return verdictRows(plan, glyphs, width);
     case 'steps':
-      return stepRows(plan, glyphs, width);
+      return stepRows(plan, glyphs, width, commands);
     case 'config':
       return configRows(plan, glyphs, width);
   }

@@ -31,8 +31,9 @@ import { PaneTabs, scrollPosition } from './pane-tabs.js';
 export function PlanScreen({ plan, viewport }: { plan: Plan; viewport: Viewport }) {
   const store = useAppStore();
   const { glyphs } = useUi();
-  const { dryRun, acknowledged, focus, offset, helpOpen } = useAppState(
+  const { dryRun, acknowledged, focus, offset, helpOpen, commands } = useAppState(
     useShallow((state) => ({
+      commands: state.commands,
       dryRun: state.dryRun,
       acknowledged: state.acknowledged,
       focus: state.focus,
@@ -48,11 +49,10 @@ export function PlanScreen({ plan, viewport }: { plan: Plan; viewport: Viewport 
   const height = paneHeight(viewport, topology.length);
   const panes = useMemo(
     () =>
-      Object.fromEntries(PANES.map((pane) => [pane, paneRows(pane, plan, glyphs, width)])) as Record<
-        PaneId,
-        Row[]
-      >,
-    [plan, glyphs, width],
+      Object.fromEntries(
+        PANES.map((pane) => [pane, paneRows(pane, plan, glyphs, width, commands)]),
+      ) as Record<PaneId, Row[]>,
+    [plan, glyphs, width, commands],
   );
 
   useEffect(() => {
@@ -68,7 +68,7 @@ export function PlanScreen({ plan, viewport }: { plan: Plan; viewport: Viewport 
   const counts = { verdicts: plan.verdicts.length, steps: plan.steps.length, config: plan.config.length };
   return (
     <Box flexDirection="column" width={width}>
-      <FixedRows rows={headerRows(plan, { dryRun, acknowledged }, glyphs, width)} height={3} />
+      <FixedRows rows={headerRows(plan, { dryRun, acknowledged, commands }, glyphs, width)} height={3} />
       {helpOpen ? (
         <HelpOverlay width={width} height={topology.length + TAB_ROWS + height} />
       ) : (

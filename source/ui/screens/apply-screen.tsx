@@ -17,7 +17,7 @@ import type { Viewport } from '../use-viewport.js';
 export type BusyPhase = Extract<Phase, 'arming' | 'applying' | 'verifying' | 'confirming' | 'reverting'>;
 
 /** One sentence on what the engine is doing, and whether the host has changed yet. */
-export function activity(phase: BusyPhase, plan: Plan, guardian: boolean): string {
+export function activity(phase: BusyPhase, plan: Plan, guardian: boolean, remote = false): string {
   switch (phase) {
     case 'arming':
       return guardian
@@ -30,7 +30,9 @@ export function activity(phase: BusyPhase, plan: Plan, guardian: boolean): strin
     case 'confirming':
       return 'Confirming: recording the decision in the journal.';
     case 'reverting':
-      return 'Reverting: undoing the applied steps, then comparing with the pre-state.';
+      return remote
+        ? 'The guardian (or another session) is reverting the change; its outcome shows here.'
+        : 'Reverting: undoing the applied steps, then comparing with the pre-state.';
     default:
       return unreachable(phase);
   }
@@ -40,11 +42,16 @@ export function applyRows(
   phase: BusyPhase,
   plan: Plan,
   progress: MigrationProgress,
-  options: { glyphs: Glyphs; width: number; frame: number; guardian: boolean },
+  options: { glyphs: Glyphs; width: number; frame: number; guardian: boolean; remote?: boolean },
 ): Row[] {
   const { glyphs, width } = options;
   const spin = glyphs.spinner[options.frame % glyphs.spinner.length] ?? glyphs.pending;
-  const rows = wrapped(`${spin} ${activity(phase, plan, options.guardian)}`, 'accent', width, '  ');
+  const rows = wrapped(
+    `${spin} ${activity(phase, plan, options.guardian, options.remote)}`,
+    'accent',
+    width,
+    '  ',
+  );
   // The steps still in motion: in a revert the ones being undone, otherwise the ones not yet run.
   const live = progress.steps.filter((step) =>
     phase === 'reverting' ? step.state === 'reverting' : step.state === 'pending' || step.state === 'running',
@@ -72,9 +79,10 @@ export function ApplyScreen({ phase, plan, viewport }: { phase: BusyPhase; plan:
   const progress = useAppState((state) => state.migration);
   const guardian = useAppState((state) => state.guardian);
   const helpOpen = useAppState((state) => state.helpOpen);
+  const remote = useAppState((state) => state.remoteRevert);
   const frame = useSpinnerFrame(!helpOpen);
   const rows = progress
-    ? applyRows(phase, plan, progress, { glyphs, width: viewport.columns, frame, guardian })
+    ? applyRows(phase, plan, progress, { glyphs, width: viewport.columns, frame, guardian, remote })
     : [];
   return <LiveFrame rows={rows} viewport={viewport} />;
 }

@@ -139,7 +139,7 @@ export function fixture(
     journal,
     engine,
     armGuardian: options.guardian ? async () => options.guardian as GuardianInfo : null,
-    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null },
+    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir: '/' },
     uid,
     clock: { now: () => NOW + 5_000 },
     processExists: async (pid) => options.alive?.(pid) ?? false,

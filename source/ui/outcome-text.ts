@@ -1,0 +1,149 @@
+/**
+ * The text blocks printed once, through <Static>, when the migration reaches a decision point:
+ * applied and pending (who enforces the deadline, the commands for another session), confirmed
+ * (what changed, where it lives, how to undo it) and reverted (the comparison with the pre-state
+ * and the commands left to run by hand). Printed once, they stay whole in the terminal's scrollback
+ * and can be copied after the program ends; the live region under them stays a few rows.
+ */
+import { commandText } from '../plan/command-text.js';
+import type { Plan } from '../plan/types.js';
+import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
+import type { RevertOutcome } from '../txn/engine-api.js';
+import type { Glyphs } from './glyphs.js';
+import { REVERT_REASONS } from './migration-text.js';
+import { type Row, wrapped } from './rows.js';
+
+/** Commands get rows of their own, wrapped rather than cut, so they can be copied whole. */
+function commandRows(command: string, width: number): Row[] {
+  return wrapped(`    ${command}`, 'accent', width, '      ');
+}
+
+export function pendingEntryRows(
+  plan: Plan,
+  entry: { guardian: boolean; commands: OperatorCommands },
+  glyphs: Glyphs,
+  width: number,
+): Row[] {
+  const guard = entry.guardian
+    ? wrapped(
+        '  The guardian reverts it at the deadline unless it is confirmed, even if this session is lost.',
+        'plain',
+        width,
+        '  ',
+      )
+    : wrapped(
+        `  ${glyphs.warning} No guardian in this build: nothing reverts by itself at the deadline.`,
+        'warning',
+        width,
+        '    ',
+      );
+  return [
+    ...wrapped(
+      `${glyphs.ok} Applied and verified: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is live, pending confirmation.`,
+      'ok',
+      width,
+      '  ',
+    ),
+    ...guard,
+    ...wrapped(
+      '  Keep it: c here, or from a NEW SSH session (proves the new path works):',
+      'plain',
+      width,
+      '  ',
+    ),
+    ...commandRows(entry.commands.confirm, width),
+    ...wrapped('  Undo it: r here, or from any session:', 'plain', width, '  '),
+    ...commandRows(entry.commands.rollback, width),
+  ];
+}
+
+export function revertHeadline(revert: RevertOutcome, glyphs: Glyphs): { text: string; ok: boolean } {
+  const why = REVERT_REASONS[revert.reason] ?? revert.reason;
+  return revert.kind === 'reverted'
+    ? { text: `${glyphs.reverted} Reverted (${why}): the host matches its pre-state.`, ok: true }
+    : {
+        text: `${glyphs.failed} Revert incomplete (${why}): the host still differs from its pre-state.`,
+        ok: false,
+      };
+}
+
+/** What was undone and how the host compares with its pre-state; the commands left to run. */
+export function revertReportRows(
+  revert: RevertOutcome,
+  failure: string | null,
+  glyphs: Glyphs,
+  width: number,
+): Row[] {
+  const headline = revertHeadline(revert, glyphs);
+  const rows = wrapped(headline.text, headline.ok ? 'info' : 'blocker', width, '  ');
+  if (failure) rows.push(...wrapped(`  What happened: ${glyphs.text(failure)}`, 'plain', width, '    '));
+  const undone = revert.steps.filter((step) => step.state === 'reverted').length;
+  const compared =
+    revert.differences.length === 0
+      ? 'no difference (links, addresses, routes and rules are as before).'
+      : `${revert.differences.length} difference${revert.differences.length === 1 ? '' : 's'}:`;
+  rows.push(
+    ...wrapped(
+      `  Undid ${undone} of ${revert.steps.length} steps. Compared with the pre-state: ${compared}`,
+      'plain',
+      width,
+      '  ',
+    ),
+  );
+  for (const difference of revert.differences) {
+    rows.push(...wrapped(`    ${glyphs.bullet} ${glyphs.text(difference)}`, 'warning', width, '      '));
+  }
+  if (revert.checks.length === 0 && revert.steps.length > 0) {
+    rows.push(...wrapped('  No checks ran after the revert.', 'dim', width, '  '));
+  }
+  if (revert.manualCommands.length > 0) {
+    rows.push(...wrapped('  Run these as root to finish the revert by hand:', 'plain', width, '  '));
+    for (const command of revert.manualCommands) rows.push(...commandRows(command, width));
+  }
+  return rows;
+}
+
+export function confirmedEntryRows(
+  plan: Plan,
+  entry: { confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string },
+  glyphs: Glyphs,
+  width: number,
+): Row[] {
+  const where = entry.elsewhere ? ' from another session' : '';
+  const rows: Row[] = [
+    ...wrapped(
+      `${glyphs.ok} Confirmed${where}: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is kept.`,
+      'ok',
+      width,
+      '  ',
+    ),
+    ...wrapped('  What changed:', 'plain', width, '  '),
+    ...plan.steps.flatMap((step, index) =>
+      wrapped(`    ${index + 1}. ${glyphs.text(step.title)}`, 'plain', width, '       '),
+    ),
+    ...wrapped(`  ${glyphs.text(entry.confirmation.note)}`, 'plain', width, '  '),
+  ];
+  if (entry.confirmation.journalPhase === 'confirmed') {
+    // The journal stays open until the config is written, so `rollback` can still undo it.
+    rows.push(...wrapped('  Undo it with:', 'plain', width, '  '), ...commandRows(entry.rollback, width));
+    return rows;
+  }
+  if ((entry.confirmation.written ?? []).length > 0) {
+    rows.push(
+      ...wrapped(
+        '  Its config is on disk now; the backups named above restore the old one.',
+        'plain',
+        width,
+        '  ',
+      ),
+    );
+    return rows;
+  }
+  // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
+  const inverses = [...plan.steps].reverse().flatMap((step) => step.inverse.flatMap(commandText));
+  rows.push(
+    ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
+    ...inverses.flatMap((line) => commandRows(glyphs.text(line), width)),
+  );
+  return rows;
+}

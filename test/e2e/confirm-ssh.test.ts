@@ -13,6 +13,7 @@ import {
   guardiansInHost,
   noGuardianLeft,
   SCREEN_MS,
+  seeCountdown,
   withOperator,
 } from './helpers/operator.js';
 
@@ -33,6 +34,7 @@ test('confirming by key in the same ssh session keeps the change past the deadli
     const guardian = pending.guardian?.pid;
     if (!guardian) throw new Error('the journal names no guardian');
     expect(await guardiansInHost(lab)).toEqual([guardian]);
+    await seeCountdown(pane, guardian);
 
     await pane.sendKeys('c');
     const screen = await pane.waitForText(/Confirmed: ens18 (->|→) fcbr0 is kept\./, SCREEN_MS);
@@ -58,12 +60,15 @@ test('`bridge-migrate confirm` from a second, new ssh session keeps the change w
     const pending = await scene.journal();
     const guardian = pending.guardian?.pid;
     if (!guardian) throw new Error('the journal names no guardian');
+    await seeCountdown(pane, guardian);
 
     // A new login over the new path (the bridge now carries the host's address): the stronger proof.
     const confirm = await scene.cliOverSsh(['confirm']);
     expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
     expect(confirm.stdout).toMatch(/Confirmed: ens18 (->|→) fcbr0 is kept\./);
     expect((await scene.journal()).phase).toBe('persisted');
+    // The first session learns it from the journal.
+    await pane.waitForText(/Confirmed from another session: ens18 (->|→) fcbr0 is kept\./, SCREEN_MS);
 
     await guardianEnds(guardian);
     await noGuardianLeft(lab);

@@ -16,6 +16,7 @@ import {
   guardiansInHost,
   masterOf,
   noGuardianLeft,
+  seeCountdown,
   tuisInHost,
   withOperator,
 } from './helpers/operator.js';
@@ -35,6 +36,7 @@ test('killing the ssh client hangs up the TUI; the guardian reverts at the deadl
     const guardian = pending.guardian?.pid;
     if (!guardian) throw new Error('the journal names no guardian');
     expect(await guardiansInHost(lab)).toEqual([guardian]);
+    await seeCountdown(pane, guardian);
     const [tui, ...others] = await tuisInHost(lab);
     expect(others).toEqual([]);
     if (!tui) throw new Error('no TUI process found in the host namespace');
@@ -80,5 +82,11 @@ test('killing the ssh client hangs up the TUI; the guardian reverts at the deadl
     // The operator can log in again, over the restored path.
     const again = await ssh.run('true');
     expect(again.exitCode, again.stderr).toBe(0);
+    const status = await scene.cliOverSsh(['status', '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      mode: 'none',
+      migration: { phase: 'reverted', pending: false, outcome: { kind: 'reverted', reason: 'timeout' } },
+    });
   });
 });

@@ -104,6 +104,12 @@ export async function driveToPending(pane: TmuxPane): Promise<string> {
   return pane.waitForText(/pending confirmation/, SCREEN_MS);
 }
 
+/** The countdown under the pending change: seconds left by the host clock, and the guardian alive. */
+export async function seeCountdown(pane: TmuxPane, guardianPid: number): Promise<string> {
+  await pane.waitForText(new RegExp(`Guardian \\(pid ${guardianPid}\\) alive`), SCREEN_MS);
+  return pane.waitForText(/\b\d+ s left, until \d\d:\d\d:\d\d/, SCREEN_MS);
+}
+
 /** Every live process in `ns`, with its argv. */
 export async function namespaceProcesses(
   lab: Lab,

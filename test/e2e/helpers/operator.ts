@@ -156,7 +156,7 @@ export function noGuardianLeft(lab: Lab, timeoutMs = 15_000): Promise<true> {
   );
 }
 
-/** The port ens18-like `uplink` is enslaved to, from `ip -j link` of a snapshot. */
+/** The bridge (master) `uplink` is a port of, from a snapshot's `ip -j link`; null when none. */
 export function masterOf(linksJson: string, uplink: string): string | null {
   const links = JSON.parse(linksJson) as Array<{ ifname: string; master?: string }>;
   return links.find((link) => link.ifname === uplink)?.master ?? null;

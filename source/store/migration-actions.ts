@@ -136,7 +136,17 @@ export function migrationActions(
           'The guardian is reverting this change right now; its outcome shows here when it is done.',
         );
       }
-      set({ phase: 'reverting', notice: null, remoteRevert: false });
+      const progress = get().migration;
+      // A migration found pending has no log above yet: say what is being rolled back.
+      const found = phase !== 'awaiting-confirmation' && journal && progress;
+      set({
+        phase: 'reverting',
+        notice: null,
+        remoteRevert: false,
+        ...(found
+          ? { migration: withLogEntries(progress, { kind: 'rolling-back', phase: journal.phase }) }
+          : {}),
+      });
       try {
         const revert = await migration.revert(listener);
         const progress = get().migration;

@@ -30,6 +30,8 @@ export type LogEntry =
   | { kind: 'pending'; guardian: boolean; commands: OperatorCommands }
   /** After a revert: the comparison with the pre-state and the commands left to run by hand. */
   | { kind: 'revert-report'; revert: RevertOutcome; failure: string | null }
+  /** A revert of a migration found pending at start (recovery, `rollback`): what is undone, from where. */
+  | { kind: 'rolling-back'; phase: string }
   /** Confirmed: what changed, where it lives, how to undo it. */
   | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string };
 

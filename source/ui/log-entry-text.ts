@@ -35,6 +35,11 @@ export function logEntryRows(entry: LogEntry, plan: Plan, glyphs: Glyphs, width:
             'warning',
           )
         : line(`${glyphs.reverted} Reverting outside this session (the guardian or \`rollback\`)`, 'warning');
+    case 'rolling-back':
+      return line(
+        `bridge-migrate  rolling back ${plan.nic} ${glyphs.arrow} ${plan.bridge}, found pending in phase ${entry.phase}`,
+        'title',
+      );
     case 'pending':
       return pendingEntryRows(plan, entry, glyphs, width);
     case 'revert-report':

@@ -13,9 +13,45 @@ import type { Glyphs } from './glyphs.js';
 import { REVERT_REASONS } from './migration-text.js';
 import { type Row, wrapped } from './rows.js';
 
-/** Commands get rows of their own, wrapped rather than cut, so they can be copied whole. */
-function commandRows(command: string, width: number): Row[] {
-  return wrapped(`    ${command}`, 'accent', width, '      ');
+const COMMAND_INDENT = '    ';
+const CONTINUED_INDENT = '      ';
+
+/**
+ * A command on rows of its own, so it can be copied whole. One too long for the width is broken
+ * between words outside quotes, each row but the last ending in " \\", so that pasted into a
+ * shell it is still one command (inside an `ip -batch - <<EOF` body too: an unquoted here-document
+ * joins backslash-newlines the same way).
+ */
+export function commandRows(command: string, width: number, indent = COMMAND_INDENT): Row[] {
+  if (indent.length + command.length <= width) return [{ text: `${indent}${command}`, tone: 'accent' }];
+  const rows: string[] = [];
+  let row = indent;
+  for (const word of shellWords(command)) {
+    const candidate = row.trim() === '' ? `${row}${word}` : `${row} ${word}`;
+    // Room for " \" at the end of every row that is continued.
+    if (candidate.length + 2 > width && row.trim() !== '') {
+      rows.push(`${row} \\`);
+      row = `${indent === '' ? '  ' : CONTINUED_INDENT}${word}`;
+    } else row = candidate;
+  }
+  rows.push(row);
+  return rows.map((text) => ({ text, tone: 'accent' }));
+}
+
+/** Splits at spaces outside single quotes (the quoting shellQuote produces). */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quoted = false;
+  for (const char of command) {
+    if (char === "'") quoted = !quoted;
+    if (char === ' ' && !quoted) {
+      if (word !== '') words.push(word);
+      word = '';
+    } else word += char;
+  }
+  if (word !== '') words.push(word);
+  return words;
 }
 
 export function pendingEntryRows(
@@ -140,10 +176,11 @@ export function confirmedEntryRows(
     return rows;
   }
   // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
+  // Not indented: a here-document's EOF only ends it at the start of a line.
   const inverses = [...plan.steps].reverse().flatMap((step) => step.inverse.flatMap(commandText));
   rows.push(
     ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
-    ...inverses.flatMap((line) => commandRows(glyphs.text(line), width)),
+    ...inverses.flatMap((line) => commandRows(glyphs.text(line), width, '')),
   );
   return rows;
 }

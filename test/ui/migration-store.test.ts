@@ -155,3 +155,29 @@ describe('the pending change', () => {
     expect(store.getState().phase).toBe('planned');
   });
 });
+
+describe('the countdown clock', () => {
+  it('ticks just after the shown seconds change, at most twice a second', async () => {
+    const { nextTickIn } = await import('../../source/store/journal-actions.js');
+    const { fakeJournal } = await import('./fake-journal.js');
+    const journal = fakeJournal(quietPlan(), { createdAt: 0, deadline: 120_000 });
+    const watched = {
+      reading: {
+        journal,
+        guardian: { info: null, alive: false, heartbeatAgeMs: null },
+        now: 0,
+        confirmation: null,
+      },
+      now: 0,
+      windowMs: 120_000,
+      localChecks: null,
+    };
+    // 57.3 s left shows "58 s"; it shows "57 s" from 57.0 s left, 300 ms later.
+    expect(nextTickIn(watched, 120_000 - 57_300)).toBe(320);
+    expect(nextTickIn(watched, 120_000 - 57_000)).toBe(1_020);
+    // Never sooner than 200 ms, never later than just over a second; past the deadline, twice a second.
+    expect(nextTickIn(watched, 120_000 - 57_010)).toBe(200);
+    expect(nextTickIn(watched, 121_000)).toBe(500);
+    expect(nextTickIn(null, 0)).toBe(500);
+  });
+});

@@ -51,6 +51,25 @@ describe('plan preview', () => {
     expect(paneText(ui)[0]).toMatch(/^! WARNING Your SSH session from 198\.51\.100\.23/);
   });
 
+  it('names a non-default --state-dir in the commands for another session, never cut', async () => {
+    const stateDir = '/tmp/bm4908bd-PXBAnG/state';
+    const { ui } = await preview({
+      commands: {
+        confirm: `bridge-migrate confirm --state-dir ${stateDir}`,
+        rollback: `bridge-migrate rollback --yes --state-dir ${stateDir}`,
+        status: `bridge-migrate status --state-dir ${stateDir}`,
+      },
+    });
+    // Too long for one header row: the header points at the Steps pane instead of cutting them.
+    expect(ui.lines()[1]).toBe('from another session: confirm / rollback (exact commands: Steps pane, Tab)');
+    await press(ui, KEY.tab);
+    expect(paneText(ui).slice(0, 3)).toEqual([
+      'From another session, once applied:',
+      `   keep it: bridge-migrate confirm --state-dir ${stateDir}`,
+      `   undo it: bridge-migrate rollback --yes --state-dir ${stateDir}`,
+    ]);
+  });
+
   it('Tab cycles verdicts, steps, config diff; Shift-Tab goes back', async () => {
     const { ui } = await preview();
     expect(tabRow(ui.frame())).toMatch(/^\[Verdicts 3\] {2}Steps 3 {3}Config diff 1/);

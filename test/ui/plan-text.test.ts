@@ -85,3 +85,21 @@ describe('renderPlanText', () => {
     expect(ascii).toContain('      `- ens18 [port]');
   });
 });
+
+describe('the commands for another session', () => {
+  it("are this run's, --state-dir included, when the caller gives them", () => {
+    const text = renderPlanText(proxmoxPlan(), {
+      ascii: false,
+      commands: {
+        confirm: 'bridge-migrate confirm --state-dir /srv/bm',
+        rollback: 'bridge-migrate rollback --yes --state-dir /srv/bm',
+      },
+    });
+    expect(text).toContain(
+      '  Confirm (best from a new SSH session): bridge-migrate confirm --state-dir /srv/bm\n',
+    );
+    expect(text).toContain(
+      '  Roll back now:                         bridge-migrate rollback --yes --state-dir /srv/bm\n',
+    );
+  });
+});

@@ -118,6 +118,7 @@ describe('a start that finds a pending migration', () => {
     const { ui, engine } = await start(killedAtCountdown());
     let frame = await type(ui, 'r');
     expect(engine.deps.revert).toHaveBeenCalledTimes(1);
+    expect(frame).toContain('bridge-migrate  rolling back ens18 → fcbr0, found pending in phase applied');
     expect(frame).toContain('Reverting: undoing the applied steps');
     const plan = quietPlan();
     engine.emit({ kind: 'phase', phase: 'reverting', message: 'operator' });
@@ -206,6 +207,7 @@ describe('bridge-migrate rollback on a terminal', () => {
     const { ui, engine, store } = await start(killedAtCountdown(), { rollback: true });
     expect(store.getState().phase).toBe('confirm-rollback');
     expect(ui.frame()).toContain('a migration was left pending');
+    expect(ui.frame()).toContain('Roll back ens18 → fcbr0 now and compare the host with its pre-state? y/N');
     expect(ui.lines().at(-1)).toBe('y yes, roll back  n/Enter/Esc no  s details  ? help');
     await type(ui, 'n');
     expect(ui.exits[0]).toEqual({ code: 1, reason: 'not rolled back; nothing was changed' });

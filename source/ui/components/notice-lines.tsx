@@ -1,7 +1,7 @@
 /**
- * The reserved lines under the panes: the "apply? y/N" question while it is asked, otherwise the
- * latest notice (why a key was refused, what a dry run means, what failed). Always the same
- * height, so the screen does not jump when a message appears.
+ * The reserved lines under the panes: the "apply? y/N" or "roll back? y/N" question while it is
+ * asked, otherwise the latest notice (why a key was refused, what a dry run means, what failed).
+ * Always the same height, so the screen does not jump when a message appears.
  */
 import { useShallow } from 'zustand/react/shallow';
 import type { Notice } from '../../store/app-state.js';
@@ -30,7 +30,10 @@ export function NoticeLines({ width, rows }: { width: number; rows: number }) {
     useShallow(({ phase, notice, plan, canApply }) => ({ phase, notice, plan, canApply })),
   );
   let content: Row[] = [];
-  if (phase === 'confirm-apply' && plan) {
+  if (phase === 'confirm-rollback' && plan && !notice) {
+    const question = `Roll back ${plan.nic} ${glyphs.arrow} ${plan.bridge} now and compare the host with its pre-state? y/N`;
+    content = messageRows(question, 'accent', width, rows, glyphs);
+  } else if (phase === 'confirm-apply' && plan) {
     const unavailable = canApply ? '' : ' (this build cannot apply)';
     const question =
       `Apply ${plural(plan.steps.length, 'step')} now: ${plan.nic} ${glyphs.arrow} ${plan.bridge}, ` +

@@ -1,0 +1,44 @@
+/**
+ * The copyable command rows of the outcome blocks: a command too long for the terminal is broken
+ * between words with shell continuations, never inside a quoted word, so that pasting the rows
+ * into a root shell runs exactly the command shown.
+ */
+import { describe, expect, it } from 'vitest';
+import { commandRows } from '../../source/ui/outcome-text.js';
+
+/** What a shell makes of the rows: backslash-newline removed, words split on whitespace. */
+function pasted(rows: string[]): string[] {
+  const joined = rows.join('\n').replace(/ \\\n/g, ' ');
+  const words: string[] = [];
+  for (const match of joined.matchAll(/'[^']*'|\S+/g)) words.push(match[0]);
+  return words;
+}
+
+describe('commandRows', () => {
+  it('keeps a command that fits on one row, indented', () => {
+    expect(commandRows('bridge-migrate confirm', 80)).toEqual([
+      { text: '    bridge-migrate confirm', tone: 'accent' },
+    ]);
+  });
+
+  it('breaks a long command between words, each continued row ending in a backslash', () => {
+    const command =
+      "udhcpc -f -i ens18 -t 5 -T 1 -s /tmp/bm605767-3HLUIf/bm605767-h.ens18.udhcpc.sh -x 'hostname:lab host' &";
+    const rows = commandRows(command, 60).map((row) => row.text);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(60);
+    for (const row of rows.slice(0, -1)) expect(row.endsWith(' \\')).toBe(true);
+    expect(rows.some((row) => row.includes("'hostname:lab host'"))).toBe(true);
+    expect(pasted(rows)).toEqual(pasted([command]));
+  });
+
+  it('without indent (here-document lines), continued rows stay visibly part of the line', () => {
+    const rows = commandRows(
+      'route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
+      40,
+      '',
+    );
+    expect(rows[0]?.text.startsWith('route replace')).toBe(true);
+    expect(rows[1]?.text.startsWith('  ')).toBe(true);
+  });
+});

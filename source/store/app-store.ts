@@ -11,6 +11,7 @@ import { messageOf, migrationActions } from './migration-actions.js';
 import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
 import { initialProbes, withProbeEvent } from './probe-progress.js';
+import { recoveryActions } from './recovery-actions.js';
 import {
   clampAll,
   clampOffset,
@@ -49,12 +50,11 @@ export function createAppStore(deps: AppDeps): AppStore {
     const migration = migrationActions({ set, get, migration: deps.migration, notify, fail });
     const actions: AppActions = {
       ...migration,
-      ...journalActions({
+      ...journalActions({ set, get, migration: deps.migration, clock: deps.clock, notify }),
+      ...recoveryActions({
         set,
         get,
         migration: deps.migration,
-        clock: deps.clock,
-        notify,
         probe: () => actions.startProbe(),
         rollbackNow: () => migration.rollbackNow(),
       }),

@@ -1,7 +1,6 @@
 /**
- * The store's actions that follow the journal: the countdown's clock and re-reads, `e` to extend
- * the deadline, the recovery screen a start opens when it finds a pending migration, and the
- * rollback question of `bridge-migrate rollback` on a terminal.
+ * The store's actions that follow the journal: the clock and re-reads of the countdown and of the
+ * recovery screen (recovery-actions.ts opens it), and `e` to extend the deadline.
  *
  * The guardian, not this process, decides at the deadline; this session only watches the journal
  * and shows what it says. Re-reading about once a second is what lets a confirmation from a new
@@ -25,13 +24,10 @@ import type {
 } from './app-state.js';
 import { clockTime } from './clock-time.js';
 import {
-  firstWatched,
   guardianReason,
   guardianWatching,
   journalTurn,
-  needsRecovery,
   nextWatched,
-  progressFromJournal,
   remoteRevertEntries,
   revertFromJournal,
   stepsBeingReverted,
@@ -63,9 +59,6 @@ export interface JournalActionContext {
   migration: MigrationDeps | undefined;
   clock: Clock;
   notify(tone: Notice['tone'], text: string): void;
-  /** The probe and the preview, for a start that finds nothing pending. */
-  probe(): Promise<void>;
-  rollbackNow(): Promise<void>;
 }
 
 /** Milliseconds until just after the shown seconds change next (bounded to two ticks a second). */
@@ -82,12 +75,7 @@ export function followsJournal(state: Pick<AppState, 'phase' | 'remoteRevert'>):
   return followed.includes(state.phase) || (state.phase === 'reverting' && state.remoteRevert);
 }
 
-export function journalActions(
-  context: JournalActionContext,
-): Pick<
-  AppActions,
-  'tick' | 'extendDeadline' | 'open' | 'openRollback' | 'answerRollback' | 'toggleDetails'
-> {
+export function journalActions(context: JournalActionContext): Pick<AppActions, 'tick' | 'extendDeadline'> {
   const { set, get, migration, clock, notify } = context;
   let reading = false;
   let watchingLocally = false;
@@ -206,22 +194,6 @@ export function journalActions(
       });
   }
 
-  /** Reads the journal into `watched`; false when there is no migration to follow. */
-  async function readInto(phase: 'recovery' | 'confirm-rollback'): Promise<Reading | null> {
-    if (!migration) return null;
-    const seen = await migration.read();
-    if (!needsRecovery(seen.journal)) return null;
-    const current = { ...seen, journal: seen.journal };
-    set({
-      phase,
-      plan: seen.journal.plan,
-      migration: progressFromJournal(seen.journal),
-      watched: firstWatched(current, seen.now),
-      notice: null,
-    });
-    return current;
-  }
-
   return {
     async tick() {
       if (!migration || !followsJournal(get()) || reading) return TICK_MS;
@@ -281,42 +253,6 @@ export function journalActions(
         }
       });
       return extending;
-    },
-
-    async open() {
-      try {
-        if (await readInto('recovery')) return;
-      } catch {
-        // Unreadable here (not root, a damaged journal): the probe reports it as it always has,
-        // and a pending migration still blocks the plan.
-      }
-      await context.probe();
-    },
-
-    async openRollback() {
-      set({ phase: 'confirm-rollback' });
-      try {
-        if (await readInto('confirm-rollback')) return;
-        set({ exit: { code: 1, reason: 'nothing is pending; nothing was changed' } });
-      } catch (error) {
-        set({ exit: { code: 1, reason: `the journal could not be read: ${messageOf(error)}` } });
-      }
-    },
-
-    async answerRollback(yes) {
-      const { phase, watched } = get();
-      if (phase !== 'confirm-rollback' || !watched) return;
-      if (!yes) {
-        set({ exit: { code: 1, reason: 'not rolled back; nothing was changed' } });
-        return;
-      }
-      await context.rollbackNow();
-    },
-
-    toggleDetails() {
-      const { phase } = get();
-      if (phase !== 'recovery' && phase !== 'confirm-rollback') return;
-      set((state) => ({ detailsOpen: !state.detailsOpen }));
     },
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * The store's actions for a migration found pending at start (issue 4, "Recovery"): the first
+ * thing the interactive command does is read the journal, and a pending migration opens the
+ * recovery screen instead of the probe; `bridge-migrate rollback` on a terminal opens the same
+ * screen with its y/N question. From there the countdown's actions (journal-actions.ts) follow the
+ * journal, and `c` / `r` are the migration actions.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type { AppActions, AppState, JournalReading, MigrationDeps } from './app-state.js';
+import { firstWatched, needsRecovery, progressFromJournal } from './journal-view.js';
+import { messageOf } from './migration-actions.js';
+
+type Reading = JournalReading & { journal: NonNullable<JournalReading['journal']> };
+
+export interface RecoveryActionContext {
+  set: StoreApi<AppState>['setState'];
+  get: StoreApi<AppState>['getState'];
+  migration: MigrationDeps | undefined;
+  /** The probe and the preview, for a start that finds nothing pending. */
+  probe(): Promise<void>;
+  rollbackNow(): Promise<void>;
+}
+
+export function recoveryActions(
+  context: RecoveryActionContext,
+): Pick<AppActions, 'open' | 'openRollback' | 'answerRollback' | 'toggleDetails'> {
+  const { set, get, migration } = context;
+
+  /** Reads the journal into `watched`; null when there is no pending migration to show. */
+  async function readInto(phase: 'recovery' | 'confirm-rollback'): Promise<Reading | null> {
+    if (!migration) return null;
+    const seen = await migration.read();
+    if (!needsRecovery(seen.journal)) return null;
+    const current = { ...seen, journal: seen.journal };
+    set({
+      phase,
+      plan: seen.journal.plan,
+      migration: progressFromJournal(seen.journal),
+      watched: firstWatched(current, seen.now),
+      notice: null,
+    });
+    return current;
+  }
+
+  return {
+    async open() {
+      try {
+        if (await readInto('recovery')) return;
+      } catch {
+        // Unreadable here (not root, a damaged journal): the probe reports it as it always has,
+        // and a pending migration still blocks the plan.
+      }
+      await context.probe();
+    },
+
+    async openRollback() {
+      set({ phase: 'confirm-rollback' });
+      try {
+        if (await readInto('confirm-rollback')) return;
+        set({ exit: { code: 1, reason: 'nothing is pending; nothing was changed' } });
+      } catch (error) {
+        set({ exit: { code: 1, reason: `the journal could not be read: ${messageOf(error)}` } });
+      }
+    },
+
+    async answerRollback(yes) {
+      const { phase, watched } = get();
+      if (phase !== 'confirm-rollback' || !watched) return;
+      if (!yes) {
+        set({ exit: { code: 1, reason: 'not rolled back; nothing was changed' } });
+        return;
+      }
+      await context.rollbackNow();
+    },
+
+    toggleDetails() {
+      const { phase } = get();
+      if (phase !== 'recovery' && phase !== 'confirm-rollback') return;
+      set((state) => ({ detailsOpen: !state.detailsOpen }));
+    },
+  };
+}

@@ -151,10 +151,20 @@ export function createTmuxServer(): TmuxServer {
           `the program in ${target} to exit`,
           { attempts: Math.ceil(timeoutMs / POLL_MS) + 1, intervalMs: POLL_MS, timeoutMs },
           async (problem) => {
-            const [dead, code, signal] = (
-              await format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')
+            const [dead, code, signal, pid] = (
+              await format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}')
             ).split(':');
             if (dead !== '1') return problem('still running');
+            // tmux marks the pane dead when its terminal closes, which can come before it has
+            // reaped the program; the status (or signal) shows up a moment later. Unless the
+            // SIGCHLD was lost: tmux built with libutempter (Debian's) swaps in utempter's own
+            // SIGCHLD handler while it removes the pane's utmp record — right when the program
+            // exits — and then never reaps it (tmux/tmux#311). Another SIGCHLD to this private
+            // server, by its pid, makes it reap.
+            if (!code && !signal) {
+              await nudgeServer();
+              return problem(`terminal closed, pid ${pid} ${processState(Number(pid))}`);
+            }
             const number = (text: string | undefined) => (text ? Number(text) : null);
             return { code: number(code), signal: number(signal) };
           },
@@ -164,6 +174,12 @@ export function createTmuxServer(): TmuxServer {
         return readFileSync(recording);
       },
     };
+  }
+
+  /** SIGCHLD to this server (never any other tmux): a no-op except that it reaps exited panes. */
+  async function nudgeServer(): Promise<void> {
+    const pid = Number((await tmux(['display-message', '-p', '#{pid}'])).stdout.trim());
+    if (Number.isInteger(pid) && pid > 1) process.kill(pid, 'SIGCHLD');
   }
 
   async function killServer(): Promise<void> {
@@ -205,6 +221,19 @@ function runTmux(args: readonly string[]): Promise<TmuxResult> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** What /proc says of a pid, for a failure message. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const parent = ppid ? readFileSync(`/proc/${ppid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() : '';
+    return `state ${state}: ${cmdline} (parent ${ppid}: ${parent})`;
+  } catch {
+    return 'gone from /proc';
+  }
 }
 
 /** Quotes one word for the shell tmux runs pipe-pane's command with. */

@@ -6,14 +6,18 @@
  */
 import { useInput, useStdin } from 'ink';
 import type { AppStore } from '../store/app-store.js';
+import { splitKeyChunk } from './key-chunks.js';
 import { bindingFor, keyContext } from './keys.js';
 
 export function useAppKeys(store: AppStore): void {
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
-      const state = store.getState();
-      bindingFor(keyContext(state), input, key)?.run(state.actions);
+      for (const [one, oneKey] of splitKeyChunk(input, key)) {
+        // Each key sees the state the previous one left (the context can change: Enter asks, y answers).
+        const state = store.getState();
+        bindingFor(keyContext(state), one, oneKey)?.run(state.actions);
+      }
     },
     { isActive: isRawModeSupported },
   );

@@ -91,6 +91,14 @@ describe('plan preview', () => {
     expect(tabRow(ui.frame())).toContain('[Config diff 1]');
   });
 
+  it('keys that arrive in one chunk (fast typing, a paste, a stalled SSH link) each take effect', async () => {
+    const { ui } = await preview();
+    expect(hintRows(ui)).toContain('a acknowledge');
+    // "a" then Tab then Tab, as one read() of stdin.
+    await pressUntil(ui, `a${KEY.tab}${KEY.tab}`, (f) => tabRow(f).includes('[Config diff 1]'), 'two Tabs');
+    expect(hintRows(ui)).not.toContain('a acknowledge');
+  });
+
   it('j/k and the arrows scroll the focused pane by a row, PgDn/PgUp by a page', async () => {
     const { ui, store } = await preview();
     await press(ui, KEY.tab);

@@ -3,6 +3,8 @@
  * bridge-migrate: parse the command line, build the dependencies, then render the TUI or run a
  * headless command. Every failure ends here as one line with the fix and a contract exit code.
  */
+// First: decides Ink's CI mode before Ink is imported (see the module).
+import './source/cli/terminal-env.js';
 import { Command, CommanderError, Option } from 'commander';
 import { runApplyCommand } from './source/cli/apply-command.js';
 import { runCaptureCommand } from './source/cli/capture-command.js';

@@ -123,7 +123,10 @@ test('apply --yes leaves the change pending, status shows it, a second apply is 
     }>;
     expect(links.find((link) => link.ifname === 'ens18')?.master).toBe('fcbr0');
 
-    // A second apply is refused before it changes anything.
+    // A second apply is refused before it changes anything. The bridge's IPv6 link-local address
+    // is still in duplicate address detection right after the apply (tentative, with a route that
+    // comes and goes): wait for it to settle so the comparison sees only what the refusal did.
+    await lab.settle(lab.ns.host);
     const applied = comparable(await lab.snapshot(lab.ns.host));
     const again = await cli(['apply', '--yes', '--nic', 'ens18', '--persist', 'none']);
     expect(again.code, again.stderr).toBe(1);

@@ -19,7 +19,6 @@ import { type CommonOptions, parseCommon, parseTarget } from './source/cli/optio
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
-import type { ArmGuardian } from './source/txn/guardian-api.js';
 import { armGuardian } from './source/txn/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
@@ -27,9 +26,6 @@ const out: Output = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-/** The dead-man guardian (txn/guardian-launch.ts): started by `apply` and the TUI before the first change. */
-const ARM_GUARDIAN: ArmGuardian | null = armGuardian;
 
 const EXIT_CODES = `
 Exit codes: 0 done, 1 refused before any change (nothing changed), 2 usage,
@@ -45,7 +41,7 @@ async function headless(
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
-    deps: realCommandDeps(access, common, { purpose, glyphs, out, armGuardian: ARM_GUARDIAN }),
+    deps: realCommandDeps(access, common, { purpose, glyphs, out, armGuardian }),
   };
 }
 
@@ -97,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         access,
         target,
         common,
-        { dryRun: Boolean(raw.dryRun) || access.replay !== null, armGuardian: ARM_GUARDIAN },
+        { dryRun: Boolean(raw.dryRun) || access.replay !== null, armGuardian },
         out,
       );
     });

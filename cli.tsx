@@ -239,10 +239,8 @@ Exit 0: reported. 1: part could not be read (the report says how to run it, e.g.
     .option('--log <file>', 'debug log')
     .option('--unit <name>', 'transient unit name, when started by systemd-run')
     .action(async (raw) => {
-      exitCode = await runGuardCommand(
-        { stateDir: raw.stateDir, rootDir: raw.rootDir, log: raw.log ?? null, unit: raw.unit ?? null },
-        process.env,
-      );
+      const { stateDir, rootDir, log } = parseCommon(raw);
+      exitCode = await runGuardCommand({ stateDir, rootDir, log, unit: raw.unit ?? null }, process.env);
     });
 
   try {

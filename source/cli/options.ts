@@ -3,6 +3,7 @@
  * raw string and returns the typed value or throws a UsageError that names the fix.
  */
 
+import { resolve } from 'node:path';
 import { interfaceNameProblem } from '../plan/names.js';
 import type { PersistChoice } from '../plan/types.js';
 import { UsageError } from './errors.js';
@@ -76,15 +77,40 @@ export function parsePersist(raw: string | undefined): PersistChoice {
   return value;
 }
 
-export function parseCommon(raw: Record<string, unknown>): CommonOptions {
+export function parseCommon(raw: Record<string, unknown>, cwd: string = process.cwd()): CommonOptions {
   const str = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const replay = str('replay');
+  const log = str('log');
   return {
-    stateDir: str('stateDir') ?? DEFAULT_STATE_DIR,
-    rootDir: str('rootDir') ?? '/',
+    stateDir: parseDirectory('--state-dir', str('stateDir') ?? DEFAULT_STATE_DIR, cwd),
+    rootDir: parseDirectory('--root-dir', str('rootDir') ?? '/', cwd),
     persist: parsePersist(str('persist')),
-    replay: str('replay') ?? null,
-    log: str('log') ?? null,
+    // An empty --replay must never fall through to probing (and then changing) the live host.
+    replay: replay === undefined ? null : nonEmpty('--replay', replay, REPLAY_FIX),
+    log: log === undefined ? null : resolve(cwd, nonEmpty('--log', log, LOG_FIX)),
   };
+}
+
+const REPLAY_FIX =
+  'pass the path of a `bridge-migrate capture` document, or leave --replay out to probe this host';
+const LOG_FIX = 'pass a file path, or leave --log out (default: STATE_DIR/debug.log)';
+
+/**
+ * A directory option made absolute against the working directory now: the guardian is started
+ * with cwd / (systemd-run, or a detached child that chdirs there), so a relative --state-dir would
+ * name another directory in the guardian than in the command that armed it.
+ */
+export function parseDirectory(flag: '--state-dir' | '--root-dir', raw: string, cwd: string): string {
+  const fix =
+    flag === '--state-dir'
+      ? `pass a directory, or leave --state-dir out (default ${DEFAULT_STATE_DIR})`
+      : 'pass a directory, or leave --root-dir out (default /)';
+  return resolve(cwd, nonEmpty(flag, raw, fix));
+}
+
+function nonEmpty(flag: string, raw: string, fix: string): string {
+  if (raw.trim() === '') throw new UsageError(`${flag} is empty`, fix);
+  return raw;
 }
 
 export function parseTarget(raw: Record<string, unknown>): TargetOptions {

@@ -81,6 +81,23 @@ describe('bad input gets one clear line and exit 2', () => {
     expectOneLineUsageError(result, /--timeout "5" is not a whole number of seconds between 15 and 3600/);
   });
 
+  // An empty --replay used to probe (and, for apply, change) the live host instead.
+  it.each([
+    [
+      ['plan', '--json', '--replay', ''],
+      /--replay is empty; pass the path of a `bridge-migrate capture` document/,
+    ],
+    [['--dry-run', '--replay', '  '], /--replay is empty/],
+    [['apply', '--yes', '--replay='], /--replay is empty/],
+    [['plan', '--replay', recording, '--state-dir', ''], /--state-dir is empty; pass a directory/],
+    [['plan', '--replay', recording, '--root-dir', ' '], /--root-dir is empty; pass a directory/],
+    [['plan', '--replay', recording, '--log', ''], /--log is empty; pass a file path/],
+    [['status', '--state-dir', ''], /--state-dir is empty/],
+  ])('an empty value: %j', async (args, problem) => {
+    const result = await run(args);
+    expectOneLineUsageError(result, problem);
+  });
+
   it('a valid request prints the plan and exits 0', async () => {
     const result = await run(['plan', '--json', '--replay', recording]);
     expect(result.code).toBe(0);

@@ -54,14 +54,10 @@ describe('parseCommon paths', () => {
       armGuardian: null,
     });
     const argv = guardArgv({ stateDir: common.stateDir, ...deps.guardianLaunch }, null);
-    const after = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';
-    expect([after('--state-dir'), after('--root-dir'), after('--log')]).toEqual([
-      '/srv/operator/work/st',
-      '/srv/operator/work/root',
-      '/srv/operator/work/dbg.log',
-    ]);
-    for (const path of [after('--state-dir'), after('--root-dir'), after('--log')])
-      expect(isAbsolute(path)).toBe(true);
+    const valueOf = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';
+    const paths = [valueOf('--state-dir'), valueOf('--root-dir'), valueOf('--log')];
+    expect(paths).toEqual(['/srv/operator/work/st', '/srv/operator/work/root', '/srv/operator/work/dbg.log']);
+    for (const path of paths) expect(isAbsolute(path)).toBe(true);
   });
 
   it.each([

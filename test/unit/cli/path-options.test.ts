@@ -54,8 +54,8 @@ describe('parseCommon paths', () => {
       armGuardian: null,
     });
     const argv = guardArgv({ stateDir: common.stateDir, ...deps.guardianLaunch }, null);
-    const valueOf = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';
-    const paths = [valueOf('--state-dir'), valueOf('--root-dir'), valueOf('--log')];
+    const flagValue = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';
+    const paths = [flagValue('--state-dir'), flagValue('--root-dir'), flagValue('--log')];
     expect(paths).toEqual(['/srv/operator/work/st', '/srv/operator/work/root', '/srv/operator/work/dbg.log']);
     for (const path of paths) expect(isAbsolute(path)).toBe(true);
   });

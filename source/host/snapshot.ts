@@ -15,6 +15,8 @@ export interface Link {
   tunType: 'tap' | 'tun' | null;
   mac: string | null;
   permanentMac: string | null;
+  /** `link_type` from `ip -j link`: "ether", "loopback", "none" (tun), "ipip", ...; absent in older snapshots. */
+  linkType?: string | null;
   mtu: number;
   operstate: string;
   flags: string[];

@@ -13,6 +13,7 @@ import { type PlanContext, planContext } from './context.js';
 import { InvalidInterfaceName } from './names.js';
 import { buildPersist } from './persist/persist.js';
 import { blockers } from './preflight/blockers.js';
+import { probeFailureBlockers } from './preflight/probe-failures.js';
 import { blocker } from './preflight/verdict.js';
 import { warnings } from './preflight/warnings.js';
 import { resolveRequest } from './resolve.js';
@@ -33,12 +34,15 @@ const STEPLESS = new Set(['uplink-has-master', 'bridge-has-other-ports']);
 
 export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
   const resolution = resolveRequest(snapshot, request);
-  const verdicts: Verdict[] = [...resolution.verdicts];
+  // A probe that failed left its part of the snapshot empty: any other verdict or step built on it
+  // ("no default route", a cutover that moves no rules) would describe a host that does not exist.
+  const probeFailures = probeFailureBlockers(snapshot);
+  const verdicts: Verdict[] = probeFailures.length > 0 ? probeFailures : [...resolution.verdicts];
   let steps: Step[] = [];
   let config: ConfigFile[] = [];
   let persistWith: Plan['persistWith'] = 'none';
 
-  if (resolution.target) {
+  if (resolution.target && probeFailures.length === 0) {
     const context = planContext(snapshot, request, resolution.target);
     verdicts.push(...blockers(context), ...warnings(context));
     if (!verdicts.some((verdict) => STEPLESS.has(verdict.id))) {
@@ -65,9 +69,10 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
     steps,
     config,
     persistWith,
-    topology: resolution.target
-      ? buildTopology(snapshot, resolution.nic, resolution.bridge)
-      : { before: [], after: [] },
+    topology:
+      resolution.target && probeFailures.length === 0
+        ? buildTopology(snapshot, resolution.nic, resolution.bridge)
+        : { before: [], after: [] },
     deadlineSec: request.timeoutSec,
     confirmCommand: CONFIRM_COMMAND,
     rollbackCommand: ROLLBACK_COMMAND,

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { DhcpClient } from '../snapshot.js';
+import { ParseError } from './json-fields.js';
 
 export interface DhcpCandidate {
   pid: number;
@@ -16,12 +17,19 @@ export interface DhcpCandidate {
 
 type Program = DhcpClient['program'];
 
+/** Every line of `ps -eo pid=,netns=,args=` is "PID NETNS ARGS"; anything else is not ps output. */
 export function parsePsDhcpCandidates(text: string): DhcpCandidate[] {
   const candidates: DhcpCandidate[] = [];
-  for (const line of text.split('\n')) {
-    const row = /^\s*(\d+)\s+(\d+|-)\s+(.*)$/.exec(line);
-    if (!row) continue;
-    const args = (row[3] as string).trim();
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const row = /^\s*(\d+)\s+(\d+|-)(?:\s+(.*))?$/.exec(line);
+    if (!row) {
+      throw new ParseError(
+        'ps -eo pid=,netns=,args=',
+        `line ${index + 1} ${JSON.stringify(line.slice(0, 60))} is not "PID NETNS COMMAND"`,
+      );
+    }
+    const args = (row[3] ?? '').trim();
     if (programOf(args.split(/\s+/)).program === 'other') continue;
     candidates.push({ pid: Number(row[1]), netns: row[2] === '-' ? null : (row[2] as string), args });
   }

@@ -4,6 +4,16 @@
  * IFA_F_PERMANENT, i.e. it has a finite lifetime: set by a DHCP client, or learned by SLAAC.
  */
 import type { Address, Family } from '../snapshot.js';
+import {
+  addressBitsOf,
+  checkOptionalAddress,
+  checkOptionalNumber,
+  isAddressOf,
+  isWholeNumber,
+  MalformedHostValue,
+  shown,
+  U32_MAX,
+} from './host-values.js';
 import { type JsonObject, num, parseJsonArray, str } from './json-fields.js';
 
 const FOREVER = 4294967295;
@@ -23,10 +33,13 @@ const DATA_KEYS = new Set([
   'metric',
 ]);
 
+const WHAT = 'ip -j addr';
+
 export function parseIpAddresses(text: string): Address[] {
   const addresses: Address[] = [];
-  for (const link of parseJsonArray(text, 'ip -j addr')) {
-    const ifname = str(link, 'ifname') ?? '';
+  for (const link of parseJsonArray(text, WHAT)) {
+    const ifname = str(link, 'ifname');
+    if (!ifname) throw new MalformedHostValue(WHAT, `link ${shown(link.ifindex ?? '?')}`, 'no ifname');
     const infos = Array.isArray(link.addr_info) ? (link.addr_info as unknown[]) : [];
     for (const info of infos) {
       if (typeof info !== 'object' || info === null) continue;
@@ -39,9 +52,10 @@ export function parseIpAddresses(text: string): Address[] {
 
 function toAddress(ifname: string, info: JsonObject): Address | null {
   const family = familyOf(str(info, 'family'));
-  const local = str(info, 'local');
-  const prefixlen = num(info, 'prefixlen');
-  if (!family || !local || prefixlen === null) return null;
+  // Other families (none today) are not addresses the migration moves.
+  if (!family) return null;
+  const local = checkedAddress(ifname, info, family);
+  const prefixlen = num(info, 'prefixlen') as number;
   // On a point-to-point address ip prints the peer as "address" next to "local".
   const address = str(info, 'address');
   return {
@@ -59,6 +73,27 @@ function toAddress(ifname: string, info: JsonObject): Address | null {
     flags: Object.keys(info).filter((key) => !DATA_KEYS.has(key) && info[key] === true),
     metric: num(info, 'metric'),
   };
+}
+
+/**
+ * The fields of one addr_info entry the planner writes into `ip addr` lines, checked: a value no
+ * kernel reports fails the probe with the field named, instead of the address being left out
+ * (and so not moved to the bridge).
+ */
+function checkedAddress(ifname: string, info: JsonObject, family: Family): string {
+  const local = info.local;
+  const bits = addressBitsOf(family);
+  const subject = `${ifname} address ${typeof local === 'string' ? local : shown(local)}/${shown(info.prefixlen)}`;
+  if (typeof local !== 'string' || !isAddressOf(local, family))
+    throw new MalformedHostValue(WHAT, subject, `${shown(local)} is not an IPv${family} address`);
+  if (!isWholeNumber(info.prefixlen, 0, bits))
+    throw new MalformedHostValue(WHAT, subject, `prefix length ${shown(info.prefixlen)} is not 0–${bits}`);
+  checkOptionalAddress(WHAT, subject, 'peer', info.address, family);
+  checkOptionalAddress(WHAT, subject, 'broadcast', info.broadcast, family);
+  checkOptionalNumber(WHAT, subject, 'valid_life_time', info.valid_life_time, 0, U32_MAX);
+  checkOptionalNumber(WHAT, subject, 'preferred_life_time', info.preferred_life_time, 0, U32_MAX);
+  checkOptionalNumber(WHAT, subject, 'metric', info.metric, 0, U32_MAX);
+  return local;
 }
 
 function familyOf(name: string | null): Family | null {

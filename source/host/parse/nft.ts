@@ -30,14 +30,20 @@ export interface NftRuleset {
   rules: NftRule[];
 }
 
+const NFT_JSON = 'nft -j list ruleset';
+
 export function parseNftJson(text: string): NftRuleset {
+  // Some nft versions print nothing at all for an empty ruleset.
+  if (text.trim() === '') return { chains: [], rules: [] };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ParseError('nft -j list ruleset', (error as Error).message);
+    throw new ParseError(NFT_JSON, (error as Error).message);
   }
-  const items = isObject(data) && Array.isArray(data.nftables) ? data.nftables.filter(isObject) : [];
+  if (!isObject(data) || !Array.isArray(data.nftables))
+    throw new ParseError(NFT_JSON, 'expected {"nftables": [...]}');
+  const items = data.nftables.filter(isObject);
   const ruleset: NftRuleset = { chains: [], rules: [] };
   const counts = new Map<string, number>();
   for (const item of items) {
@@ -56,6 +62,10 @@ export function parseNftJson(text: string): NftRuleset {
     const family = str(rule, 'family') ?? '';
     const table = str(rule, 'table') ?? '';
     const chainName = str(rule, 'chain') ?? '';
+    const handle = num(rule, 'handle');
+    // The handle is how a NAT rule is deleted and its neighbours addressed: without it, no plan.
+    if (!family || !table || !chainName || handle === null || !Number.isInteger(handle) || handle < 1)
+      throw new ParseError(NFT_JSON, `a rule without family, table, chain and handle: ${describe(rule)}`);
     const key = `${family} ${table} ${chainName}`;
     const position = (counts.get(key) ?? 0) + 1;
     counts.set(key, position);
@@ -63,7 +73,7 @@ export function parseNftJson(text: string): NftRuleset {
       family,
       table,
       chain: chainName,
-      handle: num(rule, 'handle') ?? 0,
+      handle,
       position,
       expr: Array.isArray(rule.expr) ? rule.expr.filter(isObject) : [],
     });
@@ -103,7 +113,16 @@ export function parseNftListing(text: string): Map<string, string> {
     for (let step = 0; step < net; step++) stack.push({ kind: 'other', name: '' });
     for (let step = 0; step < -net; step++) stack.pop();
   }
+  // Every block nft opens it closes: output that ends inside one was cut short.
+  if (stack.length > 0)
+    throw new ParseError('nft -a list ruleset', 'it ends inside an open block (cut short?)');
   return rules;
+}
+
+/** A short, single-line rendering of a JSON value from the host for an error message. */
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function braceBalance(line: string): number {

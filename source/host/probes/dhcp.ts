@@ -19,7 +19,10 @@ export const OWN_NETNS = '/proc/self/ns/net';
 
 export async function probeDhcpClients(context: ProbeContext): Promise<ProbeOutcome<DhcpClient[]>> {
   const [ps, ownLink] = await Promise.all([runTool(context, PS_ARGV), context.files.readLink(OWN_NETNS)]);
-  if (!succeeded(ps)) return { value: [], note: `DHCP clients unknown: ${whyNot(ps)}` };
+  // ps missing is a fact about the host (noted); ps that ran and failed leaves the clients unknown,
+  // and a plan that does not see a client on the uplink would leave it fighting the bridge.
+  if (ps.notFound) return { value: [], note: `DHCP clients unknown: ${whyNot(ps)}` };
+  if (!succeeded(ps)) throw new Error(whyNot(ps));
   const own = netnsInode(ownLink);
   const clients = await Promise.all(
     parsePsDhcpCandidates(ps.stdout).map(async (candidate): Promise<DhcpClient | null> => {

@@ -2,7 +2,9 @@
  * Netfilter facts that decide whether bridged guest traffic flows: br_netfilter (which sends
  * bridged frames through iptables), the FORWARD policy (Docker sets DROP), ip_forward, and the
  * existing MASQUERADE rules that a NAT setup for the bridge left behind, in iptables and nftables.
- * Both firewall tools need root to read rules; without it their absence is noted, not fatal.
+ * Both firewall tools need root to read rules; without it their errors are noted, not fatal. A tool
+ * that is not installed is a fact (no nft: no nft rules); as root, one that fails or prints what
+ * does not parse fails the probe, and the planner blocks on it.
  */
 import { succeeded } from '../../system/runner.js';
 import { forwardPolicy, iptablesMasquerade, parseIptablesSave } from '../parse/iptables-save.js';
@@ -34,6 +36,11 @@ export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome
   ]);
   const notes: string[] = [];
   const natRules: NatRule[] = [];
+  // As root a firewall tool that is installed must answer: NAT rules it did not show would stay,
+  // and a FORWARD DROP would go unwarned. Without root they cannot read the rules at all, which
+  // the not-root blocker already covers; then their errors are notes.
+  const failures = [save, nftJson, nftText].filter((result) => !result.notFound && !succeeded(result));
+  if (context.env.uid === 0 && failures.length > 0) throw new Error(failures.map(whyNot).join('; '));
 
   const dump = succeeded(save) ? parseIptablesSave(save.stdout) : null;
   if (dump) natRules.push(...iptablesMasquerade(dump));

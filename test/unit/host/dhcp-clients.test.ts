@@ -27,6 +27,14 @@ describe('DHCP client discovery', () => {
     ]);
   });
 
+  it('refuses a line that is not "PID NETNS COMMAND", naming it', () => {
+    expect(() =>
+      parsePsDhcpCandidates(`${PS}\nerror: unknown user-defined format specifier "netns"`),
+    ).toThrow(
+      'could not parse ps -eo pid=,netns=,args=: line 8 "error: unknown user-defined format specifier \\"netns\\"" is not "PID NETNS COMMAND"',
+    );
+  });
+
   it('reads argv from /proc/PID/cmdline, NUL-separated', () => {
     expect(parseCmdline('/sbin/dhclient\0-4\0ens18\0')).toEqual(['/sbin/dhclient', '-4', 'ens18']);
     expect(parseCmdline('dhcpcd: ens19 [ip4]\0\0\0\0')).toEqual(['dhcpcd:', 'ens19', '[ip4]']);

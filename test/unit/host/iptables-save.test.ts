@@ -60,10 +60,23 @@ describe('parseIptablesSave', () => {
     expect(docker.rules.find((rule) => rule.chain === 'DOCKER')?.position).toBe(1);
   });
 
-  it('reads nothing from a non-root failure message', () => {
+  it('refuses what is not iptables-save output (a failure message), naming the line', () => {
     const denied =
       'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n';
-    expect(parseIptablesSave(denied).rules).toEqual([]);
+    expect(() => parseIptablesSave(denied)).toThrow(
+      'could not parse iptables-save: line 1 "iptables-save v1.8.9 (nf_tables): Could not fetch rule set g" is not a table, chain, rule or COMMIT',
+    );
+  });
+
+  it('refuses output cut short inside a table (no COMMIT)', () => {
+    const cut = '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 203.0.113.0/24 -j MASQUERADE\n';
+    expect(() => parseIptablesSave(cut)).toThrow(
+      'could not parse iptables-save: table nat has no COMMIT (cut short?)',
+    );
+  });
+
+  it('refuses a rule or chain outside any table', () => {
+    expect(() => parseIptablesSave('-A POSTROUTING -j MASQUERADE\n')).toThrow(/line 1 .* is not a table/);
   });
 
   it('tokenizes quoted values with escapes', () => {

@@ -78,4 +78,34 @@ describe('nftables', () => {
   it('refuses output that is not JSON', () => {
     expect(() => parseNftJson('Operation not permitted (you must be root)')).toThrow(/could not parse nft/);
   });
+
+  it('refuses JSON cut short, and JSON that is not a ruleset', () => {
+    const text = fixture('nft-native-lab.json');
+    expect(() => parseNftJson(text.slice(0, text.length / 2))).toThrow(
+      /^could not parse nft -j list ruleset: /,
+    );
+    expect(() => parseNftJson('[]')).toThrow(
+      'could not parse nft -j list ruleset: expected {"nftables": [...]}',
+    );
+  });
+
+  it('refuses a rule without a handle (it could not be deleted or put back)', () => {
+    const ruleset =
+      '{"nftables": [{"rule": {"family": "ip", "table": "nat", "chain": "postrouting", "expr": []}}]}';
+    expect(() => parseNftJson(ruleset)).toThrow(
+      /^could not parse nft -j list ruleset: a rule without family, table, chain and handle: \{"family":"ip"/,
+    );
+  });
+
+  it('reads an empty output as an empty ruleset', () => {
+    expect(parseNftJson('')).toEqual({ chains: [], rules: [] });
+  });
+
+  it('refuses a text listing that ends inside a block', () => {
+    const text = fixture('nft-native-a-lab.txt');
+    const cut = text.slice(0, text.lastIndexOf('}'));
+    expect(() => parseNftListing(cut)).toThrow(
+      'could not parse nft -a list ruleset: it ends inside an open block (cut short?)',
+    );
+  });
 });

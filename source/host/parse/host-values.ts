@@ -17,6 +17,7 @@ export class MalformedHostValue extends Error {
 
 /** A value from the host, shown in an error on one line and not too long. */
 export function shown(value: unknown): string {
+  if (value === undefined) return '(missing)';
   const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -6,10 +6,44 @@
  * them to address the route.
  */
 import type { DefaultGateway, Family, Route } from '../snapshot.js';
+import {
+  checkOptionalAddress,
+  checkOptionalNumber,
+  MalformedHostValue,
+  prefixProblem,
+  shown,
+  U32_MAX,
+} from './host-values.js';
 import { isObject, type JsonObject, num, parseJsonArray, str, strings } from './json-fields.js';
 
 export function parseIpRoutes(text: string, family: Family): Route[] {
-  return parseJsonArray(text, `ip -${family} -j route show table all`).map((entry) => toRoute(entry, family));
+  const what = `ip -${family} -j route`;
+  return parseJsonArray(text, `ip -${family} -j route show table all`).map((entry) =>
+    toRoute(checkedRoute(what, entry, family), family),
+  );
+}
+
+/**
+ * The fields the cutover writes into `ip route replace` lines, checked: a value no kernel reports
+ * fails the probe with the field named, rather than a route moved wrongly or not at all.
+ */
+function checkedRoute(what: string, entry: JsonObject, family: Family): JsonObject {
+  const dst = entry.dst ?? 'default';
+  const subject = `route ${typeof dst === 'string' ? dst : shown(dst)}${typeof entry.dev === 'string' ? ` dev ${entry.dev}` : ''}`;
+  if (typeof dst !== 'string')
+    throw new MalformedHostValue(what, subject, `dst ${shown(dst)} is not a prefix`);
+  const problem = dst === 'default' ? null : prefixProblem(dst, family);
+  if (problem) throw new MalformedHostValue(what, subject, problem);
+  // A gateway of the other family comes as "via" (RFC 5549), never as "gateway".
+  checkOptionalAddress(what, subject, 'gateway', entry.gateway, family);
+  checkOptionalAddress(what, subject, 'prefsrc', entry.prefsrc, family);
+  checkOptionalNumber(what, subject, 'metric', entry.metric, 0, U32_MAX);
+  const hops = Array.isArray(entry.nexthops) ? entry.nexthops.filter(isObject) : [];
+  for (const hop of hops) {
+    checkOptionalAddress(what, subject, 'nexthop gateway', hop.gateway, family);
+    checkOptionalNumber(what, subject, 'nexthop weight', hop.weight, 1, 256);
+  }
+  return entry;
 }
 
 function toRoute(entry: JsonObject, family: Family): Route {

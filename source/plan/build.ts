@@ -30,7 +30,13 @@ export const CONFIRM_COMMAND = 'bridge-migrate confirm';
 export const ROLLBACK_COMMAND = 'bridge-migrate rollback';
 
 /** Blockers after which the steps would describe nonsense, so none are built. */
-const STEPLESS = new Set(['uplink-has-master', 'bridge-has-other-ports']);
+const STEPLESS = new Set([
+  'uplink-has-master',
+  'bridge-has-other-ports',
+  // A device that cannot be a bridge port has no MAC to give the bridge and nothing to enslave.
+  'uplink-is-loopback',
+  'uplink-not-ethernet',
+]);
 
 export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
   const resolution = resolveRequest(snapshot, request);

@@ -5,6 +5,7 @@
 import type { PlanContext } from '../context.js';
 import type { Verdict } from '../types.js';
 import { portHasNoAddress, uplinkHasMaster } from './already-bridged.js';
+import { uplinkNotEthernet } from './uplink-kind.js';
 import { blocker } from './verdict.js';
 
 const CLOUD_NAMES: Record<string, string> = {
@@ -67,15 +68,8 @@ export function blockers(context: PlanContext): Verdict[] {
       ),
     );
   }
-  if (!uplink.mac) {
-    verdicts.push(
-      blocker(
-        'uplink-not-ethernet',
-        `${nic} has no MAC address (a tunnel or point-to-point link), and only Ethernet can join a bridge.`,
-        'Name an Ethernet uplink with --nic, or route to the guests instead.',
-      ),
-    );
-  }
+  const notEthernet = uplinkNotEthernet(nic, uplink);
+  if (notEthernet) verdicts.push(notEthernet);
   if (uplink.master) verdicts.push(uplinkHasMaster(uplink, bridge));
   const otherPorts = snapshot.links.filter(
     (link) => link.master === bridge && link.name !== nic && link.tunType !== 'tap',

@@ -65,6 +65,18 @@ describe.skipIf(!built)(
       });
     });
 
+    it('prints a damaged recording as blocked, naming the failed probe and its error', () => {
+      const file = fileURLToPath(new URL('../../../recordings/faults/fault-ps-exit-1.json', import.meta.url));
+      const result = runCli(['plan', '--replay', file]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        '[BLOCKER] The dhcp-clients probe failed (ps -eo pid=,netns=,args= exited 1: ps: fatal library error, lookup self)',
+      );
+      expect(result.stdout).toContain('This plan is blocked: nothing can be applied');
+      expect(result.stdout).toMatch(/Steps\n {2}none \(the plan is blocked\)/);
+    });
+
     it.each([['iptables-save'], ['ip -j address show']])(
       'refuses a recording without `%s` with the one-line ReplayMiss message and exit code 2',
       (argv) => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { removeNetnsEtc } from './netns-etc.js';
 
 /**
  * Teardown must run even when the test or the operator does not get to call it: Ctrl-C, a
@@ -82,8 +83,23 @@ export function emergencyTeardown(pids: readonly number[], namespaces: readonly 
       // Already gone.
     }
   }
+  // Programs started in the namespaces by others (a guardian, a CLI a test ran there) keep a
+  // namespace alive after `ip netns delete`; they are this lab's to end, as in the normal teardown.
+  for (const ns of namespaces) {
+    const listed = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 5_000 });
+    for (const token of (listed.stdout ?? '').split(/\s+/)) {
+      const pid = Number(token);
+      if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
   for (const ns of [...namespaces].reverse()) {
     spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore', timeout: 5_000 });
+    removeNetnsEtc(ns);
   }
   rmSync(dir, { recursive: true, force: true });
 }

@@ -20,6 +20,9 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'],
+          // Fails the run when the lab tests leave namespaces, /etc/netns files, mounts or
+          // processes behind (test/lab/hygiene.global.ts).
+          globalSetup: ['test/lab/hygiene.global.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,

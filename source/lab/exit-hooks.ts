@@ -5,7 +5,7 @@ import { removeNetnsEtc } from './netns-etc.js';
 /**
  * Teardown must run even when the test or the operator does not get to call it: Ctrl-C, a
  * SIGTERM from a CI runner, or the process exiting with labs still up. While at least one lab
- * exists, this module listens for SIGINT, SIGTERM and `exit`; when the last lab is torn down the
+ * exists, this module listens for SIGINT, SIGTERM, SIGHUP and `exit`; when the last lab is torn down the
  * listeners are removed again, so an idle process behaves as if the lab code were never loaded.
  *
  * Signals get the full asynchronous teardown and then the signal is raised again, so the process
@@ -35,15 +35,19 @@ export function activeExitHooks(): number {
   return hooks.size;
 }
 
+// SIGHUP too: a lab run over SSH or in a tmux pane that goes away gets SIGHUP, whose default
+// action ends the process without an `exit` event, so nothing would be removed.
 function install(): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.on('exit', onExit);
 }
 
 function uninstall(): void {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
   process.off('exit', onExit);
 }
 

@@ -25,7 +25,7 @@ afterEach(() => {
 });
 
 describe('a lab that is never torn down by its owner', () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     test(`is torn down on ${signal}, and the process still ends by that signal`, async () => {
       const { child, print, ended } = await startLabChild(compiled.dir, 'wait');
       started.push(print);

@@ -5,9 +5,6 @@ import { defineConfig } from 'vitest/config';
 // unique prefix, but the 2-core machine gives steadier timings when they do not compete.
 export default defineConfig({
   test: {
-    // Ink reads CI at import and then only prints the last frame; the UI tests render to fake or
-    // real terminals and must see what an operator's terminal sees (cli.tsx does the same on a TTY).
-    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     projects: [
       {
         test: {

@@ -1,48 +1,82 @@
 /**
  * The suite's own hygiene: what the lab and e2e tests may leave on the machine if a teardown path
  * is missed — lab namespaces, their /etc/netns/NAME directories (the lab's resolv.conf, outside
- * every temp dir), mounts under /tmp, lab processes and lab temp dirs. Read-only; every name is
- * matched against the lab prefix convention (source/lab/names.ts: `bm` + 6 hex digits, then `-`).
+ * every temp dir), mounts under /tmp, processes and files of the run.
+ *
+ * Only what this run made counts, so that another run on the same machine (a second checkout, a
+ * colleague) is never reported: the run gets its own temp directory (TMPDIR, inherited by the
+ * test workers and every process they start), so its files and the command lines of its
+ * processes name that directory; and every lab dir appearing in it (`<prefix>-XXXXXX`,
+ * source/lab/lab.ts) names a lab prefix (source/lab/names.ts: `bm` + 6 hex digits), whose
+ * namespaces and /etc/netns entries are `<prefix>-*`. Read-only apart from that directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  existsSync,
+  type FSWatcher,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  watch,
+} from 'node:fs';
 import { NETNS_ETC } from '../../../source/lab/netns-etc.js';
 
-/** A lab's names: namespaces `<prefix>-r`, `<prefix>-v1`, temp dirs `<prefix>-XXXXXX`. */
-export const LAB_NAME = /^bm[0-9a-f]{6}-/;
+/** A lab's temp dir name, `<prefix>-XXXXXX`; the prefix is its first 8 characters. */
+const LAB_DIR = /^(bm[0-9a-f]{6})-/;
 
-export interface MachineState {
+export interface Leftovers {
   namespaces: string[];
   netnsEtc: string[];
-  /** Mount points at or under /tmp, from this process's mount table. */
+  /** Mount points under /tmp that were not there when the run began. */
   tmpMounts: string[];
-  /** "pid command line" of processes that name a lab or test temp dir (`/tmp/bm…`). */
+  /** "pid command line" of live processes that name the run's temp directory. */
   processes: string[];
-  /** Lab temp dirs left in the temp directory. */
-  labDirs: string[];
+  /** Whatever is still in the run's temp directory. */
+  files: string[];
 }
 
-export function machineState(): MachineState {
-  const temp = tmpdir();
+export interface RunScope {
+  readonly dir: string;
+  /** What the run left; empty lists when it left nothing. */
+  leftovers(): Leftovers;
+  /** Stops watching; the directory stays (evidence) unless it is empty. */
+  close(): void;
+}
+
+/** Starts a run: a fresh temp directory (world-writable and sticky, like /tmp) and its watcher. */
+export function startRunScope(parent = '/tmp'): RunScope {
+  const dir = mkdtempSync(`${parent}/bm-run-`);
+  chmodSync(dir, 0o1777);
+  const prefixes = new Set<string>();
+  const note = (name: string | null) => {
+    const match = name ? LAB_DIR.exec(name) : null;
+    if (match?.[1]) prefixes.add(match[1]);
+  };
+  const watcher: FSWatcher = watch(dir, (_event, name) => note(name));
+  const mountsBefore = new Set(tmpMountPoints());
   return {
-    namespaces: netnsList().filter((name) => LAB_NAME.test(name)),
-    netnsEtc: existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((name) => LAB_NAME.test(name)) : [],
-    tmpMounts: tmpMountPoints(),
-    processes: processesNaming(`${temp}/bm`),
-    labDirs: readdirSync(temp).filter((name) => LAB_NAME.test(name)),
+    dir,
+    leftovers() {
+      for (const name of readdirSync(dir)) note(name);
+      const ours = (name: string) => prefixes.has(name.slice(0, 8)) && name[8] === '-';
+      return {
+        namespaces: netnsList().filter(ours),
+        netnsEtc: existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter(ours) : [],
+        tmpMounts: tmpMountPoints().filter((point) => !mountsBefore.has(point)),
+        processes: processesNaming(dir),
+        files: readdirSync(dir),
+      };
+    },
+    close() {
+      watcher.close();
+      if (readdirSync(dir).length === 0) spawnSync('rmdir', [dir], { timeout: 5_000 });
+    },
   };
 }
 
-/** What `after` has that `before` had not: what the run in between left behind. */
-export function leftBehind(before: MachineState, after: MachineState): Partial<MachineState> {
-  const left: Partial<MachineState> = {};
-  for (const key of Object.keys(after) as (keyof MachineState)[]) {
-    const had = new Set(before[key]);
-    const added = after[key].filter((item) => !had.has(item));
-    if (added.length > 0) left[key] = added;
-  }
-  return left;
+export function isClean(left: Leftovers): boolean {
+  return Object.values(left).every((items) => items.length === 0);
 }
 
 function netnsList(): string[] {
@@ -56,14 +90,13 @@ function netnsList(): string[] {
 
 /** /proc/self/mountinfo field 5 is the mount point, with spaces and the like octal-escaped. */
 function tmpMountPoints(): string[] {
-  const temp = tmpdir();
   return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[4] ?? '')
     .map((point) =>
       point.replace(/\\([0-7]{3})/g, (_all, code: string) => String.fromCharCode(Number.parseInt(code, 8))),
     )
-    .filter((point) => point === temp || point.startsWith(`${temp}/`));
+    .filter((point) => point === '/tmp' || point.startsWith('/tmp/'));
 }
 
 function processesNaming(text: string): string[] {
@@ -72,9 +105,10 @@ function processesNaming(text: string): string[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (!cmdline.includes(text)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (cmdline.includes(text) && state !== 'Z') found.push(`${entry} ${cmdline}`);
+      if (state !== 'Z') found.push(`${entry} ${cmdline}`);
     } catch {
       // The process ended while we looked.
     }

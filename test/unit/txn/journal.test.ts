@@ -349,6 +349,7 @@ describe('a journal that cannot be used', () => {
     await expect(store.load(temp.stateDir)).rejects.toThrow(refusal);
     await expect(store.heartbeat(temp.stateDir, 1)).rejects.toThrow(refusal);
     await expect(store.setPhase(temp.stateDir, 'reverting', 'operator')).rejects.toThrow(refusal);
+    await expect(create(store)).rejects.toThrow(refusal);
     expect(readFileSync(journalFile(), 'utf8')).toBe(before);
   });
 });

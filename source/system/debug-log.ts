@@ -37,20 +37,27 @@ export function openLogFile(path: string): number {
       0o600,
     );
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') {
       throw new UnsafePath(
         path,
         'is a symbolic link',
         'pass --log with the path of a regular file, not a link',
       );
     }
+    // A FIFO with no reader, opened for writing without blocking (fifo(7)).
+    if (code === 'ENXIO') throw notRegular(path);
     throw error;
   }
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
-    throw new UnsafePath(path, 'is not a regular file', 'pass --log with the path of a regular file');
+    throw notRegular(path);
   }
   return fd;
+}
+
+function notRegular(path: string): UnsafePath {
+  return new UnsafePath(path, 'is not a regular file', 'pass --log with the path of a regular file');
 }
 
 /**

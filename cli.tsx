@@ -183,7 +183,8 @@ deadline passed).`,
       'after',
       `
 Changes nothing. Reads the journal without root when the state directory is readable.
-Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo).${EXIT_CODES}`,
+Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo), or the
+state directory or journal is not root's alone (0700 / 0600, no symlinks; one line says the fix).${EXIT_CODES}`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'status');

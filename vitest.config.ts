@@ -5,9 +5,6 @@ import { defineConfig } from 'vitest/config';
 // unique prefix, but the 2-core machine gives steadier timings when they do not compete.
 export default defineConfig({
   test: {
-    // Ink reads CI at import and then only prints the last frame; the UI tests render to fake or
-    // real terminals and must see what an operator's terminal sees (cli.tsx does the same on a TTY).
-    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     projects: [
       {
         test: {
@@ -20,6 +17,9 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.{ts,tsx}'],
+          // Fails the run when the lab tests leave namespaces, /etc/netns files, mounts or
+          // processes behind (test/lab/hygiene.global.ts).
+          globalSetup: ['test/lab/hygiene.global.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -16,7 +16,7 @@ import type { Engine, EngineListener } from '../txn/engine-api.js';
 import type { ArmGuardian } from '../txn/guardian-api.js';
 import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
-import { debugLogPath, type HostAccess } from './host-access.js';
+import type { HostAccess } from './host-access.js';
 import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import type { Output } from './plan-command.js';
 
@@ -79,7 +79,7 @@ export function realCommandDeps(
     armGuardian: options.armGuardian,
     guardianLaunch: {
       selfArgv: [process.execPath, process.argv[1] ?? 'bridge-migrate'],
-      logPath: debugLogPath(common),
+      logPath: access.logPath,
       // The guardian must revert the same /run files apply wrote: ROOT/run/... under --root-dir.
       rootDir: common.rootDir,
     },

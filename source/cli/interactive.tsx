@@ -7,6 +7,7 @@
 import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
 import { createAppStore } from '../store/app-store.js';
+import { UntrustedPath } from '../system/trusted-path.js';
 import type { ArmGuardian } from '../txn/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
@@ -44,6 +45,13 @@ export async function runInteractive(
     out,
     armGuardian: options.armGuardian,
   });
+  if (!options.dryRun) {
+    // A state directory or journal that is not root's alone is refused before the TUI starts, as
+    // every headless command refuses it: one line with the fix, exit 1 (system/trusted-path.ts).
+    await deps.journal.load(common.stateDir).catch((error: unknown) => {
+      if (error instanceof UntrustedPath) throw error;
+    });
+  }
   const store = createAppStore({
     probe: async (listener) => withPendingMigration(await probeHost(access, listener), deps, common.stateDir),
     plan: buildPlan,

@@ -4,6 +4,7 @@
  * who holds the lock. It changes nothing and needs no root when the state directory is readable;
  * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
  */
+import { UntrustedPath } from '../system/trusted-path.js';
 import type { Journal } from '../txn/journal.js';
 import { readLockHolder } from '../txn/lock.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
@@ -30,12 +31,16 @@ export async function runStatusCommand(
   try {
     journal = await deps.journal.load(stateDir);
   } catch (error) {
+    // A state directory that is not root's alone is refused outright (exit 1, one line): a report
+    // built from it could show a deadline or guardian that someone else wrote.
+    if (error instanceof UntrustedPath) throw error;
     unreadable('the journal could not be read', error);
   }
   let lock: Awaited<ReturnType<typeof readLockHolder>> = null;
   try {
     lock = await readLockHolder(stateDir);
   } catch (error) {
+    if (error instanceof UntrustedPath) throw error;
     unreadable('the lock could not be read', error);
   }
   const guardianPid = journal?.guardian?.pid;

@@ -5,8 +5,9 @@
  * provisioning shells and CI runners' debug sessions do). A run whose stdin and stdout are both
  * terminals has a person at the keyboard, so it gets the interactive renderer whatever CI says.
  */
-if (process.stdin.isTTY && process.stdout.isTTY) {
-  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
-    if (name in process.env) process.env[name] = 'false';
-  }
-}
+import { interactiveOnTerminal } from './terminal-mode.js';
+
+interactiveOnTerminal(process.env, {
+  stdin: Boolean(process.stdin.isTTY),
+  stdout: Boolean(process.stdout.isTTY),
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkedName } from '../plan/names.js';
@@ -9,6 +9,7 @@ import { dnsmasqArgv, LAN } from './dhcp.js';
 import { createDhcpClients } from './dhcp-client.js';
 import { emergencyTeardown, registerExitHook } from './exit-hooks.js';
 import { labNames, newLabPrefix, vmNames } from './names.js';
+import { removeNetnsEtc, writeNetnsResolvConf } from './netns-etc.js';
 import { parsePing, pingArgv, pingTimeoutMs } from './ping.js';
 import { createProcessTable, type LabProcess } from './processes.js';
 import { snapshotNamespace } from './snapshot.js';
@@ -74,7 +75,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         if (succeeded(result)) deleted.push(ns);
         else problems.push(`ip netns delete ${ns}: ${result.stderr.trim()}`);
       }
-      for (const ns of created) removeNetnsEtc(ns, problems);
+      for (const ns of created) {
+        const problem = removeNetnsEtc(ns);
+        if (problem) problems.push(problem);
+      }
       try {
         rmSync(dir, { recursive: true, force: true });
       } catch (error) {
@@ -264,27 +268,5 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   } catch (error) {
     await teardown();
     throw error;
-  }
-}
-
-/**
- * `ip netns exec NS` bind-mounts /etc/netns/NS/* over /etc, so every program run in a lab
- * namespace reads this resolv.conf instead of the machine's: the probe's DNS facts and the
- * engine's DNS check then name the lab router (TEST-NET-2), and no query ever heads for the
- * machine's own nameserver.
- */
-function writeNetnsResolvConf(ns: string): void {
-  const etc = join('/etc/netns', checkedName(ns));
-  mkdirSync(etc, { recursive: true, mode: 0o755 });
-  writeFileSync(join(etc, 'resolv.conf'), `# bridge-migrate lab ${ns}\nnameserver ${LAN.gateway}\n`, {
-    mode: 0o644,
-  });
-}
-
-function removeNetnsEtc(ns: string, problems: string[]): void {
-  try {
-    rmSync(join('/etc/netns', checkedName(ns)), { recursive: true, force: true });
-  } catch (error) {
-    problems.push(`removing /etc/netns/${ns}: ${(error as Error).message}`);
   }
 }

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A path the tool will not use as it stands: the message names the path, the problem and the fix. */
@@ -116,79 +116,6 @@ export async function readFileNoFollow(path: string): Promise<Buffer | null> {
 }
 
 /**
- * Like readFileNoFollow, for files whose content the tool will act on as root (the journal holds
- * the commands a rollback runs): the file must be ours and writable by nobody else, or anyone who
- * could write it could make root run their commands.
- */
-export async function readTrustedFile(path: string): Promise<Buffer | null> {
-  return readRegularFile(path, (stats) => {
-    const uid = process.geteuid?.();
-    if (uid !== undefined && stats.uid !== uid) {
-      throw new UnsafePath(
-        path,
-        `is owned by uid ${stats.uid}, not ${uid}`,
-        'check who wrote it, then remove it or chown it',
-      );
-    }
-    if ((stats.mode & 0o022) !== 0) {
-      throw new UnsafePath(
-        path,
-        `is writable by group or others (mode ${octal(stats.mode)})`,
-        'check who changed it, then chmod 600 it',
-      );
-    }
-  });
-}
-
-/**
- * Makes `path` a directory only its owner can enter (0700), creating it when missing and
- * tightening it when looser. Refuses a symlink or a directory owned by someone else: the state
- * directory holds what root will execute on rollback, so it must be root's alone.
- */
-export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  try {
-    await mkdir(path, { mode: 0o700 });
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw error;
-  }
-  // Check and fix through a descriptor opened without following links, so the directory we
-  // inspect is the one we chmod (no check-then-use race on the path).
-  let handle: FileHandle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = errorCode(error);
-    // With O_DIRECTORY the kernel answers ENOTDIR for a symlink too (not ELOOP), so ask lstat.
-    if (code === 'ELOOP' || (code === 'ENOTDIR' && (await lstat(path)).isSymbolicLink())) {
-      throw new UnsafePath(
-        path,
-        'is a symbolic link',
-        'remove the link or pass --state-dir with a real directory',
-      );
-    }
-    if (code === 'ENOTDIR') {
-      throw new UnsafePath(path, 'is not a directory', 'move it aside or pass another --state-dir');
-    }
-    throw error;
-  }
-  try {
-    const stats = await handle.stat();
-    const uid = process.geteuid?.();
-    if (uid !== undefined && stats.uid !== uid) {
-      throw new UnsafePath(
-        path,
-        `is owned by uid ${stats.uid}, not ${uid}`,
-        'chown it to the user running bridge-migrate (root) or pass another --state-dir',
-      );
-    }
-    if ((stats.mode & 0o7777) !== 0o700) await handle.chmod(0o700);
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
  * The temp name starts with "." and ends in ".tmp" so that renderers scanning the directory skip
  * it in the instant it exists (netplan reads only *.yaml; NetworkManager's keyfile plugin ignores
  * hidden and *.tmp files). It is unique per process and call, so concurrent writers never share one.
@@ -263,10 +190,6 @@ export async function readFileWithStats(
   } finally {
     await handle.close();
   }
-}
-
-function octal(mode: number): string {
-  return (mode & 0o7777).toString(8).padStart(4, '0');
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,23 +1,82 @@
-import { appendFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { UnsafePath } from './atomic-file.js';
 import type { RunResult } from './runner.js';
 
 /**
  * Every command the tool runs is logged with its argv, exit code and duration, so an operator
  * (or a bug report) can see exactly what touched the host. Writes are synchronous appends: the
  * log must survive the process being killed mid-migration.
+ *
+ * The log is written as root, so it is opened like the journal is read: without following a
+ * symlink (O_NOFOLLOW) and only when the descriptor is a regular file, or anyone who could plant
+ * a link at its path (a shared /tmp, a state directory that is not root's) could make root append
+ * to a file of their choosing. New logs are created 0600. The tool's own log lives in the state
+ * directory only (cli/host-access.ts); any other path is one the operator gave with --log.
  */
 export interface DebugLog {
   command(result: RunResult): void;
   note(message: string): void;
 }
 
+/**
+ * Opens `path` for appending (O_APPEND | O_CREAT | O_NOFOLLOW, 0600 when created). Refuses a
+ * symlink or anything but a regular file with an UnsafePath naming the path and the fix; other
+ * errors (a missing directory, EACCES) are thrown as they are.
+ */
+export function openLogFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(
+      path,
+      // O_NONBLOCK: a FIFO planted at the path must not hang the open; it is refused below.
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        constants.O_CREAT |
+        constants.O_NOFOLLOW |
+        constants.O_NONBLOCK,
+      0o600,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') {
+      throw new UnsafePath(
+        path,
+        'is a symbolic link',
+        'pass --log with the path of a regular file, not a link',
+      );
+    }
+    // A FIFO with no reader, opened for writing without blocking (fifo(7)).
+    if (code === 'ENXIO') throw notRegular(path);
+    throw error;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw notRegular(path);
+  }
+  return fd;
+}
+
+function notRegular(path: string): UnsafePath {
+  return new UnsafePath(path, 'is not a regular file', 'pass --log with the path of a regular file');
+}
+
+/**
+ * A log appending to `path` (null: no log). Opened at the first line; a log that cannot be opened
+ * only loses the log, it never breaks a migration. Use `openLogFile` first where a bad path must
+ * be refused (the operator's --log).
+ */
 export function createFileLog(path: string | null): DebugLog {
+  let fd: number | null = null;
+  let failed = path === null;
   const write = (line: string) => {
-    if (!path) return;
+    if (failed || path === null) return;
     try {
-      appendFileSync(path, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-    } catch {
-      // Logging must never break a migration; a missing log directory only loses the log.
+      fd ??= openLogFile(path);
+      writeSync(fd, `${new Date().toISOString()} ${line}\n`);
+    } catch (error) {
+      // Logging must never break a migration; a refused log only loses the log, and a missing
+      // directory is tried again at the next line (the state directory may be made meanwhile).
+      if (error instanceof UnsafePath) failed = true;
     }
   };
   return {

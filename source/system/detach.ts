@@ -14,7 +14,8 @@
  * leave a zombie behind for as long as this process runs.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { openLogFile } from './debug-log.js';
 
 export interface DetachedChild {
   pid: number;
@@ -81,7 +82,8 @@ export function startDetached(argv: readonly string[], options: DetachOptions): 
 function openOutput(path: string | null): number | null {
   if (path === null) return null;
   try {
-    return openSync(path, 'a', 0o600);
+    // Appended as root: never through a symlink planted at the path (system/debug-log.ts).
+    return openLogFile(path);
   } catch {
     // A log that cannot be opened must not stop the guardian from starting.
     return null;

@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import {
   createFileExclusive,
-  ensurePrivateDir,
   readFileNoFollow,
   readFileWithStats,
   UnsafePath,
   writeFileAtomic,
 } from './atomic-file.js';
+import { ensurePrivateDir } from './trusted-path.js';
 
 /** What backupFile saved, enough to put the original back exactly and to notice a damaged copy. */
 export interface BackupRecord {

@@ -23,6 +23,7 @@
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { DebugLog } from '../system/debug-log.js';
+import { UntrustedPath } from '../system/trusted-path.js';
 import type { Engine, RevertOutcome, RevertReason } from './engine-api.js';
 import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
 import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
@@ -161,6 +162,13 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     try {
       seen = await store.load(stateDir);
     } catch (error) {
+      // A state directory or journal that is no longer root's alone is never acted on, not even
+      // to revert: whoever could write it chooses the commands a revert runs. The change stays
+      // pending and `status` says why (system/trusted-path.ts).
+      if (error instanceof UntrustedPath) {
+        note(`refuses to act: ${error.message}`);
+        return { kind: 'failed', error: error.message };
+      }
       // Unreadable for a moment (or for good): keep judging by the last journal read.
       note(`cannot read the journal: ${(error as Error).message}`);
       seen = lastSeen;

@@ -5,17 +5,11 @@
  * journals move to `history/`, where `rollback` of a confirmed change finds the original state.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan } from '../plan/types.js';
-import {
-  ensurePrivateDir,
-  listDirectory,
-  moveFileDurable,
-  readTrustedFile,
-  UnsafePath,
-  writeFileAtomic,
-} from '../system/atomic-file.js';
+import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../system/atomic-file.js';
+import { checkPrivateDir, ensurePrivateDir, readTrustedFile, UntrustedPath } from '../system/trusted-path.js';
 import {
   endStep,
   extendDeadlineBy,
@@ -346,11 +340,19 @@ async function loadArchived(path: string): Promise<Journal> {
   return journal;
 }
 
+/**
+ * Every read of a journal — for apply, confirm, rollback, status, and each tick of the guardian —
+ * comes through here, so none acts on a journal that is not root's alone in a directory that is
+ * root's alone (system/trusted-path.ts). Such a refusal is an UntrustedPath, passed on as is: its
+ * one line names the path, what is wrong and the command that fixes it.
+ */
 async function readJournalFile(file: string): Promise<Journal | null> {
   let bytes: Buffer | null;
   try {
+    if (!(await checkPrivateDir(dirname(file)))) return null;
     bytes = await readTrustedFile(file);
   } catch (error) {
+    if (error instanceof UntrustedPath) throw error;
     if (error instanceof UnsafePath) throw new JournalUnreadable(file, error.problem, error.fix);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {

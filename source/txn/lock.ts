@@ -13,14 +13,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createFileExclusive,
-  ensurePrivateDir,
   linkFileExclusive,
   moveFileDurable,
   readFileNoFollow,
-  readTrustedFile,
   removeFile,
 } from '../system/atomic-file.js';
 import { isProcessAlive, ownProcessIdentity } from '../system/process-identity.js';
+import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../system/trusted-path.js';
 
 export const LOCK_FILE = 'lock';
 
@@ -113,6 +112,7 @@ export async function withLock<T>(
 export async function readLockHolder(
   stateDir: string,
 ): Promise<{ holder: LockHolder | null; alive: boolean } | null> {
+  if (!(await checkPrivateDir(stateDir))) return null;
   const seen = await readLock(join(stateDir, LOCK_FILE));
   if (seen === null) return null;
   const alive = seen.holder !== null && (await isProcessAlive(seen.holder.pid, seen.holder.startTime));

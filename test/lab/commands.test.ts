@@ -23,6 +23,8 @@ interface StatusJson {
   migration: {
     phase: string;
     pending: boolean;
+    createdAt: string;
+    deadline: string;
     secondsLeft: number | null;
     guardian: { pid: number; alive: boolean } | null;
     outcome: { kind: string; reason: string } | null;
@@ -92,10 +94,18 @@ async function applyPending({
   // apply armed the guardian before the first change (a detached child here: PID 1 of the lab's
   // namespace is not systemd), and it is alive after apply itself has exited.
   expect(apply.stderr).toMatch(/guardian armed: pid \d+ \(detached\)/);
+  const asked = Date.now();
   const pending = await status();
+  const answered = Date.now();
   expect(pending.mode).toBe('bridged');
   expect(pending.migration).toMatchObject({ phase: 'applied', pending: true, outcome: null });
-  expect(pending.migration?.secondsLeft).toBeGreaterThan(500);
+  // The deadline is --timeout after the journal was made, and the seconds left are counted to it
+  // from the moment status ran (between asking and the answer): no threshold a slow run could miss.
+  const deadline = Date.parse(pending.migration?.deadline ?? '');
+  expect(deadline - Date.parse(pending.migration?.createdAt ?? '')).toBe(600_000);
+  const left = pending.migration?.secondsLeft ?? -1;
+  expect(left).toBeGreaterThanOrEqual(Math.ceil((deadline - answered) / 1000));
+  expect(left).toBeLessThanOrEqual(Math.ceil((deadline - asked) / 1000));
   const guardian = pending.migration?.guardian;
   if (!guardian) throw new Error('status names no guardian');
   guardians.add(guardian.pid);

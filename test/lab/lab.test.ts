@@ -230,7 +230,12 @@ describe('teardown', () => {
     const print = footprint(lab);
     expect(print.namespaces).toHaveLength(4);
     expect(print.pids).toHaveLength(5);
-    expect(leftovers(print)).toEqual({ namespaces: print.namespaces, pids: print.pids, dir: true });
+    expect(leftovers(print)).toEqual({
+      namespaces: print.namespaces,
+      pids: print.pids,
+      dir: true,
+      etc: print.namespaces,
+    });
     return { lab, print };
   }
 
@@ -241,7 +246,7 @@ describe('teardown', () => {
     const report = await lab.teardown();
     expect(report.problems).toEqual([]);
     expect(report.namespacesDeleted.sort()).toEqual([...print.namespaces].sort());
-    expect(leftovers(print)).toEqual({ namespaces: [], pids: [], dir: false });
+    expect(leftovers(print)).toEqual({ namespaces: [], pids: [], dir: false, etc: [] });
     expect(activeExitHooks()).toBe(hooksBefore);
     expect(await lab.teardown()).toBe(report);
     await expect(lab.exec(lab.ns.host, ['true'])).rejects.toThrow(/does not belong|torn down/);
@@ -259,7 +264,7 @@ describe('teardown', () => {
     expect(print).not.toBeNull();
     const recorded = print as unknown as LabFootprint;
     expect(recorded.pids.length).toBeGreaterThanOrEqual(4);
-    expect(leftovers(recorded)).toEqual({ namespaces: [], pids: [], dir: false });
+    expect(leftovers(recorded)).toEqual({ namespaces: [], pids: [], dir: false, etc: [] });
   });
 
   test('a lab that fails while being built removes what it had made', async () => {

@@ -5,6 +5,8 @@
  * issue's aim for a slow SSH link (300 bytes/s), in color, and the screen must keep the live
  * region at the bottom without ever clearing the terminal.
  */
+// First: these tests play an operator at a terminal; Ink must load as on one (see the module).
+import './operator-terminal.js';
 import chalk from 'chalk';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countdownStore, okChecks, settle, useFakeClock } from './countdown-harness.js';

@@ -5,6 +5,8 @@
  * through the differ, must leave identical screens and scrollback, and the differ must send fewer
  * bytes whenever most lines stay the same.
  */
+// First: these tests play an operator at a terminal; Ink must load as on one (see the module).
+import './operator-terminal.js';
 import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { Box, render, Static, Text } from 'ink';

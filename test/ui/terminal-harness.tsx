@@ -4,6 +4,8 @@
  * the bytes are what a real terminal would receive, so a test can count them per second of the
  * countdown and look at the 80x24 screen an operator would see, scrollback included.
  */
+// First: these tests play an operator at a terminal; Ink must load as on one (see the module).
+import './operator-terminal.js';
 import { EventEmitter } from 'node:events';
 import type { AppExit } from '../../source/store/app-state.js';
 import type { AppStore } from '../../source/store/app-store.js';

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLab } from '../../../source/lab/lab.js';
+import { NETNS_ETC, removeNetnsEtc } from '../../../source/lab/netns-etc.js';
 import type { Lab, LabOptions } from '../../../source/lab/types.js';
 
 /** Everything a lab owns, recorded while it is up, to check that teardown left none of it. */
@@ -37,14 +39,39 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** What of a footprint is still there; all empty after a complete teardown. */
-export function leftovers(print: LabFootprint): { namespaces: string[]; pids: number[]; dir: boolean } {
+/** What of a footprint is still there; all empty after a complete teardown. `etc` lists the
+ * namespaces whose /etc/netns/NAME (the lab's resolv.conf) is still there. */
+export function leftovers(print: LabFootprint): {
+  namespaces: string[];
+  pids: number[];
+  dir: boolean;
+  etc: string[];
+} {
   const present = new Set(listNamespaces());
   return {
     namespaces: print.namespaces.filter((ns) => present.has(ns)),
     pids: print.pids.filter(isAlive),
     dir: existsSync(print.dir),
+    etc: print.namespaces.filter((ns) => existsSync(join(NETNS_ETC, ns))),
   };
+}
+
+/** Everything of a footprint when its owner could not clean up (a child lab killed by SIGKILL,
+ * which no handler sees): the test that started it removes it, by pid and by name. */
+export function removeFootprint(print: LabFootprint): void {
+  for (const pid of print.pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  const present = new Set(listNamespaces());
+  for (const ns of print.namespaces) {
+    if (present.has(ns)) spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore', timeout: 5_000 });
+    removeNetnsEtc(ns);
+  }
+  rmSync(print.dir, { recursive: true, force: true });
 }
 
 /** Pids of live processes whose command line mentions `text` (e.g. a lab's temp root). */

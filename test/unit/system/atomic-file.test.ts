@@ -1,26 +1,8 @@
-import {
-  chmodSync,
-  chownSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createFileExclusive,
-  ensurePrivateDir,
-  readTrustedFile,
-  UnsafePath,
-  writeFileAtomic,
-} from '../../../source/system/atomic-file.js';
+import { createFileExclusive, writeFileAtomic } from '../../../source/system/atomic-file.js';
 
 // A rename that fails on demand stands in for a crash or a refusing filesystem at the one moment
 // that matters: after the new content is written and synced, before it replaces the old file.
@@ -36,7 +18,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-const isRoot = process.geteuid?.() === 0;
 let dir: string;
 
 beforeEach(() => {
@@ -100,76 +81,5 @@ describe('createFileExclusive', () => {
     expect(readFileSync(target, 'utf8')).toBe('first');
     expect(modeOf(target)).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['lock']);
-  });
-});
-
-describe('ensurePrivateDir', () => {
-  it('creates a missing directory (and its parents) with mode 0700', async () => {
-    const target = join(dir, 'var', 'lib', 'bridge-migrate');
-    const previous = process.umask(0);
-    try {
-      await ensurePrivateDir(target);
-    } finally {
-      process.umask(previous);
-    }
-    expect(statSync(target).isDirectory()).toBe(true);
-    expect(modeOf(target)).toBe(0o700);
-  });
-
-  it('tightens an existing directory that is looser than 0700', async () => {
-    const target = join(dir, 'state');
-    mkdirSync(target);
-    chmodSync(target, 0o755);
-    await ensurePrivateDir(target);
-    expect(modeOf(target)).toBe(0o700);
-  });
-
-  it('refuses a symlink, naming the path and the fix', async () => {
-    const real = join(dir, 'elsewhere');
-    mkdirSync(real, { mode: 0o777 });
-    chmodSync(real, 0o777);
-    const link = join(dir, 'state');
-    symlinkSync(real, link);
-    const error = await ensurePrivateDir(link).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnsafePath);
-    expect((error as Error).message).toContain(`${link} is a symbolic link`);
-    expect((error as Error).message).toContain('--state-dir');
-    expect(modeOf(real)).toBe(0o777);
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
-  });
-
-  it('refuses a plain file in its place', async () => {
-    const target = join(dir, 'state');
-    writeFileSync(target, '');
-    await expect(ensurePrivateDir(target)).rejects.toThrow(/is not a directory/);
-  });
-
-  it.skipIf(!isRoot)('refuses a directory owned by another uid and leaves its mode alone', async () => {
-    const target = join(dir, 'state');
-    mkdirSync(target);
-    chmodSync(target, 0o755);
-    chownSync(target, 65534, 65534);
-    await expect(ensurePrivateDir(target)).rejects.toThrow(/owned by uid 65534, not 0/);
-    expect(modeOf(target)).toBe(0o755);
-  });
-});
-
-describe('readTrustedFile', () => {
-  it('reads a private file and answers null for a missing one', async () => {
-    const target = join(dir, 'journal.json');
-    writeFileSync(target, 'data', { mode: 0o600 });
-    expect((await readTrustedFile(target))?.toString()).toBe('data');
-    expect(await readTrustedFile(join(dir, 'missing'))).toBeNull();
-  });
-
-  it('refuses a file others could have written, and a symlink', async () => {
-    const target = join(dir, 'journal.json');
-    writeFileSync(target, 'data');
-    chmodSync(target, 0o666);
-    await expect(readTrustedFile(target)).rejects.toThrow(/writable by group or others \(mode 0666\)/);
-    const link = join(dir, 'link.json');
-    chmodSync(target, 0o600);
-    symlinkSync(target, link);
-    await expect(readTrustedFile(link)).rejects.toThrow(/is a symbolic link/);
   });
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../source/system/debug-log.js';
 import type { DetachedChild, DetachOptions } from '../../../source/system/detach.js';
@@ -78,13 +77,39 @@ describe('chooseGuardianMode', () => {
 
 let temp: ReturnType<typeof makeTempStateDir>;
 let store: JournalStore;
+let launcher: ReturnType<typeof launcherJournal>;
 
 beforeEach(async () => {
   temp = makeTempStateDir();
   store = createJournalStore({ purpose: 'test', newId: () => 'c0ffee00-1111-2222-3333-444455556666' });
   await store.create(temp.stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 60 });
+  launcher = launcherJournal();
 });
 afterEach(() => temp.cleanup());
+
+/**
+ * The journal as the launcher reads it. A fake guardian acts "a moment after it starts" by
+ * `afterLooks(n, act)`: `act` runs just before the launcher's nth look from now, so the launcher
+ * must have polled and found nothing first — counted in looks, not raced against its timeout.
+ */
+function launcherJournal() {
+  let looks = 0;
+  const due: Array<{ at: number; act: () => unknown }> = [];
+  const journal: JournalStore = {
+    ...store,
+    async load(stateDir) {
+      looks += 1;
+      for (const entry of due.filter((candidate) => candidate.at === looks)) await entry.act();
+      return store.load(stateDir);
+    },
+  };
+  return {
+    journal,
+    afterLooks(count: number, act: () => unknown) {
+      due.push({ at: looks + count, act });
+    },
+  };
+}
 
 type Behaviour = 'records' | 'silent' | 'exits';
 
@@ -104,8 +129,8 @@ function fakeStart(behaviour: Behaviour) {
       };
     });
     if (behaviour === 'records')
-      void sleep(120).then(() => store.setGuardian(temp.stateDir, { pid, mode: 'detached' }));
-    if (behaviour === 'exits') void sleep(60).then(() => end({ code: 1, signal: null }));
+      launcher.afterLooks(3, () => store.setGuardian(temp.stateDir, { pid, mode: 'detached' }));
+    if (behaviour === 'exits') launcher.afterLooks(2, () => end({ code: 1, signal: null }));
     return {
       pid,
       exited,
@@ -144,7 +169,7 @@ const arm = (deps: { runner?: Runner; files?: FileReader; start: ReturnType<type
   createArmGuardian({
     runner: deps.runner ?? fakeRunner(() => ({})).runner,
     files: deps.files ?? PLAIN_HOST,
-    journal: store,
+    journal: launcher.journal,
     log: silentLog,
     startDetached: deps.start,
     readyTimeoutMs: 1_000,
@@ -191,7 +216,9 @@ describe('armGuardian, systemd', () => {
     const unit = 'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666';
     const { runner, calls } = fakeRunner((argv) => {
       if (argv[0] === 'systemd-run')
-        void sleep(100).then(() => store.setGuardian(temp.stateDir, { pid: 555, mode: 'systemd-run', unit }));
+        launcher.afterLooks(3, () =>
+          store.setGuardian(temp.stateDir, { pid: 555, mode: 'systemd-run', unit }),
+        );
       return {};
     });
     const info = await arm({ runner, files: SYSTEMD_HOST, start: child.start })({

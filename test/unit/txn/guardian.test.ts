@@ -1,8 +1,15 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../source/system/debug-log.js';
 import type { RevertReason } from '../../../source/txn/engine-api.js';
 import { type GuardianOptions, runGuardian } from '../../../source/txn/guardian.js';
-import { createJournalStore, JournalRefused, type JournalStore } from '../../../source/txn/journal.js';
+import {
+  createJournalStore,
+  JOURNAL_FILE,
+  JournalRefused,
+  type JournalStore,
+} from '../../../source/txn/journal.js';
 import {
   check,
   type FakeEngineOptions,
@@ -114,6 +121,35 @@ describe('the deadline', () => {
     expect(engine.reverts.map((revert) => [revert.reason, revert.at])).toEqual([
       ['timeout', TIMEOUT_SEC * 1000],
     ]);
+  });
+});
+
+describe("a journal that is no longer root's alone", () => {
+  // Whoever could write the journal would choose the commands a revert runs as root: the guardian
+  // refuses to act on it at every tick, in every phase, and says why in one line.
+  it.each([
+    [
+      'applied',
+      'the state directory turns 0755',
+      () => chmodSync(temp.stateDir, 0o755),
+      /state has mode 0755/,
+    ],
+    [
+      'reverting',
+      'the journal turns 0644',
+      () => chmodSync(join(temp.stateDir, JOURNAL_FILE), 0o644),
+      /journal.json has mode 0644/,
+    ],
+  ] as const)('in phase %s, when %s, exits without reverting', async (phase, _what, spoil, refusal) => {
+    await applied();
+    if (phase === 'reverting') await store.setPhase(temp.stateDir, 'reverting', 'operator');
+    clock.at(5_000, spoil);
+    const { engine, run } = guard({}, { timing: { stalledRevertMs: 10_000 } });
+    const end = await run;
+    expect(end).toEqual({ kind: 'failed', error: expect.stringMatching(refusal) });
+    expect((end as { error: string }).error).not.toContain('\n');
+    expect(engine.reverts).toEqual([]);
+    expect(clock.monotonic()).toBeLessThan(TIMEOUT_SEC * 1000);
   });
 });
 

@@ -1,6 +1,16 @@
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UntrustedPath } from '../../../source/system/trusted-path.js';
 import {
   appendEvent,
   createJournalStore,
@@ -297,6 +307,49 @@ describe('a journal that cannot be used', () => {
   it('refuses a journal that others could have written (rollback would run its commands as root)', async () => {
     await create();
     chmodSync(journalFile(), 0o666);
-    await expect(load()).rejects.toThrow(/writable by group or others/);
+    await expect(load()).rejects.toThrow(/journal.json has mode 0666, which lets group or others write it/);
+  });
+
+  // Every reader and writer goes through the same checks: the guardian's tick, status, confirm,
+  // rollback and each update all refuse the same way, with nothing written.
+  const spoilers: [string, () => void, RegExp][] = [
+    ['the state directory has mode 0755', () => chmodSync(temp.stateDir, 0o755), /state has mode 0755/],
+    ['the journal has mode 0644', () => chmodSync(journalFile(), 0o644), /journal.json has mode 0644/],
+    [
+      'the state directory is a symlink',
+      () => {
+        renameSync(temp.stateDir, `${temp.stateDir}.real`);
+        symlinkSync(`${temp.stateDir}.real`, temp.stateDir);
+      },
+      /state is a symbolic link/,
+    ],
+    [
+      'the journal is a symlink',
+      () => {
+        renameSync(journalFile(), `${journalFile()}.real`);
+        symlinkSync(`${journalFile()}.real`, journalFile());
+      },
+      /journal.json is a symbolic link/,
+    ],
+  ];
+  // chown to another uid needs root, as the suite runs (scripts/test-all.sh).
+  if (process.geteuid?.() === 0) {
+    spoilers.push([
+      'the journal is owned by another uid',
+      () => chownSync(journalFile(), 65534, 65534),
+      /journal.json is owned by uid 65534, not root/,
+    ]);
+  }
+  it.each(spoilers)('refuses every read and update when %s', async (_what, spoil, refusal) => {
+    await create();
+    spoil();
+    const before = readFileSync(journalFile(), 'utf8');
+    const store = newStore();
+    await expect(store.load(temp.stateDir)).rejects.toBeInstanceOf(UntrustedPath);
+    await expect(store.load(temp.stateDir)).rejects.toThrow(refusal);
+    await expect(store.heartbeat(temp.stateDir, 1)).rejects.toThrow(refusal);
+    await expect(store.setPhase(temp.stateDir, 'reverting', 'operator')).rejects.toThrow(refusal);
+    await expect(create(store)).rejects.toThrow(refusal);
+    expect(readFileSync(journalFile(), 'utf8')).toBe(before);
   });
 });

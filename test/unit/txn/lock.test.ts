@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensurePrivateDir } from '../../../source/system/atomic-file.js';
 import { parseProcStat, readProcessIdentity } from '../../../source/system/process-identity.js';
+import { ensurePrivateDir } from '../../../source/system/trusted-path.js';
 import {
   acquireLock,
   LOCK_FILE,

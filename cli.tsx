@@ -19,13 +19,15 @@ import { type CommonOptions, parseCommon, parseTarget } from './source/cli/optio
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
+import { terminalOutput } from './source/cli/terminal-output.js';
 import { armGuardian } from './source/txn/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
-const out: Output = {
+// Every headless line is made safe for the terminal on its way out (cli/terminal-output.ts).
+const out: Output = terminalOutput({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-};
+});
 
 const EXIT_CODES = `
 Exit codes: 0 done, 1 refused before any change (nothing changed), 2 usage,

@@ -3,6 +3,7 @@
  * from the command-line contract (DESIGN.md): 1 refused before any change, 2 usage.
  */
 
+import { displaySafe } from '../plan/display-text.js';
 import { InvalidInterfaceName } from '../plan/names.js';
 import { UnsafePath } from '../system/atomic-file.js';
 import { CaptureInvalid, ReplayMiss } from '../system/capture.js';
@@ -34,7 +35,13 @@ export class Refused extends Error {
   }
 }
 
+/** One line, whatever host text (an interface name, a command's stderr) the error quotes. */
 export function describeError(error: unknown): { line: string; exitCode: number } {
+  const { line, exitCode } = describeErrorText(error);
+  return { line: displaySafe(line), exitCode };
+}
+
+function describeErrorText(error: unknown): { line: string; exitCode: number } {
   if (error instanceof UsageError) return { line: `${error.message}; ${error.fix}`, exitCode: EXIT.usage };
   if (error instanceof Refused) return { line: `${error.message}; ${error.fix}`, exitCode: EXIT.refused };
   if (error instanceof InvalidInterfaceName) {

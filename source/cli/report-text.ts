@@ -1,8 +1,11 @@
 /**
  * What the headless commands print, as pure functions of data: a progress line per engine event
  * (stderr), the verdicts, and the reports of a pending change and of a revert (stdout). Step and
- * check lines come from the same functions the TUI draws them with.
+ * check lines come from the same functions the TUI draws them with. Each returned element is one
+ * line: host text inside it (a verdict quoting a process, a journal message) is escaped
+ * (plan/display-text.ts), so a newline in it cannot fake a line of the report.
  */
+import { displaySafe } from '../plan/display-text.js';
 import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine-api.js';
 import type { GuardianInfo } from '../txn/journal.js';
@@ -24,7 +27,11 @@ export function progressLines(event: EngineEvent, plan: Plan, glyphs: Glyphs): s
     case 'check':
       return checkRows(event.phase, event.result, glyphs, NO_LIMIT).map((row) => row.text);
     case 'phase':
-      return [`${PHASE_WORDS[event.phase] ?? event.phase}${event.message ? ` (${event.message})` : ''}`];
+      return [
+        displaySafe(
+          `${PHASE_WORDS[event.phase] ?? event.phase}${event.message ? ` (${event.message})` : ''}`,
+        ),
+      ];
     default: {
       const unknown: never = event;
       return unknown;
@@ -47,7 +54,8 @@ export function verdictLines(plan: Plan, level: 'blocker' | 'warning'): string[]
   const label = level === 'blocker' ? 'blocked' : 'warning (accepted by --yes)';
   return plan.verdicts
     .filter((verdict) => verdict.level === level)
-    .flatMap((verdict) => [`${label}: ${verdict.reason}`, `  fix: ${verdict.fix}`]);
+    .flatMap((verdict) => [`${label}: ${verdict.reason}`, `  fix: ${verdict.fix}`])
+    .map((line) => displaySafe(line));
 }
 
 export function secondsLeft(deadline: number, now: number): number {
@@ -112,7 +120,7 @@ export function revertReport(revert: RevertOutcome, failure: string | null, glyp
   }
   if (revert.manualCommands.length > 0) {
     lines.push('Run these as root to finish the revert by hand:');
-    for (const command of revert.manualCommands) lines.push(`  ${command}`);
+    for (const command of revert.manualCommands) lines.push(`  ${displaySafe(command)}`);
   }
   return lines;
 }

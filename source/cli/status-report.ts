@@ -4,6 +4,7 @@
  * functions shape them. Times are ISO 8601 in JSON; "seconds left" is by this host's clock, the
  * one the journal's deadline and the guardian go by.
  */
+import { displaySafe } from '../plan/display-text.js';
 import type { GuardianStatus } from '../txn/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
 import type { LockHolder } from '../txn/lock.js';
@@ -145,7 +146,8 @@ export function statusText(report: StatusReport, commands: { confirm: string; ro
       : 'lock: free',
   );
   for (const problem of report.problems) lines.push(`cannot tell: ${problem}`);
-  return lines;
+  // One line each: journal text (differences, commands, reasons) cannot break a line of its own.
+  return lines.map((line) => displaySafe(line));
 }
 
 /** A guardian gone while the change is pending is a problem; gone after the end is expected. */

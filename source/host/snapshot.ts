@@ -148,6 +148,14 @@ export interface DhcpClient {
   ifname: string | null;
   /** Runs in the tool's own network namespace (compare /proc/PID/ns/net): only those are ours. */
   sameNetns: boolean;
+  /**
+   * Real and effective uid (the `Uid:` line of /proc/PID/status); null when unreadable. Only a
+   * client running as root is ours: anyone may name a process "dhclient".
+   */
+  uid: number | null;
+  euid: number | null;
+  /** What the kernel runs (readlink /proc/PID/exe), null when unreadable; a restart runs this path. */
+  exe: string | null;
 }
 
 export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'oracle' | 'digitalocean' | null;

@@ -3,6 +3,7 @@
  * the file the executor hands to `ip -batch`. Display quoting follows POSIX shell rules so a line
  * can be copied into a root shell to finish a revert by hand.
  */
+import { displaySafe, hasUnsafeText } from './display-text.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
 
@@ -52,5 +53,8 @@ function hereDocumentEnd(lines: readonly string[]): string {
 
 export function shellQuote(token: string): string {
   if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
+  // A control character (from a process's argv) would act on the terminal that shows the line:
+  // bash's $'...' spells it as an escape and reads it back as the same character.
+  if (hasUnsafeText(token)) return `$'${displaySafe(token.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
   return `'${token.replace(/'/g, `'\\''`)}'`;
 }

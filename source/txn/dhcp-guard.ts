@@ -1,15 +1,22 @@
 /**
  * Signalling and restarting DHCP clients safely. A network namespace does not hide processes: a
  * pid in `ps` may be a client serving another host's (a container's, a lab's) interface of the
- * same name, and a pid from the plan may have exited and been reused since. So, right before a
- * signal: the process must still run the exact argv the plan saw (/proc/PID/cmdline), and its
- * network namespace (readlink /proc/PID/ns/net) must be ours. "Ours" is what the FileReader says
- * /proc/self/ns/net is: the process's own namespace on a host; the lab's FileReader answers with
- * the identity of the namespace its Runner runs commands in (`ip netns exec`), since there the
- * engine acts on a namespace it does not itself live in.
+ * same name, and a pid from the plan may have exited and been reused since — by anyone, since
+ * any user may start a process that calls itself "dhclient". So, right before a signal, the
+ * process must still be the plan's client: the exact argv the plan saw (/proc/PID/cmdline), root's
+ * (real and effective uid 0, /proc/PID/status), the program the plan saw (readlink
+ * /proc/PID/exe), and in our network namespace (readlink /proc/PID/ns/net). "Ours" is what the
+ * FileReader says /proc/self/ns/net is: the process's own namespace on a host; the lab's
+ * FileReader answers with the identity of the namespace its Runner runs commands in (`ip netns
+ * exec`), since there the engine acts on a namespace it does not itself live in.
+ *
+ * A restart runs only the argv the plan derived from a client of the pre-state that was root's
+ * (stop-dhcp.ts: its program by path, its parsed arguments), and not when such a client, checked
+ * the same way, already runs.
  */
-import { parseCmdline } from '../host/parse/dhcp-clients.js';
-import type { HostSnapshot } from '../host/snapshot.js';
+import { exePath, parseCmdline, parseStatusUids, restartArgv } from '../host/parse/dhcp-clients.js';
+import type { DhcpClient, HostSnapshot } from '../host/snapshot.js';
+import { whyNotOurs } from '../plan/steps/stop-dhcp.js';
 import type { EngineContext } from './engine-context.js';
 
 export const OWN_NETNS_LINK = '/proc/self/ns/net';
@@ -30,6 +37,8 @@ export async function checkSignalTarget(
 ): Promise<SignalVerdict> {
   const client = preState.dhcpClients.find((candidate) => candidate.pid === pid);
   if (!client) return { kind: 'refuse', reason: `pid ${pid} is not a DHCP client the plan's snapshot saw` };
+  const notOurs = whyNotOurs(client);
+  if (notOurs) return { kind: 'refuse', reason: `${client.program} ${notOurs}; it is left alone` };
   const argv = await readArgv(context, pid);
   if (argv === null) return { kind: 'gone' };
   if (!sameArgv(argv, client.argv)) {
@@ -38,23 +47,39 @@ export async function checkSignalTarget(
       reason: `pid ${pid} now runs "${argv.join(' ')}", not "${client.argv.join(' ')}" (the pid was reused)`,
     };
   }
-  const [ours, theirs] = await Promise.all([
-    context.deps.files.readLink(OWN_NETNS_LINK),
-    context.deps.files.readLink(`/proc/${pid}/ns/net`),
+  const identity = await identityProblem(context, pid, client);
+  return identity ? { kind: 'refuse', reason: identity } : { kind: 'signal' };
+}
+
+/**
+ * Why the running process `pid` is not `client` as the plan saw it (owner, program, namespace);
+ * null when it is. Anything unreadable counts against it.
+ */
+async function identityProblem(
+  context: EngineContext,
+  pid: number,
+  client: DhcpClient,
+  check: { netns: boolean } = { netns: true },
+): Promise<string | null> {
+  const { files } = context.deps;
+  const [status, exe, ours, theirs] = await Promise.all([
+    files.readFile(`/proc/${pid}/status`),
+    files.readLink(`/proc/${pid}/exe`),
+    files.readLink(OWN_NETNS_LINK),
+    files.readLink(`/proc/${pid}/ns/net`),
   ]);
-  if (ours === null || theirs === null) {
-    return {
-      kind: 'refuse',
-      reason: `cannot tell which network namespace pid ${pid} is in; it is left alone`,
-    };
-  }
-  if (ours !== theirs) {
-    return {
-      kind: 'refuse',
-      reason: `pid ${pid} (${client.program}) runs in network namespace ${theirs}, not ours (${ours}); it serves another host and is left alone`,
-    };
-  }
-  return { kind: 'signal' };
+  const uids = parseStatusUids(status);
+  if (!uids) return `cannot tell who runs pid ${pid}; it is left alone`;
+  if (uids.uid !== 0 || uids.euid !== 0)
+    return `pid ${pid} now runs as uid ${uids.uid} (euid ${uids.euid}), not root; it is left alone`;
+  if (exe === null || client.exe === null || exePath(exe) !== exePath(client.exe))
+    return `pid ${pid} now runs ${exe ?? 'an unreadable program'}, not ${client.exe} (the pid was reused); it is left alone`;
+  if (!check.netns) return null;
+  if (ours === null || theirs === null)
+    return `cannot tell which network namespace pid ${pid} is in; it is left alone`;
+  if (ours !== theirs)
+    return `pid ${pid} (${client.program}) runs in network namespace ${theirs}, not ours (${ours}); it serves another host and is left alone`;
+  return null;
 }
 
 /** Waits (bounded) until the process is gone: no /proc entry, a zombie (empty cmdline), or another program. */
@@ -71,32 +96,51 @@ export async function waitUntilGone(
   return false;
 }
 
+export type RestartVerdict =
+  | { kind: 'start' }
+  /** A root client of that program and arguments already runs in our namespace. */
+  | { kind: 'running'; pid: number }
+  | { kind: 'refuse'; reason: string };
+
 /**
- * Whether a restart of `argv` is needed: not when a client with that exact argv already runs in
- * our namespace (a revert run twice, by the guardian and the operator), nor when the original
- * process from the pre-state still runs (it was never stopped, e.g. its stop was refused).
+ * Whether `argv` may be started, and whether it needs to be. Only the restart argv of a pre-state
+ * client that was ours is ever started (a journal edited to start something else, or written
+ * before owners were recorded, is refused). It is not needed when that client still runs (it was
+ * never stopped, e.g. its stop was refused), nor when a revert already started it again (a revert
+ * run twice, by the guardian and the operator); either counts only when the process passes the
+ * same identity check as a signal.
  */
-export async function clientAlreadyRunning(
+export async function checkRestart(
   context: EngineContext,
   argv: readonly string[],
   preState: Pick<HostSnapshot, 'dhcpClients'>,
-): Promise<number | null> {
-  for (const client of preState.dhcpClients) {
-    if (!sameArgv(client.argv, argv)) continue;
-    const now = await readArgv(context, client.pid);
-    if (now !== null && sameArgv(now, argv)) return client.pid;
+): Promise<RestartVerdict> {
+  const origin = preState.dhcpClients.find((client) => {
+    const restart = whyNotOurs(client) === null ? restartArgv(client) : null;
+    return restart !== null && sameArgv(restart, argv);
+  });
+  if (!origin) {
+    return {
+      kind: 'refuse',
+      reason: `no DHCP client of the pre-state ran as root with this program and these arguments, so it is not started`,
+    };
   }
-  const { files } = context.deps;
-  const ours = await files.readLink(OWN_NETNS_LINK);
-  const entries = ((await files.listDir('/proc')) ?? [])
+  const isOrigin = async (pid: number, netns: boolean): Promise<boolean> => {
+    const now = await readArgv(context, pid);
+    if (now === null || !(sameArgv(now, origin.argv) || sameArgv(now, argv))) return false;
+    return (await identityProblem(context, pid, origin, { netns })) === null;
+  };
+  // The pre-state's own pid, still root's and the same program: it was never stopped (its stop was
+  // refused, also when it now shows in another namespace), so starting another would double it.
+  if (await isOrigin(origin.pid, false)) return { kind: 'running', pid: origin.pid };
+  const entries = ((await context.deps.files.listDir('/proc')) ?? [])
     .filter((name) => /^\d+$/.test(name))
     .slice(0, MAX_PROCESSES_SCANNED);
   for (const entry of entries) {
-    const now = await readArgv(context, Number(entry));
-    if (now === null || !sameArgv(now, argv)) continue;
-    if (ours !== null && (await files.readLink(`/proc/${entry}/ns/net`)) === ours) return Number(entry);
+    if (Number(entry) !== origin.pid && (await isOrigin(Number(entry), true)))
+      return { kind: 'running', pid: Number(entry) };
   }
-  return null;
+  return { kind: 'start' };
 }
 
 /** The argv of a running process, or null when it does not exist or is a zombie (empty cmdline). */

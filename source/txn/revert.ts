@@ -16,7 +16,7 @@ import type { HostSnapshot } from '../host/snapshot.js';
 import { commandText } from '../plan/command-text.js';
 import type { Command, Step } from '../plan/types.js';
 import { CommandFailed, succeeded } from '../system/runner.js';
-import { clientAlreadyRunning } from './dhcp-guard.js';
+import { checkRestart } from './dhcp-guard.js';
 import type { StepState } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';
@@ -141,9 +141,10 @@ async function runInverse(
 ): Promise<string | null> {
   switch (command.kind) {
     case 'spawn-detached': {
-      const running = await clientAlreadyRunning(context, command.argv, preState);
-      if (running !== null) {
-        context.note(`not restarting ${command.argv.join(' ')}: already running as pid ${running}`);
+      const verdict = await checkRestart(context, command.argv, preState);
+      if (verdict.kind === 'refuse') return verdict.reason;
+      if (verdict.kind === 'running') {
+        context.note(`not restarting ${command.argv.join(' ')}: already running as pid ${verdict.pid}`);
         return null;
       }
       try {

@@ -1,8 +1,11 @@
 /**
  * Every symbol the UI draws comes from one of two sets, so a Linux console, noVNC or a serial line
  * (no UTF-8 font, or a C locale) gets a screen made only of ASCII instead of mojibake. Plan text
- * that reaches the screen (reasons, notes, diffs) goes through `text()` for the same reason.
+ * that reaches the screen (reasons, notes, diffs) goes through `text()` for the same reason, and
+ * because it carries host text: `text()` escapes control characters first (plan/display-text.ts).
  */
+import { displaySafe } from '../plan/display-text.js';
+
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface Glyphs {
@@ -26,7 +29,7 @@ export interface Glyphs {
   barFull: string;
   barEmpty: string;
   spinner: readonly string[];
-  /** Makes plan-supplied text safe for this glyph set. */
+  /** Makes plan-supplied text safe for this glyph set and for the terminal (control characters escaped). */
   text(value: string): string;
 }
 
@@ -49,7 +52,7 @@ export const unicodeGlyphs: Glyphs = {
   barFull: '█',
   barEmpty: '░',
   spinner: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
-  text: (value) => value,
+  text: (value) => displaySafe(value),
 };
 
 export const asciiGlyphs: Glyphs = {
@@ -71,7 +74,7 @@ export const asciiGlyphs: Glyphs = {
   barFull: '#',
   barEmpty: '-',
   spinner: ['-', '\\', '|', '/'],
-  text: toAscii,
+  text: (value) => toAscii(displaySafe(value)),
 };
 
 const ASCII_REPLACEMENTS: Record<string, string> = {

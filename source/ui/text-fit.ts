@@ -2,8 +2,11 @@
  * Rows are fitted to the width here, before Ink sees them: Ink's own truncation appends a Unicode
  * ellipsis (wrong in ASCII mode), and knowing every pane's row count up front is what lets the
  * panes scroll by exact rows. Widths count code points: every glyph the UI draws is one cell
- * wide, and plan text is ASCII apart from typography that the ASCII set rewrites.
+ * wide, and plan text is ASCII apart from typography that the ASCII set rewrites. Every row is
+ * fitted here, so this is also where a control character from host text that no `glyphs.text()`
+ * saw is escaped (plan/display-text.ts): a row never moves the cursor or breaks in two.
  */
+import { displaySafe } from '../plan/display-text.js';
 import type { Glyphs } from './glyphs.js';
 
 export function width(text: string): number {
@@ -11,7 +14,8 @@ export function width(text: string): number {
 }
 
 /** Cuts `text` to `max` cells, ending with the ellipsis when something was cut. */
-export function clip(text: string, max: number, glyphs: Pick<Glyphs, 'ellipsis'>): string {
+export function clip(raw: string, max: number, glyphs: Pick<Glyphs, 'ellipsis'>): string {
+  const text = displaySafe(raw);
   const chars = [...text];
   if (chars.length <= max) return text;
   const ellipsis = [...glyphs.ellipsis];
@@ -30,7 +34,7 @@ export function padEnd(text: string, size: number): string {
  */
 export function wrap(text: string, max: number, indent = ''): string[] {
   const rows: string[] = [];
-  let rest = [...text];
+  let rest = [...displaySafe(text)];
   let prefix: string[] = [];
   // Each pass emits one row of at least one character, so the loop ends after <= text length rows.
   while (rest.length > 0) {

@@ -140,7 +140,8 @@ describe('apply and revert on a DHCP host', () => {
             ['stage-bridge', 'reverted'],
           ]);
           expect(revert.checks.every((check) => check.ok && check.via === 'ens18')).toBe(true);
-          // The DHCP client runs again with its exact argv, in the host namespace; wait until it
+          // The DHCP client runs again, by the program the kernel ran for it (busybox, as its udhcpc
+          // applet) with its own arguments, as root in the host namespace; wait until it
           // has re-applied its lease (its script writes the record), then compare.
           await waitFor(
             'the restarted udhcpc to bind',
@@ -152,9 +153,17 @@ describe('apply and revert on a DHCP host', () => {
           const owned = new Set(lab.processes().map((process) => process.pid));
           const restarted = processesMentioning(lab.dir).filter((pid) => !owned.has(pid));
           expect(restarted).toHaveLength(1);
-          expect(readFileSync(`/proc/${restarted[0]}/cmdline`, 'utf8').split('\0').slice(0, -1)).toEqual(
-            client?.argv,
-          );
+          const seen = snapshot.dhcpClients.find((candidate) => candidate.pid === client?.pid);
+          expect(seen).toMatchObject({ uid: 0, euid: 0, exe: expect.stringMatching(/\/busybox$/) });
+          const [name, ...args] = client?.argv ?? [];
+          expect(name).toBe('udhcpc');
+          expect(readFileSync(`/proc/${restarted[0]}/cmdline`, 'utf8').split('\0').slice(0, -1)).toEqual([
+            seen?.exe,
+            'udhcpc',
+            ...args,
+          ]);
+          expect(readlinkSync(`/proc/${restarted[0]}/exe`)).toBe(seen?.exe);
+          expect(readFileSync(`/proc/${restarted[0]}/status`, 'utf8')).toMatch(/^Uid:\t0\t0\t/m);
           expect(readlinkSync(`/proc/${restarted[0]}/ns/net`)).toBe(namespaceIdentity(lab.ns.host));
           expect((await setup.journal.load(setup.stateDir))?.outcome).toMatchObject({
             kind: 'reverted',

@@ -164,6 +164,28 @@ describe('a start that finds a pending migration', () => {
     expect(ui.frame()).toContain('a migration was left pending');
   });
 
+  it('shows host text from the journal with its control characters escaped, summary and details', async () => {
+    const plan = quietPlan();
+    const stop = plan.steps.at(-1);
+    if (!stop) throw new Error('the fixture plan has no steps');
+    stop.title = 'Stop dhclient\x1b[2J\nFAKE';
+    const journal = killedAtCountdown({ plan });
+    journal.events.push({
+      at: START - 30_000,
+      phase: 'applied',
+      message: 'restarted \x1b]0;owned\x07 \u202eevil',
+    });
+    const { ui } = await start(journal);
+    // The colors Ink writes are SGR sequences; any other control character came from the journal.
+    const raw = () => ui.raw().replace(/\u001B\[[0-9;]*m/g, '');
+    expect(ui.frame()).toMatch(/3\/3 Stop dhclient\\x1b\[2J\\nFAKE/);
+    expect(raw()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    const details = await type(ui, 's');
+    expect(details).toContain('restarted \\x1b]0;owned\\x07 \\u202eevil');
+    expect(raw()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    fits(ui);
+  });
+
   it('q leaves it pending: exit 0, nothing confirmed or reverted', async () => {
     const { ui, engine } = await start(killedAtCountdown());
     await type(ui, 'q');

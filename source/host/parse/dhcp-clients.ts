@@ -45,6 +45,53 @@ export function parseCmdline(raw: string): string[] {
   return parts;
 }
 
+/**
+ * Real and effective uid from /proc/PID/status, whose `Uid:` line holds the real, effective, saved
+ * and filesystem uids separated by tabs (proc(5)). Null when the text has no such line.
+ */
+export function parseStatusUids(text: string | null): { uid: number; euid: number } | null {
+  const match = text ? /^Uid:\s+(\d+)\s+(\d+)\b/m.exec(text) : null;
+  return match ? { uid: Number(match[1]), euid: Number(match[2]) } : null;
+}
+
+/**
+ * The path of a program the kernel runs, from readlink /proc/PID/exe. A program whose file was
+ * replaced since it started (a package upgrade) reads as "PATH (deleted)" (proc(5)); the path is
+ * still where its package installs it.
+ */
+export function exePath(exe: string): string {
+  return exe.endsWith(' (deleted)') ? exe.slice(0, -' (deleted)'.length) : exe;
+}
+
+/**
+ * Whether `exe` is a program that is this DHCP client: dhclient and dhcpcd run their own binary;
+ * udhcpc is its own binary or busybox (as the `udhcpc` applet: argv named it, or the client would
+ * not have been taken for udhcpc). A process of another program that only calls itself
+ * "dhclient" (its argv is its own to write) is not a DHCP client.
+ */
+export function isClientExe(program: Program, exe: string | null): boolean {
+  if (exe === null || !exe.startsWith('/')) return false;
+  const base = posix.basename(exePath(exe));
+  if (program === 'udhcpc') return base === 'udhcpc' || base === 'busybox';
+  return program !== 'other' && base === program;
+}
+
+/**
+ * The argv that starts `client` again: its program by the path the kernel ran (never argv[0],
+ * which the process wrote itself) and its arguments as parsed. busybox needs the applet name
+ * first. dhcpcd's process title ("dhcpcd: ens18 [ip4]") is not its arguments: it is started again
+ * for the interface the title names, or in manager mode when it names none.
+ */
+export function restartArgv(client: Pick<DhcpClient, 'argv' | 'exe' | 'ifname'>): string[] | null {
+  if (client.exe === null) return null;
+  const exe = exePath(client.exe);
+  const { program, args, title } = programOf(client.argv);
+  if (program === 'other') return null;
+  if (title) return client.ifname === null ? [exe] : [exe, client.ifname];
+  if (posix.basename(exe) === 'busybox') return [exe, 'udhcpc', ...args];
+  return [exe, ...args];
+}
+
 /** "net:[4026531833]" (readlink of /proc/PID/ns/net) → "4026531833". */
 export function netnsInode(link: string | null): string | null {
   const match = link ? /^net:\[(\d+)\]$/.exec(link.trim()) : null;

@@ -2,7 +2,10 @@
  * Running DHCP clients (dhclient, udhcpc, dhcpcd): candidates from ps, exact argv from
  * /proc/PID/cmdline, and whether each runs in our own network namespace: ps's netns inode compared
  * with /proc/self/ns/net. A client in another namespace (another container or lab host with the
- * same interface name) is listed but never ours to stop.
+ * same interface name) is listed but never ours to stop. So is a process of another user: argv is
+ * whatever the process wrote, so `nobody` can call itself "dhclient ens18". Who runs it (the
+ * `Uid:` line of /proc/PID/status) and what the kernel runs (readlink /proc/PID/exe) are recorded
+ * for the plan to decide; either unreadable counts as not ours.
  */
 import { succeeded } from '../../system/runner.js';
 import {
@@ -10,6 +13,7 @@ import {
   netnsInode,
   parseCmdline,
   parsePsDhcpCandidates,
+  parseStatusUids,
 } from '../parse/dhcp-clients.js';
 import type { DhcpClient } from '../snapshot.js';
 import { type ProbeContext, type ProbeOutcome, runTool, whyNot } from './context.js';
@@ -26,18 +30,27 @@ export async function probeDhcpClients(context: ProbeContext): Promise<ProbeOutc
   const own = netnsInode(ownLink);
   const clients = await Promise.all(
     parsePsDhcpCandidates(ps.stdout).map(async (candidate): Promise<DhcpClient | null> => {
-      const raw = await context.files.readFile(`/proc/${candidate.pid}/cmdline`);
+      const proc = `/proc/${candidate.pid}`;
+      const [raw, status, exe] = await Promise.all([
+        context.files.readFile(`${proc}/cmdline`),
+        context.files.readFile(`${proc}/status`),
+        context.files.readLink(`${proc}/exe`),
+      ]);
       // The process may have exited between ps and this read: then it serves nothing any more.
       if (raw === null || raw === '') return null;
       const argv = parseCmdline(raw);
       const { program, ifname } = describeDhcpClient(argv);
       if (program === 'other') return null;
+      const uids = parseStatusUids(status);
       return {
         pid: candidate.pid,
         program,
         argv,
         ifname,
         sameNetns: own !== null && candidate.netns === own,
+        uid: uids?.uid ?? null,
+        euid: uids?.euid ?? null,
+        exe,
       };
     }),
   );

@@ -4,6 +4,7 @@
  */
 import type { PlanContext } from '../context.js';
 import { isIpv6LinkLocal } from '../ip-math.js';
+import { dhcpClientsLeftAlone, whyNotOurs } from '../steps/stop-dhcp.js';
 import type { Verdict } from '../types.js';
 import { hypervisorWarnings } from './hypervisor.js';
 import { info, warning } from './verdict.js';
@@ -170,6 +171,15 @@ function dhcpClientVerdicts({ snapshot, target, dhcpClients }: PlanContext): Ver
         'dhcp-client-global',
         `${client.program} (pid ${client.pid}) serves every interface, not only ${target.nic}, and is stopped with it, so other interfaces stop renewing too.`,
         'Restart it for the other interfaces after confirming, or let the renderer take over their leases.',
+      ),
+    );
+  }
+  for (const client of dhcpClientsLeftAlone(snapshot.dhcpClients, target.nic)) {
+    verdicts.push(
+      warning(
+        'dhcp-client-not-ours',
+        `${client.program} ${whyNotOurs(client)}: left alone (never signalled, never restarted), though it names ${client.ifname ?? 'every interface'}.`,
+        `If it really is ${target.nic}'s DHCP client, stop it as its owner before applying; a process that only calls itself ${client.program} needs nothing.`,
       ),
     );
   }

@@ -15,19 +15,53 @@
  * cutover's inverse fail on "address already assigned".
  *
  * Only clients in the tool's own network namespace are touched (another host's client may serve
- * an interface of the same name). A dhclient or dhcpcd named without an interface manages every
- * interface, the uplink included, so it is stopped too. A client NetworkManager started is left to
- * NetworkManager.
+ * an interface of the same name), and only root's running a DHCP client program: a process's argv
+ * is its own to write, so a user's process calling itself "dhclient ens18" must never be killed,
+ * let alone started again as root by a revert. The revert starts the client by the program the
+ * kernel ran (/proc/PID/exe) with its parsed arguments, never by argv[0]. A dhclient or dhcpcd
+ * named without an interface manages every interface, the uplink included, so it is stopped too.
+ * A client NetworkManager started is left to NetworkManager.
  */
+import { isClientExe, restartArgv } from '../../host/parse/dhcp-clients.js';
 import type { DhcpClient } from '../../host/snapshot.js';
 import { checkedName } from '../names.js';
 import { checkedNumber } from '../tokens.js';
 import type { Step } from '../types.js';
 
+/** The clients the plan stops: root's DHCP client programs in our namespace that serve `nic`. */
 export function dhcpClientsServing(clients: DhcpClient[], nic: string): DhcpClient[] {
+  return namingUplink(clients, nic).filter((client) => whyNotOurs(client) === null);
+}
+
+/** Processes in our namespace that look like a client of `nic` but are not ours to stop. */
+export function dhcpClientsLeftAlone(clients: DhcpClient[], nic: string): DhcpClient[] {
+  return namingUplink(clients, nic).filter((client) => whyNotOurs(client) !== null);
+}
+
+function namingUplink(clients: DhcpClient[], nic: string): DhcpClient[] {
   return clients.filter(
     (client) => client.sameNetns && servesInterface(client, nic) && !startedByNetworkManager(client),
   );
+}
+
+/**
+ * Why a process that calls itself a DHCP client is not one this tool may signal or start again,
+ * as the end of a sentence that begins with its name; null when it is: it runs as root (real and
+ * effective uid 0) a DHCP client program. A journal written before these facts were recorded has
+ * neither, and so nothing in it counts as ours.
+ */
+export function whyNotOurs(client: DhcpClient): string | null {
+  if (typeof client.uid !== 'number' || typeof client.euid !== 'number')
+    return `(pid ${client.pid}): who runs it cannot be read from /proc/${client.pid}/status`;
+  if (client.uid !== 0 || client.euid !== 0) {
+    const euid = client.euid === client.uid ? '' : `, euid ${client.euid}`;
+    return `(pid ${client.pid}, uid ${client.uid}${euid}) is not root's`;
+  }
+  if (typeof client.exe !== 'string')
+    return `(pid ${client.pid}): its program cannot be read from /proc/${client.pid}/exe`;
+  if (!isClientExe(client.program, client.exe))
+    return `(pid ${client.pid}) runs ${client.exe}, which is not a ${client.program} program`;
+  return null;
 }
 
 export function servesInterface(client: DhcpClient, nic: string): boolean {
@@ -62,7 +96,14 @@ export function buildStopDhcpStep(clients: DhcpClient[], nic: string): Step | nu
     })),
     inverse: [...clients]
       .reverse()
-      .map((client) => ({ kind: 'spawn-detached' as const, argv: [...client.argv] })),
+      .map((client) => ({ kind: 'spawn-detached' as const, argv: restartOf(client) })),
     expect: clients.map((client) => ({ kind: 'process-gone' as const, pid: client.pid })),
   };
+}
+
+function restartOf(client: DhcpClient): string[] {
+  const argv = whyNotOurs(client) === null ? restartArgv(client) : null;
+  if (!argv)
+    throw new Error(`internal: ${client.program} (pid ${client.pid}) is not a client the plan may restart`);
+  return argv;
 }

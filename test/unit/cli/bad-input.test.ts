@@ -42,6 +42,12 @@ describe('bad input gets one clear line and exit 2', () => {
     expectOneLineUsageError(result, /no interface named "eth9"/, /pass --nic with one of: .*ens18/);
   });
 
+  it('an unknown --nic with a newline and an escape sequence: one line, both shown escaped', async () => {
+    const result = await run(['plan', '--json', '--replay', recording, '--nic', 'ens18\nFAKE\x1b[2J']);
+    expectOneLineUsageError(result, /"ens18\\nFAKE\\x1b\[2J"/);
+    expect(result.stderr).not.toMatch(/[\x00-\x1f]/);
+  });
+
   it.each([
     ['a name longer than 15 bytes', 'bridge-name-too-long', /is 20 bytes long; Linux allows at most 15/],
     ['a slash', 'fc/br0', /contains "\/" or ":"/],

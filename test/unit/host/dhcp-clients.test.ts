@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeDhcpClient,
+  isClientExe,
   netnsInode,
   parseCmdline,
   parsePsDhcpCandidates,
+  parseStatusUids,
 } from '../../../source/host/parse/dhcp-clients.js';
 
 // Composed in the shape of `ps -eo pid=,netns=,args=` (procps-ng 4): right-aligned pid, netns inode or "-".
@@ -89,5 +91,25 @@ describe('DHCP client discovery', () => {
     expect(netnsInode('net:[4026531840]')).toBe('4026531840');
     expect(netnsInode(null)).toBeNull();
     expect(netnsInode('mnt:[4026531841]')).toBeNull();
+  });
+
+  it('reads the real and effective uid from /proc/PID/status', () => {
+    const status =
+      'Name:\tdhclient\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t65534\t0\t65534\t65534\nGid:\t65534\t65534\t65534\t65534\n';
+    expect(parseStatusUids(status)).toEqual({ uid: 65534, euid: 0 });
+    expect(parseStatusUids('Name:\tx\n')).toBeNull();
+    expect(parseStatusUids(null)).toBeNull();
+  });
+
+  it('knows a DHCP client by the program the kernel runs, busybox only as udhcpc', () => {
+    expect(isClientExe('dhclient', '/usr/sbin/dhclient')).toBe(true);
+    expect(isClientExe('dhclient', '/usr/sbin/dhclient (deleted)')).toBe(true);
+    expect(isClientExe('dhclient', '/usr/bin/perl')).toBe(false);
+    expect(isClientExe('dhclient', '/bin/busybox')).toBe(false);
+    expect(isClientExe('udhcpc', '/bin/busybox')).toBe(true);
+    expect(isClientExe('udhcpc', '/usr/sbin/udhcpc')).toBe(true);
+    expect(isClientExe('dhcpcd', '/usr/sbin/dhcpcd')).toBe(true);
+    expect(isClientExe('dhcpcd', 'dhcpcd')).toBe(false);
+    expect(isClientExe('dhclient', null)).toBe(false);
   });
 });

@@ -227,6 +227,9 @@ const PS = [
 
 export const SSH_CONNECTION = '192.168.18.50 51234 192.168.18.240 22';
 
+/** The owner lines of /proc/PID/status (proc(5)) of a process root started. */
+export const ROOT_STATUS = 'Name:\tudhcpc\nState:\tS (sleeping)\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n';
+
 export function proxmoxVmSpec(): HostSpec {
   return {
     commands: {
@@ -262,6 +265,9 @@ export function proxmoxVmSpec(): HostSpec {
       '/proc/2301/cmdline': 'udhcpc\0-i\0fcbr0\0-n\0-q\0',
       '/proc/2302/cmdline': 'udhcpc\0-i\0ens18\0-f\0',
       '/proc/2303/cmdline': 'udhcpc\0-i\0ens18\0-f\0',
+      '/proc/2301/status': ROOT_STATUS,
+      '/proc/2302/status': ROOT_STATUS,
+      '/proc/2303/status': ROOT_STATUS,
       '/sys/class/dmi/id/sys_vendor': 'QEMU\n',
       '/sys/class/dmi/id/product_name': 'Standard PC (i440FX + PIIX, 1996)\n',
       '/sys/class/dmi/id/product_version': 'pc-i440fx-9.0\n',
@@ -276,6 +282,9 @@ export function proxmoxVmSpec(): HostSpec {
     },
     links: {
       '/proc/self/ns/net': 'net:[4026531840]',
+      '/proc/2301/exe': '/usr/bin/busybox',
+      '/proc/2302/exe': '/usr/bin/busybox',
+      '/proc/2303/exe': '/usr/bin/busybox',
       '/sys/class/net/ens18/device/driver': '../../../../bus/virtio/drivers/virtio_net',
     },
   };

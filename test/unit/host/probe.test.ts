@@ -102,6 +102,44 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
     expect(dhcpClients[2]?.argv).toEqual(['udhcpc', '-i', 'ens18', '-f']);
   });
 
+  it("lists another user's process that calls itself dhclient with its uid and program, for the plan to leave alone", async () => {
+    const spec = proxmoxVmSpec();
+    const ps = spec.commands[cmd('ps', '-eo', 'pid=,netns=,args=')];
+    if (!ps) throw new Error('the spec has no ps answer');
+    ps.stdout = `${ps.stdout ?? ''}   2304 4026531840 dhclient ens18\n   2305 4026531840 dhclient ens18\n`;
+    Object.assign(spec.files ?? {}, {
+      '/proc/2304/cmdline': 'dhclient\0ens18\0',
+      '/proc/2304/status': 'Name:\tdhclient\nUid:\t65534\t65534\t65534\t65534\n',
+      // Its status and exe unreadable (hidepid, or gone between reads): not ours either.
+      '/proc/2305/cmdline': 'dhclient\0ens18\0',
+    });
+    Object.assign(spec.links ?? {}, { '/proc/2304/exe': '/tmp/x/dhclient' });
+    const { dhcpClients } = (await probe(spec)).snapshot;
+    expect(dhcpClients.slice(3)).toEqual([
+      {
+        pid: 2304,
+        program: 'dhclient',
+        argv: ['dhclient', 'ens18'],
+        ifname: 'ens18',
+        sameNetns: true,
+        uid: 65534,
+        euid: 65534,
+        exe: '/tmp/x/dhclient',
+      },
+      {
+        pid: 2305,
+        program: 'dhclient',
+        argv: ['dhclient', 'ens18'],
+        ifname: 'ens18',
+        sameNetns: true,
+        uid: null,
+        euid: null,
+        exe: null,
+      },
+    ]);
+    expect(dhcpClients[2]).toMatchObject({ pid: 2303, uid: 0, euid: 0, exe: '/usr/bin/busybox' });
+  });
+
   it('attributes the MASQUERADE rule to the bridge by its subnet and counts iptables-nft rules once', async () => {
     const { netfilter } = (await probe(proxmoxVmSpec())).snapshot;
     expect(netfilter.natRules).toEqual([

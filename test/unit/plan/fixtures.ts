@@ -105,7 +105,19 @@ export function dhcpClient(pid: number, argv: string[], fields: Partial<DhcpClie
     : argv[0]?.endsWith('dhcpcd')
       ? 'dhcpcd'
       : 'udhcpc';
-  return { pid, program, argv, ifname: argv.at(-1) ?? null, sameNetns: true, ...fields };
+  // Root's client by default, run from where Debian installs it (udhcpc is busybox's applet).
+  const exe = program === 'udhcpc' ? '/bin/busybox' : `/sbin/${program}`;
+  return {
+    pid,
+    program,
+    argv,
+    ifname: argv.at(-1) ?? null,
+    sameNetns: true,
+    uid: 0,
+    euid: 0,
+    exe,
+    ...fields,
+  } as DhcpClient;
 }
 
 export function natRule(fields: Partial<NatRule> = {}): NatRule {

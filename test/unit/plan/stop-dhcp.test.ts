@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildStopDhcpStep, dhcpClientsServing, stopSignal } from '../../../source/plan/steps/stop-dhcp.js';
+import type { DhcpClient } from '../../../source/host/snapshot.js';
+import {
+  buildStopDhcpStep,
+  dhcpClientsLeftAlone,
+  dhcpClientsServing,
+  stopSignal,
+  whyNotOurs,
+} from '../../../source/plan/steps/stop-dhcp.js';
 import { dhcpClient } from './fixtures.js';
 
 describe('stop-dhcp step', () => {
@@ -23,8 +30,11 @@ describe('stop-dhcp step', () => {
       { kind: 'exec', argv: ['kill', '-TERM', '700'] },
     ]);
     expect(step?.inverse).toEqual([
-      { kind: 'spawn-detached', argv: udhcpc.argv },
-      { kind: 'spawn-detached', argv: dhclient.argv },
+      { kind: 'spawn-detached', argv: ['/bin/busybox', 'udhcpc', '-i', 'ens18', '-p', '/run/udhcpc.pid'] },
+      {
+        kind: 'spawn-detached',
+        argv: ['/sbin/dhclient', '-4', '-v', '-pf', '/run/dhclient.ens18.pid', 'ens18'],
+      },
     ]);
     expect(step?.expect).toEqual([
       { kind: 'process-gone', pid: 612 },
@@ -42,6 +52,44 @@ describe('stop-dhcp step', () => {
       dhcpClient(8, ['/sbin/dhclient', '-d', '-sf', '/usr/lib/NetworkManager/nm-dhcp-helper', 'ens18']),
     ];
     expect(dhcpClientsServing(clients, 'ens18').map((client) => client.pid)).toEqual([612, 3, 4]);
+  });
+
+  it("never takes another user's process, or a root process of another program, for the uplink's client", () => {
+    const nobody = dhcpClient(20, ['dhclient', 'ens18'], { uid: 65534, euid: 65534, exe: '/tmp/x/dhclient' });
+    const setuid = dhcpClient(21, ['dhclient', 'ens18'], { uid: 1000, euid: 0 });
+    const perl = dhcpClient(22, ['dhclient', 'ens18'], { exe: '/usr/bin/perl' });
+    const unreadable = dhcpClient(23, ['dhclient', 'ens18'], { uid: null, euid: null, exe: null });
+    const clients = [dhclient, nobody, setuid, perl, unreadable];
+    expect(dhcpClientsServing(clients, 'ens18').map((client) => client.pid)).toEqual([612]);
+    expect(dhcpClientsLeftAlone(clients, 'ens18').map((client) => whyNotOurs(client))).toEqual([
+      "(pid 20, uid 65534) is not root's",
+      "(pid 21, uid 1000, euid 0) is not root's",
+      '(pid 22) runs /usr/bin/perl, which is not a dhclient program',
+      '(pid 23): who runs it cannot be read from /proc/23/status',
+    ]);
+    const step = buildStopDhcpStep(dhcpClientsServing(clients, 'ens18'), 'ens18');
+    expect(step?.commands).toEqual([{ kind: 'exec', argv: ['kill', '-KILL', '612'] }]);
+    // A plan built from a hand-edited list still cannot restart a process that is not ours.
+    expect(() => buildStopDhcpStep([nobody], 'ens18')).toThrow(/not a client the plan may restart/);
+  });
+
+  it('restarts busybox udhcpc as its applet, and dhcpcd from its process title by interface', () => {
+    const applet = dhcpClient(30, ['/bin/busybox', 'udhcpc', '-f', '-i', 'ens18'], { ifname: 'ens18' });
+    const own = dhcpClient(31, ['udhcpc', '-f', '-i', 'ens18'], { ifname: 'ens18', exe: '/usr/sbin/udhcpc' });
+    const titled = dhcpClient(32, ['dhcpcd:', 'ens18', '[ip4]'], {
+      program: 'dhcpcd',
+      ifname: 'ens18',
+      exe: '/usr/sbin/dhcpcd',
+    });
+    const upgraded = dhcpClient(33, ['/sbin/dhclient', 'ens18'], { exe: '/usr/sbin/dhclient (deleted)' });
+    const inverse = (client: DhcpClient) => buildStopDhcpStep([client], 'ens18')?.inverse[0];
+    expect(inverse(applet)).toEqual({
+      kind: 'spawn-detached',
+      argv: ['/bin/busybox', 'udhcpc', '-f', '-i', 'ens18'],
+    });
+    expect(inverse(own)).toEqual({ kind: 'spawn-detached', argv: ['/usr/sbin/udhcpc', '-f', '-i', 'ens18'] });
+    expect(inverse(titled)).toEqual({ kind: 'spawn-detached', argv: ['/usr/sbin/dhcpcd', 'ens18'] });
+    expect(inverse(upgraded)).toEqual({ kind: 'spawn-detached', argv: ['/usr/sbin/dhclient', 'ens18'] });
   });
 
   it('is left out when no client serves the uplink', () => {

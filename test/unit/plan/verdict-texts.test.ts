@@ -173,6 +173,9 @@ describe('grammar', () => {
       argv: ['udhcpc', '-i', 'ens18'],
       ifname: 'ens18',
       sameNetns: false,
+      uid: 0,
+      euid: 0,
+      exe: '/bin/busybox',
     });
     const one = planOf(variant((s) => (s.dhcpClients = [foreign(41)])));
     const two = planOf(variant((s) => (s.dhcpClients = [foreign(41), foreign(42)])));

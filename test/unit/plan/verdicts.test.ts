@@ -217,6 +217,9 @@ describe('preflight verdicts by host shape', () => {
           argv: ['udhcpc', '-i', 'ens18'],
           ifname: 'ens18',
           sameNetns: false,
+          uid: 0,
+          euid: 0,
+          exe: '/bin/busybox',
         },
       ];
     });

@@ -128,7 +128,7 @@ describe('bond uplink (bond-uplink)', () => {
 });
 
 describe('captured lab hosts', () => {
-  it('stops the lab udhcpc with TERM (it does not release on TERM) and restarts its exact argv on undo', async () => {
+  it('stops the lab udhcpc with TERM (it does not release on TERM) and restarts it on undo as the busybox applet, same arguments', async () => {
     const doc = loadRecording('lab-dhcp-host');
     const [path, raw] = Object.entries(doc.files).find(([file]) => /^\/proc\/\d+\/cmdline$/.test(file)) as [
       string,
@@ -137,7 +137,11 @@ describe('captured lab hosts', () => {
     const pid = path.split('/')[2] as string;
     const stop = stepOf(await planFor('lab-dhcp-host'), 'stop-dhcp');
     expect(stop.commands).toEqual([{ kind: 'exec', argv: ['kill', '-TERM', pid] }]);
-    expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: raw.split('\0').slice(0, -1) }]);
+    // argv[0] is "udhcpc", a symlink to busybox: the restart runs the program /proc/PID/exe names.
+    const [name, ...args] = raw.split('\0').slice(0, -1);
+    expect(name).toBe('udhcpc');
+    expect(doc.links[`/proc/${pid}/exe`]).toBe('/usr/bin/busybox');
+    expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: ['/usr/bin/busybox', 'udhcpc', ...args] }]);
   });
 
   it('moves both static addresses and the metric-50 route of the static lab host, and leaves its from-rule alone', async () => {

@@ -41,6 +41,17 @@ export interface FakeRule {
 export interface FakeProcess {
   argv: string[];
   netns: string;
+  /** Real and effective uid; root when left out. */
+  uid?: number;
+  /** /proc/PID/exe; when left out, argv[0] if it is a path, busybox for udhcpc, else /usr/sbin/NAME. */
+  exe?: string;
+}
+
+function exeOf(process: FakeProcess): string {
+  const first = process.argv[0] ?? '';
+  if (process.exe) return process.exe;
+  if (first.startsWith('/')) return first;
+  return first === 'udhcpc' ? '/usr/bin/busybox' : `/usr/sbin/${first}`;
 }
 
 export interface FakeState {
@@ -190,6 +201,12 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
         const process = state.processes.get(Number(cmdline[1]));
         return process ? `${process.argv.join('\0')}\0` : null;
       }
+      const status = /^\/proc\/(\d+)\/status$/.exec(path);
+      if (status) {
+        const process = state.processes.get(Number(status[1]));
+        const uid = process?.uid ?? 0;
+        return process ? `Name:\t${process.argv[0]}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n` : null;
+      }
       return null;
     },
     async listDir(path) {
@@ -199,7 +216,9 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
       if (path === '/proc/self/ns/net') return OUR_NETNS;
       const netns = /^\/proc\/(\d+)\/ns\/net$/.exec(path);
       if (netns) return state.processes.get(Number(netns[1]))?.netns ?? null;
-      return null;
+      const exe = /^\/proc\/(\d+)\/exe$/.exec(path);
+      const process = exe ? state.processes.get(Number(exe[1])) : undefined;
+      return process ? exeOf(process) : null;
     },
   };
 

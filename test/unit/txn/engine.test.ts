@@ -278,8 +278,9 @@ describe('failures revert at once', () => {
       'link set dev ens18 nomaster',
       'link del dev fcbr0',
     ]);
-    // The stopped client was restarted with its exact argv, after the addresses were back.
-    expect(spawned).toEqual([['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+    // The stopped client was restarted, after the addresses were back, by the program the kernel
+    // ran (busybox, as its udhcpc applet) with its own arguments.
+    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
     expect(stateView(host.state)).toEqual(before);
     expect(outcome.revert).toMatchObject({
       kind: 'reverted',
@@ -339,7 +340,7 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     );
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
     // Its restart is not needed: the one from the plan is gone, but none runs; the revert restarts it.
-    expect(spawned).toEqual([['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
   });
 
   test('a client in another network namespace is never signalled, nor restarted', async () => {
@@ -355,6 +356,83 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     );
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
     expect(host.state.processes.has(4242)).toBe(true);
+    expect(spawned).toEqual([]);
+  });
+
+  test("the pid now held by another user's process of the same argv and program is left alone", async () => {
+    const { host, snapshot, plan, engine, spawned } = await setup();
+    host.state.processes.set(4242, {
+      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      netns: OUR_NETNS,
+      uid: 65534,
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 now runs as uid 65534 (euid 65534), not root; it is left alone',
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+    expect(host.state.processes.has(4242)).toBe(true);
+    // Nor does it count as the client already running: the revert starts root's client again.
+    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+  });
+
+  test('the pid now held by another program of the same argv is left alone', async () => {
+    const { host, snapshot, plan, engine } = await setup();
+    host.state.processes.set(4242, {
+      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      netns: OUR_NETNS,
+      exe: '/tmp/x/udhcpc',
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 now runs /tmp/x/udhcpc, not /usr/bin/busybox (the pid was reused); it is left alone',
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+  });
+
+  test('a non-root dhclient naming the uplink is listed, warned about, and never signalled nor started', async () => {
+    const state = dhcpHost();
+    state.processes.set(4300, {
+      argv: ['dhclient', 'ens18'],
+      netns: OUR_NETNS,
+      uid: 65534,
+      exe: '/tmp/bm/dhclient',
+    });
+    const { host, snapshot, plan, engine, spawned } = await setup(state);
+    expect(snapshot.dhcpClients.find((client) => client.pid === 4300)).toMatchObject({
+      program: 'dhclient',
+      ifname: 'ens18',
+      sameNetns: true,
+      uid: 65534,
+      euid: 65534,
+      exe: '/tmp/bm/dhclient',
+    });
+    expect(plan.verdicts.find((verdict) => verdict.id === 'dhcp-client-not-ours')?.reason).toBe(
+      "dhclient (pid 4300, uid 65534) is not root's: left alone (never signalled, never restarted), though it names ens18.",
+    );
+    const stop = plan.steps.find((step) => step.id === 'stop-dhcp');
+    expect(stop?.commands).toEqual([{ kind: 'exec', argv: ['kill', '-TERM', '4242'] }]);
+    await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect((await engine.revert('operator')).kind).toBe('reverted');
+    expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([['kill', '-TERM', '4242']]);
+    expect(host.state.processes.get(4300)?.uid).toBe(65534);
+    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+  });
+
+  test('a revert refuses to start what no root client of the pre-state ran (an edited journal)', async () => {
+    const { snapshot, plan, engine, spawned } = await setup();
+    const edited = structuredClone(plan);
+    const stop = edited.steps.find((step) => step.id === 'stop-dhcp');
+    if (!stop) throw new Error('no stop-dhcp step');
+    stop.inverse = [
+      { kind: 'spawn-detached', argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'] },
+    ];
+    await engine.start({ plan: edited, preState: snapshot, timeoutSec: 120 });
+    const outcome = await engine.revert('operator');
+    expect(outcome.kind).toBe('revert-incomplete');
+    expect(outcome.differences.join('\n')).toContain(
+      'no DHCP client of the pre-state ran as root with this program and these arguments, so it is not started',
+    );
     expect(spawned).toEqual([]);
   });
 
@@ -412,7 +490,7 @@ describe('revert, confirm, watch', () => {
     const first = await setup();
     await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });
     first.host.state.processes.set(777, {
-      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      argv: ['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
       netns: OUR_NETNS,
     });
     expect((await first.engine.revert('operator')).kind).toBe('reverted');

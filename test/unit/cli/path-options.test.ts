@@ -15,13 +15,15 @@ import { asciiGlyphs } from '../../../source/ui/glyphs.js';
 
 const CWD = '/srv/operator/work';
 
-function hostAccess(): HostAccess {
+/** As openHostAccess builds it: the log path is the parsed --log. */
+function hostAccess(logPath: string | null = null): HostAccess {
   const refuse = () => Promise.reject(new Error('not used'));
   return {
     runner: { run: refuse },
     files: { readFile: refuse, listDir: refuse, readLink: refuse },
     env: { uid: 0, sshConnection: null, rootDir: '/' },
     log: { note: () => {}, command: () => {} },
+    logPath,
     replay: null,
   };
 }
@@ -47,7 +49,7 @@ describe('parseCommon paths', () => {
 
   it('gives the guardian absolute paths in its argv when the operator typed relative ones', () => {
     const common = parseCommon({ stateDir: 'st', rootDir: 'root', log: 'dbg.log' }, CWD);
-    const deps = realCommandDeps(hostAccess(), common, {
+    const deps = realCommandDeps(hostAccess(common.log), common, {
       purpose: 'apply',
       glyphs: asciiGlyphs,
       out: { stdout: () => {}, stderr: () => {} },

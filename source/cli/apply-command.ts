@@ -8,6 +8,7 @@
  *   revert-incomplete  → the differences and the commands to finish by hand, exit 4
  */
 import type { GuardianInfo } from '../txn/journal.js';
+import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import { type CommandDeps, operatorCommands, probeWithJournal } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CommonOptions, TargetOptions } from './options.js';
@@ -87,7 +88,7 @@ export async function runApplyCommand(
     return EXIT.reverted;
   }
   out.stderr(
-    `bridge-migrate: the change failed and its revert is incomplete; run the commands above as root, then \`${commands.status}\`\n`,
+    `bridge-migrate: the change failed and its revert is incomplete; ${unfinishedRevertAdvice(outcome.revert, commands.status)}\n`,
   );
   return EXIT.revertIncomplete;
 }

@@ -171,6 +171,33 @@ describe('apply --yes', () => {
     expect(stdout).toContain(
       'Run these as root to finish the revert by hand:\n  ip route replace default via 198.51.100.1 dev ens18\n',
     );
-    expect(f.stderr()).toContain(`then \`bridge-migrate status --state-dir ${f.stateDir}\``);
+    expect(f.stderr()).toContain(
+      `run the commands above as root, then check with \`bridge-migrate status --state-dir ${f.stateDir}\``,
+    );
+  });
+
+  it('an incomplete revert with no command to print does not send the operator to "the commands above"', async () => {
+    const incomplete = revert({
+      kind: 'revert-incomplete',
+      reason: 'apply-failed',
+      differences: ['the host could not be read to compare it with the pre-state: ip: timed out'],
+      manualCommands: [],
+    });
+    const f = setup({
+      script: {
+        start: async () => ({
+          kind: 'revert-incomplete',
+          failure: 'ip -batch line 3 failed',
+          revert: incomplete,
+        }),
+      },
+    });
+    expect(await apply(f)).toBe(4);
+    expect(f.stdout()).not.toContain('Run these as root');
+    expect(f.stderr()).not.toContain('commands above');
+    expect(f.stderr()).toContain(
+      'no command can be printed for what is left: compare the host with the differences above',
+    );
+    expect(f.stderr()).toContain(`then check with \`bridge-migrate status --state-dir ${f.stateDir}\``);
   });
 });

@@ -10,6 +10,8 @@
  *   lifetime; "dadfailed" too on a link-local address (see DAD_OWN_FLAGS);
  * - the local-table routes the kernel derives from an IPv6 address once its DAD ends (see
  *   withoutDadEchoes): an uplink that just came up has none for its link-local address yet;
+ * - a new IPv6 link-local address (and its routes), which the kernel makes on a device that gets
+ *   a carrier for the first time (see withoutNewLinkLocals);
  * - a link's operstate and LOWER_UP/NO-CARRIER (carrier), and a route's "linkdown" flag;
  * - ifindex: devices are matched by name, so re-creating one elsewhere in the table is not a change.
  */
@@ -81,7 +83,28 @@ export function compareHostState(
       after.rules.filter((rule) => inScope(rule.iif, rule.oif)),
     ),
   ];
-  return withoutDadEchoes(withoutKernelEchoes(differences), [...before.addresses, ...after.addresses]);
+  const echoesDropped = withoutKernelEchoes(differences);
+  return withoutDadEchoes(withoutNewLinkLocals(echoesDropped), [...before.addresses, ...after.addresses]);
+}
+
+/**
+ * An IPv6 link-local address that was not there before is the kernel's: it makes one on a device
+ * the first time the device is up with a carrier (addrconf_dev_config on NETDEV_UP/CHANGE), and
+ * keeps it when the carrier goes. A NAT bridge whose TAPs have no VM behind them has none; the
+ * uplink joining it gives it a carrier, so after the revert it has one. The tool never adds a
+ * link-local address (uplink-state.ts isMovable), and the address's own routes went with it
+ * as echoes (withoutKernelEchoes runs first). A missing link-local address is still reported.
+ */
+function withoutNewLinkLocals(differences: StateDifference[]): StateDifference[] {
+  return differences.filter(
+    (difference) =>
+      !(
+        difference.kind === 'address' &&
+        difference.change === 'extra' &&
+        difference.after?.family === 6 &&
+        isIpv6LinkLocal(difference.after.local)
+      ),
+  );
 }
 
 /**

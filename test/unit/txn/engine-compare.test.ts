@@ -258,6 +258,30 @@ describe('compareHostState: what the kernel derives by itself during IPv6 DAD', 
     ]);
   });
 
+  test('a NAT bridge without carrier gets a link-local address (and its routes) from the uplink joining it', () => {
+    const natBridge = link('fcbr0', {
+      kind: 'bridge',
+      flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'],
+    });
+    const pre = host({ links: [...v4.links, natBridge] });
+    const bridgeLinkLocal = address('fcbr0', 'fe80::5054:ff:fe12:3456/64', { family: 6, scope: 'link' });
+    const reverted = host({
+      links: [...v4.links, natBridge],
+      addresses: [...v4.addresses, bridgeLinkLocal],
+      routes: [
+        ...v4.routes,
+        route('fe80::/64', 'fcbr0', { family: 6, protocol: 'kernel', metric: 256, flags: ['linkdown'] }),
+        localRoute('fe80::5054:ff:fe12:3456', 'fcbr0'),
+        route('ff00::/8', 'fcbr0', { family: 6, table: 'local', type: 'multicast', protocol: 'kernel' }),
+      ],
+    });
+    expect(differenceTexts(compareHostState(pre, reverted, { devices: ['ens18', 'fcbr0'] }))).toEqual([]);
+    // The other way round, a link-local address that is gone is reported.
+    expect(differenceTexts(compareHostState(reverted, pre, { devices: ['ens18', 'fcbr0'] }))).toEqual([
+      'address fe80::5054:ff:fe12:3456/64 on fcbr0 is missing',
+    ]);
+  });
+
   test('the local route of an address settled on both sides is still compared', () => {
     const pre = host({
       addresses: [...v4.addresses, global6()],

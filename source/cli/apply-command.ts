@@ -34,7 +34,10 @@ export async function runApplyCommand(
       'drop --replay to apply to this host',
     );
   }
-  const snapshot = await probeWithJournal(deps, common.stateDir);
+  // The one probe that may take a while (the uplink's IPv6 DAD, up to 3 s) says so as it starts.
+  const snapshot = await probeWithJournal(deps, common.stateDir, (event) => {
+    if (event.name === 'ipv6-dad' && event.note) out.stderr(`probe ${event.name}: ${event.note}\n`);
+  });
   checkNicExists(snapshot, target.nic);
   const plan = deps.plan(snapshot, planRequest(target, common));
 

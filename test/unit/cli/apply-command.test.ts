@@ -56,6 +56,30 @@ describe('apply --yes', () => {
     expect(await f.journal.load(f.stateDir)).toEqual(before);
   });
 
+  it('says on stderr when the probe waits for the uplink’s IPv6 DAD, and how that ended; no other probe lines', async () => {
+    const f = setup();
+    const replayed = f.deps.probe;
+    f.deps.probe = async (listener) => {
+      listener?.({ name: 'links', state: 'ok', note: 'nft is not installed' });
+      listener?.({
+        name: 'ipv6-dad',
+        state: 'running',
+        note: 'waiting up to 3 s for IPv6 duplicate address detection on ens18 (fe80::1)',
+      });
+      listener?.({
+        name: 'ipv6-dad',
+        state: 'ok',
+        note: 'ens18: IPv6 duplicate address detection ended after 1.2 s',
+      });
+      return replayed();
+    };
+    expect(await apply(f)).toBe(0);
+    expect(f.stderr()).toMatch(
+      /^probe ipv6-dad: waiting up to 3 s for IPv6 duplicate address detection on ens18 \(fe80::1\)\nprobe ipv6-dad: ens18: IPv6 duplicate address detection ended after 1\.2 s\n/,
+    );
+    expect(f.stderr()).not.toContain('nft is not installed');
+  });
+
   it('prints the warnings it accepts, progress per event on stderr, then the deadline and commands; exit 0', async () => {
     const f = setup();
     expect(await apply(f)).toBe(0);

@@ -18,8 +18,8 @@ export interface ProbeDeps {
   runner: Runner;
   files: FileReader;
   env: ProbeEnv;
-  /** Waits between polls (the uplink's IPv6 DAD, probes/dad.ts); tests pass a virtual one. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Times the bounded wait for the uplink's IPv6 DAD (probes/dad.ts); tests pass a virtual one. */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export type ProbeEvent = { name: string; state: 'running' | 'ok' | 'failed'; note?: string | null };

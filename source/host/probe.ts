@@ -14,7 +14,7 @@ import { defaultGateways } from './parse/ip-route.js';
 import { type Dmi, hypervisorHint } from './parse/virt.js';
 import type { ProbeDeps, ProbeListener } from './probe-api.js';
 import type { ProbeContext, ProbeOutcome } from './probes/context.js';
-import { dadWaitNote, probeDadSettled, realSleep } from './probes/dad.js';
+import { dadWaitNote, probeDadSettled, realClock } from './probes/dad.js';
 import { probeDhcpClients } from './probes/dhcp.js';
 import { probeDns } from './probes/dns.js';
 import { probeFirewall } from './probes/firewall.js';
@@ -122,7 +122,7 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
   const firstUplink = defaultGateways(firstRoutes).find((gateway) => gateway.family === 4)?.dev ?? null;
   const { addresses, routes } = await track(
     'ipv6-dad',
-    (context) => probeDadSettled(context, first, firstUplink, deps.sleep ?? realSleep),
+    (context) => probeDadSettled(context, first, firstUplink, deps.clock ?? realClock),
     first,
     dadWaitNote(first, firstUplink),
   );

@@ -32,9 +32,10 @@ test('apply at once after the uplink came up (link-local tentative), roll back: 
       try {
         const settled = comparable(await lab.snapshot(host));
 
-        // Six DAD probes a second apart: DAD outlasts the tool's bounded wait for it, so the
-        // pre-state is taken with the link-local address tentative and DAD ends while pending.
-        await lab.exec(host, ['sysctl', '-q', '-w', 'net.ipv6.conf.ens18.dad_transmits=6']);
+        // Ten DAD probes a second apart (about 10 s): DAD outlasts the tool's bounded wait for it
+        // (3 s, after node's start-up and the first look), so the pre-state is taken with the
+        // link-local address tentative and DAD ends while the change is pending.
+        await lab.exec(host, ['sysctl', '-q', '-w', 'net.ipv6.conf.ens18.dad_transmits=10']);
         // The uplink comes up: a down/up flushes the IPv4 routes through it (the kernel puts the
         // prefix route back by itself, the default route is the operator's) and restarts DAD.
         await lab.exec(host, ['ip', 'link', 'set', 'ens18', 'down']);
@@ -55,6 +56,13 @@ test('apply at once after the uplink came up (link-local tentative), roll back: 
           '600',
         ]);
         expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);
+        // The probe waited for DAD, bounded, and said so; it took the host as it was after that.
+        expect(apply.stderr).toMatch(
+          /^probe ipv6-dad: waiting up to 3 s for IPv6 duplicate address detection on ens18 \(fe80::/m,
+        );
+        expect(apply.stderr).toMatch(
+          /^probe ipv6-dad: ens18: fe80::\S+ still tentative after 3 s; taken as it is$/m,
+        );
         const guardian = /guardian armed: pid (\d+)/.exec(apply.stderr)?.[1];
         if (guardian) guardians.add(Number(guardian));
 

@@ -5,7 +5,7 @@
  * delay), and the kernel adds that address's `local … table local` route only when DAD ends
  * (addrconf_dad_completed). A pre-state taken in that window differs from the same host a moment
  * later with nobody touching it. So when the first look finds a tentative address on the uplink,
- * this polls `ip -j -6 address show dev NIC` until none is (DAD_POLL bounds it by count), then looks
+ * this polls `ip -j -6 address show dev NIC` until none is (bounded, DAD_WAIT), then looks
  * at addresses and routes again. An address whose DAD failed stays tentative for good and is not
  * waited for. When nothing is tentative (the usual case) nothing runs, so a recorded host replays
  * without this probe's command.
@@ -16,12 +16,21 @@ import type { Address, Route } from '../snapshot.js';
 import { type ProbeContext, type ProbeOutcome, runRequired } from './context.js';
 import { probeAddresses, probeRoutes } from './ip-state.js';
 
-/** At most 30 polls 100 ms apart: about 3 s, longer than the default DAD (1 s + up to 1 s delay). */
-export const DAD_POLL = { attempts: 30, intervalMs: 100 } as const;
+/**
+ * Polls 100 ms apart for at most 3 s (by the clock, and never more than 30 polls, however fast
+ * the clock): longer than the default DAD of one probe after a random delay of up to 1 s.
+ */
+export const DAD_WAIT = { limitMs: 3_000, intervalMs: 100, attempts: 30 } as const;
 
-export type Sleep = (ms: number) => Promise<void>;
+export interface WaitClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realClock: WaitClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 export function dadArgv(nic: string): string[] {
   return ['ip', '-j', '-6', 'address', 'show', 'dev', nic];
@@ -48,8 +57,7 @@ export function dadWaitNote(first: IpState, nic: string | null): string | null {
   if (nic === null || !isValidInterfaceName(nic)) return null;
   const pending = inDad(first.addresses, nic);
   if (pending.length === 0) return null;
-  const seconds = (DAD_POLL.attempts * DAD_POLL.intervalMs) / 1000;
-  return `waiting up to ${seconds} s for IPv6 duplicate address detection on ${nic} (${pending.map((address) => address.local).join(', ')})`;
+  return `waiting up to ${DAD_WAIT.limitMs / 1000} s for IPv6 duplicate address detection on ${nic} (${pending.map((address) => address.local).join(', ')})`;
 }
 
 /** The uplink's addresses and routes once its DAD has ended, or as first seen when it has not in time. */
@@ -57,22 +65,25 @@ export async function probeDadSettled(
   context: ProbeContext,
   first: IpState,
   nic: string | null,
-  sleep: Sleep,
+  clock: WaitClock,
 ): Promise<ProbeOutcome<IpState>> {
   if (nic === null || dadWaitNote(first, nic) === null) return { value: first, note: null };
-  for (let attempt = 1; attempt <= DAD_POLL.attempts; attempt++) {
-    await sleep(DAD_POLL.intervalMs);
+  const started = clock.now();
+  const seconds = () => `${(Math.round((clock.now() - started) / 100) / 10).toString()} s`;
+  for (let attempt = 1; attempt <= DAD_WAIT.attempts; attempt++) {
+    if (clock.now() - started >= DAD_WAIT.limitMs) break;
+    await clock.sleep(DAD_WAIT.intervalMs);
     const now = parseIpAddresses(await runRequired(context, dadArgv(nic)));
     if (inDad(now, nic).length > 0) continue;
     const [addresses, routes] = await Promise.all([probeAddresses(context), probeRoutes(context)]);
     return {
       value: { addresses: addresses.value, routes: routes.value },
-      note: `${nic}: IPv6 duplicate address detection ended after ${(attempt * DAD_POLL.intervalMs) / 1000} s`,
+      note: `${nic}: IPv6 duplicate address detection ended after ${seconds()}`,
     };
   }
   const still = inDad(first.addresses, nic).map((address) => address.local);
   return {
     value: first,
-    note: `${nic}: ${still.join(', ')} still tentative after ${(DAD_POLL.attempts * DAD_POLL.intervalMs) / 1000} s; taken as it is`,
+    note: `${nic}: ${still.join(', ')} still tentative after ${seconds()}; taken as it is`,
   };
 }

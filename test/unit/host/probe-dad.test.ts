@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
 import type { ProbeEvent } from '../../../source/host/probe-api.js';
-import { DAD_POLL } from '../../../source/host/probes/dad.js';
+import { DAD_WAIT } from '../../../source/host/probes/dad.js';
 import { argvKey, type Runner } from '../../../source/system/runner.js';
 import { cmd, fakeHost } from './fake-host.js';
 import { proxmoxVmSpec, SSH_CONNECTION } from './probe-host-spec.js';
@@ -43,6 +43,22 @@ const LOCAL_ROUTE = JSON.stringify([
   { type: 'local', dst: LINK_LOCAL, table: 'local', protocol: 'kernel', dev: 'ens18', metric: 0, flags: [] },
 ]);
 
+/** Time moves only when the probe sleeps or polls (each poll of `ip` costs POLL_MS). */
+const POLL_MS = 20;
+function virtualClock(sleeps: number[]) {
+  let now = 0;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
 /** A kernel whose DAD on ens18 ends after `polls` looks (never, with Infinity). */
 function dadKernel(polls: number) {
   const spec = proxmoxVmSpec();
@@ -51,11 +67,16 @@ function dadKernel(polls: number) {
   spec.commands[ADDRESSES] = { stdout: tentative.addresses };
   spec.commands[ROUTES6] = { stdout: '[]' };
   const host = fakeHost(spec);
+  const sleeps: number[] = [];
+  const clock = virtualClock(sleeps);
   let looks = 0;
   const runner: Runner = {
     async run(argv, options) {
       const key = argvKey(argv);
-      if (key === DAD) looks++;
+      if (key === DAD) {
+        looks++;
+        clock.advance(POLL_MS);
+      }
       const done = looks >= polls;
       if (key === DAD)
         return {
@@ -69,7 +90,6 @@ function dadKernel(polls: number) {
       return host.runner.run(argv, options);
     },
   };
-  const sleeps: number[] = [];
   const events: ProbeEvent[] = [];
   const probe = () =>
     probeHost(
@@ -77,9 +97,7 @@ function dadKernel(polls: number) {
         runner,
         files: host.files,
         env: { uid: 0, sshConnection: SSH_CONNECTION, rootDir: '/' },
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
+        clock,
       },
       (event) => events.push(event),
     );
@@ -101,14 +119,14 @@ describe('probeHost and the uplink’s IPv6 duplicate address detection', () => 
         state: 'running',
         note: `waiting up to 3 s for IPv6 duplicate address detection on ens18 (${LINK_LOCAL})`,
       },
-      { name: 'ipv6-dad', state: 'ok', note: 'ens18: IPv6 duplicate address detection ended after 0.3 s' },
+      { name: 'ipv6-dad', state: 'ok', note: 'ens18: IPv6 duplicate address detection ended after 0.4 s' },
     ]);
   });
 
-  it('gives up after the bound and keeps what it first saw, saying so', async () => {
+  it('gives up after 3 s by the clock (polls take time too) and keeps what it first saw, saying so', async () => {
     const kernel = dadKernel(Number.POSITIVE_INFINITY);
     const snapshot = await kernel.probe();
-    expect(kernel.sleeps).toHaveLength(DAD_POLL.attempts);
+    expect(kernel.sleeps).toHaveLength(DAD_WAIT.limitMs / (DAD_WAIT.intervalMs + POLL_MS));
     expect(snapshot.addresses.find((address) => address.local === LINK_LOCAL)?.flags).toEqual(['tentative']);
     expect(snapshot.probes.find((record) => record.name === 'ipv6-dad')).toMatchObject({
       ok: true,
@@ -128,9 +146,7 @@ describe('probeHost and the uplink’s IPv6 duplicate address detection', () => 
           runner: host.runner,
           files: host.files,
           env: { uid: 0, sshConnection: SSH_CONNECTION, rootDir: '/' },
-          sleep: async (ms) => {
-            sleeps.push(ms);
-          },
+          clock: virtualClock(sleeps),
         },
         (event) => events.push(event),
       );

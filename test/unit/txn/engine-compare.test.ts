@@ -237,7 +237,7 @@ describe('compareHostState: what the kernel derives by itself during IPv6 DAD', 
     ]);
   });
 
-  test('real leftovers beside the noise are still caught: an address the tool added, a lost original route', () => {
+  test('real leftovers beside the noise are still caught: an address and a rule the tool added, a lost original route', () => {
     const pre = host({ addresses: [...v4.addresses, linkLocal({ flags: ['tentative'] })] });
     const leftover = host({
       addresses: [
@@ -246,14 +246,17 @@ describe('compareHostState: what the kernel derives by itself during IPv6 DAD', 
         address('ens18', '2001:db8::99/64', { family: 6, flags: ['tentative'] }),
       ],
       routes: [v4.routes[1] as Route, localRoute('fe80::5054:ff:fe12:3456')],
+      rules: [...v4.rules, rule(1000, { src: 'all', iif: 'fcbr0', table: '100' })],
     });
-    const differences = compareHostState(pre, leftover);
+    const differences = compareHostState(pre, leftover, { devices: ['ens18', 'fcbr0'] });
     expect(differenceTexts(differences)).toEqual([
       'address 2001:db8::99/64 on ens18 was not there before',
       'route default via 198.51.100.1 dev ens18 proto dhcp metric 100 is missing',
+      'rule 1000: src all iif fcbr0 table 100 was not there before',
     ]);
     expect(manualCommands(differences, pre)).toEqual([
       'ip -4 route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
+      'ip -4 rule del priority 1000 iif fcbr0 lookup 100',
       'ip addr del 2001:db8::99/64 dev ens18',
     ]);
   });

@@ -8,6 +8,7 @@
  *   revert-incomplete  → the differences and the commands to finish by hand, exit 4
  */
 import type { GuardianInfo } from '../txn/journal.js';
+import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import { type CommandDeps, operatorCommands, probeWithJournal } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CommonOptions, TargetOptions } from './options.js';
@@ -33,7 +34,10 @@ export async function runApplyCommand(
       'drop --replay to apply to this host',
     );
   }
-  const snapshot = await probeWithJournal(deps, common.stateDir);
+  // The one probe that may take a while (the uplink's IPv6 DAD, up to 3 s) says so as it starts.
+  const snapshot = await probeWithJournal(deps, common.stateDir, (event) => {
+    if (event.name === 'ipv6-dad' && event.note) out.stderr(`probe ${event.name}: ${event.note}\n`);
+  });
   checkNicExists(snapshot, target.nic);
   const plan = deps.plan(snapshot, planRequest(target, common));
 
@@ -87,7 +91,7 @@ export async function runApplyCommand(
     return EXIT.reverted;
   }
   out.stderr(
-    `bridge-migrate: the change failed and its revert is incomplete; run the commands above as root, then \`${commands.status}\`\n`,
+    `bridge-migrate: the change failed and its revert is incomplete; ${unfinishedRevertAdvice(outcome.revert, commands.status)}\n`,
   );
   return EXIT.revertIncomplete;
 }

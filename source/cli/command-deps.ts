@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { probeHost } from '../host/probe.js';
+import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import { buildPlan } from '../plan/build.js';
 import { shellQuote } from '../plan/command-text.js';
@@ -21,8 +22,8 @@ import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import type { Output } from './plan-command.js';
 
 export interface CommandDeps {
-  /** A fresh, read-only look at the host (or at a replayed recording). */
-  probe(): Promise<HostSnapshot>;
+  /** A fresh, read-only look at the host (or at a replayed recording), each probe told to `listener`. */
+  probe(listener?: ProbeListener): Promise<HostSnapshot>;
   plan(snapshot: HostSnapshot, request: PlanRequest): Plan;
   journal: JournalStore;
   /** An engine on this state directory that reports to `listener`. */
@@ -62,7 +63,7 @@ export function realCommandDeps(
   const journal = createJournalStore({ purpose: options.purpose });
   const clock = { now: () => Date.now() };
   return {
-    probe: () => probeHost(access),
+    probe: (listener) => probeHost(access, listener),
     plan: buildPlan,
     journal,
     engine: (listener) =>
@@ -119,8 +120,12 @@ export function operatorCommands(stateDir: string): { confirm: string; rollback:
  * The probe, with the journal's pending migration filled in (the probe leaves it to the layer that
  * owns the state directory), so the plan's "another migration pending" blocker can see it.
  */
-export async function probeWithJournal(deps: CommandDeps, stateDir: string): Promise<HostSnapshot> {
-  return withPendingMigration(await deps.probe(), deps, stateDir);
+export async function probeWithJournal(
+  deps: CommandDeps,
+  stateDir: string,
+  listener?: ProbeListener,
+): Promise<HostSnapshot> {
+  return withPendingMigration(await deps.probe(listener), deps, stateDir);
 }
 
 /** A journal this user cannot read is left out: the plan then refuses for want of root anyway. */

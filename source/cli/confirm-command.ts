@@ -17,7 +17,8 @@ const PHASE_FIXES: Record<string, string> = {
   persisted: 'nothing to do; `bridge-migrate status` shows it',
   reverting: 'it is being reverted; `bridge-migrate status` shows the outcome',
   reverted: 'it was reverted; apply again to make the change',
-  'revert-incomplete': 'its revert is incomplete; `bridge-migrate status` shows the commands to finish it',
+  'revert-incomplete':
+    'its revert is incomplete; `bridge-migrate status` shows what is left and how to finish it',
 };
 
 export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {

@@ -10,6 +10,7 @@
  * 4 revert incomplete, with the differences and the commands to finish by hand; 1 refused, nothing
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
+import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { operatorCommands } from './command-deps.js';
 import { EXIT, Refused, UsageError } from './errors.js';
@@ -69,7 +70,7 @@ export async function runRollbackCommand(
   for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
   if (revert.kind === 'reverted') return EXIT.reverted;
   out.stderr(
-    `bridge-migrate: the revert is incomplete; run the commands above as root, then \`${operatorCommands(common.stateDir).status}\`\n`,
+    `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, operatorCommands(common.stateDir).status)}\n`,
   );
   return EXIT.revertIncomplete;
 }

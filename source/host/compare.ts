@@ -6,10 +6,16 @@
  *
  * What is NOT a difference, because it changes on its own while nobody touches the host:
  * - address lifetimes, which count down (only forever-vs-finite is compared), and the
- *   "tentative" and "deprecated" flags that come and go with DAD and the preferred lifetime;
+ *   "tentative", "optimistic" and "deprecated" flags that come and go with DAD and the preferred
+ *   lifetime; "dadfailed" too on a link-local address (see DAD_OWN_FLAGS);
+ * - the local-table routes the kernel derives from an IPv6 address once its DAD ends (see
+ *   withoutDadEchoes): an uplink that just came up has none for its link-local address yet;
+ * - a new IPv6 link-local address (and its routes), which the kernel makes on a device that gets
+ *   a carrier for the first time (see withoutNewLinkLocals);
  * - a link's operstate and LOWER_UP/NO-CARRIER (carrier), and a route's "linkdown" flag;
  * - ifindex: devices are matched by name, so re-creating one elsewhere in the table is not a change.
  */
+import { familyOf, isIpv6LinkLocal, networkOf, toBigInt } from '../plan/ip-math.js';
 import { compareRoutes, compareRules, routeDevices } from './compare-routing.js';
 import type { Address, HostSnapshot, Link, Route, Rule } from './snapshot.js';
 
@@ -43,7 +49,13 @@ export interface CompareScope {
 }
 
 const VOLATILE_LINK_FLAGS = new Set(['LOWER_UP', 'NO-CARRIER', 'DORMANT', 'M-DOWN']);
-const VOLATILE_ADDRESS_FLAGS = new Set(['tentative', 'deprecated']);
+const VOLATILE_ADDRESS_FLAGS = new Set(['tentative', 'optimistic', 'deprecated']);
+/**
+ * The kernel's verdict on a link-local address it generated itself. The revert never removes or
+ * re-adds a link-local address, so no command of ours caused or can fix it. On any other address
+ * "dadfailed" is reported: the revert re-added that address and it does not work.
+ */
+const DAD_OWN_FLAGS = new Set(['dadfailed']);
 
 export function compareHostState(
   before: HostState,
@@ -71,7 +83,77 @@ export function compareHostState(
       after.rules.filter((rule) => inScope(rule.iif, rule.oif)),
     ),
   ];
-  return withoutKernelEchoes(differences);
+  const echoesDropped = withoutKernelEchoes(differences);
+  return withoutDadEchoes(withoutNewLinkLocals(echoesDropped), [...before.addresses, ...after.addresses]);
+}
+
+/**
+ * An IPv6 link-local address that was not there before is the kernel's: it makes one on a device
+ * the first time the device is up with a carrier (addrconf_dev_config on NETDEV_UP/CHANGE), and
+ * keeps it when the carrier goes. A NAT bridge whose TAPs have no VM behind them has none; the
+ * uplink joining it gives it a carrier, so after the revert it has one. The tool never adds a
+ * link-local address (uplink-state.ts isMovable), and the address's own routes went with it
+ * as echoes (withoutKernelEchoes runs first). A missing link-local address is still reported.
+ */
+function withoutNewLinkLocals(differences: StateDifference[]): StateDifference[] {
+  return differences.filter(
+    (difference) =>
+      !(
+        difference.kind === 'address' &&
+        difference.change === 'extra' &&
+        difference.after?.family === 6 &&
+        isIpv6LinkLocal(difference.after.local)
+      ),
+  );
+}
+
+/**
+ * An IPv6 address gets its `local ADDR table local proto kernel` route (and, with forwarding on,
+ * its subnet-router `anycast` route) only when duplicate address detection ends, not when the
+ * address is added (__ipv6_ifa_notify on RTM_NEWADDR, sent from addrconf_dad_completed). So a
+ * snapshot taken while an address is tentative lacks routes a later one has, with nobody touching
+ * the host: right after an uplink comes up its link-local address is tentative for a second or
+ * two, and an address the revert re-added is tentative again. Those routes of an address that is
+ * tentative (or dadfailed) on either side, or link-local (made and routed by the kernel alone), are
+ * dropped; the address itself is still compared, so a missing address is still reported.
+ */
+function withoutDadEchoes(differences: StateDifference[], addresses: readonly Address[]): StateDifference[] {
+  const dadOwned = addresses.filter(
+    (address) =>
+      address.family === 6 &&
+      (address.flags.includes('tentative') ||
+        address.flags.includes('dadfailed') ||
+        isIpv6LinkLocal(address.local)),
+  );
+  if (dadOwned.length === 0) return differences;
+  return differences.filter((difference) => {
+    if (difference.kind !== 'route') return true;
+    const route = (difference.before ?? difference.after) as Route;
+    if (
+      route.family !== 6 ||
+      route.table !== 'local' ||
+      route.protocol !== 'kernel' ||
+      (route.type !== 'local' && route.type !== 'anycast')
+    )
+      return true;
+    const dst = ipv6Value(route.dst);
+    if (dst === null) return true;
+    return !dadOwned.some(
+      (address) =>
+        address.ifname === route.dev && (ipv6Value(address.local) === dst || ipv6Network(address) === dst),
+    );
+  });
+}
+
+/** An IPv6 literal (or host prefix "ADDR/128") as a number, so any spelling compares equal. */
+function ipv6Value(text: string): bigint | null {
+  const [literal = '', length] = text.split('/');
+  if (familyOf(literal) !== 6 || (length !== undefined && length !== '128')) return null;
+  return toBigInt(literal);
+}
+
+function ipv6Network(address: Address): bigint | null {
+  return familyOf(address.local) === 6 ? networkOf(address.local, address.prefixlen) : null;
 }
 
 /**
@@ -222,9 +304,10 @@ function addressChanges(old: Address, current: Address): string[] {
     old.preferredLft === null ? 'forever' : 'finite',
     current.preferredLft === null ? 'forever' : 'finite',
   );
+  const ownedByDad = (flag: string) => DAD_OWN_FLAGS.has(flag) && isIpv6LinkLocal(old.local);
   const flags = (address: Address) =>
     address.flags
-      .filter((flag) => !VOLATILE_ADDRESS_FLAGS.has(flag))
+      .filter((flag) => !VOLATILE_ADDRESS_FLAGS.has(flag) && !ownedByDad(flag))
       .sort()
       .join(',');
   if (flags(old) !== flags(current))

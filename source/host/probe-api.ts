@@ -18,6 +18,8 @@ export interface ProbeDeps {
   runner: Runner;
   files: FileReader;
   env: ProbeEnv;
+  /** Times the bounded wait for the uplink's IPv6 DAD (probes/dad.ts); tests pass a virtual one. */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export type ProbeEvent = { name: string; state: 'running' | 'ok' | 'failed'; note?: string | null };

@@ -14,6 +14,7 @@ import { defaultGateways } from './parse/ip-route.js';
 import { type Dmi, hypervisorHint } from './parse/virt.js';
 import type { ProbeDeps, ProbeListener } from './probe-api.js';
 import type { ProbeContext, ProbeOutcome } from './probes/context.js';
+import { dadWaitNote, probeDadSettled, realClock } from './probes/dad.js';
 import { probeDhcpClients } from './probes/dhcp.js';
 import { probeDns } from './probes/dns.js';
 import { probeFirewall } from './probes/firewall.js';
@@ -37,6 +38,7 @@ export const PROBE_NAMES = [
   'virtualization',
   'firewall',
   'ssh-path',
+  'ipv6-dad',
 ] as const;
 
 export type ProbeName = (typeof PROBE_NAMES)[number];
@@ -62,8 +64,9 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     name: ProbeName,
     probe: (context: ProbeContext) => Promise<ProbeOutcome<T>>,
     empty: T,
+    runningNote: string | null = null,
   ) => {
-    listener({ name, state: 'running' });
+    listener({ name, state: 'running', ...(runningNote ? { note: runningNote } : {}) });
     const started = performance.now();
     let outcome: ProbeOutcome<T>;
     let ok = true;
@@ -82,27 +85,47 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     return outcome.value;
   };
 
-  const [links, addresses, routes, rules, dns, rendererFacts, dhcpClients, virt, netfilter, ssh, hostname] =
-    await Promise.all([
-      track('links', probeLinks, []),
-      track('addresses', probeAddresses, []),
-      track('routes', probeRoutes, []),
-      track('rules', probeRules, []),
-      track('dns', probeDns, { nameservers: [], search: [], source: null }),
-      track('renderer', probeRendererFacts, emptyRenderer()),
-      track('dhcp-clients', probeDhcpClients, []),
-      track('virtualization', probeVirtualization, emptyVirtualization()),
-      track('firewall', probeFirewall, emptyNetfilter()),
-      track('ssh-path', probeSshPath, null),
-      deps.files
-        .readFile(HOSTNAME_FILE)
-        .then((text) => text?.trim() || null)
-        .catch((error: unknown) => {
-          if (error instanceof ReplayMiss) throw error;
-          return null;
-        }),
-    ]);
+  const [
+    links,
+    firstAddresses,
+    firstRoutes,
+    rules,
+    dns,
+    rendererFacts,
+    dhcpClients,
+    virt,
+    netfilter,
+    ssh,
+    hostname,
+  ] = await Promise.all([
+    track('links', probeLinks, []),
+    track('addresses', probeAddresses, []),
+    track('routes', probeRoutes, []),
+    track('rules', probeRules, []),
+    track('dns', probeDns, { nameservers: [], search: [], source: null }),
+    track('renderer', probeRendererFacts, emptyRenderer()),
+    track('dhcp-clients', probeDhcpClients, []),
+    track('virtualization', probeVirtualization, emptyVirtualization()),
+    track('firewall', probeFirewall, emptyNetfilter()),
+    track('ssh-path', probeSshPath, null),
+    deps.files
+      .readFile(HOSTNAME_FILE)
+      .then((text) => text?.trim() || null)
+      .catch((error: unknown) => {
+        if (error instanceof ReplayMiss) throw error;
+        return null;
+      }),
+  ]);
 
+  // The pre-state is taken once the uplink's IPv6 DAD has ended (probes/dad.ts), bounded.
+  const first = { addresses: firstAddresses, routes: firstRoutes };
+  const firstUplink = defaultGateways(firstRoutes).find((gateway) => gateway.family === 4)?.dev ?? null;
+  const { addresses, routes } = await track(
+    'ipv6-dad',
+    (context) => probeDadSettled(context, first, firstUplink, deps.clock ?? realClock),
+    first,
+    dadWaitNote(first, firstUplink),
+  );
   const gateways = defaultGateways(routes);
   const uplink = gateways.find((gateway) => gateway.family === 4)?.dev ?? null;
   const uplinkLink = links.find((link) => link.name === uplink);

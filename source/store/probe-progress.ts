@@ -32,7 +32,9 @@ export function withProbeEvent(
       startedAt: null,
       finishedAt: null,
     };
-    if (event.state === 'running') return { ...base, state: 'running', startedAt: now };
+    // A probe may say what it waits for while it runs (the uplink's IPv6 DAD).
+    if (event.state === 'running')
+      return { ...base, state: 'running', startedAt: now, note: event.note ?? null };
     return {
       ...base,
       state: event.state,

@@ -103,6 +103,21 @@ export function revertHeadline(revert: RevertOutcome, glyphs: Glyphs): { text: s
       };
 }
 
+/**
+ * What the operator does after an incomplete revert, for every renderer (TUI, `apply`,
+ * `rollback`). "Run the commands above" only when commands were printed: a difference no builder
+ * can write as a safe command (or a read of the host that failed) leaves the list empty, and the
+ * operator must then look at the host instead of searching for commands that are not there.
+ */
+export function unfinishedRevertAdvice(
+  revert: Pick<RevertOutcome, 'manualCommands'>,
+  status: string,
+): string {
+  return revert.manualCommands.length > 0
+    ? `run the commands above as root, then check with \`${status}\``
+    : `no command can be printed for what is left: compare the host with the differences above (\`ip addr\`, \`ip route show table all\`, \`ip rule\`) and fix it by hand as root, then check with \`${status}\``;
+}
+
 /** What was undone and how the host compares with its pre-state; the commands left to run. */
 export function revertReportRows(
   revert: RevertOutcome,

@@ -51,6 +51,24 @@ describe('probe screen', () => {
     expect(frame).toContain('bridge-migrate  ens18 → fcbr0  deadline 120 s');
   });
 
+  it('a probe that waits says what for beside its spinner (the uplink’s IPv6 DAD), then how it ended', async () => {
+    const probe = controlledProbe();
+    const names = [...PROBE_NAMES_FOR_TESTS, 'ipv6-dad'];
+    const store = testStore({ probe: probe.probe, probeNames: names });
+    void store.getState().actions.startProbe();
+    const ui = renderUi(store);
+    probe.emit({ name: 'ipv6-dad', state: 'running', note: 'waiting up to 3 s for DAD on ens18' });
+    let frame = await waitForFrame(
+      ui,
+      (f) => unicodeGlyphs.spinner.some((s) => probeLine(f, 'ipv6-dad').startsWith(s)),
+      'the spinner with its note',
+    );
+    expect(probeLine(frame, 'ipv6-dad')).toMatch(/^. ipv6-dad {2}waiting up to 3 s for DAD on ens18$/);
+    probe.emit({ name: 'ipv6-dad', state: 'ok', note: 'ens18: DAD ended after 1.2 s' });
+    frame = await waitForFrame(ui, (f) => f.includes('1/9 probes done'), 'the wait done');
+    expect(probeLine(frame, 'ipv6-dad')).toBe('✓ ipv6-dad  ens18: DAD ended after 1.2 s');
+  });
+
   it('uses ASCII spinner frames when the locale is not UTF-8', async () => {
     const probe = controlledProbe();
     const store = testStore({ probe: probe.probe });

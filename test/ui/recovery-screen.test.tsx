@@ -255,4 +255,24 @@ describe('bridge-migrate rollback on a terminal', () => {
     await type(ui, 'q');
     expect(ui.exits[0]?.code).toBe(4);
   });
+
+  it('an incomplete guided rollback with no command to print points at the host, not at commands above', async () => {
+    const { ui, engine } = await start(killedAtCountdown(), { rollback: true });
+    await type(ui, 'y');
+    engine.finishRevert(
+      revertOutcome(quietPlan(), 3, {
+        kind: 'revert-incomplete',
+        reason: 'operator',
+        differences: ['the host could not be read to compare it with the pre-state: ip: timed out'],
+        manualCommands: [],
+      }),
+    );
+    await settle();
+    const frame = ui.frame().replace(/\n\s*/g, ' ');
+    expect(frame).not.toContain('Run these as root');
+    expect(frame).not.toContain('commands above');
+    expect(frame).toContain('Revert incomplete: no command can be printed for what is left');
+    await type(ui, 'q');
+    expect(ui.exits[0]?.code).toBe(4);
+  });
 });

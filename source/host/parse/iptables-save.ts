@@ -103,6 +103,7 @@ export function iptablesMasquerade(dump: IptablesDump): NatRule[] {
       chain: rule.chain,
       spec: rule.spec,
       handle: null,
+      // iptables-save lists IPv4 only (ip6tables-save is not probed); remove-nat runs `iptables`.
       family: 'ip',
       bridge: null,
       position: rule.position,

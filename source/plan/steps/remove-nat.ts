@@ -4,7 +4,9 @@
  * Once the bridge carries the LAN, guests take LAN addresses and NAT would only get in the way.
  *
  * Put back exactly by the inverse:
- * - iptables deletes by spec and re-inserts at the rule's 1-based position (`-I CHAIN N`);
+ * - iptables deletes by spec and re-inserts at the rule's 1-based position (`-I CHAIN N`); only
+ *   IPv4 iptables rules are probed (iptables-save), so the program is always `iptables`: the NAT a
+ *   Firecracker host sets up is IPv4 MASQUERADE, and IPv6 NAT in nftables is handled below;
  * - nftables deletes by handle and re-adds the rule from the text `nft -a list` printed (nft reads
  *   back what it lists); position p goes back with `insert` (p = 1) or `add ... index p-2` (after
  *   the rule before it), which also works when it was the chain's last rule;
@@ -127,14 +129,7 @@ function deleteRule(rule: NatRule): Command {
   if (rule.source === 'iptables') {
     return {
       kind: 'exec',
-      argv: [
-        iptablesProgram(rule),
-        '-t',
-        word(rule.table),
-        '-D',
-        word(rule.chain),
-        ...checkedSpec(rule.spec),
-      ],
+      argv: ['iptables', '-t', word(rule.table), '-D', word(rule.chain), ...checkedSpec(rule.spec)],
     };
   }
   if (rule.handle === null) throw new UnplannableValue('nftables rule without handle', rule.text);
@@ -160,7 +155,7 @@ function restoreRule(rule: NatRule): Command {
       : ['-A', word(rule.chain)];
     return {
       kind: 'exec',
-      argv: [iptablesProgram(rule), '-t', word(rule.table), ...where, ...checkedSpec(rule.spec)],
+      argv: ['iptables', '-t', word(rule.table), ...where, ...checkedSpec(rule.spec)],
     };
   }
   const target = [nftFamily(rule), word(rule.table), word(rule.chain)];
@@ -181,10 +176,6 @@ function restoreRule(rule: NatRule): Command {
     };
   }
   return { kind: 'exec', argv: ['nft', 'add', 'rule', ...target, statement] };
-}
-
-function iptablesProgram(rule: NatRule): string {
-  return rule.family === 'ip6' || rule.family === 'ipv6' || rule.family === '6' ? 'ip6tables' : 'iptables';
 }
 
 function nftFamily(rule: NatRule): string {

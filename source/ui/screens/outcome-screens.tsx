@@ -14,6 +14,7 @@ import { NoticeLines } from '../components/notice-lines.js';
 import { FixedRows } from '../components/row-text.js';
 import { useAppState, useUi } from '../context.js';
 import type { Glyphs } from '../glyphs.js';
+import { unfinishedRevertAdvice } from '../outcome-text.js';
 import { type Row, wrapped } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
 
@@ -79,7 +80,7 @@ export function rollbackLiveRows(
     );
   }
   return wrapped(
-    `${glyphs.failed} Revert incomplete: run the commands above as root and check with \`${commands.status}\`; \`${commands.rollback}\` retries the revert. q quits (exit 4).`,
+    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commands.rollback}\` retries the revert. q quits (exit 4).`,
     'blocker',
     width,
     '  ',

@@ -56,6 +56,30 @@ describe('apply --yes', () => {
     expect(await f.journal.load(f.stateDir)).toEqual(before);
   });
 
+  it('says on stderr when the probe waits for the uplink’s IPv6 DAD, and how that ended; no other probe lines', async () => {
+    const f = setup();
+    const replayed = f.deps.probe;
+    f.deps.probe = async (listener) => {
+      listener?.({ name: 'links', state: 'ok', note: 'nft is not installed' });
+      listener?.({
+        name: 'ipv6-dad',
+        state: 'running',
+        note: 'waiting up to 3 s for IPv6 duplicate address detection on ens18 (fe80::1)',
+      });
+      listener?.({
+        name: 'ipv6-dad',
+        state: 'ok',
+        note: 'ens18: IPv6 duplicate address detection ended after 1.2 s',
+      });
+      return replayed();
+    };
+    expect(await apply(f)).toBe(0);
+    expect(f.stderr()).toMatch(
+      /^probe ipv6-dad: waiting up to 3 s for IPv6 duplicate address detection on ens18 \(fe80::1\)\nprobe ipv6-dad: ens18: IPv6 duplicate address detection ended after 1\.2 s\n/,
+    );
+    expect(f.stderr()).not.toContain('nft is not installed');
+  });
+
   it('prints the warnings it accepts, progress per event on stderr, then the deadline and commands; exit 0', async () => {
     const f = setup();
     expect(await apply(f)).toBe(0);
@@ -171,6 +195,33 @@ describe('apply --yes', () => {
     expect(stdout).toContain(
       'Run these as root to finish the revert by hand:\n  ip route replace default via 198.51.100.1 dev ens18\n',
     );
-    expect(f.stderr()).toContain(`then \`bridge-migrate status --state-dir ${f.stateDir}\``);
+    expect(f.stderr()).toContain(
+      `run the commands above as root, then check with \`bridge-migrate status --state-dir ${f.stateDir}\``,
+    );
+  });
+
+  it('an incomplete revert with no command to print does not send the operator to "the commands above"', async () => {
+    const incomplete = revert({
+      kind: 'revert-incomplete',
+      reason: 'apply-failed',
+      differences: ['the host could not be read to compare it with the pre-state: ip: timed out'],
+      manualCommands: [],
+    });
+    const f = setup({
+      script: {
+        start: async () => ({
+          kind: 'revert-incomplete',
+          failure: 'ip -batch line 3 failed',
+          revert: incomplete,
+        }),
+      },
+    });
+    expect(await apply(f)).toBe(4);
+    expect(f.stdout()).not.toContain('Run these as root');
+    expect(f.stderr()).not.toContain('commands above');
+    expect(f.stderr()).toContain(
+      'no command can be printed for what is left: compare the host with the differences above',
+    );
+    expect(f.stderr()).toContain(`then check with \`bridge-migrate status --state-dir ${f.stateDir}\``);
   });
 });

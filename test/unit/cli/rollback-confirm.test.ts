@@ -103,6 +103,27 @@ describe('rollback', () => {
     expect(f.stdout()).toContain(
       'Run these as root to finish the revert by hand:\n  ip link del dev fcbr0\n',
     );
+    expect(f.stderr()).toContain('the revert is incomplete; run the commands above as root');
+  });
+
+  it('an incomplete revert with nothing printable says to look at the host, not at commands above', async () => {
+    const f = setup({
+      script: {
+        revert: async () => ({
+          kind: 'revert-incomplete',
+          reason: 'operator',
+          steps: [{ stepId: 'cutover', title: 'Move ens18', state: 'reverted' }],
+          differences: ['the host could not be read to compare it with the pre-state: ip: timed out'],
+          manualCommands: [],
+          checks: [],
+        }),
+      },
+    });
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(4);
+    expect(f.stdout()).not.toContain('Run these as root');
+    expect(f.stderr()).not.toContain('commands above');
+    expect(f.stderr()).toContain('the revert is incomplete; no command can be printed for what is left');
   });
 });
 

@@ -25,7 +25,7 @@ export function applyCommand(state: ModelState, command: Command): void {
     applyRule(state, args[2] as string, args.slice(3), 6);
   else if (program === 'ip') applyIpLine(state, args);
   else if (program === 'kill') killProcess(state, args);
-  else if (program === 'iptables' || program === 'ip6tables') applyIptables(state, program, args);
+  else if (program === 'iptables') applyIptables(state, args);
   else if (program === 'nft') applyNft(state, args);
   else fail(`unknown program ${program}`);
 }
@@ -36,10 +36,10 @@ function killProcess(state: ModelState, args: string[]): void {
   if (!state.processes.delete(pid)) fail(`no process ${pid}`);
 }
 
-function applyIptables(state: ModelState, program: string, args: string[]): void {
+function applyIptables(state: ModelState, args: string[]): void {
   const [dashT, table, op, chain, ...rest] = args;
   if (dashT !== '-t') fail('iptables without -t');
-  const key = `iptables ${program === 'ip6tables' ? 'ip6' : 'ip'} ${table} ${chain}`;
+  const key = `iptables ip ${table} ${chain}`;
   const rules = state.chains.get(key) ?? [];
   if (op === '-D') {
     const index = rules.indexOf(rest.join(' '));

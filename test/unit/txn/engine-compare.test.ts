@@ -187,6 +187,116 @@ describe('compareHostState', () => {
   });
 });
 
+describe('compareHostState: what the kernel derives by itself during IPv6 DAD', () => {
+  const linkLocal = (fields: Partial<Address> = {}) =>
+    address('ens18', 'fe80::5054:ff:fe12:3456/64', { family: 6, scope: 'link', ...fields });
+  const global6 = (fields: Partial<Address> = {}) =>
+    address('ens18', '2001:db8::240/64', { family: 6, ...fields });
+  const localRoute = (dst: string, dev = 'ens18') =>
+    route(dst, dev, { family: 6, table: 'local', type: 'local', protocol: 'kernel', metric: 0 });
+  const v4 = host();
+
+  test('an uplink that just came up: its tentative link-local has no local route yet, then has one', () => {
+    const pre = host({ addresses: [...v4.addresses, linkLocal({ flags: ['tentative'] })] });
+    const settled = host({
+      addresses: [...v4.addresses, linkLocal()],
+      routes: [...v4.routes, localRoute('fe80::5054:ff:fe12:3456')],
+    });
+    const differences = compareHostState(pre, settled, { devices: ['ens18', 'fcbr0'] });
+    expect(differenceTexts(differences)).toEqual([]);
+    expect(manualCommands(differences, pre)).toEqual([]);
+  });
+
+  test('an address the revert re-added is tentative again and lacks its local route (and subnet anycast) for a moment', () => {
+    const pre = host({
+      addresses: [...v4.addresses, global6()],
+      routes: [
+        ...v4.routes,
+        localRoute('2001:db8::240'),
+        route('2001:db8::', 'ens18', { family: 6, table: 'local', type: 'anycast', protocol: 'kernel' }),
+      ],
+    });
+    const reverted = host({ addresses: [...v4.addresses, global6({ flags: ['tentative'] })] });
+    expect(differenceTexts(compareHostState(pre, reverted))).toEqual([]);
+  });
+
+  test('a link-local address whose DAD failed is the kernel’s verdict; a global one is reported', () => {
+    const pre = host({
+      addresses: [...v4.addresses, linkLocal(), global6()],
+      routes: [...v4.routes, localRoute('fe80::5054:ff:fe12:3456'), localRoute('2001:db8::240')],
+    });
+    const failed = host({
+      addresses: [
+        ...v4.addresses,
+        linkLocal({ flags: ['tentative', 'dadfailed'] }),
+        global6({ flags: ['tentative', 'dadfailed'] }),
+      ],
+    });
+    expect(differenceTexts(compareHostState(pre, failed))).toEqual([
+      'address 2001:db8::240/64 on ens18: flags dadfailed, were none',
+    ]);
+  });
+
+  test('real leftovers beside the noise are still caught: an address and a rule the tool added, a lost original route', () => {
+    const pre = host({ addresses: [...v4.addresses, linkLocal({ flags: ['tentative'] })] });
+    const leftover = host({
+      addresses: [
+        ...v4.addresses,
+        linkLocal(),
+        address('ens18', '2001:db8::99/64', { family: 6, flags: ['tentative'] }),
+      ],
+      routes: [v4.routes[1] as Route, localRoute('fe80::5054:ff:fe12:3456')],
+      rules: [...v4.rules, rule(1000, { src: 'all', iif: 'fcbr0', table: '100' })],
+    });
+    const differences = compareHostState(pre, leftover, { devices: ['ens18', 'fcbr0'] });
+    expect(differenceTexts(differences)).toEqual([
+      'address 2001:db8::99/64 on ens18 was not there before',
+      'route default via 198.51.100.1 dev ens18 proto dhcp metric 100 is missing',
+      'rule 1000: src all iif fcbr0 table 100 was not there before',
+    ]);
+    expect(manualCommands(differences, pre)).toEqual([
+      'ip -4 route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
+      'ip -4 rule del priority 1000 iif fcbr0 lookup 100',
+      'ip addr del 2001:db8::99/64 dev ens18',
+    ]);
+  });
+
+  test('a NAT bridge without carrier gets a link-local address (and its routes) from the uplink joining it', () => {
+    const natBridge = link('fcbr0', {
+      kind: 'bridge',
+      flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'],
+    });
+    const pre = host({ links: [...v4.links, natBridge] });
+    const bridgeLinkLocal = address('fcbr0', 'fe80::5054:ff:fe12:3456/64', { family: 6, scope: 'link' });
+    const reverted = host({
+      links: [...v4.links, natBridge],
+      addresses: [...v4.addresses, bridgeLinkLocal],
+      routes: [
+        ...v4.routes,
+        route('fe80::/64', 'fcbr0', { family: 6, protocol: 'kernel', metric: 256, flags: ['linkdown'] }),
+        localRoute('fe80::5054:ff:fe12:3456', 'fcbr0'),
+        route('ff00::/8', 'fcbr0', { family: 6, table: 'local', type: 'multicast', protocol: 'kernel' }),
+      ],
+    });
+    expect(differenceTexts(compareHostState(pre, reverted, { devices: ['ens18', 'fcbr0'] }))).toEqual([]);
+    // The other way round, a link-local address that is gone is reported.
+    expect(differenceTexts(compareHostState(reverted, pre, { devices: ['ens18', 'fcbr0'] }))).toEqual([
+      'address fe80::5054:ff:fe12:3456/64 on fcbr0 is missing',
+    ]);
+  });
+
+  test('the local route of an address settled on both sides is still compared', () => {
+    const pre = host({
+      addresses: [...v4.addresses, global6()],
+      routes: [...v4.routes, localRoute('2001:db8::240')],
+    });
+    const lost = host({ addresses: [...v4.addresses, global6()] });
+    expect(differenceTexts(compareHostState(pre, lost))).toEqual([
+      'route local 2001:db8::240 dev ens18 proto kernel metric 0 table local (IPv6) is missing',
+    ]);
+  });
+});
+
 describe('manualCommands', () => {
   test('one exact command per remaining difference, masters first and deletions last', () => {
     const pre = host();

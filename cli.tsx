@@ -183,7 +183,8 @@ deadline passed).`,
       'after',
       `
 Changes nothing. Reads the journal without root when the state directory is readable.
-Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo).${EXIT_CODES}`,
+Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo).
+2: the --state-dir given does not exist (a typo, or another host's path).${EXIT_CODES}`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'status');
@@ -198,6 +199,12 @@ Exit 0: reported. 1: part could not be read (the report says how to run it, e.g.
     .option('-o, --out <file>', 'write the document to FILE (default: stdout)')
     .option('--name <name>', 'short name for the recording', 'captured host')
     .option('--description <text>', 'what this host is', '')
+    .addHelpText(
+      'after',
+      `
+The document holds this host's config files, addresses and process lists with their command
+lines: treat it as sensitive (-o writes it mode 0600). Exit 2: -o names a directory that does not exist.`,
+    )
     .action(async (raw) => {
       const common = parseCommon(raw);
       const access = await openHostAccess({ ...common, replay: null }, process.env);

@@ -184,3 +184,20 @@ describe('status', () => {
     );
   });
 });
+
+describe('status with a --state-dir that is not there', () => {
+  it('text and --json: one usage line saying the directory does not exist, exit 2, nothing on stdout', async () => {
+    const f = setup();
+    const missing = join(f.stateDir, 'typo');
+    for (const json of [false, true]) {
+      const code = await run(f, () => runStatusCommand(f.deps, { ...f.common, stateDir: missing }, { json }));
+      expect(code).toBe(2);
+    }
+    expect(f.stdout()).toBe('');
+    expect(f.stderr()).toBe(
+      `bridge-migrate: the state directory ${missing} does not exist; pass the --state-dir that \`apply\` used (default /var/lib/bridge-migrate)\n`.repeat(
+        2,
+      ),
+    );
+  });
+});

@@ -36,8 +36,10 @@ async function headless(
   raw: Record<string, unknown>,
   purpose: string,
 ): Promise<{ common: CommonOptions; deps: CommandDeps }> {
-  const common = parseCommon(raw);
-  const access = await openHostAccess(common, process.env);
+  const parsed = parseCommon(raw);
+  const access = await openHostAccess(parsed, process.env);
+  // Suggested commands must act where this one did (the lab's namespace): see CommandPlace.
+  const common = { ...parsed, netns: access.netns ?? null };
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
@@ -86,9 +88,10 @@ async function main(argv: string[]): Promise<number> {
   addCommon(addTarget(program))
     .option('--dry-run', 'probe and preview the plan; change nothing')
     .action(async (raw) => {
-      const common = parseCommon(raw);
+      const parsed = parseCommon(raw);
       const target = parseTarget(raw);
-      const access = await openHostAccess(common, process.env);
+      const access = await openHostAccess(parsed, process.env);
+      const common = { ...parsed, netns: access.netns ?? null };
       exitCode = await runInteractive(
         access,
         target,

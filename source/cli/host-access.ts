@@ -10,12 +10,15 @@ import { type CaptureDocument, createReplay, loadCaptureDocument } from '../syst
 import { createFileLog, type DebugLog } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
 import { createHostFiles } from '../system/host-files.js';
+import { type Runner, succeeded } from '../system/runner.js';
 import type { CommonOptions } from './options.js';
 
 export interface HostAccess extends ProbeDeps {
   log: DebugLog;
   /** The capture being replayed, when --replay was given. */
   replay: CaptureDocument | null;
+  /** The `ip netns` name this process runs in (null: the host's own namespace, or a replay). */
+  netns?: string | null;
 }
 
 /** The debug log lives in the state directory once it exists; --log overrides. */
@@ -34,8 +37,9 @@ export async function openHostAccess(
     const { runner, files } = createReplay(doc, common.replay);
     return { runner, files, env: { ...doc.env }, log, replay: doc };
   }
+  const runner = createExecRunner(log);
   return {
-    runner: createExecRunner(log),
+    runner,
     files: createHostFiles(),
     env: {
       uid: process.getuid?.() ?? -1,
@@ -44,5 +48,21 @@ export async function openHostAccess(
     },
     log,
     replay: null,
+    netns: await currentNetns(runner),
   };
+}
+
+/** Names `ip netns` gives: no "/", not "." or "..", printable; anything else is not trusted. */
+const NETNS_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The named network namespace this process is in: `ip netns identify` compares its own
+ * /proc/self/ns/net with the bind mounts under /run/netns and prints the matching names (none in
+ * the host's namespace). A failure or an odd name counts as "not in a named namespace".
+ */
+export async function currentNetns(runner: Runner): Promise<string | null> {
+  const result = await runner.run(['ip', 'netns', 'identify'], { timeoutMs: 2_000 });
+  if (!succeeded(result)) return null;
+  const names = result.stdout.split('\n').map((line) => line.trim());
+  return names.find((name) => NETNS_NAME.test(name)) ?? null;
 }

@@ -69,7 +69,7 @@ export async function runRollbackCommand(
   for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
   if (revert.kind === 'reverted') return EXIT.reverted;
   out.stderr(
-    `bridge-migrate: the revert is incomplete; run the commands above as root, then \`${operatorCommands(common.stateDir).status}\`\n`,
+    `bridge-migrate: the revert is incomplete; run the commands above as root, then \`${operatorCommands(common).status}\`\n`,
   );
   return EXIT.revertIncomplete;
 }

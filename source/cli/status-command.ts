@@ -53,7 +53,7 @@ export async function runStatusCommand(
     now: deps.clock.now(),
   });
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else for (const line of statusText(report, operatorCommands(stateDir))) deps.out.stdout(`${line}\n`);
+  else for (const line of statusText(report, operatorCommands(common))) deps.out.stdout(`${line}\n`);
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
 }
 

@@ -16,6 +16,8 @@ export function tuiMigration(
   stateDir: string,
   timeoutSec: number,
   files: FileReader,
+  /** The commands for another session; default: this state directory's, on this host. */
+  commands: MigrationDeps['commands'] = operatorCommands(stateDir),
 ): MigrationDeps {
   const { armGuardian } = deps;
   return {
@@ -53,7 +55,7 @@ export function tuiMigration(
     },
     watch: () => deps.engine().watch(),
     guardian: armGuardian !== null,
-    commands: operatorCommands(stateDir),
+    commands,
   };
 }
 

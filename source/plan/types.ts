@@ -11,6 +11,14 @@ export interface PlanRequest {
   /** Dead-man deadline in seconds. */
   timeoutSec: number;
   persist: PersistChoice;
+  /** The commands another session runs, as the CLI builds them for where it runs (default: bare). */
+  commands?: PlanCommands;
+}
+
+export interface PlanCommands {
+  confirm: string;
+  rollback: string;
+  status: string;
 }
 
 export type PersistChoice = 'auto' | 'netplan' | 'networkmanager' | 'ifupdown' | 'none';

@@ -104,9 +104,10 @@ async function main(argv: string[]): Promise<number> {
   addCommon(addTarget(program.command('plan').description('print the plan and change nothing')))
     .option('--json', 'print the whole plan as JSON (verdicts, steps with argv and inverses, config diffs)')
     .action(async (raw) => {
-      const common = parseCommon(raw);
+      const parsed = parseCommon(raw);
       const target = parseTarget(raw);
-      const access = await openHostAccess(common, process.env);
+      const access = await openHostAccess(parsed, process.env);
+      const common = { ...parsed, netns: access.netns ?? null };
       exitCode = await runPlanCommand(
         access,
         target,

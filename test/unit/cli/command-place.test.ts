@@ -60,7 +60,15 @@ describe('the namespace this process runs in', () => {
   const answering = (exitCode: number, stdout: string): Runner => ({
     run: async (argv) => {
       expect(argv).toEqual(['ip', 'netns', 'identify']);
-      return { exitCode, stdout, stderr: '' };
+      return {
+        argv: [...argv],
+        exitCode,
+        stdout,
+        stderr: '',
+        durationMs: 1,
+        timedOut: false,
+        notFound: false,
+      };
     },
   });
 

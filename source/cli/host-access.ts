@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeDeps } from '../host/probe-api.js';
+import type { ReplaySource } from '../plan/types.js';
 import { type CaptureDocument, createReplay, loadCaptureDocument } from '../system/capture.js';
 import { createFileLog, type DebugLog } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
@@ -19,6 +20,24 @@ export interface HostAccess extends ProbeDeps {
   replay: CaptureDocument | null;
   /** The `ip netns` name this process runs in (null: the host's own namespace, or a replay). */
   netns?: string | null;
+}
+
+/** The recording a --replay run answers from, for every output to name (plan, JSON, TUI). */
+export function replaySource(access: HostAccess, common: CommonOptions): ReplaySource | null {
+  if (!access.replay || !common.replay) return null;
+  // The header is the recording author's text: anything not a string is shown as unknown.
+  const header: Partial<Record<string, unknown>> = { ...access.replay.header };
+  // Control characters would reach the terminal as escape sequences; a name is one short line.
+  const text = (value: unknown, fallback: string) =>
+    typeof value === 'string' && value
+      ? value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)
+      : fallback;
+  return {
+    name: text(header.name, '(unnamed)'),
+    file: common.replay,
+    capturedAt: text(header.capturedAt, 'unknown time'),
+    origin: header.origin === 'composed' ? 'composed' : 'captured',
+  };
 }
 
 /** The debug log lives in the state directory once it exists; --log overrides. */

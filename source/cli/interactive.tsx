@@ -13,7 +13,7 @@ import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import { applyCommand, operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
-import type { HostAccess } from './host-access.js';
+import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { type Output, probeAndPlan } from './plan-command.js';
 import { installShutdown } from './shutdown.js';
@@ -47,7 +47,7 @@ export async function runInteractive(
   const store = createAppStore({
     probe: async (listener) => withPendingMigration(await probeHost(access, listener), deps, common.stateDir),
     plan: buildPlan,
-    request: planRequest(target, common),
+    request: planRequest(target, common, replaySource(access, common)),
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },

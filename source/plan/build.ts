@@ -69,6 +69,7 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
       ? buildTopology(snapshot, resolution.nic, resolution.bridge)
       : { before: [], after: [] },
     deadlineSec: request.timeoutSec,
+    replay: request.replay ?? null,
     confirmCommand: planCommands(request).confirm,
     rollbackCommand: planCommands(request).rollback,
     snapshotTakenAt: snapshot.takenAt,

@@ -186,7 +186,7 @@ describe('armGuardian, detached', () => {
 });
 
 describe('armGuardian, systemd', () => {
-  it('starts a transient unit owned by PID 1 named after the journal, with KillMode=process', async () => {
+  it('starts a transient unit owned by PID 1 named after the journal, with KillMode=process, restarted on failure', async () => {
     const child = fakeStart('silent');
     const unit = 'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666';
     const { runner, calls } = fakeRunner((argv) => {
@@ -207,6 +207,10 @@ describe('armGuardian, systemd', () => {
         '--collect',
         '--quiet',
         '--property=KillMode=process',
+        // A crashed or SIGKILLed guardian comes back; one stopped by SIGTERM/SIGINT stays stopped.
+        '--property=Restart=on-failure',
+        '--property=RestartSec=1',
+        '--property=SuccessExitStatus=130 143',
         '--description=bridge-migrate dead-man guardian',
         '--',
         ...SELF,

@@ -138,6 +138,9 @@ export function createArmGuardian(deps: GuardianLaunchDeps): ArmGuardian {
           exited: () => false,
           stop: async () => {
             await deps.runner.run(['systemctl', 'kill', '--signal=SIGKILL', unit], { timeoutMs: 5_000 });
+            // A SIGKILLed main process is a failure that Restart=on-failure would undo a second
+            // later; a stop job cancels that pending restart.
+            await deps.runner.run(['systemctl', 'stop', unit], { timeoutMs: 5_000 });
           },
         });
       }

@@ -234,11 +234,11 @@ describe('armGuardian, systemd', () => {
       logPath: null,
     });
     await expect(armed).rejects.toThrow(GuardianNotArmed);
-    expect(calls.at(-1)).toEqual([
-      'systemctl',
-      'kill',
-      '--signal=SIGKILL',
-      'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666',
+    const unit = 'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666';
+    // Killed, then stopped: the stop cancels the restart that Restart=on-failure would schedule.
+    expect(calls.slice(-2)).toEqual([
+      ['systemctl', 'kill', '--signal=SIGKILL', unit],
+      ['systemctl', 'stop', unit],
     ]);
   });
 

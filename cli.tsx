@@ -17,6 +17,7 @@ import { runInteractive } from './source/cli/interactive.js';
 import { runLabCommand } from './source/cli/lab-command.js';
 import { type CommonOptions, parseCommon, parseTarget } from './source/cli/options.js';
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
+import { runRearmCommand } from './source/cli/rearm-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { armGuardian } from './source/txn/guardian-launch.js';
@@ -242,14 +243,32 @@ lines: treat it as sensitive (-o writes it mode 0600). Exit 2: -o names a direct
       );
     });
 
-  // Internal: the dead-man guardian that `apply` starts outside the operator's session.
+  // The dead-man guardian that `apply` starts outside the operator's session; with --rearm, the
+  // operator's way to start a new one when the pending change's guardian is gone.
   program
-    .command('guard', { hidden: true })
-    .requiredOption('--state-dir <dir>', 'state directory of the pending change')
+    .command('guard')
+    .description(
+      'the dead-man guardian (apply starts it); --rearm starts a new one for a pending change whose guardian is gone',
+    )
+    .option('--rearm', 'start a new guardian for the same journal and deadline (reverts now if it passed)')
+    .option('--state-dir <dir>', 'state directory of the pending change', '/var/lib/bridge-migrate')
     .option('--root-dir <dir>', 'root of the configuration files', '/')
     .option('--log <file>', 'debug log')
     .option('--unit <name>', 'transient unit name, when started by systemd-run')
+    .addHelpText(
+      'after',
+      `
+Without --rearm this runs the guardian itself, in the foreground: apply does that, not an operator.
+guard --rearm: root only. Exit 0: re-armed (the deadline is the journal's, unchanged). 3/4: the
+deadline had passed, so the change was reverted now (4: incomplete, commands printed). 1: refused,
+nothing changed (nothing pending, or its guardian is alive).`,
+    )
     .action(async (raw) => {
+      if (raw.rearm) {
+        const { common, deps } = await headless(raw, 'guard --rearm');
+        exitCode = await runRearmCommand(deps, common);
+        return;
+      }
       exitCode = await runGuardCommand(
         { stateDir: raw.stateDir, rootDir: raw.rootDir, log: raw.log ?? null, unit: raw.unit ?? null },
         process.env,

@@ -134,12 +134,15 @@ export function operatorCommands(place: string | CommandPlace): {
   confirm: string;
   rollback: string;
   status: string;
+  rearm: string;
 } {
   const at = typeof place === 'string' ? { stateDir: place } : place;
   return {
     confirm: commandFor(at, 'confirm'),
     rollback: commandFor(at, 'rollback', ['--yes']),
     status: commandFor(at, 'status'),
+    // A new guardian for the pending change whose guardian is gone (rearm-command.ts).
+    rearm: commandFor(at, 'guard', ['--rearm']),
   };
 }
 

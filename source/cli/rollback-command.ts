@@ -10,6 +10,8 @@
  * 4 revert incomplete, with the differences and the commands to finish by hand; 1 refused, nothing
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
+
+import { guardianAlert, guardianAlertLine } from '../ui/guardian-alert-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { operatorCommands } from './command-deps.js';
 import { EXIT, Refused, UsageError } from './errors.js';
@@ -46,6 +48,13 @@ export async function runRollbackCommand(
         : null;
   if (!options.yes && guided) return guided(deps, common);
   if (!options.yes) {
+    // Said first: with its guardian gone, the change stays as it is until someone decides, so the
+    // question offers the other way out too (a new guardian for the same deadline).
+    const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
+    const alert = guardianAlert(journal, alive, deps.clock.now());
+    if (alert) {
+      out.stderr(`bridge-migrate: ${guardianAlertLine(alert, operatorCommands(common))}\n`);
+    }
     if (!deps.ask) {
       throw new UsageError(
         'rollback asks before it changes the network, and stdin is not a terminal',

@@ -43,7 +43,9 @@ export async function runStatusCommand(
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
 
+  const commands = operatorCommands(common);
   const report = buildStatus({
+    commands,
     mode,
     stateDir,
     journal,
@@ -53,7 +55,7 @@ export async function runStatusCommand(
     now: deps.clock.now(),
   });
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else for (const line of statusText(report, operatorCommands(common))) deps.out.stdout(`${line}\n`);
+  else for (const line of statusText(report, commands)) deps.out.stdout(`${line}\n`);
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
 }
 

@@ -101,6 +101,8 @@ export interface OperatorCommands {
   confirm: string;
   rollback: string;
   status: string;
+  /** Starts a new guardian for a pending change whose guardian is gone; absent: not offered. */
+  rearm?: string;
 }
 
 /** The countdown's and the recovery screen's view of the journal, refreshed by `tick`. */

@@ -22,6 +22,7 @@ describe('the commands suggested for another session', () => {
       confirm: `${inLab} confirm ${where}`,
       rollback: `${inLab} rollback --yes ${where}`,
       status: `${inLab} status ${where}`,
+      rearm: `${inLab} guard --rearm ${where}`,
     });
     expect(applyCommand(lab, { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 60 })).toBe(
       `${inLab} apply --yes --nic ens18 --timeout 60 ${where}`,

@@ -94,6 +94,7 @@ describe('status', () => {
     const { code, report } = await statusJson(f);
     expect(code).toBe(0);
     expect(report).toEqual({
+      alerts: [],
       mode: 'none',
       modeDetail: 'no bridge carries the default route and no bridge is masqueraded',
       stateDir: f.stateDir,

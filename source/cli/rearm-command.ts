@@ -7,7 +7,7 @@
  * Exit 0: re-armed. 1: refused, nothing changed (not root, nothing pending in a countdown phase,
  * the guardian still alive, this build cannot start one). 2: usage (--replay).
  */
-import { guardianAlert } from '../ui/guardian-alert-text.js';
+import { guardianAlert } from '../txn/guardian-alert.js';
 import { clockTime } from '../ui/migration-text.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { EXIT, Refused } from './errors.js';

@@ -11,7 +11,7 @@
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
 
-import { guardianAlert, guardianAlertLine } from '../ui/guardian-alert-text.js';
+import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import type { CommandDeps } from './command-deps.js';
 import { operatorCommands } from './command-deps.js';
 import { EXIT, Refused, UsageError } from './errors.js';

@@ -4,10 +4,11 @@
  * functions shape them. Times are ISO 8601 in JSON; "seconds left" is by this host's clock, the
  * one the journal's deadline and the guardian go by.
  */
+
+import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
 import type { LockHolder } from '../txn/lock.js';
-import { guardianAlert, guardianAlertLine } from '../ui/guardian-alert-text.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 
 export interface StatusReport {

@@ -35,6 +35,8 @@ export function tuiMigration(
           : {}),
       }),
     revert: (listener) => deps.engine(listener).revert('operator'),
+    // The same launcher as apply's, for the same journal: the new guardian records itself in it.
+    ...(armGuardian ? { rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }) } : {}),
     async confirm() {
       const journal = await deps.journal.load(stateDir);
       if (!journal) throw new NoJournal(stateDir);

@@ -10,10 +10,11 @@ import type { HostSnapshot } from '../host/snapshot.js';
 import { buildPlan } from '../plan/build.js';
 import { shellQuote } from '../plan/command-text.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
-import { readProcessIdentity } from '../system/process-identity.js';
+import { createHostFiles } from '../system/host-files.js';
 import { createEngine } from '../txn/engine.js';
 import type { Engine, EngineListener } from '../txn/engine-api.js';
 import type { ArmGuardian } from '../txn/guardian-api.js';
+import { isGuardianProcess } from '../txn/guardian-status.js';
 import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import { debugLogPath, type HostAccess } from './host-access.js';
@@ -37,7 +38,7 @@ export interface CommandDeps {
   /** Effective uid of this process: confirm and rollback need root. */
   uid: number;
   clock: { now(): number };
-  /** Whether a process with this pid exists (and is not a zombie). */
+  /** Whether the guardian with this pid is alive: it exists, is no zombie and runs `guard`. */
   processExists(pid: number): Promise<boolean>;
   /** Asks a y/N question on the terminal; null when stdin is not a terminal. */
   ask: ((question: string) => Promise<boolean>) | null;
@@ -85,10 +86,9 @@ export function realCommandDeps(
     },
     uid: access.env.uid,
     clock,
-    processExists: async (pid) => {
-      const identity = await readProcessIdentity(pid);
-      return identity !== null && identity.state !== 'Z';
-    },
+    // The guardian's identity, not just its pid: a pid reused by another process after the
+    // guardian died must not pass for a live guardian (that is the silent dead guardian).
+    processExists: (pid) => isGuardianProcess(createHostFiles(), pid),
     ask: process.stdin.isTTY ? terminalQuestion : null,
     glyphs: options.glyphs,
     out: options.out,

@@ -11,7 +11,9 @@ import { buildPlan } from '../../source/plan/build.js';
 import type { ReplaySource } from '../../source/plan/types.js';
 import { createAppStore } from '../../source/store/app-store.js';
 import { createReplay } from '../../source/system/capture.js';
+import { unicodeGlyphs } from '../../source/ui/glyphs.js';
 import { renderPlanText } from '../../source/ui/plan-text.js';
+import { headerRows } from '../../source/ui/plan-view/layout.js';
 import { renderUi, steppingClock, waitForFrame } from './harness.js';
 import { replayHostDocument } from './replay-host.js';
 
@@ -111,5 +113,28 @@ describe('a replayed plan says so', () => {
     expect(ui.lines()[0]).toBe('bridge-migrate  ens18 → fcbr0  deadline 120 s  persist netplan  REPLAY');
     expect(ui.lines()[1]).toBe('REPLAY of "proxmox guest", captured 2026-11-28T12:00:00.000Z');
     ui.unmount();
+  });
+
+  it('in the TUI at 80 columns a long recording name is cut, never the capture time', () => {
+    const plan = {
+      nic: 'ens18',
+      bridge: 'fcbr0',
+      deadlineSec: 120,
+      persistWith: 'netplan',
+      verdicts: [],
+      replay: {
+        name: 'a-very-long-recording-name-that-goes-on-and-on-for-ever-and-ever',
+        file: '/tmp/x.json',
+        capturedAt: '2026-11-28T12:00:00.000Z',
+        origin: 'captured',
+      },
+    } as unknown as Parameters<typeof headerRows>[0];
+    const commands = { confirm: 'bridge-migrate confirm', rollback: 'bridge-migrate rollback --yes' };
+    const rows = headerRows(plan, { dryRun: true, acknowledged: false, commands }, unicodeGlyphs, 80);
+    expect(rows[0]?.text).toMatch(/ {2}REPLAY$/);
+    expect(rows[1]?.text).toMatch(
+      /^REPLAY of "a-very-long-recording-name-.*…", captured 2026-11-28T12:00:00\.000Z$/,
+    );
+    expect([...(rows[1]?.text ?? '')].length).toBeLessThanOrEqual(80);
   });
 });

@@ -12,17 +12,22 @@ import type { StatusReport } from '../../../source/cli/status-report.js';
 import type { ArmGuardianOptions } from '../../../source/txn/guardian-api.js';
 import { type Fixture, fixture, NOW, run } from './command-fixture.js';
 
-let current: Fixture | null = null;
-afterEach(() => current?.remove());
+/** Every fixture a test made (some make two), each removed afterwards. */
+let made: Fixture[] = [];
+afterEach(() => {
+  for (const f of made) f.remove();
+  made = [];
+});
 
 const DEAD = 4242;
 
 /** An applied change whose guardian (pid 4242) recorded itself and then died. */
 async function deadGuardian(options: Parameters<typeof fixture>[0] = {}): Promise<Fixture> {
-  current = fixture({ alive: () => false, ...options });
-  await current.pendingJournal('applied');
-  await current.journal.setGuardian(current.stateDir, { pid: DEAD, mode: 'detached' });
-  return current;
+  const f = fixture({ alive: () => false, ...options });
+  made.push(f);
+  await f.pendingJournal('applied');
+  await f.journal.setGuardian(f.stateDir, { pid: DEAD, mode: 'detached' });
+  return f;
 }
 
 const problem = `the guardian (pid ${DEAD}) is not running: nothing will revert this change at the deadline`;

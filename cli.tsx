@@ -17,6 +17,7 @@ import { runInteractive } from './source/cli/interactive.js';
 import { runLabCommand } from './source/cli/lab-command.js';
 import { type CommonOptions, parseCommon, parseTarget } from './source/cli/options.js';
 import { type Output, runPlanCommand } from './source/cli/plan-command.js';
+import { runRearmCommand } from './source/cli/rearm-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { terminalOutput } from './source/cli/terminal-output.js';
@@ -38,8 +39,10 @@ async function headless(
   raw: Record<string, unknown>,
   purpose: string,
 ): Promise<{ common: CommonOptions; deps: CommandDeps }> {
-  const common = parseCommon(raw);
-  const access = await openHostAccess(common, process.env);
+  const parsed = parseCommon(raw);
+  const access = await openHostAccess(parsed, process.env);
+  // Suggested commands must act where this one did (the lab's namespace): see CommandPlace.
+  const common = { ...parsed, netns: access.netns ?? null };
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
@@ -88,9 +91,10 @@ async function main(argv: string[]): Promise<number> {
   addCommon(addTarget(program))
     .option('--dry-run', 'probe and preview the plan; change nothing')
     .action(async (raw) => {
-      const common = parseCommon(raw);
+      const parsed = parseCommon(raw);
       const target = parseTarget(raw);
-      const access = await openHostAccess(common, process.env);
+      const access = await openHostAccess(parsed, process.env);
+      const common = { ...parsed, netns: access.netns ?? null };
       exitCode = await runInteractive(
         access,
         target,
@@ -103,9 +107,10 @@ async function main(argv: string[]): Promise<number> {
   addCommon(addTarget(program.command('plan').description('print the plan and change nothing')))
     .option('--json', 'print the whole plan as JSON (verdicts, steps with argv and inverses, config diffs)')
     .action(async (raw) => {
-      const common = parseCommon(raw);
+      const parsed = parseCommon(raw);
       const target = parseTarget(raw);
-      const access = await openHostAccess(common, process.env);
+      const access = await openHostAccess(parsed, process.env);
+      const common = { ...parsed, netns: access.netns ?? null };
       exitCode = await runPlanCommand(
         access,
         target,
@@ -186,7 +191,8 @@ deadline passed).`,
       `
 Changes nothing. Reads the journal without root when the state directory is readable.
 Exit 0: reported. 1: part could not be read (the report says how to run it, e.g. with sudo), or the
-state directory or journal is not root's alone (0700 / 0600, no symlinks; one line says the fix).${EXIT_CODES}`,
+state directory or journal is not root's alone (0700 / 0600, no symlinks; one line says the fix).
+2: the --state-dir given does not exist (a typo, or another host's path).${EXIT_CODES}`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'status');
@@ -201,6 +207,12 @@ state directory or journal is not root's alone (0700 / 0600, no symlinks; one li
     .option('-o, --out <file>', 'write the document to FILE (default: stdout)')
     .option('--name <name>', 'short name for the recording', 'captured host')
     .option('--description <text>', 'what this host is', '')
+    .addHelpText(
+      'after',
+      `
+The document holds this host's config files, addresses and process lists with their command
+lines: treat it as sensitive (-o writes it mode 0600). Exit 2: -o names a directory that does not exist.`,
+    )
     .action(async (raw) => {
       const common = parseCommon(raw);
       const access = await openHostAccess({ ...common, replay: null }, process.env);
@@ -234,14 +246,32 @@ state directory or journal is not root's alone (0700 / 0600, no symlinks; one li
       );
     });
 
-  // Internal: the dead-man guardian that `apply` starts outside the operator's session.
+  // The dead-man guardian that `apply` starts outside the operator's session; with --rearm, the
+  // operator's way to start a new one when the pending change's guardian is gone.
   program
-    .command('guard', { hidden: true })
-    .requiredOption('--state-dir <dir>', 'state directory of the pending change')
+    .command('guard')
+    .description(
+      'the dead-man guardian (apply starts it); --rearm starts a new one for a pending change whose guardian is gone',
+    )
+    .option('--rearm', 'start a new guardian for the same journal and deadline (reverts now if it passed)')
+    .option('--state-dir <dir>', 'state directory of the pending change', '/var/lib/bridge-migrate')
     .option('--root-dir <dir>', 'root of the configuration files', '/')
     .option('--log <file>', 'debug log')
     .option('--unit <name>', 'transient unit name, when started by systemd-run')
+    .addHelpText(
+      'after',
+      `
+Without --rearm this runs the guardian itself, in the foreground: apply does that, not an operator.
+guard --rearm: root only. Exit 0: re-armed (the deadline is the journal's, unchanged). 3/4: the
+deadline had passed, so the change was reverted now (4: incomplete, commands printed). 1: refused,
+nothing changed (nothing pending, or its guardian is alive).`,
+    )
     .action(async (raw) => {
+      if (raw.rearm) {
+        const { common, deps } = await headless(raw, 'guard --rearm');
+        exitCode = await runRearmCommand(deps, common);
+        return;
+      }
       const { stateDir, rootDir, log } = parseCommon(raw);
       exitCode = await runGuardCommand({ stateDir, rootDir, log, unit: raw.unit ?? null }, process.env);
     });

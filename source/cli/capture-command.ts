@@ -1,7 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { probeHost } from '../host/probe.js';
+import { shellQuote } from '../plan/command-text.js';
 import { createRecorder } from '../system/capture.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import type { HostAccess } from './host-access.js';
 import type { Output } from './plan-command.js';
 
@@ -20,6 +22,7 @@ export async function runCaptureCommand(
   options: CaptureOptions,
   out: Output,
 ): Promise<number> {
+  if (options.out) await requireOutputDirectory(options.out);
   const recorder = createRecorder(access.runner, access.files);
   await probeHost({ runner: recorder.runner, files: recorder.files, env: access.env });
   const doc = recorder.document(
@@ -34,12 +37,33 @@ export async function runCaptureCommand(
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   if (options.out) {
     // The capture holds addresses and config files: readable by the operator only.
-    await writeFile(options.out, text, { mode: 0o600 });
+    await writeFile(options.out, text, { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(
+        `cannot write the capture to ${options.out} (${error.code ?? error.message})`,
+        'pass -o with a writable path, or leave -o out to print the capture on stdout',
+      );
+    });
     out.stderr(
-      `capture written to ${options.out} (${doc.commands.length} commands, ${Object.keys(doc.files).length} files)\n`,
+      `capture written to ${options.out} (${doc.commands.length} commands, ${Object.keys(doc.files).length} files, mode 0600); ${SENSITIVE}\n`,
     );
   } else {
     out.stdout(text);
+    out.stderr(`bridge-migrate: ${SENSITIVE}\n`);
   }
   return EXIT.ok;
+}
+
+const SENSITIVE =
+  "it holds this host's config files, addresses and process lists (with their command lines): treat it as sensitive";
+
+/** Checked before probing, so a typo in -o costs one line instead of a probe run and a trace. */
+async function requireOutputDirectory(file: string): Promise<void> {
+  const directory = dirname(file);
+  const found = await stat(directory).catch(() => null);
+  if (!found?.isDirectory()) {
+    throw new UsageError(
+      `cannot write the capture to ${file}: the directory ${directory} does not exist`,
+      `create it first (mkdir -p ${shellQuote(directory)}) or pass -o with a path in an existing directory`,
+    );
+  }
 }

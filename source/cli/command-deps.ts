@@ -11,14 +11,15 @@ import type { HostSnapshot } from '../host/snapshot.js';
 import { buildPlan } from '../plan/build.js';
 import { shellQuote } from '../plan/command-text.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
-import { readProcessIdentity } from '../system/process-identity.js';
+import { createHostFiles } from '../system/host-files.js';
 import { createEngine } from '../txn/engine.js';
 import type { Engine, EngineListener } from '../txn/engine-api.js';
 import type { ArmGuardian } from '../txn/guardian-api.js';
+import { isGuardianProcess } from '../txn/guardian-status.js';
 import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import type { HostAccess } from './host-access.js';
-import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
+import { type CommonOptions, DEFAULT_BRIDGE, DEFAULT_STATE_DIR, DEFAULT_TIMEOUT_SEC } from './options.js';
 import type { Output } from './plan-command.js';
 
 export interface CommandDeps {
@@ -38,7 +39,7 @@ export interface CommandDeps {
   /** Effective uid of this process: confirm and rollback need root. */
   uid: number;
   clock: { now(): number };
-  /** Whether a process with this pid exists (and is not a zombie). */
+  /** Whether the guardian with this pid is alive: it exists, is no zombie and runs `guard`. */
   processExists(pid: number): Promise<boolean>;
   /** Asks a y/N question on the terminal; null when stdin is not a terminal. */
   ask: ((question: string) => Promise<boolean>) | null;
@@ -86,10 +87,9 @@ export function realCommandDeps(
     },
     uid: access.env.uid,
     clock,
-    processExists: async (pid) => {
-      const identity = await readProcessIdentity(pid);
-      return identity !== null && identity.state !== 'Z';
-    },
+    // The guardian's identity, not just its pid: a pid reused by another process after the
+    // guardian died must not pass for a live guardian (that is the silent dead guardian).
+    processExists: (pid) => isGuardianProcess(createHostFiles(), pid),
     ask: process.stdin.isTTY ? terminalQuestion : null,
     glyphs: options.glyphs,
     out: options.out,
@@ -106,14 +106,58 @@ async function terminalQuestion(question: string): Promise<boolean> {
   }
 }
 
-/** The commands another session runs, naming --state-dir when it is not the default. */
-export function operatorCommands(stateDir: string): { confirm: string; rollback: string; status: string } {
-  const where = stateDir === DEFAULT_STATE_DIR ? '' : ` --state-dir ${shellQuote(stateDir)}`;
+/**
+ * Where the commands another session runs must act: this run's state and root directories, and
+ * the named network namespace it runs in (`bridge-migrate lab` runs the TUI inside one). A command
+ * that leaves any of them out acts on a different host: `rollback` without the lab's
+ * `ip netns exec` would revert the machine's REAL uplink, and without --root-dir the wrong /run.
+ */
+export interface CommandPlace {
+  stateDir: string;
+  rootDir?: string;
+  /** The `ip netns` name this process runs in; null or absent in the host's own namespace. */
+  netns?: string | null;
+}
+
+/** How every suggested command starts: `[ip netns exec NS ]bridge-migrate SUBCOMMAND`. */
+function commandFor(place: CommandPlace, subcommand: string, extra: readonly string[] = []): string {
+  const prefix = place.netns ? `ip netns exec ${shellQuote(place.netns)} ` : '';
+  const where = [
+    ...(place.stateDir === DEFAULT_STATE_DIR ? [] : ['--state-dir', place.stateDir]),
+    ...(place.rootDir === undefined || place.rootDir === '/' ? [] : ['--root-dir', place.rootDir]),
+  ];
+  const args = [...extra, ...where].map(shellQuote).join(' ');
+  return `${prefix}bridge-migrate ${subcommand}${args ? ` ${args}` : ''}`;
+}
+
+/** The commands another session runs, naming every option that says where (see CommandPlace). */
+export function operatorCommands(place: string | CommandPlace): {
+  confirm: string;
+  rollback: string;
+  status: string;
+  rearm: string;
+} {
+  const at = typeof place === 'string' ? { stateDir: place } : place;
   return {
-    confirm: `bridge-migrate confirm${where}`,
-    rollback: `bridge-migrate rollback --yes${where}`,
-    status: `bridge-migrate status${where}`,
+    confirm: commandFor(at, 'confirm'),
+    rollback: commandFor(at, 'rollback', ['--yes']),
+    status: commandFor(at, 'status'),
+    // A new guardian for the pending change whose guardian is gone (rearm-command.ts).
+    rearm: commandFor(at, 'guard', ['--rearm']),
   };
+}
+
+/** `apply --yes` for the same uplink, bridge and deadline as this run, in the same place. */
+export function applyCommand(
+  place: CommandPlace,
+  target: { nic: string | null; bridge: string; timeoutSec: number },
+): string {
+  return commandFor(place, 'apply', [
+    '--yes',
+    ...(target.nic ? ['--nic', target.nic] : []),
+    ...(target.bridge === DEFAULT_BRIDGE ? [] : ['--bridge', target.bridge]),
+    ...(target.timeoutSec === DEFAULT_TIMEOUT_SEC ? [] : ['--timeout', String(target.timeoutSec)]),
+  ]);
 }
 
 /**

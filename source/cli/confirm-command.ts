@@ -3,6 +3,8 @@
  * which proves that a connection over the new path works. Exit 0 confirmed; 1 refused, nothing
  * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
  */
+
+import { guardianAlert } from '../txn/guardian-alert.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';
@@ -31,6 +33,11 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
       PHASE_FIXES[journal.phase] ?? 'see `bridge-migrate status`',
     );
   }
+  // A dead guardian is said first, even here: had this confirm not come, nothing would have
+  // reverted the change at the deadline (and confirming is still the operator's call).
+  const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
+  const alert = guardianAlert(journal, alive, deps.clock.now());
+  if (alert) out.stderr(`bridge-migrate: ${alert.problem}; confirming keeps the change as it is\n`);
   const outcome = await confirmAndSettle(deps.engine(), deps.journal, common.stateDir, journal.plan);
   out.stdout(`${glyphs.ok} Confirmed: ${journal.nic} ${glyphs.arrow} ${journal.bridge} is kept.\n`);
   out.stdout(`${glyphs.text(outcome.note)}\n`);

@@ -6,10 +6,12 @@
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeDeps } from '../host/probe-api.js';
+import type { ReplaySource } from '../plan/types.js';
 import { type CaptureDocument, createReplay, loadCaptureDocument } from '../system/capture.js';
 import { createFileLog, type DebugLog, openLogFile } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
 import { createHostFiles } from '../system/host-files.js';
+import { type Runner, succeeded } from '../system/runner.js';
 import { checkPrivateDir } from '../system/trusted-path.js';
 import type { CommonOptions } from './options.js';
 
@@ -19,6 +21,26 @@ export interface HostAccess extends ProbeDeps {
   logPath: string | null;
   /** The capture being replayed, when --replay was given. */
   replay: CaptureDocument | null;
+  /** The `ip netns` name this process runs in (null: the host's own namespace, or a replay). */
+  netns?: string | null;
+}
+
+/** The recording a --replay run answers from, for every output to name (plan, JSON, TUI). */
+export function replaySource(access: HostAccess, common: CommonOptions): ReplaySource | null {
+  if (!access.replay || !common.replay) return null;
+  // The header is the recording author's text: anything not a string is shown as unknown.
+  const header: Partial<Record<string, unknown>> = { ...access.replay.header };
+  // Control characters would reach the terminal as escape sequences; a name is one short line.
+  const text = (value: unknown, fallback: string) =>
+    typeof value === 'string' && value
+      ? value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)
+      : fallback;
+  return {
+    name: text(header.name, '(unnamed)'),
+    file: common.replay,
+    capturedAt: text(header.capturedAt, 'unknown time'),
+    origin: header.origin === 'composed' ? 'composed' : 'captured',
+  };
 }
 
 /**
@@ -47,8 +69,9 @@ export async function openHostAccess(
     const { runner, files } = createReplay(doc, common.replay);
     return { runner, files, env: { ...doc.env }, log, logPath, replay: doc };
   }
+  const runner = createExecRunner(log);
   return {
-    runner: createExecRunner(log),
+    runner,
     files: createHostFiles(),
     env: {
       uid: process.getuid?.() ?? -1,
@@ -58,5 +81,21 @@ export async function openHostAccess(
     log,
     logPath,
     replay: null,
+    netns: await currentNetns(runner),
   };
+}
+
+/** Names `ip netns` gives: no "/", not "." or "..", printable; anything else is not trusted. */
+const NETNS_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The named network namespace this process is in: `ip netns identify` compares its own
+ * /proc/self/ns/net with the bind mounts under /run/netns and prints the matching names (none in
+ * the host's namespace). A failure or an odd name counts as "not in a named namespace".
+ */
+export async function currentNetns(runner: Runner): Promise<string | null> {
+  const result = await runner.run(['ip', 'netns', 'identify'], { timeoutMs: 2_000 });
+  if (!succeeded(result)) return null;
+  const names = result.stdout.split('\n').map((line) => line.trim());
+  return names.find((name) => NETNS_NAME.test(name)) ?? null;
 }

@@ -12,9 +12,9 @@ import type { ArmGuardian } from '../txn/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
-import { operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
+import { applyCommand, operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
-import type { HostAccess } from './host-access.js';
+import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { type Output, probeAndPlan } from './plan-command.js';
 import { installShutdown } from './shutdown.js';
@@ -28,13 +28,13 @@ export async function runInteractive(
   options: { dryRun: boolean; armGuardian: ArmGuardian | null },
   out: Output,
 ): Promise<number> {
-  const commands = operatorCommands(common.stateDir);
+  const commands = operatorCommands(common);
   if (!process.stdin.isTTY) {
     const plan = await probeAndPlan(access, target, common);
     out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii, commands }));
     if (options.dryRun) return EXIT.ok;
     out.stderr(
-      'bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run `bridge-migrate apply --yes` to apply without prompts\n',
+      `bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run \`${applyCommand(common, target)}\` to apply without prompts\n`,
     );
     return EXIT.refused;
   }
@@ -55,7 +55,7 @@ export async function runInteractive(
   const store = createAppStore({
     probe: async (listener) => withPendingMigration(await probeHost(access, listener), deps, common.stateDir),
     plan: buildPlan,
-    request: planRequest(target, common),
+    request: planRequest(target, common, replaySource(access, common)),
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },
@@ -64,7 +64,7 @@ export async function runInteractive(
     // does not offer recovery (the preview's blocker still names a pending migration).
     ...(options.dryRun
       ? {}
-      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files) }),
+      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files, commands) }),
   });
   const app = renderApp(store);
   const stop = installShutdown({

@@ -11,7 +11,7 @@ import type { CommonOptions } from './options.js';
 export function requireRealRoot(
   deps: CommandDeps,
   common: CommonOptions,
-  command: 'confirm' | 'rollback',
+  command: 'confirm' | 'rollback' | 'guard --rearm',
 ): void {
   if (common.replay) {
     throw new UsageError(

@@ -68,6 +68,13 @@ export async function runLabCommand(options: LabCommandOptions, out: Output): Pr
         (report.problems.length > 0 ? `; problems: ${report.problems.join('; ')}` : '') +
         '\n',
     );
+    // Without a terminal the TUI printed the plan and its commands, which name the lab's
+    // namespace (`ip netns exec ...`): gone now, so they fail instead of acting on this host.
+    if (!process.stdin.isTTY) {
+      out.stderr(
+        `the commands above name the lab's namespace ${lab.ns.host}, which is gone now; run \`bridge-migrate lab\` on a terminal to rehearse\n`,
+      );
+    }
   }
 }
 

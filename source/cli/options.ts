@@ -21,6 +21,11 @@ export interface CommonOptions {
   persist: PersistChoice;
   replay: string | null;
   log: string | null;
+  /**
+   * The named network namespace this process runs in (found at start, host-access.ts), so the
+   * commands it suggests for later carry `ip netns exec NAME`. Absent or null: the host's own.
+   */
+  netns?: string | null;
 }
 
 export interface TargetOptions {

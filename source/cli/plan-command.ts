@@ -3,7 +3,7 @@ import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import { EXIT } from './errors.js';
-import type { HostAccess } from './host-access.js';
+import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { checkNicExists, planRequest } from './target.js';
 
@@ -20,7 +20,7 @@ export async function probeAndPlan(
 ): Promise<Plan> {
   const snapshot = await probeHost(access);
   checkNicExists(snapshot, target.nic);
-  return buildPlan(snapshot, planRequest(target, common));
+  return buildPlan(snapshot, planRequest(target, common, replaySource(access, common)));
 }
 
 /** `bridge-migrate plan`: print the plan as text or JSON and change nothing. */

@@ -10,6 +10,8 @@
  * 4 revert incomplete, with the differences and the commands to finish by hand; 1 refused, nothing
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
+
+import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { operatorCommands } from './command-deps.js';
@@ -47,6 +49,13 @@ export async function runRollbackCommand(
         : null;
   if (!options.yes && guided) return guided(deps, common);
   if (!options.yes) {
+    // Said first: with its guardian gone, the change stays as it is until someone decides, so the
+    // question offers the other way out too (a new guardian for the same deadline).
+    const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
+    const alert = guardianAlert(journal, alive, deps.clock.now());
+    if (alert) {
+      out.stderr(`bridge-migrate: ${guardianAlertLine(alert, operatorCommands(common))}\n`);
+    }
     if (!deps.ask) {
       throw new UsageError(
         'rollback asks before it changes the network, and stdin is not a terminal',
@@ -70,7 +79,7 @@ export async function runRollbackCommand(
   for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
   if (revert.kind === 'reverted') return EXIT.reverted;
   out.stderr(
-    `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, operatorCommands(common.stateDir).status)}\n`,
+    `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, operatorCommands(common).status)}\n`,
   );
   return EXIT.revertIncomplete;
 }

@@ -23,9 +23,9 @@ export async function openGuidedRollback(deps: CommandDeps, common: CommonOption
     dryRun: false,
     probeNames: [],
     clock: deps.clock,
-    commands: operatorCommands(common.stateDir),
+    commands: operatorCommands(common),
     // The timeout is for a new apply, which this screen never starts.
-    migration: tuiMigration(deps, common.stateDir, 0, createHostFiles()),
+    migration: tuiMigration(deps, common.stateDir, 0, createHostFiles(), operatorCommands(common)),
   });
   // Before the first frame: the screen opens on the question, not on an empty probe list.
   const opened = store.getState().actions.openRollback();

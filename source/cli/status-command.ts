@@ -4,13 +4,15 @@
  * who holds the lock. It changes nothing and needs no root when the state directory is readable;
  * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
  */
+
+import { stat } from 'node:fs/promises';
 import { UntrustedPath } from '../system/trusted-path.js';
 import type { Journal } from '../txn/journal.js';
 import { readLockHolder } from '../txn/lock.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
-import type { CommonOptions } from './options.js';
+import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
 
 export async function runStatusCommand(
@@ -19,6 +21,7 @@ export async function runStatusCommand(
   options: { json: boolean },
 ): Promise<number> {
   const { stateDir } = common;
+  await requireStateDir(stateDir);
   const problems: string[] = [];
   const unreadable = (what: string, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -46,7 +49,9 @@ export async function runStatusCommand(
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
 
+  const commands = operatorCommands(common);
   const report = buildStatus({
+    commands,
     mode,
     stateDir,
     journal,
@@ -56,6 +61,31 @@ export async function runStatusCommand(
     now: deps.clock.now(),
   });
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else for (const line of statusText(report, operatorCommands(stateDir))) deps.out.stdout(`${line}\n`);
+  else for (const line of statusText(report, commands)) deps.out.stdout(`${line}\n`);
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
+}
+
+/**
+ * A --state-dir that is not there is a typo or the wrong host, not "no migration": saying "none
+ * recorded" would tell the operator a pending change does not exist. The default directory is
+ * different: it is made by the first `apply`, so its absence does mean nothing was ever recorded.
+ */
+async function requireStateDir(stateDir: string): Promise<void> {
+  const found = await stat(stateDir).catch((error: NodeJS.ErrnoException) =>
+    error.code === 'ENOENT' || error.code === 'ENOTDIR' ? null : 'unknown',
+  );
+  if (found === 'unknown') return; // unreadable: the journal read below reports why
+  if (found === null) {
+    if (stateDir === DEFAULT_STATE_DIR) return;
+    throw new UsageError(
+      `the state directory ${stateDir} does not exist`,
+      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
+    );
+  }
+  if (!found.isDirectory()) {
+    throw new UsageError(
+      `the state directory ${stateDir} is not a directory`,
+      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
+    );
+  }
 }

@@ -5,12 +5,15 @@
  * one the journal's deadline and the guardian go by.
  */
 import { displaySafe } from '../plan/display-text.js';
+import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
 import type { LockHolder } from '../txn/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 
 export interface StatusReport {
+  /** What the operator must act on, most urgent first: a pending change no guardian enforces. */
+  alerts: string[];
   mode: HostModeName;
   modeDetail: string;
   stateDir: string;
@@ -51,13 +54,17 @@ export interface StatusFacts {
   lock: { holder: LockHolder | null; alive: boolean } | null;
   problems: string[];
   now: number;
+  /** The commands the alerts name (this state directory's). */
+  commands: { rollback: string; rearm?: string };
 }
 
 const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
 
 export function buildStatus(facts: StatusFacts): StatusReport {
   const { journal, now } = facts;
+  const alert = journal ? guardianAlert(journal, facts.guardianAlive, now) : null;
   return {
+    alerts: alert ? [guardianAlertLine(alert, facts.commands)] : [],
     mode: facts.mode.mode,
     modeDetail: facts.mode.detail,
     stateDir: facts.stateDir,
@@ -109,7 +116,10 @@ function migrationStatus(journal: Journal, guardianAlive: boolean, now: number):
 }
 
 export function statusText(report: StatusReport, commands: { confirm: string; rollback: string }): string[] {
-  const lines = [`mode: ${report.mode} (${report.modeDetail})`];
+  const lines = [
+    ...report.alerts.map((alert) => `WARNING: ${alert}`),
+    `mode: ${report.mode} (${report.modeDetail})`,
+  ];
   const migration = report.migration;
   if (!migration) {
     lines.push(`migration: none recorded in ${report.stateDir}`);

@@ -1,5 +1,6 @@
 import type { HostSnapshot } from '../host/snapshot.js';
-import type { PlanRequest } from '../plan/types.js';
+import type { PlanRequest, ReplaySource } from '../plan/types.js';
+import { operatorCommands } from './command-deps.js';
 import { UsageError } from './errors.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 
@@ -13,6 +14,18 @@ export function checkNicExists(snapshot: HostSnapshot, nic: string | null): void
   );
 }
 
-export function planRequest(target: TargetOptions, common: CommonOptions): PlanRequest {
-  return { nic: target.nic, bridge: target.bridge, timeoutSec: target.timeoutSec, persist: common.persist };
+export function planRequest(
+  target: TargetOptions,
+  common: CommonOptions,
+  replay: ReplaySource | null = null,
+): PlanRequest {
+  return {
+    nic: target.nic,
+    bridge: target.bridge,
+    timeoutSec: target.timeoutSec,
+    persist: common.persist,
+    // The plan and its verdicts name these; they must act where this run does (CommandPlace).
+    commands: operatorCommands(common),
+    replay,
+  };
 }

@@ -16,6 +16,8 @@ export function tuiMigration(
   stateDir: string,
   timeoutSec: number,
   files: FileReader,
+  /** The commands for another session; default: this state directory's, on this host. */
+  commands: MigrationDeps['commands'] = operatorCommands(stateDir),
 ): MigrationDeps {
   const { armGuardian } = deps;
   return {
@@ -33,6 +35,8 @@ export function tuiMigration(
           : {}),
       }),
     revert: (listener) => deps.engine(listener).revert('operator'),
+    // The same launcher as apply's, for the same journal: the new guardian records itself in it.
+    ...(armGuardian ? { rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }) } : {}),
     async confirm() {
       const journal = await deps.journal.load(stateDir);
       if (!journal) throw new NoJournal(stateDir);
@@ -53,7 +57,7 @@ export function tuiMigration(
     },
     watch: () => deps.engine().watch(),
     guardian: armGuardian !== null,
-    commands: operatorCommands(stateDir),
+    commands,
   };
 }
 

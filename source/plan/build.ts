@@ -11,6 +11,7 @@
 import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
 import { InvalidInterfaceName } from './names.js';
+import { planCommands } from './operator-commands.js';
 import { buildPersist } from './persist/persist.js';
 import { blockers } from './preflight/blockers.js';
 import { probeFailureBlockers } from './preflight/probe-failures.js';
@@ -26,8 +27,7 @@ import { UnplannableValue } from './tokens.js';
 import { buildTopology } from './topology.js';
 import type { ConfigFile, Plan, PlanRequest, Step, Verdict } from './types.js';
 
-export const CONFIRM_COMMAND = 'bridge-migrate confirm';
-export const ROLLBACK_COMMAND = 'bridge-migrate rollback';
+export { CONFIRM_COMMAND, ROLLBACK_COMMAND } from './operator-commands.js';
 
 /** Blockers after which the steps would describe nonsense, so none are built. */
 const STEPLESS = new Set([
@@ -80,8 +80,9 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
         ? buildTopology(snapshot, resolution.nic, resolution.bridge)
         : { before: [], after: [] },
     deadlineSec: request.timeoutSec,
-    confirmCommand: CONFIRM_COMMAND,
-    rollbackCommand: ROLLBACK_COMMAND,
+    replay: request.replay ?? null,
+    confirmCommand: planCommands(request).confirm,
+    rollbackCommand: planCommands(request).rollback,
     snapshotTakenAt: snapshot.takenAt,
   };
 }

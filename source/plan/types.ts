@@ -11,6 +11,27 @@ export interface PlanRequest {
   /** Dead-man deadline in seconds. */
   timeoutSec: number;
   persist: PersistChoice;
+  /** The commands another session runs, as the CLI builds them for where it runs (default: bare). */
+  commands?: PlanCommands;
+  /** Set when the snapshot is a replayed recording (--replay), not this host: every output says so. */
+  replay?: ReplaySource | null;
+}
+
+/** The recording a --replay plan was made from, as its capture header names it. */
+export interface ReplaySource {
+  /** The recording's own name (its header), as written by whoever captured it. */
+  name: string;
+  /** The --replay file. */
+  file: string;
+  /** When the recording was captured (its header's ISO time), not when it was replayed. */
+  capturedAt: string;
+  origin: 'captured' | 'composed';
+}
+
+export interface PlanCommands {
+  confirm: string;
+  rollback: string;
+  status: string;
 }
 
 export type PersistChoice = 'auto' | 'netplan' | 'networkmanager' | 'ifupdown' | 'none';
@@ -120,6 +141,8 @@ export interface Plan {
   persistWith: 'netplan' | 'networkmanager' | 'ifupdown' | 'none';
   topology: Topology;
   deadlineSec: number;
+  /** The recording this plan replays; null for a plan of this host. Absent in older plans. */
+  replay?: ReplaySource | null;
   /** How to confirm or roll back from another session. */
   confirmCommand: string;
   rollbackCommand: string;

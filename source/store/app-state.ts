@@ -10,7 +10,7 @@ import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
 import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine-api.js';
 import type { GuardianStatus } from '../txn/guardian-api.js';
-import type { Journal } from '../txn/journal.js';
+import type { GuardianInfo, Journal } from '../txn/journal.js';
 import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
 import type { ProbeProgress } from './probe-progress.js';
@@ -62,6 +62,11 @@ export interface MigrationDeps {
   confirm(): Promise<ConfirmOutcome>;
   /** Reads the journal and the guardian's liveness; the countdown and recovery call it about once a second. */
   read(): Promise<JournalReading>;
+  /**
+   * Starts a new guardian for the pending journal whose guardian is gone (same deadline) and
+   * resolves with what the journal records; absent when this build cannot start one.
+   */
+  rearm?(): Promise<GuardianInfo>;
   /** journal.extendDeadline: resolves with the new deadline (epoch ms); the journal caps it. */
   extend(seconds: number): Promise<number>;
   /**
@@ -101,6 +106,8 @@ export interface OperatorCommands {
   confirm: string;
   rollback: string;
   status: string;
+  /** Starts a new guardian for a pending change whose guardian is gone; absent: not offered. */
+  rearm?: string;
 }
 
 /** The countdown's and the recovery screen's view of the journal, refreshed by `tick`. */
@@ -159,6 +166,8 @@ export interface AppActions {
   confirmChange(): Promise<void>;
   /** `r` while the change is pending (or at recovery, or `y` on the rollback question): undo it now. */
   rollbackNow(): Promise<void>;
+  /** `g` while a pending change has no live guardian: start a new one (or revert, past the deadline). */
+  rearmGuardian(): Promise<void>;
   /** `e` while the change is pending: push the deadline out by EXTEND_STEP_SEC (the journal caps it). */
   extendDeadline(): Promise<void>;
   /**

@@ -11,6 +11,7 @@ import { messageOf, migrationActions } from './migration-actions.js';
 import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
 import { initialProbes, withProbeEvent } from './probe-progress.js';
+import { rearmAction } from './rearm-action.js';
 import { recoveryActions } from './recovery-actions.js';
 import {
   clampAll,
@@ -57,6 +58,13 @@ export function createAppStore(deps: AppDeps): AppStore {
         migration: deps.migration,
         probe: () => actions.startProbe(),
         rollbackNow: () => migration.rollbackNow(),
+      }),
+      ...rearmAction({
+        get,
+        migration: deps.migration,
+        notify,
+        rollbackNow: () => migration.rollbackNow(),
+        tick: () => actions.tick(),
       }),
 
       async startProbe() {

@@ -89,13 +89,29 @@ export function guardArgv(options: ArmGuardianOptions, unit: string | null): str
   ];
 }
 
+/**
+ * Restart=on-failure: a guardian that crashes or is SIGKILLed (the OOM killer, a careless kill -9)
+ * is started again by PID 1 with the same argv, and resumes from the journal alone: it records
+ * its new pid and counts down to the journal's deadline (guardian.ts), or exits 0 when the change
+ * was settled meanwhile. Transient services accept Restart= since systemd 233 (systemd#4402);
+ * an older systemd-run refuses the property and arming falls back to the detached child.
+ * SuccessExitStatus: exit 130/143 is the guardian's answer to SIGINT/SIGTERM from someone taking
+ * the decision away (guardian.ts, "Signals"); that must stay a stop, not become a restart.
+ */
+export const GUARDIAN_UNIT_PROPERTIES = [
+  'KillMode=process',
+  'Restart=on-failure',
+  'RestartSec=1',
+  'SuccessExitStatus=130 143',
+] as const;
+
 export function systemdRunArgv(unit: string, guard: readonly string[]): string[] {
   return [
     'systemd-run',
     `--unit=${unit}`,
     '--collect',
     '--quiet',
-    '--property=KillMode=process',
+    ...GUARDIAN_UNIT_PROPERTIES.map((property) => `--property=${property}`),
     '--description=bridge-migrate dead-man guardian',
     '--',
     ...guard,
@@ -122,6 +138,9 @@ export function createArmGuardian(deps: GuardianLaunchDeps): ArmGuardian {
           exited: () => false,
           stop: async () => {
             await deps.runner.run(['systemctl', 'kill', '--signal=SIGKILL', unit], { timeoutMs: 5_000 });
+            // A SIGKILLed main process is a failure that Restart=on-failure would undo a second
+            // later; a stop job cancels that pending restart.
+            await deps.runner.run(['systemctl', 'stop', unit], { timeoutMs: 5_000 });
           },
         });
       }

@@ -8,6 +8,7 @@
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
 import type { CheckResult } from '../txn/engine-api.js';
+import { guardianAlert } from '../txn/guardian-alert.js';
 import type { Glyphs } from './glyphs.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip } from './text-fit.js';
@@ -110,6 +111,27 @@ export function checkRows(watched: Watched, glyphs: Glyphs, width: number): Row[
   return rows;
 }
 
+/**
+ * FIRST on the countdown and the recovery screen when the deadline runs unguarded: who is gone,
+ * that nothing will revert the change, and the two ways out (g re-arms, r rolls back).
+ */
+export function guardianAlertRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
+  const { journal, guardian } = watched.reading;
+  const alert = guardianAlert(journal, guardian.alive, watched.now);
+  if (!alert) return [];
+  const way = alert.overdue
+    ? 'the deadline has passed: g or r reverts now'
+    : 'g re-arms a guardian for the same deadline, r rolls back now';
+  return [
+    ...wrapped(`${glyphs.failed} ${capitalized(alert.problem)}.`, 'blocker', width, '  '),
+    ...wrapped(`  ${way}.`, 'blocker', width, '  '),
+  ];
+}
+
+function capitalized(text: string): string {
+  return `${text.slice(0, 1).toUpperCase()}${text.slice(1)}`;
+}
+
 export function barRow(watched: Watched, glyphs: Glyphs, width: number): Row {
   const { deadline } = watched.reading.journal;
   const leftMs = deadline - watched.now;
@@ -118,7 +140,9 @@ export function barRow(watched: Watched, glyphs: Glyphs, width: number): Row {
   const text =
     seconds > 0
       ? `${bar} ${seconds} s left, until ${clockTime(deadline)}`
-      : `${bar} deadline ${clockTime(deadline)} passed: the guardian reverts now`;
+      : watched.reading.guardian.alive
+        ? `${bar} deadline ${clockTime(deadline)} passed: the guardian reverts now`
+        : `${bar} deadline ${clockTime(deadline)} passed: no guardian reverts it`;
   const tone: Tone = seconds === 0 ? 'blocker' : seconds <= HURRY_SEC ? 'warning' : 'accent';
   return { text: clip(text, width, glyphs), tone };
 }
@@ -130,6 +154,7 @@ export function countdownRows(
   const { glyphs, width } = options;
   if (!watched) return [{ text: `Reading the journal${glyphs.ellipsis}`, tone: 'dim' }];
   return [
+    ...(options.guardianBuild ? guardianAlertRows(watched, glyphs, width) : []),
     barRow(watched, glyphs, width),
     guardianRow(watched, options.guardianBuild, glyphs, width),
     ...checkRows(watched, glyphs, width),

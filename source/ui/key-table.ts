@@ -209,6 +209,16 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => void actions.rollbackNow(),
   },
   {
+    keys: [{ input: 'g' }],
+    label: 'g',
+    // No room in the hint line at 80 columns; the alert row that makes `g` useful names it
+    // itself ("g re-arms a guardian ..."), so it is on screen exactly when it applies.
+    hint: () => null,
+    help: 're-arm: start a new guardian for the same deadline when it is gone (past the deadline: revert now)',
+    contexts: ['pending', 'recovery', 'rollback-question'],
+    run: (actions) => void actions.rearmGuardian(),
+  },
+  {
     keys: [{ input: 'y' }, { input: 'Y' }],
     label: 'y',
     hint: 'yes, roll back',

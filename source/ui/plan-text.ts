@@ -6,7 +6,7 @@
  */
 
 import { commandText } from '../plan/command-text.js';
-import type { Command, Plan, Step, VerdictLevel } from '../plan/types.js';
+import type { Command, Plan, ReplaySource, Step, VerdictLevel } from '../plan/types.js';
 import { plural, unacknowledgedWarnings, verdictsAt } from '../store/plan-gate.js';
 import { asciiGlyphs, type Glyphs, unicodeGlyphs } from './glyphs.js';
 import { topologyLines } from './topology-text.js';
@@ -38,12 +38,27 @@ export function renderPlanText(
 }
 
 function headerSection(plan: Plan, glyphs: Glyphs): string[] {
+  // A replayed plan pasted into a ticket must not pass for the live host's: it says so first.
+  const replay = plan.replay
+    ? [
+        `REPLAY: ${replayLine(plan.replay, glyphs)}`,
+        '  not this host: nothing was probed live, and nothing here can be applied',
+      ]
+    : [];
   return [
-    `bridge-migrate plan: ${plan.nic} ${glyphs.arrow} ${plan.bridge}`,
+    ...replay,
+    `bridge-migrate plan: ${plan.nic} ${glyphs.arrow} ${plan.bridge}${plan.replay ? ' (REPLAY)' : ''}`,
     `  persist with: ${plan.persistWith}`,
     `  deadline: ${plan.deadlineSec} s`,
-    `  host snapshot taken: ${plan.snapshotTakenAt}`,
+    plan.replay
+      ? `  recording captured: ${glyphs.text(plan.replay.capturedAt)} (replayed ${plan.snapshotTakenAt})`
+      : `  host snapshot taken: ${plan.snapshotTakenAt}`,
   ];
+}
+
+/** The recording's name, file and capture time, for every replay header (text and TUI). */
+export function replayLine(replay: ReplaySource, glyphs: Glyphs): string {
+  return glyphs.text(`recording "${replay.name}" (${replay.file}), ${replay.origin} ${replay.capturedAt}`);
 }
 
 function topologySection(plan: Plan, glyphs: Glyphs): string[] {
@@ -123,6 +138,7 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
 function deadlineSection(plan: Plan, commands: { confirm: string; rollback: string }): string[] {
   return [
     'Deadline',
+    ...(plan.replay ? ['  (REPLAY: these commands are for the recorded host, after an apply there)'] : []),
     `  After the cutover the change is reverted automatically after ${plan.deadlineSec} s unless it is confirmed.`,
     `  Confirm (best from a new SSH session): ${commands.confirm}`,
     `  Roll back now:                         ${commands.rollback}`,

@@ -7,7 +7,7 @@
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
 import type { Journal, JournalPhase } from '../txn/journal.js';
-import { beatAge, secondsLeft } from './countdown-text.js';
+import { beatAge, guardianAlertRows, secondsLeft } from './countdown-text.js';
 import type { Glyphs } from './glyphs.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip, padEnd } from './text-fit.js';
@@ -106,6 +106,8 @@ function stepLine(journal: Journal, stepId: string, glyphs: Glyphs, width: numbe
 export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
   const { journal, guardian } = watched.reading;
   const rows: Row[] = [
+    // The one thing not to miss comes before everything else (issue 7).
+    ...guardianAlertRows(watched, glyphs, width),
     { text: clip('bridge-migrate  a migration was left pending', width, glyphs), tone: 'title' },
     ...wrapped(
       `  ${journal.nic} ${glyphs.arrow} ${journal.bridge}, phase ${journal.phase}: ${phaseStory(journal, guardian.alive)}.`,

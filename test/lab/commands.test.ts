@@ -8,12 +8,13 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { expect, test } from 'vitest';
 import { snapshotDifferences } from '../../source/lab/snapshot.js';
 import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
+import { createJournalStore } from '../../source/txn/journal.js';
 import { comparable, stopRestartedClients } from './helpers/engine-lab.js';
 import { type CliRun, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
@@ -82,12 +83,16 @@ async function applyPending({
   status,
   stateDir,
   guardians,
+  lab,
 }: Scene): Promise<{ apply: CliRun; guardian: number }> {
   const apply = await cli(['apply', '--yes', '--nic', 'ens18', '--persist', 'none', '--timeout', '600']);
   expect(apply.code, apply.stderr).toBe(0);
   expect(apply.stdout).toMatch(/Applied and verified: ens18 (->|→) fcbr0 is live and pending confirmation\./);
-  expect(apply.stdout).toContain(`  bridge-migrate confirm --state-dir ${stateDir}`);
-  expect(apply.stdout).toContain(`  bridge-migrate rollback --yes --state-dir ${stateDir}`);
+  // Commands for another session act where apply did: the lab's namespace, state and root dirs.
+  const where = `--state-dir ${stateDir} --root-dir ${join(dirname(stateDir), 'root')}`;
+  const inHost = `ip netns exec ${lab.ns.host} bridge-migrate`;
+  expect(apply.stdout).toContain(`  ${inHost} confirm ${where}`);
+  expect(apply.stdout).toContain(`  ${inHost} rollback --yes ${where}`);
   expect(apply.stdout).toMatch(/Deadline: \d\d:\d\d:\d\d by this host's clock, \d+ s from now\./);
   expect(apply.stderr).toMatch(/ok +1\/\d+ Create bridge fcbr0/);
   expect(apply.stderr).toMatch(/verify +Gateway 198\.51\.100\.1 answers ping \(via fcbr0\): /);
@@ -202,5 +207,44 @@ test('confirm keeps the change: the journal is finished (nothing to write with -
     // Confirmed is final: there is no pending change left to roll back or confirm.
     expect((await cli(['rollback', '--yes'])).code).toBe(1);
     expect((await cli(['confirm'])).code).toBe(1);
+  });
+});
+
+test('a SIGKILLed guardian is said first by status; guard --rearm starts a new one for the same deadline', async () => {
+  await withCommandLab(async (scene) => {
+    const { cli, status, guardians, stateDir } = scene;
+    const { guardian } = await applyPending(scene);
+    const deadline = (await createJournalStore().load(stateDir))?.deadline;
+    process.kill(guardian, 'SIGKILL');
+    await guardianExits(guardian);
+
+    const text = await cli(['status']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(
+      new RegExp(
+        `^WARNING: the guardian \\(pid ${guardian}\\) is not running: nothing will revert this change at the deadline; re-arm it for the same deadline: ip netns exec \\S+ bridge-migrate guard --rearm --state-dir `,
+      ),
+    );
+
+    const rearm = await cli(['guard', '--rearm']);
+    expect(rearm.code, `${rearm.stdout}\n${rearm.stderr}`).toBe(0);
+    expect(rearm.stdout).toMatch(/Guardian re-armed \(pid \d+, detached\)/);
+    const after = await status();
+    const fresh = after.migration?.guardian;
+    if (!fresh) throw new Error('status names no guardian');
+    guardians.add(fresh.pid);
+    expect(fresh.pid).not.toBe(guardian);
+    expect(fresh.alive).toBe(true);
+    expect(after.migration?.phase).toBe('applied');
+    expect((await createJournalStore().load(stateDir))?.deadline).toBe(deadline);
+    expect((await cli(['status'])).stdout).not.toContain('WARNING');
+    // A second re-arm is refused: the new guardian is alive.
+    const again = await cli(['guard', '--rearm']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is running; there is nothing to re-arm');
+
+    const rollback = await cli(['rollback', '--yes']);
+    expect(rollback.code, rollback.stderr).toBe(3);
+    await guardianExits(fresh.pid);
   });
 });

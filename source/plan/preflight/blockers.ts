@@ -3,6 +3,7 @@
  * where it can be (the preview explains what would happen), but it must not be applied.
  */
 import type { PlanContext } from '../context.js';
+import { planCommands } from '../operator-commands.js';
 import type { Verdict } from '../types.js';
 import { portHasNoAddress, uplinkHasMaster } from './already-bridged.js';
 import { uplinkNotEthernet } from './uplink-kind.js';
@@ -45,7 +46,7 @@ export function blockers(context: PlanContext): Verdict[] {
       blocker(
         'migration-pending',
         `Another migration (${pending.nic} into ${pending.bridge}) is not finished: its journal says ${pending.phase}.`,
-        'Finish it first with `bridge-migrate confirm` or `bridge-migrate rollback`.',
+        `Finish it first with \`${planCommands(request).confirm}\` or \`${planCommands(request).rollback}\`.`,
       ),
     );
   }

@@ -4,7 +4,7 @@
  * the terminal, because Ink clears and redraws the entire screen once a frame reaches its height,
  * which over a slow SSH link is exactly the flicker we want to avoid.
  */
-import type { Plan, TopologyNode } from '../../plan/types.js';
+import type { Plan, ReplaySource, TopologyNode } from '../../plan/types.js';
 import { isBlocked, plural, unacknowledgedWarnings, verdictsAt } from '../../store/plan-gate.js';
 import type { Glyphs } from '../glyphs.js';
 import type { Row, Tone } from '../rows.js';
@@ -34,19 +34,29 @@ export function headerRows(
   glyphs: Glyphs,
   width: number,
 ): Row[] {
-  const mode = state.dryRun ? '  DRY RUN' : '';
+  const mode = plan.replay ? '  REPLAY' : state.dryRun ? '  DRY RUN' : '';
   const title = `bridge-migrate  ${plan.nic} ${glyphs.arrow} ${plan.bridge}  deadline ${plan.deadlineSec} s  persist ${plan.persistWith}${mode}`;
   const both = `from another session: ${state.commands.confirm}  ${glyphs.bullet}  ${state.commands.rollback}`;
   // A cut command is a wrong command: when they do not fit, the Steps pane shows them whole.
-  const other =
-    cells(both) <= width
+  // A replay has no other session to speak of: the line names the recording instead, and a
+  // narrow terminal cuts the (long, free-text) name rather than the capture time.
+  const other = plan.replay
+    ? replayHeader(plan.replay, glyphs, width)
+    : cells(both) <= width
       ? both
       : 'from another session: confirm / rollback (exact commands: Steps pane, Tab)';
   return [
     { text: clip(glyphs.text(title), width, glyphs), tone: 'title' },
-    { text: clip(glyphs.text(other), width, glyphs), tone: 'dim' },
+    { text: clip(glyphs.text(other), width, glyphs), tone: plan.replay ? 'warning' : 'dim' },
     verdictSummary(plan, state.acknowledged, glyphs, width),
   ];
+}
+
+function replayHeader(replay: ReplaySource, glyphs: Glyphs, width: number): string {
+  const tail = `", captured ${glyphs.text(replay.capturedAt)}`;
+  const head = 'REPLAY of "';
+  const room = Math.max(8, width - cells(head) - cells(tail));
+  return `${head}${clip(glyphs.text(replay.name), room, glyphs)}${tail}`;
 }
 
 function verdictSummary(plan: Plan, acknowledged: boolean, glyphs: Glyphs, width: number): Row {

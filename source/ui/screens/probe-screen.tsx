@@ -72,7 +72,15 @@ export function ProbeScreen({ viewport }: { viewport: Viewport }) {
   const target = `${request.nic ?? 'the default-route interface'} ${glyphs.arrow} ${request.bridge}`;
   const header = [
     {
-      text: clip(`bridge-migrate  probing this host for ${target}`, viewport.columns, glyphs),
+      text: clip(
+        glyphs.text(
+          request.replay
+            ? `bridge-migrate  REPLAY of recording "${request.replay.name}" for ${target}`
+            : `bridge-migrate  probing this host for ${target}`,
+        ),
+        viewport.columns,
+        glyphs,
+      ),
       tone: 'title' as const,
     },
     { text: `${done}/${probes.length} probes done; nothing is changed while probing`, tone: 'dim' as const },

@@ -49,8 +49,9 @@ describe('apply --yes', () => {
     expect(await apply(f)).toBe(1);
     // The planner's own blocker, fed the journal's pending migration by the command.
     expect(f.stderr()).toMatch(/^blocked: Another migration \(ens18 into fcbr0\) .*applied/m);
+    // ... with the commands for this state directory, which is not the default.
     expect(f.stderr()).toContain(
-      'fix: Finish it first with `bridge-migrate confirm` or `bridge-migrate rollback`.',
+      `fix: Finish it first with \`bridge-migrate confirm --state-dir ${f.stateDir}\` or \`bridge-migrate rollback --yes --state-dir ${f.stateDir}\`.`,
     );
     expect(f.calls.start).toEqual([]);
     expect(await f.journal.load(f.stateDir)).toEqual(before);

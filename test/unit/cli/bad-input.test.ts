@@ -104,6 +104,25 @@ describe('bad input gets one clear line and exit 2', () => {
     expectOneLineUsageError(result, problem);
   });
 
+  it('capture -o into a directory that does not exist', async () => {
+    const result = await run(['capture', '-o', join(scratch, 'missing-dir', 'host.json')]);
+    expectOneLineUsageError(
+      result,
+      /cannot write the capture to .*missing-dir\/host\.json: the directory .*missing-dir does not exist/,
+      /create it first \(mkdir -p .*missing-dir\)/,
+    );
+  });
+
+  it.each([[[]], [['--json']]])('status %s with a --state-dir that does not exist', async (extra) => {
+    const missing = join(scratch, 'no-state-here');
+    const result = await run(['status', ...extra, '--replay', recording, '--state-dir', missing]);
+    expectOneLineUsageError(
+      result,
+      /the state directory .*no-state-here does not exist/,
+      /pass the --state-dir/,
+    );
+  });
+
   it('a valid request prints the plan and exits 0', async () => {
     const result = await run(['plan', '--json', '--replay', recording]);
     expect(result.code).toBe(0);

@@ -4,7 +4,7 @@
  * records its calls, reports scripted events and moves the journal the way the real one does.
  * `run` turns a thrown refusal into the line and exit code the CLI would print (cli.tsx).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandDeps } from '../../../source/cli/command-deps.js';
@@ -80,6 +80,8 @@ export function fixture(
   } = {},
 ): Fixture {
   const stateDir = join(mkdtempSync(join(tmpdir(), 'bm-cli-')), 'state');
+  // As `apply` leaves it (root-only); `status` refuses a --state-dir that does not exist.
+  mkdirSync(stateDir, { mode: 0o700 });
   const journal = createJournalStore({ clock: () => NOW, purpose: 'cli test' });
   let out = '';
   let err = '';

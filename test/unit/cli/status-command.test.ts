@@ -94,6 +94,7 @@ describe('status', () => {
     const { code, report } = await statusJson(f);
     expect(code).toBe(0);
     expect(report).toEqual({
+      alerts: [],
       mode: 'none',
       modeDetail: 'no bridge carries the default route and no bridge is masqueraded',
       stateDir: f.stateDir,
@@ -181,6 +182,23 @@ describe('status', () => {
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatch(
       /^the journal could not be read: .*permission denied.*; run it as root: sudo bridge-migrate status$/,
+    );
+  });
+});
+
+describe('status with a --state-dir that is not there', () => {
+  it('text and --json: one usage line saying the directory does not exist, exit 2, nothing on stdout', async () => {
+    const f = setup();
+    const missing = join(f.stateDir, 'typo');
+    for (const json of [false, true]) {
+      const code = await run(f, () => runStatusCommand(f.deps, { ...f.common, stateDir: missing }, { json }));
+      expect(code).toBe(2);
+    }
+    expect(f.stdout()).toBe('');
+    expect(f.stderr()).toBe(
+      `bridge-migrate: the state directory ${missing} does not exist; pass the --state-dir that \`apply\` used (default /var/lib/bridge-migrate)\n`.repeat(
+        2,
+      ),
     );
   });
 });

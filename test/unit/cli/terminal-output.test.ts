@@ -43,6 +43,7 @@ describe('the headless output', () => {
       },
       lock: null,
       problems: [],
+      alerts: [],
     };
     const lines = statusText(report, {
       confirm: 'bridge-migrate confirm',

@@ -211,7 +211,7 @@ describe('armGuardian, detached', () => {
 });
 
 describe('armGuardian, systemd', () => {
-  it('starts a transient unit owned by PID 1 named after the journal, with KillMode=process', async () => {
+  it('starts a transient unit owned by PID 1 named after the journal, with KillMode=process, restarted on failure', async () => {
     const child = fakeStart('silent');
     const unit = 'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666';
     const { runner, calls } = fakeRunner((argv) => {
@@ -234,6 +234,10 @@ describe('armGuardian, systemd', () => {
         '--collect',
         '--quiet',
         '--property=KillMode=process',
+        // A crashed or SIGKILLed guardian comes back; one stopped by SIGTERM/SIGINT stays stopped.
+        '--property=Restart=on-failure',
+        '--property=RestartSec=1',
+        '--property=SuccessExitStatus=130 143',
         '--description=bridge-migrate dead-man guardian',
         '--',
         ...SELF,
@@ -257,11 +261,11 @@ describe('armGuardian, systemd', () => {
       logPath: null,
     });
     await expect(armed).rejects.toThrow(GuardianNotArmed);
-    expect(calls.at(-1)).toEqual([
-      'systemctl',
-      'kill',
-      '--signal=SIGKILL',
-      'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666',
+    const unit = 'bridge-migrate-guard-c0ffee00-1111-2222-3333-444455556666';
+    // Killed, then stopped: the stop cancels the restart that Restart=on-failure would schedule.
+    expect(calls.slice(-2)).toEqual([
+      ['systemctl', 'kill', '--signal=SIGKILL', unit],
+      ['systemctl', 'stop', unit],
     ]);
   });
 

@@ -185,6 +185,33 @@ describe('decisions made elsewhere', () => {
     expect(engine.reverts[0]?.at).toBeGreaterThanOrEqual(68_000);
   });
 
+  it('a guardian started again for the same journal (systemd restarted it) resumes: it takes over and reverts at the deadline', async () => {
+    await applied();
+    // The first guardian recorded itself and was SIGKILLed: its pid stays in the journal.
+    await store.setGuardian(temp.stateDir, { pid: 111, mode: 'systemd-run', unit: 'bridge-migrate-guard-x' });
+    const { engine, run } = guard({}, { mode: 'systemd-run', unit: 'bridge-migrate-guard-x' });
+    const end = await run;
+    expect(end.kind).toBe('reverted');
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['timeout']);
+    // The same deadline, not a new window from the restart.
+    expect(engine.reverts[0]?.wall).toBe(DEADLINE);
+    const journal = await load();
+    expect(journal.guardian).toMatchObject({ pid: PID, mode: 'systemd-run', unit: 'bridge-migrate-guard-x' });
+    expect(journal.events.map((event) => event.message)).toContain(
+      `guardian started (systemd-run, pid ${PID} unit bridge-migrate-guard-x)`,
+    );
+  });
+
+  it('a guardian restarted after the change was confirmed exits without touching anything', async () => {
+    await applied();
+    await store.setGuardian(temp.stateDir, { pid: 111, mode: 'systemd-run' });
+    await store.setPhase(temp.stateDir, 'confirmed');
+    const { engine, run } = guard({}, { mode: 'systemd-run' });
+    // `confirmed` exits 0 (guard-command.ts), which Restart=on-failure does not restart.
+    expect((await run).kind).toBe('confirmed');
+    expect(engine.reverts).toEqual([]);
+  });
+
   it('steps aside when the journal names another guardian', async () => {
     await applied();
     clock.at(3_000, () => store.setGuardian(temp.stateDir, { pid: 777, mode: 'detached' }));

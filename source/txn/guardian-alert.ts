@@ -1,0 +1,39 @@
+/**
+ * The one sentence an operator must not miss: the change is pending and no guardian enforces its
+ * deadline (the guardian was killed, crashed, or never recorded itself). `status`, `confirm`,
+ * `rollback`, the countdown and the recovery screen all put it FIRST, with what to do: re-arm a
+ * guardian for the same deadline, or roll back. Pure.
+ */
+import type { Journal, JournalPhase } from './journal.js';
+
+/** While the deadline runs, a guardian must be there to enforce it. */
+const GUARDED_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
+
+export interface GuardianAlert {
+  /** "the guardian (pid N) is not running: nothing will revert this change at the deadline" */
+  problem: string;
+  /** Whether the deadline has passed (re-arming then means reverting now). */
+  overdue: boolean;
+}
+
+export function guardianAlert(journal: Journal, guardianAlive: boolean, now: number): GuardianAlert | null {
+  if (!GUARDED_PHASES.includes(journal.phase)) return null;
+  if (journal.guardian && guardianAlive) return null;
+  const who = journal.guardian
+    ? `the guardian (pid ${journal.guardian.pid}) is not running`
+    : 'no guardian was recorded';
+  return {
+    problem: `${who}: nothing will revert this change at the deadline`,
+    overdue: now >= journal.deadline,
+  };
+}
+
+/** The alert with its fix, as one line for the CLI: the exact commands for this state directory. */
+export function guardianAlertLine(
+  alert: GuardianAlert,
+  commands: { rollback: string; rearm?: string },
+): string {
+  if (alert.overdue || !commands.rearm)
+    return `${alert.problem}; ${alert.overdue ? 'the deadline has passed: ' : ''}roll it back now: ${commands.rollback}`;
+  return `${alert.problem}; re-arm it for the same deadline: ${commands.rearm}, or roll back now: ${commands.rollback}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * `bridge-migrate lab </dev/null`: without a terminal the lab's TUI prints the plan and refuses
+ * the interactive apply. Every command it suggests — confirm, roll back, status, apply — must act
+ * on the lab: `ip netns exec <the lab's host namespace>` and the lab's --state-dir and
+ * --root-dir. The bare `bridge-migrate rollback --yes` would act on this machine's real uplink.
+ * Runs the BUILT tool as root (`npm run build`); the lab removes itself when the command ends.
+ */
+import { spawn } from 'node:child_process';
+import { expect, test } from 'vitest';
+import { DIST_CLI, requireBuiltCli } from './helpers/guardian-cli.js';
+import { listNamespaces } from './helpers/lab-state.js';
+
+function runLab(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [DIST_CLI, 'lab', '--timeout', '60'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGTERM'), 90_000);
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+test('the lab without a terminal suggests only commands that act on the lab', {
+  timeout: 120_000,
+}, async () => {
+  requireBuiltCli();
+  const { code, stdout, stderr } = await runLab();
+  expect(code, stderr).toBe(1);
+  const hostNs = /\(namespace (\S+)\) — the TUI runs here/.exec(stderr)?.[1];
+  expect(hostNs, stderr).toBeDefined();
+  const dir = new RegExp(
+    `ip netns exec ${hostNs} bridge-migrate confirm --state-dir (\\S+)/state --root-dir \\1/root`,
+  ).exec(stdout)?.[1];
+  expect(dir, stdout).toBeDefined();
+  const inLab = `ip netns exec ${hostNs} bridge-migrate`;
+  const where = `--state-dir ${dir}/state --root-dir ${dir}/root`;
+  expect(stdout).toContain(`Confirm (best from a new SSH session): ${inLab} confirm ${where}`);
+  expect(stdout).toContain(`Roll back now:                         ${inLab} rollback --yes ${where}`);
+  expect(stderr).toContain(
+    `run \`${inLab} apply --yes --nic ens18 --timeout 60 ${where}\` to apply without prompts`,
+  );
+  // Not one suggestion of the bare tool (the only other mention is the lab itself, to rerun it).
+  const bare = `${stdout}\n${stderr}`.match(
+    /(?<!exec \S+ )bridge-migrate (confirm|rollback|status|apply)\b/g,
+  );
+  expect(bare).toBeNull();
+  expect(stderr).toContain(`the commands above name the lab's namespace ${hostNs}, which is gone now`);
+  expect(listNamespaces()).not.toContain(hostNs);
+});

@@ -1,0 +1,86 @@
+/**
+ * Every command the tool suggests for later must act where this run acted: the lab's network
+ * namespace (`ip netns exec NS`), its --state-dir and --root-dir. Without them, `rollback` pasted
+ * from a lab's output would revert the machine's real uplink.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyCommand, operatorCommands } from '../../../source/cli/command-deps.js';
+import { currentNetns } from '../../../source/cli/host-access.js';
+import { planRequest } from '../../../source/cli/target.js';
+import { buildPlan } from '../../../source/plan/build.js';
+import type { Runner } from '../../../source/system/runner.js';
+import { renderPlanText } from '../../../source/ui/plan-text.js';
+import { probeReplay } from './command-fixture.js';
+
+const lab = { stateDir: '/tmp/bm-lab-x/state', rootDir: '/tmp/bm-lab-x/root', netns: 'bm-x-host' };
+const inLab = 'ip netns exec bm-x-host bridge-migrate';
+const where = '--state-dir /tmp/bm-lab-x/state --root-dir /tmp/bm-lab-x/root';
+
+describe('the commands suggested for another session', () => {
+  it('carry the namespace, the state and the root directory of the run', () => {
+    expect(operatorCommands(lab)).toEqual({
+      confirm: `${inLab} confirm ${where}`,
+      rollback: `${inLab} rollback --yes ${where}`,
+      status: `${inLab} status ${where}`,
+      rearm: `${inLab} guard --rearm ${where}`,
+    });
+    expect(applyCommand(lab, { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 60 })).toBe(
+      `${inLab} apply --yes --nic ens18 --timeout 60 ${where}`,
+    );
+  });
+
+  it('on a host with the defaults they are the bare commands', () => {
+    const host = { stateDir: '/var/lib/bridge-migrate', rootDir: '/', netns: null };
+    expect(operatorCommands(host).rollback).toBe('bridge-migrate rollback --yes');
+    expect(applyCommand(host, { nic: null, bridge: 'fcbr0', timeoutSec: 120 })).toBe(
+      'bridge-migrate apply --yes',
+    );
+  });
+
+  it('quote what a shell would split', () => {
+    const odd = { stateDir: "/srv/my state/it's", netns: null };
+    expect(operatorCommands(odd).confirm).toBe(`bridge-migrate confirm --state-dir '/srv/my state/it'\\''s'`);
+  });
+
+  it('are the ones the plan text and the ssh warning name', async () => {
+    const common = { ...lab, persist: 'auto' as const, replay: null, log: null };
+    const request = planRequest({ nic: null, bridge: 'fcbr0', timeoutSec: 120 }, common);
+    const plan = buildPlan(await probeReplay(0), request);
+    const text = renderPlanText(plan, { ascii: true, commands: operatorCommands(common) });
+    expect(text).toContain(`Confirm (best from a new SSH session): ${inLab} confirm ${where}`);
+    expect(text).toContain(`Roll back now:                         ${inLab} rollback --yes ${where}`);
+    expect(plan.verdicts.find((verdict) => verdict.id === 'ssh-over-uplink')?.fix).toContain(
+      `\`${inLab} confirm ${where}\``,
+    );
+    // No suggestion anywhere in the plan runs the bare tool, which would act on the real host.
+    expect(text).not.toMatch(/(?<!bm-x-host )bridge-migrate (confirm|rollback|status|apply)/);
+  });
+});
+
+describe('the namespace this process runs in', () => {
+  const answering = (exitCode: number, stdout: string): Runner => ({
+    run: async (argv) => {
+      expect(argv).toEqual(['ip', 'netns', 'identify']);
+      return {
+        argv: [...argv],
+        exitCode,
+        stdout,
+        stderr: '',
+        durationMs: 1,
+        timedOut: false,
+        notFound: false,
+      };
+    },
+  });
+
+  it('is the name `ip netns identify` prints', async () => {
+    expect(await currentNetns(answering(0, 'bm-x-host\n'))).toBe('bm-x-host');
+  });
+
+  it('is none in the host namespace, when ip fails, or for a name that is not a plain name', async () => {
+    expect(await currentNetns(answering(0, '\n'))).toBeNull();
+    expect(await currentNetns(answering(1, 'bm-x-host\n'))).toBeNull();
+    expect(await currentNetns(answering(0, '$(reboot)\n'))).toBeNull();
+    expect(await currentNetns(answering(0, '..\n'))).toBeNull();
+  });
+});

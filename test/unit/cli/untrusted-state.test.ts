@@ -105,8 +105,9 @@ describe.skipIf(!isRoot)('an untrusted state directory or journal is refused by 
       expect(result.stderr.split('\n')).toHaveLength(1);
       expect(result.stderr.replace(/^bridge-migrate: /, '')).toMatch(line());
       expect(readFileSync(journal, 'utf8')).toBe(PLANTED);
-      // No log was created in a directory that is not root's alone.
-      expect(existsSync(join(stateDir, 'debug.log'))).toBe(false);
+      // No log is created in a directory that is not root's alone (a journal's fault leaves the
+      // directory itself trusted: the tool's own debug.log may go there).
+      if (what.startsWith('the state directory')) expect(existsSync(join(stateDir, 'debug.log'))).toBe(false);
     });
   }
 });

@@ -95,7 +95,7 @@ export async function undoSteps(
       for (const line of run.failedLines) {
         const entry = program.batch[line - 1];
         if (entry)
-          fail(entry.stepId, `${entry.line.join(' ')}: ${batchLineError(run.result.stderr, run.path, line)}`);
+          fail(entry.stepId, `${entry.line.join(' ')}: ${batchLineError(run.result.stderr, line)}`);
       }
       if (!succeeded(run.result) && run.failedLines.length === 0) {
         unfinished.push(`the revert batch did not run: ${new CommandFailed(run.result).message}`);

@@ -113,7 +113,7 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
   }
 
   const runner: Runner = {
-    async run(argv, options) {
+    async run(argv, runOptions) {
       calls.push([...argv]);
       const key = argv.join(' ');
       switch (key) {
@@ -145,7 +145,7 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
         const path = argv.at(-1) as string;
         // Only stdin: the engine must never need a file (a full or read-only state dir).
         if (path !== '-') return result(argv, 1, '', `the fake host reads batches from stdin only, not ${path}\n`);
-        const lines = (options?.input ?? '').split('\n').filter(Boolean);
+        const lines = (runOptions?.input ?? '').split('\n').filter(Boolean);
         batches.push({ argv: [...argv], lines });
         let stderr = '';
         for (const [index, line] of lines.entries()) {

@@ -144,7 +144,8 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
         const force = argv[1] === '-force';
         const path = argv.at(-1) as string;
         // Only stdin: the engine must never need a file (a full or read-only state dir).
-        if (path !== '-') return result(argv, 1, '', `the fake host reads batches from stdin only, not ${path}\n`);
+        if (path !== '-')
+          return result(argv, 1, '', `the fake host reads batches from stdin only, not ${path}\n`);
         const lines = (runOptions?.input ?? '').split('\n').filter(Boolean);
         batches.push({ argv: [...argv], lines });
         let stderr = '';

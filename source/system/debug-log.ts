@@ -11,13 +11,23 @@ export interface DebugLog {
   note(message: string): void;
 }
 
-export function createFileLog(path: string | null): DebugLog {
+export function createFileLog(
+  path: string | null,
+  /** Where a line goes when the file cannot take it (a full or read-only disk); default: nowhere. */
+  fallback?: (line: string) => void,
+): DebugLog {
   const write = (line: string) => {
     if (!path) return;
+    const stamped = `${new Date().toISOString()} ${line}\n`;
     try {
-      appendFileSync(path, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+      appendFileSync(path, stamped, { mode: 0o600 });
     } catch {
       // Logging must never break a migration; a missing log directory only loses the log.
+      try {
+        fallback?.(stamped);
+      } catch {
+        // the fallback is best effort too
+      }
     }
   };
   return {

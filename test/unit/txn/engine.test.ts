@@ -53,6 +53,7 @@ async function setup(
     files: host.files,
     env: ENV,
     stateDir: temp.stateDir,
+    runtimeDir: `${temp.root}/run`,
     journal,
     clock,
     log: silentLog,

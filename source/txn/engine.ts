@@ -151,21 +151,27 @@ async function undoAndRecord(
 
 /** A revert of this migration that another process already finished: in the journal, or only in /run. */
 async function finishedRevert(context: EngineContext, journal: Journal): Promise<RevertOutcome | null> {
-  if ((journal.phase === 'reverted' || journal.phase === 'revert-incomplete') && journal.outcome) {
-    const outcome = journal.outcome;
-    return {
-      kind: journal.phase,
-      reason: outcome.reason as RevertReason,
-      steps: outcome.steps ?? [],
-      differences: outcome.differences ?? [],
-      manualCommands: outcome.manualCommands ?? [],
-      checks: outcome.checks ?? [],
-      elsewhere: true,
-    };
-  }
+  const recorded = recordedRevert(journal);
+  if (recorded) return recorded;
   const noted = await readRevertOutcome(context.runtimeDir, journal.id);
   if (!noted) return null;
   return { ...noted.outcome, elsewhere: true };
+}
+
+/** The revert a journal records as finished, as the engine reports one it did not run itself. */
+export function recordedRevert(journal: Journal): RevertOutcome | null {
+  if ((journal.phase !== 'reverted' && journal.phase !== 'revert-incomplete') || !journal.outcome)
+    return null;
+  const outcome = journal.outcome;
+  return {
+    kind: journal.phase,
+    reason: outcome.reason as RevertReason,
+    steps: outcome.steps ?? [],
+    differences: outcome.differences ?? [],
+    manualCommands: outcome.manualCommands ?? [],
+    checks: outcome.checks ?? [],
+    elsewhere: true,
+  };
 }
 
 function refuseUnrevertable(context: EngineContext, journal: Journal, undoConfirmed: boolean): void {

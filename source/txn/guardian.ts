@@ -35,6 +35,7 @@ import {
   NoJournal,
   type WatchRecord,
 } from './journal.js';
+import { clearGuardianRuntimeStatus, RUNTIME_DIR, writeGuardianRuntimeStatus } from './runtime-state.js';
 
 export interface GuardianClock {
   /** Wall clock, epoch ms: the journal's deadline is in it. */
@@ -66,8 +67,9 @@ export interface GuardianTiming {
   /** How long a check that passed at baseline must keep failing before an early revert. */
   probeFailMs: number;
   stalledRevertMs: number;
-  revertAttempts: number;
+  /** First pause between two revert attempts; it doubles up to revertRetryMaxMs (never gives up). */
   revertRetryMs: number;
+  revertRetryMaxMs: number;
 }
 
 export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
@@ -76,8 +78,8 @@ export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
   watchEveryMs: 2_000,
   probeFailMs: 10_000,
   stalledRevertMs: 60_000,
-  revertAttempts: 3,
-  revertRetryMs: 2_000,
+  revertRetryMs: 1_000,
+  revertRetryMaxMs: 30_000,
 };
 
 export interface GuardianOptions {
@@ -92,6 +94,8 @@ export interface GuardianOptions {
   unit?: string;
   signals?: SignalSource;
   timing?: Partial<GuardianTiming>;
+  /** Where the guardian's status goes when the journal cannot take it (runtime-state.ts). */
+  runtimeDir?: string;
 }
 
 export type GuardianEnd =
@@ -152,8 +156,47 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
       });
   }
 
+  const runtimeDir = options.runtimeDir ?? RUNTIME_DIR;
+  let lastBlocker: string | null = null;
+  /** Writes what blocks the guardian (null: nothing) where `status` finds it even on a full disk. */
+  async function reportBlocker(
+    blocker: string | null,
+    revertAttempts = 0,
+    nextAttemptAt: number | null = null,
+  ) {
+    const journalId = lastSeen?.id;
+    if (blocker !== lastBlocker && blocker !== null) note(`blocked: ${blocker}`);
+    lastBlocker = blocker;
+    if (!journalId) return;
+    await writeGuardianRuntimeStatus(runtimeDir, journalId, {
+      pid,
+      at: clock.now(),
+      blocker,
+      revertAttempts,
+      nextAttemptAt,
+    }).catch((error: Error) => note(`could not write the status to ${runtimeDir}: ${error.message}`));
+  }
+
   const revert = (reason: RevertReason, why: string, seen: Journal) =>
-    revertAsGuardian({ stateDir, engine, journal: store, clock, note, timing }, reason, why, seen.deadline);
+    revertAsGuardian(
+      {
+        stateDir,
+        engine,
+        journal: store,
+        clock,
+        note,
+        timing,
+        reportBlocker,
+        stopSignal: () => stopSignal,
+        wake: () => {
+          if (wakeup.signal.aborted && !stopSignal) wakeup = new AbortController();
+          return wakeup.signal;
+        },
+      },
+      reason,
+      why,
+      seen,
+    );
 
   /** One look at the journal: an end, or how long to sleep before the next look. */
   async function tick(): Promise<GuardianEnd | number> {
@@ -211,13 +254,17 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     const watch = unsentWatch;
     try {
       await store.heartbeat(stateDir, pid, watch ?? undefined);
-      lastBeatAt = clock.monotonic();
       if (unsentWatch === watch) unsentWatch = null;
+      await reportBlocker(null);
     } catch (error) {
       if (error instanceof NoJournal) return { kind: 'finished-elsewhere', phase: null };
       if (error instanceof JournalRefused) return { kind: 'replaced', by: lastSeen?.guardian?.pid ?? null };
-      note(`heartbeat not written: ${(error as Error).message}`); // the lock was busy: next time
+      // The lock was busy (next time), or the state directory is full or read-only: the guardian
+      // still reverts at the deadline (nothing it needs is written), but `status` must say so.
+      await reportBlocker(`the journal cannot be written: ${(error as Error).message}`);
     }
+    // A beat is due a period after the last TRY: a failing disk is not retried in a busy loop.
+    lastBeatAt = clock.monotonic();
     return null;
   }
 
@@ -258,6 +305,8 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     const end = await loop();
     finished = true;
     await reportEnd(end);
+    const last = lastSeen as Journal | null;
+    if (last) await clearGuardianRuntimeStatus(runtimeDir, last.id);
     return end;
   } finally {
     finished = true;

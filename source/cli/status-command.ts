@@ -4,8 +4,10 @@
  * who holds the lock. It changes nothing and needs no root when the state directory is readable;
  * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
  */
+import { guardianBlocker } from '../txn/guardian-status.js';
 import type { Journal } from '../txn/journal.js';
 import { readLockHolder } from '../txn/lock.js';
+import { RUNTIME_DIR, readRevertOutcome } from '../txn/runtime-state.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { EXIT } from './errors.js';
 import { hostMode } from './host-mode.js';
@@ -40,12 +42,20 @@ export async function runStatusCommand(
   }
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
+  const runtime = journal
+    ? {
+        guardianBlocker:
+          guardianPid === undefined ? null : await guardianBlocker(journal, guardianPid, RUNTIME_DIR),
+        revert: await readRevertOutcome(RUNTIME_DIR, journal.id),
+      }
+    : undefined;
 
   const report = buildStatus({
     mode,
     stateDir,
     journal,
     guardianAlive,
+    ...(runtime ? { runtime } : {}),
     lock,
     problems,
     now: deps.clock.now(),

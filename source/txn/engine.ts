@@ -83,6 +83,7 @@ async function revertMigration(
     const done = await finishedRevert(context, journal);
     if (done) {
       context.note(`not reverting (${reason}): the migration was already ${done.kind} by another process`);
+      if (context.deps.journal.isPending(journal)) await recordNotedRevert(context, journal, done);
       context.emit({ kind: 'phase', phase: done.kind, message: 'reverted by another process' });
       return done;
     }
@@ -147,6 +148,33 @@ async function undoAndRecord(
   if (recorded) await clearRevertOutcome(context.runtimeDir, journal.id);
   context.emit({ kind: 'phase', phase: kind, message: reason });
   return outcome;
+}
+
+/** A revert only /run knows about (its journal write failed): into the journal now, if it can take it. */
+async function recordNotedRevert(
+  context: EngineContext,
+  journal: Journal,
+  done: RevertOutcome,
+): Promise<void> {
+  const { journal: store } = context.deps;
+  const undoConfirmed = done.reason === 'operator';
+  const recorded = await bestEffort(context, 'record the earlier revert in the journal', async () => {
+    if (journal.phase !== 'reverting')
+      await store.setPhase(context.stateDir, 'reverting', done.reason, { undoConfirmed });
+    await store.recordOutcome(
+      context.stateDir,
+      {
+        kind: done.kind,
+        reason: done.reason,
+        differences: done.differences,
+        manualCommands: done.manualCommands,
+        steps: revertedSteps(done.steps),
+        checks: done.checks,
+      },
+      { undoConfirmed },
+    );
+  });
+  if (recorded) await clearRevertOutcome(context.runtimeDir, journal.id);
 }
 
 /** A revert of this migration that another process already finished: in the journal, or only in /run. */

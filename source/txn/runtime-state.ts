@@ -29,6 +29,11 @@ function keyOf(journalId: string): string {
   return createHash('sha256').update(journalId).digest('hex').slice(0, 16);
 }
 
+/** Every file this module may leave for one migration (for cleanup by tests and tools). */
+export function runtimePaths(dir: string, journalId: string): string[] {
+  return [join(dir, revertLockName(journalId)), outcomePath(dir, journalId), guardianPath(dir, journalId)];
+}
+
 export function revertLockName(journalId: string): string {
   return `revert-${keyOf(journalId)}.lock`;
 }

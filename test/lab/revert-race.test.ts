@@ -11,7 +11,8 @@
  * the same code either way (engine.revert taking the revert lock in the runtime directory, the
  * guardian's retry loop); the lock is a file held by pid, so two engines in one process contend
  * exactly as two processes do. The rollback starts at the deadline plus an offset swept from
- * -150 ms to +140 ms, so both orders (and near-ties) are exercised.
+ * -200 ms to +940 ms, so both orders (and near-ties) are exercised. Four independent lab hosts
+ * race in parallel (5 races each, one after another) to keep the whole run near 2 minutes.
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
@@ -82,7 +83,7 @@ async function raceOn(races: number[]): Promise<string[]> {
         await setup.journal.update(setup.stateDir, (draft) => {
           draft.deadline = deadline;
         });
-        const offsetMs = -150 + race * 15;
+        const offsetMs = -200 + race * 60;
         await sleep(Math.max(0, deadline + offsetMs - Date.now()));
         const rollback: RevertOutcome | NothingToRevert = await setup
           .another({ runner })

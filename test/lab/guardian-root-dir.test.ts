@@ -22,6 +22,7 @@ import {
 import type { Plan, Step } from '../../source/plan/types.js';
 import { silentLog } from '../../source/system/debug-log.js';
 import { createArmGuardian } from '../../source/txn/guardian-launch.js';
+import { RUNTIME_DIR, runtimePaths } from '../../source/txn/runtime-state.js';
 import { comparable, withLabEngine } from './helpers/engine-lab.js';
 import { DIST_CLI, killAlive, logTail, requireBuiltCli, waitForJournal } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
@@ -106,6 +107,10 @@ describe('the guardian reverts under --root-dir', () => {
             expect(comparable(await lab.snapshot(lab.ns.host))).toEqual(before);
           } finally {
             killAlive(guardians);
+            // A guardian killed above could not clear its status in the machine's /run.
+            const journal = await setup.journal.load(setup.stateDir).catch(() => null);
+            if (journal)
+              for (const path of runtimePaths(RUNTIME_DIR, journal.id)) rmSync(path, { force: true });
           }
         });
       });

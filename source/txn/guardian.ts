@@ -14,6 +14,9 @@
  * - reverting: someone else is reverting; it waits. If that revert stalls (no journal change for
  *   `stalledRevertMs`, e.g. `rollback` killed half way) it finishes the revert itself ('recovery'):
  *   a half-reverted host is the one state that must never be left alone.
+ * A revert that fails is retried, with a growing pause, for as long as the change is pending
+ * (guardian-revert.ts); nothing it needs is written first, so a full or read-only state directory
+ * does not stop it. What blocks it goes to /run/bridge-migrate for `status` and the TUI.
  *
  * Signals: SIGHUP is ignored (the guardian exists to outlive a dropped SSH session). SIGTERM and
  * SIGINT stop it WITHOUT reverting or confirming: whoever stops the guardian is taking the

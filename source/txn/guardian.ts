@@ -161,16 +161,25 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
 
   const runtimeDir = options.runtimeDir ?? RUNTIME_DIR;
   let lastBlocker: string | null = null;
-  /** Writes what blocks the guardian (null: nothing) where `status` finds it even on a full disk. */
+  /**
+   * Writes what blocks the guardian where `status` finds it even on a full disk, and removes it
+   * once nothing does: the file exists only while there is something to say (a guardian killed
+   * while unblocked leaves nothing behind in /run).
+   */
   async function reportBlocker(
     blocker: string | null,
     revertAttempts = 0,
     nextAttemptAt: number | null = null,
   ) {
     const journalId = lastSeen?.id;
-    if (blocker !== lastBlocker && blocker !== null) note(`blocked: ${blocker}`);
+    const was = lastBlocker;
+    if (blocker !== was && blocker !== null) note(`blocked: ${blocker}`);
     lastBlocker = blocker;
     if (!journalId) return;
+    if (blocker === null) {
+      if (was !== null) await clearGuardianRuntimeStatus(runtimeDir, journalId);
+      return;
+    }
     await writeGuardianRuntimeStatus(runtimeDir, journalId, {
       pid,
       at: clock.now(),

@@ -30,7 +30,11 @@ export async function runGuardCommand(
   options: GuardCommandOptions,
   environment: NodeJS.ProcessEnv,
 ): Promise<number> {
-  const log = createFileLog(options.log ?? join(options.stateDir, 'debug.log'));
+  // A full or read-only state directory must not silence the guardian: what the log cannot take
+  // goes to stderr (journald under systemd-run), and its status to /run (runtime-state.ts).
+  const log = createFileLog(options.log ?? join(options.stateDir, 'debug.log'), (line) =>
+    process.stderr.write(line),
+  );
   const journal = createJournalStore({ purpose: 'guardian' });
   const engine = createEngine({
     runner: createExecRunner(log),

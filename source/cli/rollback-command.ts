@@ -11,6 +11,8 @@
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
 
+import { NothingToRevert, recordedRevert } from '../txn/engine.js';
+import type { RevertOutcome } from '../txn/engine-api.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
@@ -75,11 +77,34 @@ export async function runRollbackCommand(
   const engine = deps.engine((event) => {
     if (event.kind === 'phase') out.stderr(`${event.phase}${event.message ? ` (${event.message})` : ''}\n`);
   });
-  const revert = await engine.revert('operator');
+  const revert = await revertOrFindRevert(deps, common, () => engine.revert('operator'));
+  if (revert.elsewhere) {
+    // The guardian's revert at the deadline (or another rollback) won the race; its result stands.
+    out.stderr(
+      'already reverted by another bridge-migrate process (the guardian or another rollback); its result:\n',
+    );
+  }
   for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
   if (revert.kind === 'reverted') return EXIT.reverted;
   out.stderr(
     `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, operatorCommands(common).status)}\n`,
   );
   return EXIT.revertIncomplete;
+}
+
+/** The engine's revert; when another process finished one between our look and our revert, that one's outcome. */
+async function revertOrFindRevert(
+  deps: CommandDeps,
+  common: CommonOptions,
+  revert: () => Promise<RevertOutcome>,
+): Promise<RevertOutcome> {
+  try {
+    return await revert();
+  } catch (error) {
+    if (!(error instanceof NothingToRevert)) throw error;
+    const now = await deps.journal.load(common.stateDir);
+    const recorded = now ? recordedRevert(now) : null;
+    if (!recorded) throw error;
+    return recorded;
+  }
 }

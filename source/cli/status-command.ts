@@ -7,8 +7,10 @@
 
 import { stat } from 'node:fs/promises';
 import { UntrustedPath } from '../system/trusted-path.js';
+import { guardianBlocker } from '../txn/guardian-status.js';
 import type { Journal } from '../txn/journal.js';
 import { readLockHolder } from '../txn/lock.js';
+import { RUNTIME_DIR, readRevertOutcome } from '../txn/runtime-state.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
@@ -48,6 +50,13 @@ export async function runStatusCommand(
   }
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
+  const runtime = journal
+    ? {
+        guardianBlocker:
+          guardianPid === undefined ? null : await guardianBlocker(journal, guardianPid, RUNTIME_DIR),
+        revert: await readRevertOutcome(RUNTIME_DIR, journal.id),
+      }
+    : undefined;
 
   const commands = operatorCommands(common);
   const report = buildStatus({
@@ -56,6 +65,7 @@ export async function runStatusCommand(
     stateDir,
     journal,
     guardianAlive,
+    ...(runtime ? { runtime } : {}),
     lock,
     problems,
     now: deps.clock.now(),

@@ -9,6 +9,7 @@ import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
 import type { LockHolder } from '../txn/lock.js';
+import { type RecordedRevert, RUNTIME_DIR } from '../txn/runtime-state.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 
 export interface StatusReport {
@@ -35,13 +36,23 @@ export interface MigrationStatus {
   /** Seconds until the deadline while a countdown runs (planned, applying, applied); else null. */
   secondsLeft: number | null;
   steps: Array<{ stepId: string; state: 'running' | 'ok' | 'failed' }>;
-  guardian: (Omit<GuardianStatus, 'info'> & { pid: number; mode: string; unit: string | null }) | null;
+  guardian:
+    | (Omit<GuardianStatus, 'info' | 'blocker'> & {
+        pid: number;
+        mode: string;
+        unit: string | null;
+        /** What keeps the guardian from reverting (it writes this to /run even on a full disk). */
+        blocker: string | null;
+      })
+    | null;
   outcome: {
     kind: string;
     reason: string;
     at: string;
     differences: string[];
     manualCommands: string[];
+    /** True when only /run knows it: the revert ran but the state directory could not record it. */
+    onlyInRuntimeDir: boolean;
   } | null;
 }
 
@@ -51,6 +62,8 @@ export interface StatusFacts {
   journal: Journal | null;
   /** Whether the process with the journal's guardian pid exists. */
   guardianAlive: boolean;
+  /** Kept in /run when the state directory cannot take it (txn/runtime-state.ts). */
+  runtime?: { guardianBlocker: string | null; revert: RecordedRevert | null };
   lock: { holder: LockHolder | null; alive: boolean } | null;
   problems: string[];
   now: number;
@@ -68,7 +81,7 @@ export function buildStatus(facts: StatusFacts): StatusReport {
     mode: facts.mode.mode,
     modeDetail: facts.mode.detail,
     stateDir: facts.stateDir,
-    migration: journal ? migrationStatus(journal, facts.guardianAlive, now) : null,
+    migration: journal ? migrationStatus(journal, facts.guardianAlive, now, facts.runtime) : null,
     lock: facts.lock?.holder
       ? { pid: facts.lock.holder.pid, purpose: facts.lock.holder.purpose, alive: facts.lock.alive }
       : null,
@@ -76,9 +89,19 @@ export function buildStatus(facts: StatusFacts): StatusReport {
   };
 }
 
-function migrationStatus(journal: Journal, guardianAlive: boolean, now: number): MigrationStatus {
+function migrationStatus(
+  journal: Journal,
+  guardianAlive: boolean,
+  now: number,
+  runtime: StatusFacts['runtime'],
+): MigrationStatus {
   const guardian = journal.guardian;
-  const outcome = journal.outcome;
+  const unrecorded = runtime?.revert && !journal.outcome ? runtime.revert : null;
+  const outcome = journal.outcome
+    ? { ...journal.outcome, onlyInRuntimeDir: false }
+    : unrecorded
+      ? { ...unrecorded.outcome, at: unrecorded.at, onlyInRuntimeDir: true }
+      : null;
   return {
     id: journal.id,
     phase: journal.phase,
@@ -101,6 +124,7 @@ function migrationStatus(journal: Journal, guardianAlive: boolean, now: number):
           unit: guardian.unit ?? null,
           alive: guardianAlive,
           heartbeatAgeMs: Math.max(0, now - guardian.heartbeatAt),
+          blocker: guardianAlive ? (runtime?.guardianBlocker ?? null) : null,
         }
       : null,
     outcome: outcome
@@ -110,6 +134,7 @@ function migrationStatus(journal: Journal, guardianAlive: boolean, now: number):
           at: new Date(outcome.at).toISOString(),
           differences: outcome.differences ?? [],
           manualCommands: outcome.manualCommands ?? [],
+          onlyInRuntimeDir: outcome.onlyInRuntimeDir,
         }
       : null,
   };
@@ -138,9 +163,14 @@ export function statusText(report: StatusReport, commands: { confirm: string; ro
         ? `  guardian: pid ${guardian.pid} (${guardian.mode}${guardian.unit ? `, unit ${guardian.unit}` : ''}), ${guardianState(guardian.alive, migration.pending)}, last heartbeat ${formatAge(guardian.heartbeatAgeMs)} ago`
         : '  guardian: none recorded (nothing enforces the deadline)',
     );
+    if (guardian?.blocker) lines.push(`  guardian BLOCKED: ${guardian.blocker}`);
     const outcome = migration.outcome;
     if (outcome) {
       lines.push(`  last outcome: ${outcome.kind} (${outcome.reason}) at ${outcome.at}`);
+      if (outcome.onlyInRuntimeDir)
+        lines.push(
+          `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${commands.rollback}\` records it without undoing again`,
+        );
       for (const difference of outcome.differences) lines.push(`    still different: ${difference}`);
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);

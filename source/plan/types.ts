@@ -50,7 +50,7 @@ export interface Verdict {
 
 /**
  * A command is data: an argv run directly, or a list of `ip` batch lines run as one
- * `ip -batch FILE` (the executor writes the file). Nothing ever passes through a shell.
+ * `ip -batch -` (the executor feeds the lines on stdin). Nothing ever passes through a shell.
  */
 export type Command =
   | { kind: 'exec'; argv: string[] }

@@ -65,18 +65,29 @@ function notRegular(path: string): UnsafePath {
  * only loses the log, it never breaks a migration. Use `openLogFile` first where a bad path must
  * be refused (the operator's --log).
  */
-export function createFileLog(path: string | null): DebugLog {
+export function createFileLog(
+  path: string | null,
+  /** Where a line goes when the file cannot take it (a full or read-only disk); default: nowhere. */
+  fallback?: (line: string) => void,
+): DebugLog {
   let fd: number | null = null;
   let failed = path === null;
   const write = (line: string) => {
-    if (failed || path === null) return;
+    if (path === null) return;
+    const stamped = `${new Date().toISOString()} ${line}\n`;
     try {
+      if (failed) throw new Error('log refused');
       fd ??= openLogFile(path);
-      writeSync(fd, `${new Date().toISOString()} ${line}\n`);
+      writeSync(fd, stamped);
     } catch (error) {
       // Logging must never break a migration; a refused log only loses the log, and a missing
       // directory is tried again at the next line (the state directory may be made meanwhile).
       if (error instanceof UnsafePath) failed = true;
+      try {
+        fallback?.(stamped);
+      } catch {
+        // the fallback is best effort too
+      }
     }
   };
   return {

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import type { DebugLog } from './debug-log.js';
 import { DEFAULT_TIMEOUT_MS, type Runner, type RunOptions, type RunResult } from './runner.js';
 
-/** The real runner: execa with an argv array, no shell, stdin ignored, bounded by a timeout. */
+/** The real runner: execa with an argv array, no shell, stdin ignored (or fed `input`), bounded by a timeout. */
 export function createExecRunner(log: DebugLog): Runner {
   return {
     async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -11,7 +11,7 @@ export function createExecRunner(log: DebugLog): Runner {
       const started = performance.now();
       const child = await execa(file, args, {
         reject: false,
-        stdin: 'ignore',
+        ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
         timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         // Probes parse English output (ip, nmcli -t); a localized message must not break them.
         env: { LC_ALL: 'C' },

@@ -1,11 +1,16 @@
 /**
  * The Runner is the only way the program starts another process. Commands are argv arrays (never a
- * shell string), every call has a timeout, stdin is ignored, and a failing command is a result, not
- * an exception: callers decide what a non-zero exit means.
+ * shell string), every call has a timeout, stdin is ignored unless `input` is given, and a failing
+ * command is a result, not an exception: callers decide what a non-zero exit means.
  */
 export interface RunOptions {
   /** Milliseconds before the child is killed; the result then has `timedOut: true`. */
   timeoutMs?: number;
+  /**
+   * Text fed to the child's stdin (then closed). `ip -batch -` reads its lines this way, so a
+   * revert needs no file on a disk that may be full or read-only.
+   */
+  input?: string;
 }
 
 export interface RunResult {

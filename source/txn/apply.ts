@@ -79,14 +79,23 @@ export async function startMigration(
     // A journal write or a host read failed mid-way: whatever ran is undone from the journal.
     verdict = { failure: `applying stopped: ${(error as Error).message}`, reason: 'apply-failed' };
   }
-  if ('failure' in verdict) {
-    context.note(`reverting (${verdict.reason}): ${verdict.failure}`);
-    const revert = await revertNow(verdict.reason);
-    return { kind: revert.kind, failure: verdict.failure, revert };
+  if (!('failure' in verdict)) {
+    try {
+      const applied = await store.setPhase(stateDir, 'applied');
+      context.emit({ kind: 'phase', phase: 'applied' });
+      return { kind: 'pending', deadline: applied.deadline, checks: verdict.checks };
+    } catch (error) {
+      // A change the journal cannot say is applied is one `confirm` could never keep (and the
+      // state directory is failing): undo it now rather than leave the host changed.
+      verdict = {
+        failure: `the journal could not record the change as applied: ${(error as Error).message}`,
+        reason: 'apply-failed',
+      };
+    }
   }
-  const applied = await store.setPhase(stateDir, 'applied');
-  context.emit({ kind: 'phase', phase: 'applied' });
-  return { kind: 'pending', deadline: applied.deadline, checks: verdict.checks };
+  context.note(`reverting (${verdict.reason}): ${verdict.failure}`);
+  const revert = await revertNow(verdict.reason);
+  return { kind: revert.kind, failure: verdict.failure, revert };
 }
 
 async function applySteps(

@@ -13,7 +13,7 @@ import type { FileReader } from '../system/files.js';
 import type { Runner } from '../system/runner.js';
 import type { RuntimeFiles } from '../system/runtime-files.js';
 import type { SpawnDetached } from '../system/spawn-detached.js';
-import type { JournalPhase, JournalStore, RecordedCheck } from './journal.js';
+import type { Journal, JournalPhase, JournalStore, RecordedCheck } from './journal.js';
 
 export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
 
@@ -58,6 +58,12 @@ export interface EngineDeps {
    * production callers leave it out.
    */
   afterStep?: (stepId: string) => Promise<void>;
+  /**
+   * Where the revert lock, an unrecorded revert's outcome and the guardian's status live: a tmpfs
+   * that stays writable when the state directory is not (runtime-state.ts). Default
+   * /run/bridge-migrate; tests give their own.
+   */
+  runtimeDir?: string;
 }
 
 export type RevertReason = 'operator' | 'timeout' | 'probe-failed' | 'apply-failed' | 'recovery';
@@ -72,6 +78,19 @@ export interface RevertOutcome {
   /** Exact commands an operator can run by hand to finish an incomplete revert. */
   manualCommands: string[];
   checks: CheckResult[];
+  /**
+   * Set when another process (the guardian at the deadline, or the operator's rollback) reverted
+   * this migration first: this outcome is that revert's, and nothing was undone by this call.
+   */
+  elsewhere?: boolean;
+}
+
+export interface RevertOptions {
+  /**
+   * The journal as the caller last read it (the guardian's), used when it cannot be read now: a
+   * revert must not depend on the disk it is recorded on.
+   */
+  known?: Journal;
 }
 
 export type ApplyOutcome =
@@ -96,7 +115,7 @@ export interface Engine {
   /** Journal → baseline checks → beforeFirstChange → steps (each verified) → verify checks. */
   start(options: StartOptions): Promise<ApplyOutcome>;
   /** Undo every started step of the journal's migration, last first, then compare and re-check. */
-  revert(reason: RevertReason): Promise<RevertOutcome>;
+  revert(reason: RevertReason, options?: RevertOptions): Promise<RevertOutcome>;
   /** Mark the pending change confirmed (root only; the caller checks). */
   confirm(): Promise<void>;
   /** Re-run the checks that passed at baseline (the guardian's watch loop calls this). */

@@ -6,6 +6,7 @@ import { type QueryDns, queryDns } from '../system/dns-query.js';
 import { type RuntimeFiles, runtimeFiles } from '../system/runtime-files.js';
 import { type SpawnDetached, spawnDetached } from '../system/spawn-detached.js';
 import type { EngineDeps, EngineEvent } from './engine-api.js';
+import { RUNTIME_DIR } from './runtime-state.js';
 
 export interface EngineContext {
   deps: EngineDeps;
@@ -15,6 +16,8 @@ export interface EngineContext {
   runtimeFiles: RuntimeFiles;
   /** Where runtime files go: --root-dir ("/" on a real host). */
   rootDir: string;
+  /** The revert lock and what must be kept when the state dir cannot be written (runtime-state.ts). */
+  runtimeDir: string;
   emit(event: EngineEvent): void;
   note(message: string): void;
 }
@@ -26,6 +29,7 @@ export function engineContext(deps: EngineDeps): EngineContext {
     spawnDetached: deps.spawnDetached ?? spawnDetached,
     queryDns: deps.queryDns ?? queryDns,
     runtimeFiles: deps.runtimeFiles ?? runtimeFiles,
+    runtimeDir: deps.runtimeDir ?? RUNTIME_DIR,
     // Read when a file command runs, not here: callers that never run one may leave env out.
     get rootDir() {
       return deps.env.rootDir;

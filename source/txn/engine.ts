@@ -10,17 +10,31 @@
  */
 import { startMigration } from './apply.js';
 import { deriveChecks, passedAtBaseline, runChecks } from './connectivity.js';
-import type { CheckResult, Engine, EngineDeps, RevertOutcome, RevertReason } from './engine-api.js';
+import type {
+  CheckResult,
+  Engine,
+  EngineDeps,
+  RevertOptions,
+  RevertOutcome,
+  RevertReason,
+} from './engine-api.js';
 import { type EngineContext, engineContext } from './engine-context.js';
 import { NothingToRevert } from './engine-errors.js';
 import { type Journal, JournalRefused, NoJournal, type RevertedStep, stepsToRevert } from './journal.js';
+import { MigrationLocked } from './lock.js';
 import { type UndoResult, undoSteps } from './revert.js';
+import {
+  clearRevertOutcome,
+  readRevertOutcome,
+  takeRevertLock,
+  writeRevertOutcome,
+} from './runtime-state.js';
 
 export { ArmingFailed, HostChangedSincePlan, NothingToRevert, PlanNotApplicable } from './engine-errors.js';
 
 export function createEngine(deps: EngineDeps): Engine {
   const context = engineContext(deps);
-  const revert = (reason: RevertReason) => revertMigration(context, reason);
+  const revert = (reason: RevertReason, options?: RevertOptions) => revertMigration(context, reason, options);
   return {
     start: (options) => startMigration(context, options, revert),
     revert,
@@ -29,36 +43,82 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 }
 
-async function revertMigration(context: EngineContext, reason: RevertReason): Promise<RevertOutcome> {
-  const { journal: store } = context.deps;
-  let journal = await loadJournal(context);
+/** How long a revert waits for another process's revert of the same migration to finish: that one
+ * is bounded by its commands' timeouts (a batch, a few netfilter commands, the checks). */
+const REVERT_LOCK_WAIT_MS = 90_000;
+
+/**
+ * Undo the migration. The undo depends on nothing being written: the journal is only read (or, if
+ * even that fails, the caller's last copy is used), the batch goes to ip on stdin, and every
+ * journal write around it is best effort — a full or read-only state directory is noted and the
+ * undo runs anyway (issue 7). One revert at a time: the revert lock in the runtime directory is
+ * held from before the journal is judged until the outcome is recorded, so the loser of a race
+ * (guardian at the deadline vs. `rollback`) finds the winner's outcome and returns it instead of
+ * undoing a second time.
+ */
+async function revertMigration(
+  context: EngineContext,
+  reason: RevertReason,
+  options: RevertOptions = {},
+): Promise<RevertOutcome> {
   const undoConfirmed = reason === 'operator';
-  if (journal.phase === 'confirmed' && !undoConfirmed) {
-    throw new JournalRefused(
-      'the change was confirmed',
-      'only the operator undoes a confirmed change: `bridge-migrate rollback`',
+  const first = await loadForRevert(context, options.known);
+  refuseUnrevertable(context, first, undoConfirmed);
+  if (first.phase === 'reverted' || first.phase === 'revert-incomplete')
+    throw new NothingToRevert(first.phase);
+  const release = await takeRevertLock(
+    context.runtimeDir,
+    first.id,
+    `${reason} revert (pid ${process.pid})`,
+    { waitMs: REVERT_LOCK_WAIT_MS, pollMs: 100 },
+  ).catch((error: Error) => {
+    if (error instanceof MigrationLocked) throw error;
+    // /run itself unusable (not root, no tmpfs): a revert that runs beats one that waits for a lock.
+    context.note(`reverting without the revert lock: ${error.message}`);
+    return async () => {};
+  });
+  try {
+    // Judged again under the lock: another process may have finished a revert while we waited.
+    const journal = await loadForRevert(context, first);
+    const done = await finishedRevert(context, journal);
+    if (done) {
+      context.note(`not reverting (${reason}): the migration was already ${done.kind} by another process`);
+      if (context.deps.journal.isPending(journal)) await recordNotedRevert(context, journal, done);
+      context.emit({ kind: 'phase', phase: done.kind, message: 'reverted by another process' });
+      return done;
+    }
+    refuseUnrevertable(context, journal, undoConfirmed);
+    return await undoAndRecord(context, journal, reason, undoConfirmed);
+  } finally {
+    await release().catch((error: Error) =>
+      context.note(`could not release the revert lock: ${error.message}`),
     );
   }
-  if (!store.isPending(journal) && journal.phase !== 'reverting') throw new NothingToRevert(journal.phase);
+}
+
+async function undoAndRecord(
+  context: EngineContext,
+  journal: Journal,
+  reason: RevertReason,
+  undoConfirmed: boolean,
+): Promise<RevertOutcome> {
+  const { journal: store } = context.deps;
   if (journal.phase !== 'reverting') {
-    journal = await store.setPhase(context.stateDir, 'reverting', reason, { undoConfirmed });
+    // Marks the revert for a confirm racing it (refused once the phase moved) and for a crash
+    // half way (the next process finishes it). Best effort: it must never stop the undo.
+    await bestEffort(context, 'mark the journal reverting', () =>
+      store.setPhase(context.stateDir, 'reverting', reason, { undoConfirmed }),
+    );
   }
   context.emit({ kind: 'phase', phase: 'reverting', message: reason });
 
   const undo = await undoSteps(context, journal, stepsToRevert(journal));
-  const checks = await runChecks(context, baselinePassed(journal), 'after-revert');
-  const kind = undo.differences.length === 0 ? 'reverted' : 'revert-incomplete';
-  await store.recordOutcome(context.stateDir, {
-    kind,
-    reason,
-    differences: undo.differences,
-    manualCommands: undo.manualCommands,
-    // Recorded so a process that did not run this revert (the TUI watching the guardian's) can show it.
-    steps: revertedSteps(undo.steps),
-    checks,
+  const checks = await runChecks(context, baselinePassed(journal), 'after-revert').catch((error: Error) => {
+    context.note(`the checks after the revert could not run: ${error.message}`);
+    return [];
   });
-  context.emit({ kind: 'phase', phase: kind, message: reason });
-  return {
+  const kind = undo.differences.length === 0 ? 'reverted' : 'revert-incomplete';
+  const outcome: RevertOutcome = {
     kind,
     reason,
     steps: undo.steps,
@@ -66,6 +126,123 @@ async function revertMigration(context: EngineContext, reason: RevertReason): Pr
     manualCommands: undo.manualCommands,
     checks,
   };
+  // /run first: it is what keeps a second revert from running when the journal cannot say so.
+  await bestEffort(context, 'note the outcome in the runtime directory', () =>
+    writeRevertOutcome(context.runtimeDir, journal.id, outcome, context.deps.clock.now()),
+  );
+  const recorded = await bestEffort(context, 'record the outcome in the journal', () =>
+    store.recordOutcome(
+      context.stateDir,
+      {
+        kind,
+        reason,
+        differences: undo.differences,
+        manualCommands: undo.manualCommands,
+        // Recorded so a process that did not run this revert (the TUI watching the guardian's) can show it.
+        steps: revertedSteps(undo.steps),
+        checks,
+      },
+      { undoConfirmed },
+    ),
+  );
+  if (recorded) await clearRevertOutcome(context.runtimeDir, journal.id);
+  context.emit({ kind: 'phase', phase: kind, message: reason });
+  return outcome;
+}
+
+/** A revert only /run knows about (its journal write failed): into the journal now, if it can take it. */
+async function recordNotedRevert(
+  context: EngineContext,
+  journal: Journal,
+  done: RevertOutcome,
+): Promise<void> {
+  const { journal: store } = context.deps;
+  const undoConfirmed = done.reason === 'operator';
+  const recorded = await bestEffort(context, 'record the earlier revert in the journal', async () => {
+    if (journal.phase !== 'reverting')
+      await store.setPhase(context.stateDir, 'reverting', done.reason, { undoConfirmed });
+    await store.recordOutcome(
+      context.stateDir,
+      {
+        kind: done.kind,
+        reason: done.reason,
+        differences: done.differences,
+        manualCommands: done.manualCommands,
+        steps: revertedSteps(done.steps),
+        checks: done.checks,
+      },
+      { undoConfirmed },
+    );
+  });
+  if (recorded) await clearRevertOutcome(context.runtimeDir, journal.id);
+}
+
+/** A revert of this migration that another process already finished: in the journal, or only in /run. */
+async function finishedRevert(context: EngineContext, journal: Journal): Promise<RevertOutcome | null> {
+  const recorded = recordedRevert(journal);
+  if (recorded) return recorded;
+  const noted = await readRevertOutcome(context.runtimeDir, journal.id);
+  if (!noted) return null;
+  return { ...noted.outcome, elsewhere: true };
+}
+
+/** The revert a journal records as finished, as the engine reports one it did not run itself. */
+export function recordedRevert(journal: Journal): RevertOutcome | null {
+  if ((journal.phase !== 'reverted' && journal.phase !== 'revert-incomplete') || !journal.outcome)
+    return null;
+  const outcome = journal.outcome;
+  return {
+    kind: journal.phase,
+    reason: outcome.reason as RevertReason,
+    steps: outcome.steps ?? [],
+    differences: outcome.differences ?? [],
+    manualCommands: outcome.manualCommands ?? [],
+    checks: outcome.checks ?? [],
+    elsewhere: true,
+  };
+}
+
+function refuseUnrevertable(context: EngineContext, journal: Journal, undoConfirmed: boolean): void {
+  if (journal.phase === 'confirmed' && !undoConfirmed) {
+    throw new JournalRefused(
+      'the change was confirmed',
+      'only the operator undoes a confirmed change: `bridge-migrate rollback`',
+    );
+  }
+  const finished = journal.phase === 'reverted' || journal.phase === 'revert-incomplete';
+  if (!finished && !context.deps.journal.isPending(journal) && journal.phase !== 'reverting')
+    throw new NothingToRevert(journal.phase);
+}
+
+/** The journal as it is now; when it cannot be read, the copy the caller read before. */
+async function loadForRevert(context: EngineContext, known: Journal | undefined): Promise<Journal> {
+  try {
+    return await loadJournal(context);
+  } catch (error) {
+    if (!known || error instanceof NoJournal) throw error;
+    context.note(
+      `reverting from the journal read before: it cannot be read now (${(error as Error).message})`,
+    );
+    return known;
+  }
+}
+
+/** Runs a write that must not stop a revert; returns whether it worked. */
+async function bestEffort(
+  context: EngineContext,
+  what: string,
+  write: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    const message = `could not ${what} (the revert goes on): ${(error as Error).message}`;
+    // The debug log may be in the unwritable state directory too: the guardian's log falls back
+    // to stderr (guard-command.ts), and `rollback` reports the outcome itself.
+    context.note(message);
+    return false;
+  }
 }
 
 function revertedSteps(steps: UndoResult['steps']): RevertedStep[] {

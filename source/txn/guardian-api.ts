@@ -28,4 +28,7 @@ export interface GuardianStatus {
   alive: boolean;
   /** Milliseconds since the last heartbeat, by the host clock. */
   heartbeatAgeMs: number | null;
+  /** What keeps the guardian from its work (a failing revert, an unwritable journal), as it wrote
+   * it to /run; null or absent: nothing known. */
+  blocker?: string | null;
 }

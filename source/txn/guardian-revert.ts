@@ -3,12 +3,18 @@
  * outcome is in the journal with the checks after the revert and how late it was, and decides
  * what a failed attempt means. An attempt refused because the journal moved on (the operator's
  * confirmation took the lock an instant before the deadline, or a rollback finished first) is not
- * a failure: that decision stands. Anything else is retried a bounded number of times, then the
- * journal says the revert must be finished with `rollback`.
+ * a failure: that decision stands.
+ *
+ * Anything else is retried for as long as the change is pending — a guardian that gives up leaves
+ * a host nobody may be able to reach — with a pause that doubles from `revertRetryMs` up to
+ * `revertRetryMaxMs`, so a host whose state directory is full or read-only is not hammered and is
+ * still reverted within seconds of it becoming possible. What blocks it goes where it can always
+ * be written: /run (runtime-state.ts, read by `status` and the TUI) and the log (which falls back
+ * to stderr); the journal too, best effort. Only a stop signal ends the retries.
  */
 import type { CheckResult, Engine, RevertOutcome, RevertReason } from './engine-api.js';
 import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian.js';
-import type { JournalPhase, JournalStore } from './journal.js';
+import type { Journal, JournalPhase, JournalStore } from './journal.js';
 
 /** Phases in which the change is kept: the guardian's work is over. */
 export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 'persisted'];
@@ -21,34 +27,66 @@ export interface GuardianRevertDeps {
   journal: JournalStore;
   clock: GuardianClock;
   note(message: string): void;
-  timing: Pick<GuardianTiming, 'revertAttempts' | 'revertRetryMs'>;
+  timing: Pick<GuardianTiming, 'revertRetryMs' | 'revertRetryMaxMs'>;
+  /** Tells `status` what blocks the guardian (null: nothing); must not throw. */
+  reportBlocker(blocker: string | null, attempts: number, nextAttemptAt: number | null): Promise<void>;
+  /** The signal that stops the guardian, once one arrived; ends the retries (without deciding). */
+  stopSignal(): NodeJS.Signals | null;
+  /** Aborted when a stop signal arrives, to cut a pause between attempts short. */
+  wake(): AbortSignal;
+}
+
+/** The pause before attempt `attempt + 1`: doubling from the first, capped. */
+export function retryDelayMs(
+  attempt: number,
+  timing: Pick<GuardianTiming, 'revertRetryMs' | 'revertRetryMaxMs'>,
+): number {
+  return Math.min(timing.revertRetryMaxMs, timing.revertRetryMs * 2 ** Math.min(30, attempt - 1));
 }
 
 export async function revertAsGuardian(
   deps: GuardianRevertDeps,
   reason: RevertReason,
   why: string,
-  deadline: number,
+  seen: Journal,
 ): Promise<GuardianEnd> {
   const { stateDir, engine, journal: store, clock, note, timing } = deps;
   note(`reverting (${reason}): ${why}`);
   await store.addEvent(stateDir, `guardian: reverting (${reason}): ${why}`).catch(() => undefined);
-  let lastError = '';
-  for (let attempt = 1; attempt <= timing.revertAttempts; attempt++) {
+  let known = seen;
+  // Bounded by the change: every attempt either ends (reverted, kept, reverted elsewhere, stopped)
+  // or pauses at most revertRetryMaxMs; the operator's `rollback` or `confirm` ends it too.
+  for (let attempt = 1; ; attempt++) {
     let outcome: RevertOutcome;
     try {
-      outcome = await engine.revert(reason);
+      outcome = await engine.revert(reason, { known });
     } catch (error) {
-      lastError = (error as Error).message;
-      note(`revert attempt ${attempt} failed: ${lastError}`);
+      const problem = (error as Error).message;
       const now = await store.load(stateDir).catch(() => null);
       if (now && KEPT_PHASES.includes(now.phase)) return { kind: 'confirmed', phase: now.phase };
       if (now && REVERTED_PHASES.includes(now.phase)) return { kind: 'finished-elsewhere', phase: now.phase };
-      if (attempt < timing.revertAttempts)
-        await clock.sleep(timing.revertRetryMs, new AbortController().signal);
+      if (now) known = now;
+      const signal = deps.stopSignal();
+      if (signal) return { kind: 'stopped', signal };
+      const delay = retryDelayMs(attempt, timing);
+      const blocker = `revert attempt ${attempt} failed: ${problem}; retrying in ${(delay / 1000).toFixed(0)} s`;
+      note(blocker);
+      await deps.reportBlocker(blocker, attempt, clock.now() + delay);
+      // Once per doubling, not every attempt: the journal may be what is failing.
+      if ((attempt & (attempt - 1)) === 0) {
+        await store.addEvent(stateDir, `guardian: ${blocker}`).catch(() => undefined);
+      }
+      await clock.sleep(delay, deps.wake());
+      const stopped = deps.stopSignal();
+      if (stopped) return { kind: 'stopped', signal: stopped };
       continue;
     }
-    const afterDeadlineMs = clock.now() - deadline;
+    await deps.reportBlocker(null, attempt, null);
+    if (outcome.elsewhere) {
+      note(`another process reverted first (${outcome.kind}); nothing undone here`);
+      return { kind: 'finished-elsewhere', phase: outcome.kind };
+    }
+    const afterDeadlineMs = clock.now() - seen.deadline;
     note(`revert ${outcome.kind} ${afterDeadlineMs} ms after the deadline`);
     // The host is already back; failing to note it must not make the guardian revert again.
     await recordRevert(store, stateDir, outcome, afterDeadlineMs).catch((error: unknown) =>
@@ -56,10 +94,6 @@ export async function revertAsGuardian(
     );
     return { kind: 'reverted', outcome, afterDeadlineMs };
   }
-  await store
-    .addEvent(stateDir, `guardian: could not revert (${lastError}); run \`bridge-migrate rollback\``)
-    .catch(() => undefined);
-  return { kind: 'failed', error: lastError };
 }
 
 /** The engine records the outcome itself; this makes sure of it, and notes the checks and timing. */

@@ -10,18 +10,31 @@ import type { FileReader } from '../system/files.js';
 import { parseProcStat } from '../system/process-identity.js';
 import type { GuardianStatus } from './guardian-api.js';
 import type { Journal } from './journal.js';
+import { RUNTIME_DIR, readGuardianRuntimeStatus } from './runtime-state.js';
 
 export async function readGuardianStatus(
   journal: Journal | null,
-  deps: { files: FileReader; now: number },
+  deps: { files: FileReader; now: number; runtimeDir?: string },
 ): Promise<GuardianStatus> {
   const info = journal?.guardian ?? null;
-  if (!info) return { info: null, alive: false, heartbeatAgeMs: null };
+  if (!journal || !info) return { info: null, alive: false, heartbeatAgeMs: null };
+  const alive = await isGuardianProcess(deps.files, info.pid);
   return {
     info,
-    alive: await isGuardianProcess(deps.files, info.pid),
+    alive,
     heartbeatAgeMs: Math.max(0, deps.now - info.heartbeatAt),
+    blocker: alive ? await guardianBlocker(journal, info.pid, deps.runtimeDir ?? RUNTIME_DIR) : null,
   };
+}
+
+/** What the guardian last wrote to /run as blocking it; only its own file, for its own pid, counts. */
+export async function guardianBlocker(
+  journal: Journal,
+  pid: number,
+  runtimeDir: string,
+): Promise<string | null> {
+  const status = await readGuardianRuntimeStatus(runtimeDir, journal.id);
+  return status && status.pid === pid ? status.blocker : null;
 }
 
 export async function isGuardianProcess(files: FileReader, pid: number): Promise<boolean> {

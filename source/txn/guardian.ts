@@ -14,6 +14,9 @@
  * - reverting: someone else is reverting; it waits. If that revert stalls (no journal change for
  *   `stalledRevertMs`, e.g. `rollback` killed half way) it finishes the revert itself ('recovery'):
  *   a half-reverted host is the one state that must never be left alone.
+ * A revert that fails is retried, with a growing pause, for as long as the change is pending
+ * (guardian-revert.ts); nothing it needs is written first, so a full or read-only state directory
+ * does not stop it. What blocks it goes to /run/bridge-migrate for `status` and the TUI.
  *
  * Signals: SIGHUP is ignored (the guardian exists to outlive a dropped SSH session). SIGTERM and
  * SIGINT stop it WITHOUT reverting or confirming: whoever stops the guardian is taking the
@@ -36,6 +39,7 @@ import {
   NoJournal,
   type WatchRecord,
 } from './journal.js';
+import { clearGuardianRuntimeStatus, RUNTIME_DIR, writeGuardianRuntimeStatus } from './runtime-state.js';
 
 export interface GuardianClock {
   /** Wall clock, epoch ms: the journal's deadline is in it. */
@@ -67,8 +71,9 @@ export interface GuardianTiming {
   /** How long a check that passed at baseline must keep failing before an early revert. */
   probeFailMs: number;
   stalledRevertMs: number;
-  revertAttempts: number;
+  /** First pause between two revert attempts; it doubles up to revertRetryMaxMs (never gives up). */
   revertRetryMs: number;
+  revertRetryMaxMs: number;
 }
 
 export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
@@ -77,8 +82,8 @@ export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
   watchEveryMs: 2_000,
   probeFailMs: 10_000,
   stalledRevertMs: 60_000,
-  revertAttempts: 3,
-  revertRetryMs: 2_000,
+  revertRetryMs: 1_000,
+  revertRetryMaxMs: 30_000,
 };
 
 export interface GuardianOptions {
@@ -93,6 +98,8 @@ export interface GuardianOptions {
   unit?: string;
   signals?: SignalSource;
   timing?: Partial<GuardianTiming>;
+  /** Where the guardian's status goes when the journal cannot take it (runtime-state.ts). */
+  runtimeDir?: string;
 }
 
 export type GuardianEnd =
@@ -153,8 +160,56 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
       });
   }
 
+  const runtimeDir = options.runtimeDir ?? RUNTIME_DIR;
+  let lastBlocker: string | null = null;
+  /**
+   * Writes what blocks the guardian where `status` finds it even on a full disk, and removes it
+   * once nothing does: the file exists only while there is something to say (a guardian killed
+   * while unblocked leaves nothing behind in /run).
+   */
+  async function reportBlocker(
+    blocker: string | null,
+    revertAttempts = 0,
+    nextAttemptAt: number | null = null,
+  ) {
+    const journalId = lastSeen?.id;
+    const was = lastBlocker;
+    if (blocker !== was && blocker !== null) note(`blocked: ${blocker}`);
+    lastBlocker = blocker;
+    if (!journalId) return;
+    if (blocker === null) {
+      if (was !== null) await clearGuardianRuntimeStatus(runtimeDir, journalId);
+      return;
+    }
+    await writeGuardianRuntimeStatus(runtimeDir, journalId, {
+      pid,
+      at: clock.now(),
+      blocker,
+      revertAttempts,
+      nextAttemptAt,
+    }).catch((error: Error) => note(`could not write the status to ${runtimeDir}: ${error.message}`));
+  }
+
   const revert = (reason: RevertReason, why: string, seen: Journal) =>
-    revertAsGuardian({ stateDir, engine, journal: store, clock, note, timing }, reason, why, seen.deadline);
+    revertAsGuardian(
+      {
+        stateDir,
+        engine,
+        journal: store,
+        clock,
+        note,
+        timing,
+        reportBlocker,
+        stopSignal: () => stopSignal,
+        wake: () => {
+          if (wakeup.signal.aborted && !stopSignal) wakeup = new AbortController();
+          return wakeup.signal;
+        },
+      },
+      reason,
+      why,
+      seen,
+    );
 
   /** One look at the journal: an end, or how long to sleep before the next look. */
   async function tick(): Promise<GuardianEnd | number> {
@@ -219,13 +274,17 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     const watch = unsentWatch;
     try {
       await store.heartbeat(stateDir, pid, watch ?? undefined);
-      lastBeatAt = clock.monotonic();
       if (unsentWatch === watch) unsentWatch = null;
+      await reportBlocker(null);
     } catch (error) {
       if (error instanceof NoJournal) return { kind: 'finished-elsewhere', phase: null };
       if (error instanceof JournalRefused) return { kind: 'replaced', by: lastSeen?.guardian?.pid ?? null };
-      note(`heartbeat not written: ${(error as Error).message}`); // the lock was busy: next time
+      // The lock was busy (next time), or the state directory is full or read-only: the guardian
+      // still reverts at the deadline (nothing it needs is written), but `status` must say so.
+      await reportBlocker(`the journal cannot be written: ${(error as Error).message}`);
     }
+    // A beat is due a period after the last TRY: a failing disk is not retried in a busy loop.
+    lastBeatAt = clock.monotonic();
     return null;
   }
 
@@ -266,6 +325,8 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     const end = await loop();
     finished = true;
     await reportEnd(end);
+    const last = lastSeen as Journal | null;
+    if (last) await clearGuardianRuntimeStatus(runtimeDir, last.id);
     return end;
   } finally {
     finished = true;

@@ -71,8 +71,18 @@ export async function acquireLock(
   purpose: string,
   options: LockOptions = {},
 ): Promise<ReleaseLock> {
-  await ensurePrivateDir(stateDir);
-  const path = join(stateDir, LOCK_FILE);
+  return acquireLockFile(stateDir, LOCK_FILE, purpose, options);
+}
+
+/** The same lock under another name in another private directory (the revert lock in /run). */
+export async function acquireLockFile(
+  dir: string,
+  name: string,
+  purpose: string,
+  options: LockOptions = {},
+): Promise<ReleaseLock> {
+  await ensurePrivateDir(dir);
+  const path = join(dir, name);
   const self = await ownProcessIdentity();
   const mine: LockHolder = {
     pid: self.pid,

@@ -2,7 +2,9 @@
  * Undoing a migration from its journal alone, so any later process can do it (the guardian at the
  * deadline, `rollback` after a crash). Every step the journal says was STARTED is undone, finished
  * or not, because a step cut short by a crash may have half run:
- * 1. The `ip` inverses of all those steps, last step first, go into ONE `ip -force -batch` file.
+ * 0. Only commands of the shapes the planner produces run (revert-allowlist.ts); anything else in
+ *    the journal is printed for the operator instead.
+ * 1. The `ip` inverses of all those steps, last step first, go into ONE `ip -force -batch -`.
  *    -force keeps going past lines that fail, so a cutover batch that stopped half way is still
  *    undone: lines undoing what never happened fail harmlessly ("Cannot assign requested address")
  *    and the rest runs. One process also keeps the outage of the way back as short as the way in.
@@ -23,6 +25,7 @@ import { readHostState } from './host-state.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
 import type { Journal } from './journal.js';
 import { manualCommands } from './manual-commands.js';
+import { revertCommandProblem } from './revert-allowlist.js';
 import { EXEC_TIMEOUT_MS, runFileCommand } from './step-runner.js';
 
 /** A DHCP client restarted by the revert may re-apply its lease a moment later; wait for it, bounded. */
@@ -82,8 +85,25 @@ export async function undoSteps(
   const failures = new Map<string, string[]>();
   const fail = (stepId: string, message: string) =>
     failures.set(stepId, [...(failures.get(stepId) ?? []), message]);
-  const program = revertProgram(steps);
   const unfinished: string[] = [];
+  // A journal can be edited after its plan was made: a command of a shape the planner never
+  // produces is not run, only printed for the operator to judge (revert-allowlist.ts).
+  const refused: string[] = [];
+  const allowed = steps.map((step) => ({
+    ...step,
+    inverse: step.inverse.filter((command) => {
+      const problem = revertCommandProblem(command);
+      if (problem === null) return true;
+      fail(step.id, `not run: ${problem}`);
+      unfinished.push(
+        `a command in the journal's undo of "${step.title}" was refused (${problem}); check it before running it by hand`,
+      );
+      refused.push(...commandText(command));
+      context.note(`refused to run from the journal (${problem}): ${commandText(command).join(' ')}`);
+      return false;
+    }),
+  }));
+  const program = revertProgram(allowed);
 
   if (program.batch.length > 0) {
     try {
@@ -94,14 +114,13 @@ export async function undoSteps(
       );
       for (const line of run.failedLines) {
         const entry = program.batch[line - 1];
-        if (entry)
-          fail(entry.stepId, `${entry.line.join(' ')}: ${batchLineError(run.result.stderr, run.path, line)}`);
+        if (entry) fail(entry.stepId, `${entry.line.join(' ')}: ${batchLineError(run.result.stderr, line)}`);
       }
       if (!succeeded(run.result) && run.failedLines.length === 0) {
         unfinished.push(`the revert batch did not run: ${new CommandFailed(run.result).message}`);
       }
     } catch (error) {
-      unfinished.push(`the revert batch could not be written: ${(error as Error).message}`);
+      unfinished.push(`the revert batch could not run: ${(error as Error).message}`);
     }
   }
   for (const { stepId, command } of program.others) {
@@ -130,7 +149,7 @@ export async function undoSteps(
   return {
     steps: undone,
     differences: [...unfinished, ...differenceTexts(differences)],
-    manualCommands: [...manualCommands(differences, journal.preState), ...retry],
+    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused],
   };
 }
 

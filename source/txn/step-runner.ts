@@ -2,7 +2,7 @@
  * Carries out one step's commands, in order, stopping at the first that fails:
  * - exec: one argv through the Runner; a `kill` of a DHCP client is checked first (dhcp-guard.ts)
  *   and refused, unsignalled, when the pid is not the plan's client in our own namespace;
- * - ip-batch: one `ip -batch FILE` (ip-batch.ts), stopping at the first refused line;
+ * - ip-batch: one `ip -batch -` fed on stdin (ip-batch.ts), stopping at the first refused line;
  * - spawn-detached: a program started in its own session (restarting a DHCP client);
  * - write-file / remove-file: a runtime-only file under --root-dir's /run (the renderer hold),
  *   refused anywhere else (system/runtime-files.ts).
@@ -58,7 +58,7 @@ async function runCommand(
       const [line] = run.failedLines;
       if (line === undefined) return new CommandFailed(run.result).message;
       const text = command.lines[line - 1]?.join(' ') ?? `line ${line}`;
-      return `ip -batch stopped at line ${line} (${text}): ${batchLineError(run.result.stderr, run.path, line)}`;
+      return `ip -batch stopped at line ${line} (${text}): ${batchLineError(run.result.stderr, line)}`;
     }
     case 'spawn-detached': {
       try {

@@ -56,6 +56,11 @@ export function guardianRow(watched: Watched, guardianBuild: boolean, glyphs: Gl
       'blocker',
     );
   }
+  if (guardian.blocker)
+    return asRow(
+      `${glyphs.warning} Guardian (pid ${guardian.info.pid}) alive but blocked: ${guardian.blocker}`,
+      'warning',
+    );
   const beat = guardian.heartbeatAgeMs === null ? '' : `, heartbeat ${beatAge(guardian.heartbeatAgeMs)}`;
   return asRow(`${glyphs.ok} Guardian (pid ${guardian.info.pid}) alive${beat}`, 'plain');
 }

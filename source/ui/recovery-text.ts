@@ -67,6 +67,14 @@ function guardianRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
         )
       : [];
   }
+  if (guardian.alive && guardian.blocker) {
+    return wrapped(
+      `  ${glyphs.warning} Guardian (pid ${guardian.info.pid}) alive but blocked: ${guardian.blocker}.`,
+      'warning',
+      width,
+      '    ',
+    );
+  }
   if (guardian.alive) {
     const beat = guardian.heartbeatAgeMs === null ? '' : `, heartbeat ${beatAge(guardian.heartbeatAgeMs)}`;
     return [

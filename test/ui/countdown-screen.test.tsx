@@ -251,6 +251,15 @@ describe('what another process does, seen in the journal', () => {
     expect(ui.exits[0]?.code).toBe(4);
   });
 
+  it('a guardian that cannot do its work says what blocks it', async () => {
+    const { ui, world } = await onScreen();
+    world.guardianBlocker = 'the journal cannot be written: ENOSPC: no space left on device';
+    await settle(1000);
+    expect(ui.frame()).toContain(
+      '! Guardian (pid 4242) alive but blocked: the journal cannot be written: ENOSPC:',
+    );
+  });
+
   it('a dead guardian is called out, and this session runs the checks itself (every 5 s at most)', async () => {
     const { ui, world, engine } = await onScreen();
     expect(engine.deps.watch).not.toHaveBeenCalled();

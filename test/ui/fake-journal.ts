@@ -54,6 +54,8 @@ export function fakeJournal(plan: Plan, overrides: Partial<Journal> = {}): Journ
 export class JournalWorld {
   journal: Journal | null = null;
   guardianAlive = true;
+  /** What the guardian wrote to /run as blocking it (a full state directory). */
+  guardianBlocker: string | null = null;
   confirmation: ConfirmOutcome | null = null;
   /** Reads the TUI made, to tell that it keeps following the journal. */
   reads = 0;
@@ -68,7 +70,12 @@ export class JournalWorld {
   guardianStatus(now: number): GuardianStatus {
     const info = this.journal?.guardian ?? null;
     if (!info) return { info: null, alive: false, heartbeatAgeMs: null };
-    return { info, alive: this.guardianAlive, heartbeatAgeMs: Math.max(0, now - info.heartbeatAt) };
+    return {
+      info,
+      alive: this.guardianAlive,
+      heartbeatAgeMs: Math.max(0, now - info.heartbeatAt),
+      blocker: this.guardianBlocker,
+    };
   }
 
   private edit(change: (journal: Journal) => void): void {

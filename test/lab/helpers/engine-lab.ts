@@ -157,6 +157,8 @@ export async function withLabEngine<T>(
       clock: { now: () => Date.now() },
       log: silentLog,
       listener: (event) => events.push(event),
+      // The revert lock and /run notes stay in the scratch dir, not the machine's /run.
+      runtimeDir: join(scratch, 'run'),
       spawnDetached: namespaceSpawn(lab.ns.host),
       queryDns: namespaceDns(exec, lab.ns.host),
       ...(options.afterStep ? { afterStep: options.afterStep } : {}),

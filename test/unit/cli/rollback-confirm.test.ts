@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfirmCommand } from '../../../source/cli/confirm-command.js';
 import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
+import { NothingToRevert } from '../../../source/txn/engine.js';
 import { type Fixture, fixture, run } from './command-fixture.js';
 
 let current: Fixture | null = null;
@@ -124,6 +125,51 @@ describe('rollback', () => {
     expect(f.stdout()).not.toContain('Run these as root');
     expect(f.stderr()).not.toContain('commands above');
     expect(f.stderr()).toContain('the revert is incomplete; no command can be printed for what is left');
+  });
+});
+
+describe('rollback racing the guardian', () => {
+  it('the guardian reverted first: its outcome is reported, nothing is undone again; exit 3', async () => {
+    const f = setup({
+      script: {
+        revert: async () => ({
+          kind: 'reverted',
+          reason: 'timeout',
+          steps: [{ stepId: 'stage-bridge', title: 'Create bridge fcbr0', state: 'reverted' }],
+          differences: [],
+          manualCommands: [],
+          checks: [],
+          elsewhere: true,
+        }),
+      },
+    });
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(3);
+    expect(f.stderr()).toContain(
+      'already reverted by another bridge-migrate process (the guardian or another rollback); its result:',
+    );
+    expect(f.stdout()).toContain('< Reverted (deadline passed): the host matches its pre-state.');
+  });
+
+  it('the guardian finished before rollback looked again: the journal’s outcome is reported; exit 3', async () => {
+    const f = setup({
+      script: {
+        revert: async () => {
+          // The guardian's revert landed between rollback's look at the journal and its revert.
+          await f.journal.setPhase(f.stateDir, 'reverting', 'timeout');
+          await f.journal.recordOutcome(f.stateDir, {
+            kind: 'reverted',
+            reason: 'timeout',
+            differences: [],
+            manualCommands: [],
+          });
+          throw new NothingToRevert('reverted');
+        },
+      },
+    });
+    await f.pendingJournal('applied');
+    expect(await rollback(f)).toBe(3);
+    expect(f.stderr()).toContain('already reverted by another bridge-migrate process');
   });
 });
 

@@ -1,9 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { operatorCommands } from '../../../source/cli/command-deps.js';
 import { hostMode } from '../../../source/cli/host-mode.js';
 import { runStatusCommand } from '../../../source/cli/status-command.js';
 import type { StatusReport } from '../../../source/cli/status-report.js';
+import { buildStatus, statusText } from '../../../source/cli/status-report.js';
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { createReplay, loadCaptureDocument } from '../../../source/system/capture.js';
@@ -121,9 +123,70 @@ describe('status', () => {
       deadline: new Date(NOW + 120_000).toISOString(),
       secondsLeft: 115,
       steps: [{ stepId: 'stage-bridge', state: 'ok' }],
-      guardian: { pid: 4242, mode: 'detached', unit: null, alive: true, heartbeatAgeMs: 5_000 },
+      guardian: {
+        pid: 4242,
+        mode: 'detached',
+        unit: null,
+        alive: true,
+        heartbeatAgeMs: 5_000,
+        blocker: null,
+      },
       outcome: null,
     });
+  });
+
+  it('shows what blocks the guardian and a revert only /run knows of (a full state directory)', async () => {
+    const f = setup();
+    await f.pendingJournal('applied');
+    await f.journal.setGuardian(f.stateDir, { pid: 4242, mode: 'detached' });
+    const journal = await f.journal.load(f.stateDir);
+    if (!journal) throw new Error('no journal');
+    const report = buildStatus({
+      commands: operatorCommands(f.stateDir),
+      mode: { mode: 'bridged', bridge: 'fcbr0', detail: 'ens18 is a port of fcbr0' },
+      stateDir: f.stateDir,
+      journal,
+      guardianAlive: true,
+      runtime: {
+        guardianBlocker: 'revert attempt 3 failed: ENOSPC: no space left on device; retrying in 4 s',
+        revert: {
+          journalId: journal.id,
+          at: NOW + 1_000,
+          outcome: {
+            kind: 'reverted',
+            reason: 'timeout',
+            steps: [],
+            differences: [],
+            manualCommands: [],
+            checks: [],
+          },
+        },
+      },
+      lock: null,
+      problems: [],
+      now: NOW + 5_000,
+    });
+    expect(report.migration?.guardian?.blocker).toBe(
+      'revert attempt 3 failed: ENOSPC: no space left on device; retrying in 4 s',
+    );
+    expect(report.migration?.outcome).toEqual({
+      kind: 'reverted',
+      reason: 'timeout',
+      at: new Date(NOW + 1_000).toISOString(),
+      differences: [],
+      manualCommands: [],
+      onlyInRuntimeDir: true,
+    });
+    const text = statusText(report, {
+      confirm: 'bridge-migrate confirm',
+      rollback: 'bridge-migrate rollback',
+    });
+    expect(text).toContain(
+      '  guardian BLOCKED: revert attempt 3 failed: ENOSPC: no space left on device; retrying in 4 s',
+    );
+    expect(text).toContain(
+      '    recorded only in /run/bridge-migrate: the state directory could not be written; free space or remount it, then `bridge-migrate rollback` records it without undoing again',
+    );
   });
 
   it('says when the guardian recorded in the journal is not running', async () => {
@@ -152,6 +215,7 @@ describe('status', () => {
       at: new Date(NOW).toISOString(),
       differences: [],
       manualCommands: [],
+      onlyInRuntimeDir: false,
     });
   });
 

@@ -8,7 +8,6 @@
  * Deliberately not modelled: routes the kernel derives from addresses (the tests' hosts have none),
  * route validity (a test marks lines to refuse instead), IPv6.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { FileReader } from '../../../source/system/files.js';
 import type { Runner, RunResult } from '../../../source/system/runner.js';
 
@@ -64,8 +63,8 @@ export interface FakeState {
 
 export interface BatchSeen {
   argv: string[];
+  /** The lines ip read on stdin (`ip -batch -`), as the real ip would. */
   lines: string[];
-  mode: number;
 }
 
 export interface FakeHostOptions {
@@ -125,7 +124,7 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
   }
 
   const runner: Runner = {
-    async run(argv) {
+    async run(argv, runOptions) {
       calls.push([...argv]);
       const key = argv.join(' ');
       switch (key) {
@@ -155,8 +154,11 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
       if (argv[0] === 'ip' && (argv[1] === '-batch' || argv[2] === '-batch')) {
         const force = argv[1] === '-force';
         const path = argv.at(-1) as string;
-        const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-        batches.push({ argv: [...argv], lines, mode: statSync(path).mode & 0o777 });
+        // Only stdin: the engine must never need a file (a full or read-only state dir).
+        if (path !== '-')
+          return result(argv, 1, '', `the fake host reads batches from stdin only, not ${path}\n`);
+        const lines = (runOptions?.input ?? '').split('\n').filter(Boolean);
+        batches.push({ argv: [...argv], lines });
         let stderr = '';
         for (const [index, line] of lines.entries()) {
           const error = apply(line.split(' '));

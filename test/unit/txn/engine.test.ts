@@ -53,6 +53,7 @@ async function setup(
     files: host.files,
     env: ENV,
     stateDir: temp.stateDir,
+    runtimeDir: `${temp.root}/run`,
     journal,
     clock,
     log: silentLog,
@@ -73,7 +74,7 @@ const stepEvents = (events: EngineEvent[]) =>
   events.flatMap((event) => (event.kind === 'step' ? [`${event.stepId}:${event.state}`] : []));
 
 describe('start', () => {
-  test('runs each step between its journal records, the cutover as one 0600 batch, and verifies through the bridge', async () => {
+  test('runs each step between its journal records, the cutover as one batch on stdin, and verifies through the bridge', async () => {
     const { host, snapshot, plan, events, journal, engine } = await setup();
     expect(plan.steps.map((step) => step.id)).toEqual(['stage-bridge', 'stop-dhcp', 'cutover']);
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
@@ -90,16 +91,11 @@ describe('start', () => {
       ['ip', 'link', 'set', 'dev', 'fcbr0', 'address', UPLINK_MAC, 'mtu', '1500'],
       ['ip', 'link', 'set', 'dev', 'fcbr0', 'up'],
       ['kill', '-TERM', '4242'],
-      [
-        'ip',
-        '-batch',
-        expect.stringMatching(new RegExp(`^${temp.stateDir}/cutover-1\\.\\d+\\.[0-9a-f]+\\.batch$`)),
-      ],
+      ['ip', '-batch', '-'],
     ]);
     expect(host.batches).toEqual([
       {
-        argv: expect.any(Array),
-        mode: 0o600,
+        argv: ['ip', '-batch', '-'],
         lines: [
           'link set dev ens18 master fcbr0',
           'addr add 198.51.100.240/24 broadcast 198.51.100.255 dev fcbr0',
@@ -269,8 +265,7 @@ describe('failures revert at once', () => {
       'ip -batch stopped at line 3 (route replace default via 198.51.100.1 dev fcbr0 table main): Error: Nexthop has invalid gateway.',
     );
     const revertBatch = host.batches.at(-1);
-    expect(revertBatch?.argv.slice(0, 3)).toEqual(['ip', '-force', '-batch']);
-    expect(revertBatch?.mode).toBe(0o600);
+    expect(revertBatch?.argv).toEqual(['ip', '-force', '-batch', '-']);
     expect(revertBatch?.lines).toEqual([
       'addr add 198.51.100.240/24 broadcast 198.51.100.255 dev ens18',
       'route replace default via 198.51.100.1 dev ens18 table main',

@@ -10,6 +10,7 @@ import {
   JournalRefused,
   type JournalStore,
 } from '../../../source/txn/journal.js';
+import { readGuardianRuntimeStatus } from '../../../source/txn/runtime-state.js';
 import {
   check,
   type FakeEngineOptions,
@@ -56,10 +57,13 @@ function guard(engineOptions: FakeEngineOptions = {}, overrides: Partial<Guardia
     mode: 'detached',
     signals,
     timing: { probeFailMs: 10_000, watchEveryMs: 2_000 },
+    runtimeDir: runtimeDir(),
     ...overrides,
   });
   return { engine, signals, run };
 }
+
+const runtimeDir = () => `${temp.root}/run`;
 
 const load = async () => {
   const journal = await store.load(temp.stateDir);
@@ -231,17 +235,68 @@ describe('decisions made elsewhere', () => {
     expect(engine.reverts).toHaveLength(1);
   });
 
-  it('retries a failing revert a bounded number of times, then says so in the journal', async () => {
+  it('never gives up while the change is pending: retries with a doubling pause, capped, and says what blocks it', async () => {
     await applied();
     const revert = async () => {
-      throw new Error('ip: command failed');
+      throw new Error('ENOSPC: no space left on device');
     };
-    const { engine, run } = guard({ revert }, { timing: { revertAttempts: 3, revertRetryMs: 2_000 } });
-    expect(await run).toEqual({ kind: 'failed', error: 'ip: command failed' });
-    expect(engine.reverts.map((attempt) => attempt.at)).toEqual([30_000, 32_000, 34_000]);
-    expect((await load()).events.at(-1)?.message).toBe(
-      'guardian: could not revert (ip: command failed); run `bridge-migrate rollback`',
-    );
+    const blocked: Array<unknown> = [];
+    clock.at(100_000, async () => {
+      blocked.push(await readGuardianRuntimeStatus(runtimeDir(), (await load()).id));
+    });
+    // The operator finishes it by hand (rollback) while the guardian keeps trying.
+    clock.at(125_000, async () => {
+      await store.setPhase(temp.stateDir, 'reverting', 'operator');
+      await store.recordOutcome(temp.stateDir, {
+        kind: 'reverted',
+        reason: 'operator',
+        differences: [],
+        manualCommands: [],
+      });
+    });
+    const { engine, run } = guard({ revert });
+    expect(await run).toEqual({ kind: 'finished-elsewhere', phase: 'reverted' });
+    expect(engine.reverts.map((attempt) => attempt.at)).toEqual([
+      30_000, 31_000, 33_000, 37_000, 45_000, 61_000, 91_000, 121_000, 151_000,
+    ]);
+    expect(blocked).toEqual([
+      {
+        pid: PID,
+        at: START + 91_000,
+        blocker: 'revert attempt 7 failed: ENOSPC: no space left on device; retrying in 30 s',
+        revertAttempts: 7,
+        nextAttemptAt: START + 121_000,
+      },
+    ]);
+    expect(await readGuardianRuntimeStatus(runtimeDir(), (await load()).id)).toBeNull();
+  });
+
+  it('a stop signal ends the retries without deciding', async () => {
+    await applied();
+    const revert = async () => {
+      throw new Error('EROFS: read-only file system');
+    };
+    const { engine, run, signals } = guard({ revert });
+    clock.at(40_000, () => signals.emit('SIGTERM'));
+    expect(await run).toEqual({ kind: 'stopped', signal: 'SIGTERM' });
+    expect(engine.reverts.map((attempt) => attempt.at)).toEqual([30_000, 31_000, 33_000, 37_000]);
+    expect((await load()).phase).toBe('applied');
+  });
+
+  it('a journal that cannot take its heartbeat is reported in /run, and the deadline still reverts', async () => {
+    await applied();
+    const full: JournalStore = {
+      ...store,
+      heartbeat: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+    };
+    const seen: Array<string | null | undefined> = [];
+    clock.at(10_000, async () => {
+      seen.push((await readGuardianRuntimeStatus(runtimeDir(), (await load()).id))?.blocker);
+    });
+    const { engine, run } = guard({}, { journal: full });
+    expect((await run).kind).toBe('reverted');
+    expect(engine.reverts.map((attempt) => attempt.at)).toEqual([30_000]);
+    expect(seen).toEqual(['the journal cannot be written: ENOSPC: no space left on device']);
   });
 });
 

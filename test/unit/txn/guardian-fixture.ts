@@ -7,7 +7,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { setImmediate as turn } from 'node:timers/promises';
-import type { CheckResult, RevertOutcome, RevertReason } from '../../../source/txn/engine-api.js';
+import type {
+  CheckResult,
+  RevertOptions,
+  RevertOutcome,
+  RevertReason,
+} from '../../../source/txn/engine-api.js';
 import type { GuardianClock } from '../../../source/txn/guardian.js';
 import type { JournalStore } from '../../../source/txn/journal.js';
 
@@ -87,7 +92,7 @@ export interface FakeEngineOptions {
   /** Results of the n-th watch (0-based) and how long it takes in virtual ms; default all pass at once. */
   watch?: (call: number) => { results: CheckResult[]; takesMs?: number };
   /** Replaces the revert; default: phase reverting, then an identical host. */
-  revert?: (reason: RevertReason) => Promise<RevertOutcome>;
+  revert?: (reason: RevertReason, options?: RevertOptions) => Promise<RevertOutcome>;
 }
 
 /** Engine.revert and Engine.watch as the guardian sees them, recording when each was called. */
@@ -109,9 +114,9 @@ export function fakeEngine(
       if (planned.takesMs) await clock.after(planned.takesMs);
       return planned.results;
     },
-    async revert(reason: RevertReason): Promise<RevertOutcome> {
+    async revert(reason: RevertReason, revertOptions?: RevertOptions): Promise<RevertOutcome> {
       reverts.push({ reason, at: clock.monotonic(), wall: clock.now() });
-      if (options.revert) return options.revert(reason);
+      if (options.revert) return options.revert(reason, revertOptions);
       const journal = await store.load(stateDir);
       if (journal?.phase !== 'reverting') await store.setPhase(stateDir, 'reverting', reason);
       return {

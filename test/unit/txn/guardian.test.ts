@@ -1,8 +1,8 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../source/system/debug-log.js';
-import type { RevertReason } from '../../../source/txn/engine-api.js';
+import type { RevertOptions, RevertOutcome, RevertReason } from '../../../source/txn/engine-api.js';
 import { type GuardianOptions, runGuardian } from '../../../source/txn/guardian.js';
 import {
   createJournalStore,
@@ -129,32 +129,54 @@ describe('the deadline', () => {
 });
 
 describe("a journal that is no longer root's alone", () => {
-  // Whoever could write the journal would choose the commands a revert runs as root: the guardian
-  // refuses to act on it at every tick, in every phase, and says why in one line.
+  // Whoever could write the journal would choose the commands a revert runs as root, so it is not
+  // read again; but a guardian that stopped would leave the host changed with nobody to undo it.
+  // It keeps judging by the last copy it read while trusted, reverts from that copy, and says why.
   it.each([
     [
       'applied',
       'the state directory turns 0755',
       () => chmodSync(temp.stateDir, 0o755),
+      'timeout',
       /state has mode 0755/,
     ],
     [
       'reverting',
       'the journal turns 0644',
       () => chmodSync(join(temp.stateDir, JOURNAL_FILE), 0o644),
+      'recovery',
       /journal.json has mode 0644/,
     ],
-  ] as const)('in phase %s, when %s, exits without reverting', async (phase, _what, spoil, refusal) => {
-    await applied();
-    if (phase === 'reverting') await store.setPhase(temp.stateDir, 'reverting', 'operator');
-    clock.at(5_000, spoil);
-    const { engine, run } = guard({}, { timing: { stalledRevertMs: 10_000 } });
-    const end = await run;
-    expect(end).toEqual({ kind: 'failed', error: expect.stringMatching(refusal) });
-    expect((end as { error: string }).error).not.toContain('\n');
-    expect(engine.reverts).toEqual([]);
-    expect(clock.monotonic()).toBeLessThan(TIMEOUT_SEC * 1000);
-  });
+  ] as const)(
+    'in phase %s, when %s, reverts from its last trusted copy',
+    async (phase, _what, spoil, reason, refusal) => {
+      await applied();
+      if (phase === 'reverting') await store.setPhase(temp.stateDir, 'reverting', 'operator');
+      const trusted = await load();
+      clock.at(5_000, spoil);
+      // What an untrusted writer says is never believed: a "confirmed" planted after the spoil.
+      clock.at(6_000, () =>
+        writeFileSync(join(temp.stateDir, JOURNAL_FILE), JSON.stringify({ ...trusted, phase: 'confirmed' })),
+      );
+      const blockers: unknown[] = [];
+      clock.at(20_000, async () => {
+        blockers.push((await readGuardianRuntimeStatus(runtimeDir(), trusted.id))?.blocker);
+      });
+      const revertedFrom: unknown[] = [];
+      const revert = async (why: RevertReason, options?: RevertOptions): Promise<RevertOutcome> => {
+        revertedFrom.push(options?.known);
+        return { kind: 'reverted', reason: why, steps: [], differences: [], manualCommands: [], checks: [] };
+      };
+      const { engine, run } = guard({ revert }, { timing: { stalledRevertMs: 30_000 } });
+      const end = await run;
+      expect(end).toMatchObject({ kind: 'reverted' });
+      expect(engine.reverts.map((attempt) => attempt.reason)).toEqual([reason]);
+      // The copy read while trusted (with the guardian's own heartbeat), never the planted one.
+      expect(revertedFrom).toEqual([expect.objectContaining({ id: trusted.id, phase: trusted.phase })]);
+      expect(blockers).toEqual([expect.stringMatching(refusal)]);
+      expect(String(blockers[0])).not.toContain('\n');
+    },
+  );
 });
 
 describe('decisions made elsewhere', () => {

@@ -9,9 +9,9 @@
  * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten;
  * - restarting a DHCP client: dhclient, dhcpcd, udhcpc or `busybox udhcpc`, by bare name or by an
  *   absolute path (the client's /proc/PID/exe), started detached;
- * - the NAT rule forms of remove-nat.ts: `iptables|ip6tables -t T -D|-I|-A CHAIN SPEC...` (never
+ * - the NAT rule forms of remove-nat.ts: `iptables -t nat -D|-I|-A CHAIN SPEC... -j MASQUERADE` (never
  *   `--modprobe`/`-M`, which names a program iptables runs) and `nft add|insert|delete rule ...`
- *   (no option, no `;` or newline that would start a second nft command).
+ *   (a masquerade with no verdict; no option, no `;` or newline that would start a second command).
  * Pure: no I/O, tested against every step builder's inverses and hostile entries.
  */
 import {
@@ -35,6 +35,7 @@ const IP_VERBS: Readonly<Record<string, readonly string[]>> = {
 /** Words that switch ip to another namespace or make it run something: never in a revert. */
 const IP_FORBIDDEN_TOKENS = new Set(['netns', 'exec', '-batch', '-b', '-n', '-netns', '-force']);
 const WORD = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$/;
+const NFT_VERDICT = /\b(accept|drop|reject|queue|jump|goto|return|continue|dnat|snat|redirect|tproxy)\b/;
 
 /** Why a revert must not run `command`, or null when it has a shape the planner produces. */
 export function revertCommandProblem(command: Command): string | null {
@@ -87,7 +88,6 @@ function execProblem(argv: readonly string[]): string | null {
       return ipLineProblem(line);
     }
     case 'iptables':
-    case 'ip6tables':
       return iptablesProblem(args);
     case 'nft':
       return nftProblem(args);
@@ -96,10 +96,14 @@ function execProblem(argv: readonly string[]): string | null {
   }
 }
 
-/** `-t TABLE -D|-I|-A CHAIN [N] SPEC...` as remove-nat.ts builds it. */
+/**
+ * `-t nat -D|-I|-A CHAIN [N] SPEC... -j MASQUERADE` as remove-nat.ts builds it: the planner only
+ * ever removes and restores the bridge's MASQUERADE rules, so a revert never touches another table
+ * or puts back a rule with another target (an ACCEPT in filter would open the firewall).
+ */
 function iptablesProblem(args: readonly string[]): string | null {
   const [t, table, action, chain] = args;
-  if (t !== '-t' || !table || !WORD.test(table)) return 'an iptables rule without "-t TABLE" first';
+  if (t !== '-t' || table !== 'nat') return 'an iptables rule outside "-t nat"';
   if (action !== '-D' && action !== '-I' && action !== '-A')
     return 'an iptables command that is not -D, -I or -A';
   if (!chain || !WORD.test(chain)) return 'an iptables rule without a chain';
@@ -108,6 +112,10 @@ function iptablesProblem(args: readonly string[]): string | null {
     if (token === '-M' || token.startsWith('--modprobe')) return `"${token}" runs a program`;
     if (/[\0\n\r]/.test(token)) return 'a control character in an iptables argument';
   }
+  const jumps = args.flatMap((token, index) =>
+    ['-j', '--jump', '-g', '--goto'].includes(token) ? [`${token} ${args[index + 1] ?? ''}`] : [],
+  );
+  if (jumps.length !== 1 || jumps[0] !== '-j MASQUERADE') return 'an iptables rule that is not a MASQUERADE';
   return null;
 }
 
@@ -131,6 +139,9 @@ function nftProblem(args: readonly string[]): string | null {
   // second command, and a leading "-" would be read as an option (-f FILE, -I DIR).
   if (/[;\n\r\0]/.test(statement[0]) || statement[0].startsWith('-'))
     return 'an nft statement with ";", a newline or a leading "-"';
+  // Only the bridge's masquerade rules are ever put back; a verdict would be another rule's.
+  if (!/\bmasquerade\b/.test(statement[0]) || NFT_VERDICT.test(statement[0]))
+    return 'an nft rule that is not a masquerade';
   return null;
 }
 

@@ -66,16 +66,11 @@ describe('every inverse the planner builds is allowed', () => {
     expect(problemsOf(await planFor(name))).toEqual([]);
   });
 
-  it('for remove-nat with iptables, ip6tables and nft rules at every position form', () => {
+  it('for remove-nat with iptables and nft rules at every position form', () => {
     const snapshot = variant((s) => {
       s.netfilter.natRules = [
         natRule({ position: 1, bridge: 'fcbr0' }),
-        natRule({
-          family: 'ip6',
-          bridge: 'fcbr0',
-          position: undefined,
-          spec: ['-s', '2001:db8::/64', '-j', 'MASQUERADE'],
-        }),
+        natRule({ bridge: 'fcbr0', position: undefined }),
         ...[1, 2, 5, undefined].map((position, index) =>
           natRule({
             source: 'nftables',
@@ -95,7 +90,7 @@ describe('every inverse the planner builds is allowed', () => {
       command.kind === 'exec' ? command.argv.slice(0, 3).join(' ') : command.kind,
     );
     expect(heads?.sort()).toEqual([
-      'ip6tables -t nat',
+      'iptables -t nat',
       'iptables -t nat',
       'nft add rule',
       'nft add rule',
@@ -143,6 +138,24 @@ describe('entries a tampered journal could carry are refused', () => {
     ['iptables --modprobe', exec('iptables', '--modprobe=/tmp/x', '-t', 'nat', '-A', 'POSTROUTING')],
     ['iptables -M', exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', '-M', '/tmp/x', '-j', 'MASQUERADE')],
     ['iptables -F', exec('iptables', '-t', 'filter', '-F')],
+    ['an ACCEPT put into filter', exec('iptables', '-t', 'filter', '-I', 'INPUT', '1', '-j', 'ACCEPT')],
+    [
+      'a nat rule that is not a MASQUERADE',
+      exec('iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--to-destination', '203.0.113.9'),
+    ],
+    [
+      'a MASQUERADE with a second jump',
+      exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', '-j', 'MASQUERADE', '-g', 'x'),
+    ],
+    [
+      'ip6tables (the planner makes no ip6tables rule)',
+      exec('ip6tables', '-t', 'nat', '-A', 'POSTROUTING', '-j', 'MASQUERADE'),
+    ],
+    ['an nft accept', exec('nft', 'add', 'rule', 'inet', 'filter', 'input', 'tcp dport 22 accept')],
+    [
+      'an nft masquerade that jumps',
+      exec('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'masquerade jump evil'),
+    ],
     ['iptables-restore', exec('iptables-restore', '/etc/x')],
     ['nft -f', exec('nft', '-f', '/etc/x')],
     ['nft a second command', exec('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'masquerade; flush ruleset')],

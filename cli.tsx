@@ -8,7 +8,7 @@ import './source/cli/terminal-env.js';
 import { Command, CommanderError, Option } from 'commander';
 import { runApplyCommand } from './source/cli/apply-command.js';
 import { runCaptureCommand } from './source/cli/capture-command.js';
-import { type CommandDeps, realCommandDeps } from './source/cli/command-deps.js';
+import { type CommandDeps, realCommandDeps, selfCommand } from './source/cli/command-deps.js';
 import { runConfirmCommand } from './source/cli/confirm-command.js';
 import { describeError, EXIT } from './source/cli/errors.js';
 import { runGuardCommand } from './source/cli/guard-command.js';
@@ -42,7 +42,7 @@ async function headless(
   const parsed = parseCommon(raw);
   const access = await openHostAccess(parsed, process.env);
   // Suggested commands must act where this one did (the lab's namespace): see CommandPlace.
-  const common = { ...parsed, netns: access.netns ?? null };
+  const common = { ...parsed, netns: access.netns ?? null, program: selfCommand() };
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
       const parsed = parseCommon(raw);
       const target = parseTarget(raw);
       const access = await openHostAccess(parsed, process.env);
-      const common = { ...parsed, netns: access.netns ?? null };
+      const common = { ...parsed, netns: access.netns ?? null, program: selfCommand() };
       exitCode = await runInteractive(
         access,
         target,
@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       const parsed = parseCommon(raw);
       const target = parseTarget(raw);
       const access = await openHostAccess(parsed, process.env);
-      const common = { ...parsed, netns: access.netns ?? null };
+      const common = { ...parsed, netns: access.netns ?? null, program: selfCommand() };
       exitCode = await runPlanCommand(
         access,
         target,

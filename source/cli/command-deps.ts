@@ -4,6 +4,7 @@
  * terminal. cli.tsx builds the real one with `realCommandDeps`; tests pass fakes (a fake engine,
  * a replayed host, a temp state directory).
  */
+import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { probeHost } from '../host/probe.js';
 import type { ProbeListener } from '../host/probe-api.js';
@@ -117,6 +118,19 @@ export interface CommandPlace {
   rootDir?: string;
   /** The `ip netns` name this process runs in; null or absent in the host's own namespace. */
   netns?: string | null;
+  /** How the operator starts this tool (selfCommand); absent: the installed `bridge-migrate`. */
+  program?: string;
+}
+
+/**
+ * How an operator starts this tool again: `bridge-migrate` when it was run by that name (installed
+ * with npm, or the single file on PATH), else `node /abs/path/cli.js`, the way the README runs a
+ * checkout — a suggested `bridge-migrate confirm` that is not on PATH fails while the deadline runs.
+ */
+export function selfCommand(argv: readonly string[] = process.argv): string {
+  const script = argv[1];
+  if (!script || basename(script) === 'bridge-migrate') return 'bridge-migrate';
+  return `node ${shellQuote(resolve(script))}`;
 }
 
 /** How every suggested command starts: `[ip netns exec NS ]bridge-migrate SUBCOMMAND`. */
@@ -127,7 +141,7 @@ function commandFor(place: CommandPlace, subcommand: string, extra: readonly str
     ...(place.rootDir === undefined || place.rootDir === '/' ? [] : ['--root-dir', place.rootDir]),
   ];
   const args = [...extra, ...where].map(shellQuote).join(' ');
-  return `${prefix}bridge-migrate ${subcommand}${args ? ` ${args}` : ''}`;
+  return `${prefix}${place.program ?? 'bridge-migrate'} ${subcommand}${args ? ` ${args}` : ''}`;
 }
 
 /** The commands another session runs, naming every option that says where (see CommandPlace). */

@@ -26,6 +26,8 @@ export interface CommonOptions {
    * commands it suggests for later carry `ip netns exec NAME`. Absent or null: the host's own.
    */
   netns?: string | null;
+  /** How an operator starts this tool again (command-deps.ts selfCommand), for the same reason. */
+  program?: string;
 }
 
 export interface TargetOptions {

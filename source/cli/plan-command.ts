@@ -19,7 +19,7 @@ export async function probeAndPlan(
   common: CommonOptions,
 ): Promise<Plan> {
   const snapshot = await probeHost(access);
-  checkNicExists(snapshot, target.nic);
+  checkNicExists(snapshot, target.nic, access.replay !== null);
   return buildPlan(snapshot, planRequest(target, common, replaySource(access, common)));
 }
 

@@ -15,6 +15,12 @@ export interface PlanRequest {
   commands?: PlanCommands;
   /** Set when the snapshot is a replayed recording (--replay), not this host: every output says so. */
   replay?: ReplaySource | null;
+  /**
+   * The named network namespace the plan is made in (`bridge-migrate lab` runs in one): every root
+   * command shown for the operator to run by hand gets `ip netns exec NS`, or it would act on the
+   * machine's own interfaces (operator-commands.ts hereCommand).
+   */
+  netns?: string | null;
 }
 
 /** The recording a --replay plan was made from, as its capture header names it. */

@@ -140,7 +140,10 @@ export function createAppStore(deps: AppDeps): AppStore {
           case 'dry-run':
             return notify(
               'info',
-              'Dry run: nothing will be applied. Run without --dry-run to apply this plan.',
+              // A replayed recording is never applied, with or without --dry-run.
+              plan.replay
+                ? 'REPLAY of a recording: nothing is ever applied. Run the tool on that host itself to apply.'
+                : 'Dry run: nothing will be applied. Run without --dry-run to apply this plan.',
             );
           case 'ask':
             return set({ phase: 'confirm-apply', notice: null });

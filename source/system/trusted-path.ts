@@ -125,7 +125,9 @@ async function openDirectoryNoFollow(path: string): Promise<FileHandle | null> {
       throw new UntrustedPath(
         path,
         'is a symbolic link',
-        `replace it with a real directory (rm ${quote(path)} && mkdir -m 700 ${quote(path)}) or pass --state-dir`,
+        // Not "rm it and mkdir": the link may lead to a state directory whose journal is pending,
+        // and a fresh empty directory in its place would hide that migration from every command.
+        `pass --state-dir with the real directory it leads to (readlink -f ${quote(path)}), after checking who made the link`,
       );
     }
     if (code === 'ENOTDIR') {

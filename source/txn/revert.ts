@@ -16,6 +16,7 @@
 import { compareHostState, differenceTexts, type StateDifference } from '../host/compare.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import { commandText } from '../plan/command-text.js';
+import { hereCommand } from '../plan/operator-commands.js';
 import type { Command, Step } from '../plan/types.js';
 import { CommandFailed, succeeded } from '../system/runner.js';
 import { checkRestart } from './dhcp-guard.js';
@@ -149,7 +150,10 @@ export async function undoSteps(
   return {
     steps: undone,
     differences: [...unfinished, ...differenceTexts(differences)],
-    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused],
+    // Shown for the operator to run by hand: they must act where the migration ran (the lab's netns).
+    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused].map((command) =>
+      hereCommand(journal.plan.request, command),
+    ),
   };
 }
 

@@ -6,6 +6,7 @@
  * and can be copied after the program ends; the live region under them stays a few rows.
  */
 import { commandText } from '../plan/command-text.js';
+import { hereCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine-api.js';
@@ -192,7 +193,12 @@ export function confirmedEntryRows(
   }
   // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
   // Not indented: a here-document's EOF only ends it at the start of a line.
-  const inverses = [...plan.steps].reverse().flatMap((step) => step.inverse.flatMap(commandText));
+  const inverses = [...plan.steps].reverse().flatMap((step) =>
+    step.inverse.flatMap((command) => {
+      const [first = '', ...rest] = commandText(command);
+      return [hereCommand(plan.request, first), ...rest];
+    }),
+  );
   rows.push(
     ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
     ...inverses.flatMap((line) => commandRows(glyphs.text(line), width, '')),

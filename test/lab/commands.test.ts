@@ -16,7 +16,7 @@ import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
 import { createJournalStore } from '../../source/txn/journal.js';
 import { comparable, stopRestartedClients } from './helpers/engine-lab.js';
-import { type CliRun, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
+import { type CliRun, DIST_CLI, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
 
 interface StatusJson {
@@ -90,7 +90,8 @@ async function applyPending({
   expect(apply.stdout).toMatch(/Applied and verified: ens18 (->|→) fcbr0 is live and pending confirmation\./);
   // Commands for another session act where apply did: the lab's namespace, state and root dirs.
   const where = `--state-dir ${stateDir} --root-dir ${join(dirname(stateDir), 'root')}`;
-  const inHost = `ip netns exec ${lab.ns.host} bridge-migrate`;
+  // The tool as it was started (a checkout: node dist/cli.js; command-deps.ts selfCommand).
+  const inHost = `ip netns exec ${lab.ns.host} node ${DIST_CLI}`;
   expect(apply.stdout).toContain(`  ${inHost} confirm ${where}`);
   expect(apply.stdout).toContain(`  ${inHost} rollback --yes ${where}`);
   expect(apply.stdout).toMatch(/Deadline: \d\d:\d\d:\d\d by this host's clock, \d+ s from now\./);
@@ -222,7 +223,7 @@ test('a SIGKILLed guardian is said first by status; guard --rearm starts a new o
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout.split('\n')[0]).toMatch(
       new RegExp(
-        `^WARNING: the guardian \\(pid ${guardian}\\) is not running: nothing will revert this change at the deadline; re-arm it for the same deadline: ip netns exec \\S+ bridge-migrate guard --rearm --state-dir `,
+        `^WARNING: the guardian \\(pid ${guardian}\\) is not running: nothing will revert this change at the deadline; re-arm it for the same deadline: ip netns exec \\S+ (?:bridge-migrate|node \\S+/dist/cli\\.js) guard --rearm --state-dir `,
       ),
     );
 

@@ -40,11 +40,14 @@ test('the lab without a terminal suggests only commands that act on the lab', {
   expect(code, stderr).toBe(1);
   const hostNs = /\(namespace (\S+)\) — the TUI runs here/.exec(stderr)?.[1];
   expect(hostNs, stderr).toBeDefined();
-  const dir = new RegExp(
-    `ip netns exec ${hostNs} bridge-migrate confirm --state-dir (\\S+)/state --root-dir \\1/root`,
-  ).exec(stdout)?.[1];
-  expect(dir, stdout).toBeDefined();
-  const inLab = `ip netns exec ${hostNs} bridge-migrate`;
+  // The tool as this run was started (a checkout: `node /abs/dist/cli.js`), since a bare
+  // `bridge-migrate` is not on PATH there (command-deps.ts selfCommand).
+  const found = new RegExp(
+    `ip netns exec ${hostNs} (node \\S+/dist/cli\\.js) confirm --state-dir (\\S+)/state --root-dir \\2/root`,
+  ).exec(stdout);
+  expect(found, stdout).not.toBeNull();
+  const [, program, dir] = found as RegExpExecArray;
+  const inLab = `ip netns exec ${hostNs} ${program}`;
   const where = `--state-dir ${dir}/state --root-dir ${dir}/root`;
   expect(stdout).toContain(`Confirm (best from a new SSH session): ${inLab} confirm ${where}`);
   expect(stdout).toContain(`Roll back now:                         ${inLab} rollback --yes ${where}`);
@@ -53,7 +56,7 @@ test('the lab without a terminal suggests only commands that act on the lab', {
   );
   // Not one suggestion of the bare tool (the only other mention is the lab itself, to rerun it).
   const bare = `${stdout}\n${stderr}`.match(
-    /(?<!exec \S+ )bridge-migrate (confirm|rollback|status|apply)\b/g,
+    /(?<!exec \S+ (node \S+|))(bridge-migrate|cli\.js) (confirm|rollback|status|apply)\b/g,
   );
   expect(bare).toBeNull();
   expect(stderr).toContain(`the commands above name the lab's namespace ${hostNs}, which is gone now`);

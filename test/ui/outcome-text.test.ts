@@ -4,7 +4,9 @@
  * into a root shell runs exactly the command shown.
  */
 import { describe, expect, it } from 'vitest';
-import { commandRows } from '../../source/ui/outcome-text.js';
+import { asciiGlyphs } from '../../source/ui/glyphs.js';
+import { commandRows, confirmedEntryRows } from '../../source/ui/outcome-text.js';
+import { proxmoxPlan } from './fixtures.js';
 
 /** What a shell makes of the rows: backslash-newline removed, words split on whitespace. */
 function pasted(rows: string[]): string[] {
@@ -40,5 +42,32 @@ describe('commandRows', () => {
     );
     expect(rows[0]?.text.startsWith('route replace')).toBe(true);
     expect(rows[1]?.text.startsWith('  ')).toBe(true);
+  });
+});
+
+describe('the inverses shown after a runtime-only change is confirmed', () => {
+  const confirmed = (netns: string | null) => {
+    const plan = proxmoxPlan();
+    const inLab = { ...plan, request: { ...plan.request, netns } };
+    const entry = {
+      confirmation: { journalPhase: 'persisted' as const, note: 'runtime only' },
+      elsewhere: false,
+      rollback: 'bridge-migrate rollback --yes',
+    };
+    return confirmedEntryRows(inLab, entry, asciiGlyphs, 200).map((row) => row.text);
+  };
+
+  it("act in the lab's namespace when the plan was made in one: every command's first line", () => {
+    const rows = confirmed('bm-x-host');
+    const undo = rows.slice(rows.findIndex((row) => row.includes('last step first')) + 1);
+    const firsts = undo.filter(
+      (row) => /^\s*(ip|dhclient|udhcpc|\/|ip netns)/.test(row) && !/^\s*(addr|route|link|rule) /.test(row),
+    );
+    expect(firsts.length).toBeGreaterThan(1);
+    for (const row of firsts) expect(row.trimStart()).toMatch(/^ip netns exec bm-x-host /);
+  });
+
+  it('are the bare commands on the host itself', () => {
+    expect(confirmed(null).join('\n')).not.toContain('ip netns exec');
   });
 });

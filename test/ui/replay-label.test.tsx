@@ -112,6 +112,12 @@ describe('a replayed plan says so', () => {
     await waitForFrame(ui, (f) => f.includes('[Verdicts'), 'the preview');
     expect(ui.lines()[0]).toBe('bridge-migrate  ens18 → fcbr0  deadline 120 s  persist netplan  REPLAY');
     expect(ui.lines()[1]).toBe('REPLAY of "proxmox guest", captured 2026-11-28T12:00:00.000Z');
+    // Asked to apply, a replay never suggests that dropping --dry-run would apply it.
+    store.getState().actions.acknowledgeWarnings();
+    store.getState().actions.requestApply();
+    const frame = await waitForFrame(ui, (f) => f.includes('REPLAY of a recording'), 'the notice');
+    expect(frame).toContain('REPLAY of a recording: nothing is ever applied.');
+    expect(frame).not.toContain('Run without --dry-run');
     ui.unmount();
   });
 

@@ -207,6 +207,7 @@ function natVerdicts({ snapshot, target, nat }: PlanContext): Verdict[] {
       : null,
   ].filter(Boolean);
   const reason = `${target.bridge} is set up for NAT today (${parts.join(', ')}), which is removed so guests join the LAN.`;
-  const fix = `Guests must take LAN addresses by DHCP afterwards (\`bridge-migrate guest-config\`); their NAT addresses stop working.`;
+  // guest-config (DESIGN.md) is not built yet: the fix must not name a command that does not exist.
+  const fix = `Guests must take LAN addresses by DHCP afterwards (configure DHCP on each guest's interface); their NAT addresses stop working.`;
   return [taps.length > 0 ? warning('existing-nat', reason, fix) : info('existing-nat', reason, fix)];
 }

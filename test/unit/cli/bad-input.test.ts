@@ -39,7 +39,11 @@ function expectOneLineUsageError(
 describe('bad input gets one clear line and exit 2', () => {
   it('an unknown --nic names the interfaces that exist', async () => {
     const result = await run(['plan', '--json', '--replay', recording, '--nic', 'eth9']);
-    expectOneLineUsageError(result, /no interface named "eth9"/, /pass --nic with one of: .*ens18/);
+    expectOneLineUsageError(
+      result,
+      /no interface named "eth9" in the recording \(--replay\)/,
+      /pass --nic with one of: .*ens18/,
+    );
   });
 
   it('an unknown --nic with a newline and an escape sequence: one line, both shown escaped', async () => {

@@ -4,10 +4,11 @@
  * from a lab's output would revert the machine's real uplink.
  */
 import { describe, expect, it } from 'vitest';
-import { applyCommand, operatorCommands } from '../../../source/cli/command-deps.js';
+import { applyCommand, operatorCommands, selfCommand } from '../../../source/cli/command-deps.js';
 import { currentNetns } from '../../../source/cli/host-access.js';
 import { planRequest } from '../../../source/cli/target.js';
 import { buildPlan } from '../../../source/plan/build.js';
+import { hereCommand } from '../../../source/plan/operator-commands.js';
 import type { Runner } from '../../../source/system/runner.js';
 import { renderPlanText } from '../../../source/ui/plan-text.js';
 import { probeReplay } from './command-fixture.js';
@@ -54,6 +55,37 @@ describe('the commands suggested for another session', () => {
     );
     // No suggestion anywhere in the plan runs the bare tool, which would act on the real host.
     expect(text).not.toMatch(/(?<!bm-x-host )bridge-migrate (confirm|rollback|status|apply)/);
+  });
+});
+
+describe('the program the suggested commands start', () => {
+  it('is `bridge-migrate` when the tool was run by that name (installed)', () => {
+    expect(selfCommand(['/usr/bin/node', '/usr/local/bin/bridge-migrate'])).toBe('bridge-migrate');
+  });
+
+  it('is `node /abs/dist/cli.js` for a checkout run as the README runs it, quoted for a shell', () => {
+    expect(selfCommand(['/usr/bin/node', '/srv/bridge migrate/dist/cli.js'])).toBe(
+      "node '/srv/bridge migrate/dist/cli.js'",
+    );
+    const checkout = { ...lab, program: selfCommand(['/usr/bin/node', '/opt/bm/dist/cli.js']) };
+    expect(operatorCommands(checkout).confirm).toBe(
+      `ip netns exec bm-x-host node /opt/bm/dist/cli.js confirm ${where}`,
+    );
+  });
+});
+
+describe('commands the operator runs by hand as root (inverses, leftovers of a revert)', () => {
+  it('act in the namespace the plan was made in, prefixed where the shell reads the command', () => {
+    expect(hereCommand({ netns: 'bm-x-host' }, "ip -batch - <<'EOF'")).toBe(
+      "ip netns exec bm-x-host ip -batch - <<'EOF'",
+    );
+    expect(hereCommand({ netns: null }, 'ip link del dev fcbr0')).toBe('ip link del dev fcbr0');
+    expect(hereCommand(undefined, 'ip link del dev fcbr0')).toBe('ip link del dev fcbr0');
+  });
+
+  it('carry the namespace from the CLI into the plan request', () => {
+    const common = { ...lab, persist: 'auto' as const, replay: null, log: null };
+    expect(planRequest({ nic: null, bridge: 'fcbr0', timeoutSec: 120 }, common).netns).toBe('bm-x-host');
   });
 });
 

@@ -71,7 +71,7 @@ const spoilers: [string, () => void, () => RegExp][] = [
       renameSync(stateDir, `${stateDir}.real`);
       symlinkSync(`${stateDir}.real`, stateDir);
     },
-    () => new RegExp(`^${stateDir} is a symbolic link; replace it with a real directory`),
+    () => new RegExp(`^${stateDir} is a symbolic link; pass --state-dir with the real directory it leads to`),
   ],
   [
     'the journal has mode 0644',

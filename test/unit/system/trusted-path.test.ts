@@ -75,7 +75,7 @@ describe('ensurePrivateDir', () => {
     symlinkSync(real, link);
     const line = await refusal(ensurePrivateDir(link));
     expect(line).toBe(
-      `${link} is a symbolic link; replace it with a real directory (rm ${link} && mkdir -m 700 ${link}) or pass --state-dir`,
+      `${link} is a symbolic link; pass --state-dir with the real directory it leads to (readlink -f ${link}), after checking who made the link`,
     );
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });

@@ -481,6 +481,18 @@ describe('revert, confirm, watch', () => {
     });
   });
 
+  test("in the lab's namespace, the commands to finish by hand carry its ip netns exec", async () => {
+    const first = await setup();
+    const plan = { ...first.plan, request: { ...first.plan.request, netns: 'bm-x-host' } };
+    await first.engine.start({ plan, preState: first.snapshot, timeoutSec: 120 });
+    first.host.state.addresses.push({ ifname: 'ens18', local: '198.51.100.77', prefixlen: 24 });
+    const outcome = await first.engine.revert('timeout');
+    // Pasted on the machine without it, the command would act on the machine's own ens18.
+    expect(outcome.manualCommands).toEqual([
+      'ip netns exec bm-x-host ip addr del 198.51.100.77/24 dev ens18',
+    ]);
+  });
+
   test('a DHCP client restart is skipped when one with the same argv already runs (a revert run twice)', async () => {
     const first = await setup();
     await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });

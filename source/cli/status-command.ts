@@ -62,6 +62,7 @@ export async function runStatusCommand(
   const report = buildStatus({
     commands,
     mode,
+    replayFile: common.replay,
     stateDir,
     journal,
     guardianAlive,

@@ -22,6 +22,8 @@ export interface StatusReport {
   lock: { pid: number; purpose: string; alive: boolean } | null;
   /** What could not be read, each with how to run status so that it can. */
   problems: string[];
+  /** The recording the mode was read from (--replay), not this host; absent: this host. */
+  replay?: { file: string };
 }
 
 export interface MigrationStatus {
@@ -58,6 +60,8 @@ export interface MigrationStatus {
 
 export interface StatusFacts {
   mode: HostMode;
+  /** --replay: the mode comes from this recording, and the report must say so. */
+  replayFile?: string | null;
   stateDir: string;
   journal: Journal | null;
   /** Whether the process with the journal's guardian pid exists. */
@@ -86,6 +90,7 @@ export function buildStatus(facts: StatusFacts): StatusReport {
       ? { pid: facts.lock.holder.pid, purpose: facts.lock.holder.purpose, alive: facts.lock.alive }
       : null,
     problems: facts.problems,
+    ...(facts.replayFile ? { replay: { file: facts.replayFile } } : {}),
   };
 }
 
@@ -143,6 +148,9 @@ function migrationStatus(
 export function statusText(report: StatusReport, commands: { confirm: string; rollback: string }): string[] {
   const lines = [
     ...report.alerts.map((alert) => `WARNING: ${alert}`),
+    ...(report.replay
+      ? [`REPLAY: the mode below is the recording ${report.replay.file}'s, not this host's`]
+      : []),
     `mode: ${report.mode} (${report.modeDetail})`,
   ];
   const migration = report.migration;

@@ -189,6 +189,21 @@ describe('status', () => {
     );
   });
 
+  it("--replay: says first that the mode is the recording's, in the text and in --json", async () => {
+    const f = setup();
+    const replayed = { ...f.common, replay: '/tmp/proxmox-host.json' };
+    const code = await run(f, () => runStatusCommand(f.deps, replayed, { json: false }));
+    expect(code).toBe(0);
+    expect(f.stdout().split('\n')[0]).toBe(
+      "REPLAY: the mode below is the recording /tmp/proxmox-host.json's, not this host's",
+    );
+    const g = setup();
+    await run(g, () =>
+      runStatusCommand(g.deps, { ...g.common, replay: '/tmp/proxmox-host.json' }, { json: true }),
+    );
+    expect((JSON.parse(g.stdout()) as StatusReport).replay).toEqual({ file: '/tmp/proxmox-host.json' });
+  });
+
   it('says when the guardian recorded in the journal is not running', async () => {
     const f = setup({ alive: () => false });
     await f.pendingJournal('applied');

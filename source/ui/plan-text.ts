@@ -51,7 +51,7 @@ function headerSection(plan: Plan, glyphs: Glyphs): string[] {
     `  persist with: ${plan.persistWith}`,
     `  deadline: ${plan.deadlineSec} s`,
     plan.replay
-      ? `  recording captured: ${glyphs.text(plan.replay.capturedAt)} (replayed ${plan.snapshotTakenAt})`
+      ? `  recording ${plan.replay.origin}: ${glyphs.text(plan.replay.capturedAt)} (replayed ${plan.snapshotTakenAt})`
       : `  host snapshot taken: ${plan.snapshotTakenAt}`,
   ];
 }
@@ -136,6 +136,13 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
 
 /** The commands name this run's --state-dir when it is not the default (the caller knows it). */
 function deadlineSection(plan: Plan, commands: { confirm: string; rollback: string }): string[] {
+  // A blocked plan is never applied: a deadline and confirm/rollback commands would read as if it
+  // could be.
+  if (plan.blocked)
+    return [
+      'Deadline',
+      '  none: the plan is blocked, so nothing is applied and nothing waits for a confirmation.',
+    ];
   return [
     'Deadline',
     ...(plan.replay ? ['  (REPLAY: these commands are for the recorded host, after an apply there)'] : []),

@@ -75,6 +75,9 @@ describe('renderPlanText', () => {
     expect(blocked).toContain('[BLOCKER] ens18 is a Wi-Fi interface');
     expect(blocked).toContain('This plan is blocked: nothing can be applied until every blocker is fixed.');
     expect(blocked).toContain('Steps\n  none (the plan is blocked)');
+    // Nothing about a deadline or confirming: a blocked plan is never applied.
+    expect(blocked).toContain('Deadline\n  none: the plan is blocked');
+    expect(blocked).not.toContain('Confirm (best from a new SSH session)');
   });
 
   it('is pure ASCII in ASCII mode, even when the planner used typography', () => {

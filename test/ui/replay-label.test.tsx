@@ -51,7 +51,7 @@ describe('a replayed plan says so', () => {
     );
     expect(lines[1]).toBe('  not this host: nothing was probed live, and nothing here can be applied');
     expect(lines[2]).toBe('bridge-migrate plan: ens18 -> fcbr0 (REPLAY)');
-    expect(text).toMatch(/^ {2}recording captured: 2026-11-28T12:00:00\.000Z \(replayed \d{4}-/m);
+    expect(text).toMatch(/^ {2}recording composed: 2026-11-28T12:00:00\.000Z \(replayed \d{4}-/m);
     expect(text).not.toContain('host snapshot taken');
   });
 

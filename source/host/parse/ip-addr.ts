@@ -14,7 +14,7 @@ import {
   shown,
   U32_MAX,
 } from './host-values.js';
-import { type JsonObject, num, parseJsonArray, str } from './json-fields.js';
+import { isObject, type JsonObject, num, parseJsonArray, str } from './json-fields.js';
 
 const FOREVER = 4294967295;
 
@@ -42,7 +42,8 @@ export function parseIpAddresses(text: string): Address[] {
     if (!ifname) throw new MalformedHostValue(WHAT, `link ${shown(link.ifindex ?? '?')}`, 'no ifname');
     const infos = Array.isArray(link.addr_info) ? (link.addr_info as unknown[]) : [];
     for (const info of infos) {
-      if (typeof info !== 'object' || info === null) continue;
+      if (!isObject(info))
+        throw new MalformedHostValue(WHAT, `${ifname} addr_info`, 'an entry that is not an object');
       const address = toAddress(ifname, info as JsonObject);
       if (address) addresses.push(address);
     }

@@ -27,7 +27,15 @@ export function parseJsonArray(text: string, what: string): JsonObject[] {
     throw new ParseError(what, (error as Error).message);
   }
   if (!Array.isArray(data)) throw new ParseError(what, 'expected a JSON array');
-  return data.filter(isObject);
+  // iproute2 prints only objects here: anything else is a damaged or forged output, and skipping
+  // it would silently leave an address, route or rule unmoved (issue 7: failed probes block).
+  const odd = data.findIndex((entry) => !isObject(entry));
+  if (odd >= 0)
+    throw new ParseError(
+      what,
+      `entry #${odd + 1} is ${JSON.stringify(data[odd])?.slice(0, 40)}, not an object`,
+    );
+  return data as JsonObject[];
 }
 
 export function str(object: JsonObject, key: string): string | null {

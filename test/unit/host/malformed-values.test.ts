@@ -145,3 +145,23 @@ describe('ip -j rule', () => {
     );
   });
 });
+
+describe('entries that are not objects', () => {
+  // Skipping them would leave an address, route or rule silently unmoved.
+  it.each([
+    [
+      'ip -j link',
+      () => parseIpLinks(`[1, ${linkOutput({}).slice(1)}`),
+      /ip -j -d link: entry #1 is 1, not an object/,
+    ],
+    ['ip -j route', () => parseIpRoutes('[null]', 4), /entry #1 is null, not an object/],
+    ['ip -j rule', () => parseIpRules('["x"]', 4), /entry #1 is "x", not an object/],
+    [
+      'ip -j addr (addr_info)',
+      () => parseIpAddresses(JSON.stringify([{ ifindex: 2, ifname: 'ens18', addr_info: [null] }])),
+      /ip -j addr: ens18 addr_info: an entry that is not an object/,
+    ],
+  ])('%s refuses the output', (_what, parse, error) => {
+    expect(parse).toThrow(error);
+  });
+});

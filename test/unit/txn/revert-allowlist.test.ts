@@ -13,7 +13,7 @@ import {
 } from '../../../source/plan/steps/renderer-hold-files.js';
 import { buildStopDhcpStep } from '../../../source/plan/steps/stop-dhcp.js';
 import type { Command, Plan } from '../../../source/plan/types.js';
-import { revertCommandProblem } from '../../../source/txn/revert-allowlist.js';
+import { revertCommandProblem } from '../../../source/plan/revert-allowlist.js';
 import { dhcpClient, natRule, request, variant } from '../plan/fixtures.js';
 import { hostArbitrary, snapshotFromSpec } from '../plan/generators.js';
 import {

@@ -14,13 +14,11 @@
  *   (a masquerade with no verdict; no option, no `;` or newline that would start a second command).
  * Pure: no I/O, tested against every step builder's inverses and hostile entries.
  */
-import {
-  HOLD_FILE_MODE,
-  NETWORKD_HOLD_PATH,
-  NETWORKMANAGER_HOLD_PATH,
-} from '../plan/steps/renderer-hold-files.js';
-import { isBatchSafe } from '../plan/tokens.js';
-import type { Command } from '../plan/types.js';
+
+import { IP_FORBIDDEN_TOKENS } from './ip-keywords.js';
+import { HOLD_FILE_MODE, NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH } from './steps/renderer-hold-files.js';
+import { isBatchSafe } from './tokens.js';
+import type { Command } from './types.js';
 
 const HOLD_PATHS: readonly string[] = [NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH];
 const DHCP_CLIENTS: readonly string[] = ['dhclient', 'dhcpcd', 'udhcpc'];
@@ -32,8 +30,6 @@ const IP_VERBS: Readonly<Record<string, readonly string[]>> = {
   route: ['add', 'del', 'replace'],
   rule: ['add', 'del'],
 };
-/** Words that switch ip to another namespace or make it run something: never in a revert. */
-const IP_FORBIDDEN_TOKENS = new Set(['netns', 'exec', '-batch', '-b', '-n', '-netns', '-force']);
 const WORD = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$/;
 const NFT_VERDICT = /\b(accept|drop|reject|queue|jump|goto|return|continue|dnat|snat|redirect|tproxy)\b/;
 

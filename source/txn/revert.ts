@@ -15,7 +15,7 @@
  */
 import { compareHostState, differenceTexts, type StateDifference } from '../host/compare.js';
 import type { HostSnapshot } from '../host/snapshot.js';
-import { commandText } from '../plan/command-text.js';
+import { commandText, shellQuote } from '../plan/command-text.js';
 import { revertCommandProblem } from '../plan/revert-allowlist.js';
 import type { Command, Step } from '../plan/types.js';
 import { CommandFailed, succeeded } from '../system/runner.js';
@@ -163,12 +163,14 @@ async function runInverse(
       const verdict = await checkRestart(context, command.argv, preState);
       if (verdict.kind === 'refuse') return verdict.reason;
       if (verdict.kind === 'running') {
-        context.note(`not restarting ${command.argv.join(' ')}: already running as pid ${verdict.pid}`);
+        context.note(
+          `not restarting ${command.argv.map(shellQuote).join(' ')}: already running as pid ${verdict.pid}`,
+        );
         return null;
       }
       try {
         const started = await context.spawnDetached(command.argv);
-        context.note(`restarted ${command.argv.join(' ')} as pid ${started.pid}`);
+        context.note(`restarted ${command.argv.map(shellQuote).join(' ')} as pid ${started.pid}`);
         return null;
       } catch (error) {
         return (error as Error).message;

@@ -1,7 +1,8 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { probeHost } from '../host/probe.js';
 import { shellQuote } from '../plan/command-text.js';
+import { writeFileAtomic } from '../system/atomic-file.js';
 import { createRecorder } from '../system/capture.js';
 import { EXIT, UsageError } from './errors.js';
 import type { HostAccess } from './host-access.js';
@@ -36,8 +37,11 @@ export async function runCaptureCommand(
   );
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   if (options.out) {
-    // The capture holds addresses and config files: readable by the operator only.
-    await writeFile(options.out, text, { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    // The capture holds addresses and config files: readable by the operator only. Written as a
+    // new file (O_EXCL temp in the same directory, renamed over -o) rather than opened in place:
+    // a symlink planted at the path would make root write through it, and an existing file
+    // would keep its owner and mode (a user's 0644 file holding the capture).
+    await writeFileAtomic(options.out, text, { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(
         `cannot write the capture to ${options.out} (${error.code ?? error.message})`,
         'pass -o with a writable path, or leave -o out to print the capture on stdout',

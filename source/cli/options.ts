@@ -4,7 +4,7 @@
  */
 
 import { resolve } from 'node:path';
-import { interfaceNameProblem } from '../plan/names.js';
+import { bridgeNameProblem, interfaceNameProblem } from '../plan/names.js';
 import type { PersistChoice } from '../plan/types.js';
 import { UsageError } from './errors.js';
 
@@ -38,11 +38,11 @@ export interface TargetOptions {
 
 export function parseBridgeName(raw: string | undefined): string {
   const name = raw ?? DEFAULT_BRIDGE;
-  const problem = interfaceNameProblem(name);
+  const problem = bridgeNameProblem(name);
   if (problem) {
     throw new UsageError(
       `bridge name "${name}" ${problem}`,
-      'pass --bridge with 1-15 bytes and no "/", ":" or spaces (e.g. --bridge fcbr0)',
+      'pass --bridge with 1-15 bytes, no "/", ":" or spaces, not starting with "-" (e.g. --bridge fcbr0)',
     );
   }
   return name;

@@ -15,6 +15,7 @@ import { planCommands } from './operator-commands.js';
 import { buildPersist } from './persist/persist.js';
 import { blockers } from './preflight/blockers.js';
 import { probeFailureBlockers } from './preflight/probe-failures.js';
+import { unrevertableSteps } from './preflight/unrevertable.js';
 import { blocker } from './preflight/verdict.js';
 import { warnings } from './preflight/warnings.js';
 import { resolveRequest } from './resolve.js';
@@ -55,7 +56,7 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
       const built = guarded(() => buildSteps(context));
       if (built.ok) {
         steps = built.value.steps;
-        verdicts.push(...built.value.verdicts);
+        verdicts.push(...built.value.verdicts, ...unrevertableSteps(steps));
       } else verdicts.push(built.verdict);
       const persist = guarded(() => buildPersist(context));
       if (persist.ok) {

@@ -14,8 +14,14 @@ export function commandText(command: Command): string[] {
       return [command.argv.map(shellQuote).join(' ')];
     case 'spawn-detached':
       return [`${command.argv.map(shellQuote).join(' ')} &`];
-    case 'ip-batch':
-      return ['ip -batch - <<EOF', ...command.lines.map((line) => line.join(' ')), 'EOF'];
+    case 'ip-batch': {
+      // Quoted delimiter: a pasted body is passed to ip verbatim, so a name holding `$(...)` or a
+      // backquote (both valid in an interface name) is never run by the operator's shell. ip's
+      // own batch reader still joins a "\\" + newline, which wrapped rows rely on (outcome-text.ts).
+      const lines = command.lines.map((line) => line.join(' '));
+      const end = hereDocumentEnd(lines);
+      return [`ip -batch - <<'${end}'`, ...lines, end];
+    }
     case 'write-file': {
       // A quoted here-document: the shell copies the content verbatim, so the lines can be run by
       // hand to finish a revert, and the preview shows exactly what the file will hold. GNU

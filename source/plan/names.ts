@@ -4,6 +4,8 @@
  * and no "/", ":" or whitespace. We are stricter about what a batch line may contain: a name with
  * a quote or backslash would need escaping in `ip -batch`, so it is refused too.
  */
+import { IP_FORBIDDEN_TOKENS } from './ip-keywords.js';
+
 const IFNAMSIZ = 16;
 
 export function interfaceNameProblem(name: string): string | null {
@@ -15,6 +17,18 @@ export function interfaceNameProblem(name: string): string | null {
   if (/\s/.test(name)) return 'contains whitespace';
   if (/["'\\#]/.test(name)) return 'contains a quote, backslash or "#"';
   if (/[\x00-\x1f\x7f]/.test(name)) return 'contains a control character';
+  return null;
+}
+
+/**
+ * A bridge is a name this tool makes up, so it may also not be one `ip` would read as an option
+ * (a leading "-") or as a keyword: the revert refuses such lines, so the change could never be undone.
+ */
+export function bridgeNameProblem(name: string): string | null {
+  const problem = interfaceNameProblem(name);
+  if (problem) return problem;
+  if (name.startsWith('-')) return 'starts with "-", which ip would read as an option';
+  if (IP_FORBIDDEN_TOKENS.has(name)) return `is "${name}", which ip reads as a keyword`;
   return null;
 }
 

@@ -4,7 +4,7 @@
  * input never throws: it becomes a blocker the preview shows with its fix.
  */
 import type { HostSnapshot, Link, Route } from '../host/snapshot.js';
-import { interfaceNameProblem } from './names.js';
+import { bridgeNameProblem, interfaceNameProblem } from './names.js';
 import { uplinkIsBridge } from './preflight/already-bridged.js';
 import { blocker } from './preflight/verdict.js';
 import type { PlanRequest, Verdict } from './types.js';
@@ -28,7 +28,7 @@ export interface Resolution {
 export function resolveRequest(snapshot: HostSnapshot, request: PlanRequest): Resolution {
   const verdicts: Verdict[] = [];
   const bridge = request.bridge;
-  const bridgeProblem = interfaceNameProblem(bridge);
+  const bridgeProblem = bridgeNameProblem(bridge);
   if (bridgeProblem) {
     verdicts.push(
       blocker(

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats, writeSync } from 'node:fs';
 import { UnsafePath } from './atomic-file.js';
 import type { RunResult } from './runner.js';
 
@@ -20,7 +20,8 @@ export interface DebugLog {
 
 /**
  * Opens `path` for appending (O_APPEND | O_CREAT | O_NOFOLLOW, 0600 when created). Refuses a
- * symlink or anything but a regular file with an UnsafePath naming the path and the fix; other
+ * symlink, anything but a regular file, and a file that is not the writer's own and private,
+ * with an UnsafePath naming the path and the fix; other
  * errors (a missing directory, EACCES) are thrown as they are.
  */
 export function openLogFile(path: string): number {
@@ -49,11 +50,37 @@ export function openLogFile(path: string): number {
     if (code === 'ENXIO') throw notRegular(path);
     throw error;
   }
-  if (!fstatSync(fd).isFile()) {
+  const stats = fstatSync(fd);
+  const problem = !stats.isFile() ? notRegular(path) : notPrivate(path, stats);
+  if (problem) {
     closeSync(fd);
-    throw notRegular(path);
+    throw problem;
   }
   return fd;
+}
+
+/**
+ * The log holds every command line the tool ran (addresses, other processes' argv): an existing
+ * file another user owns, or one that group or others may read or write, would hand that to them
+ * (or let them add lines to root's log), so only the writer's own private file is appended to.
+ */
+function notPrivate(path: string, stats: Stats): UnsafePath | null {
+  const self = process.geteuid?.();
+  if (self !== undefined && stats.uid !== self) {
+    return new UnsafePath(
+      path,
+      `is owned by uid ${stats.uid}, not by this user (uid ${self})`,
+      'pass --log with a new path (the tool creates it, mode 0600), or remove that file first',
+    );
+  }
+  if ((stats.mode & 0o077) !== 0) {
+    return new UnsafePath(
+      path,
+      `has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}, so group or others may read or write it`,
+      'chmod 600 it, or pass --log with a new path (the tool creates it, mode 0600)',
+    );
+  }
+  return null;
 }
 
 function notRegular(path: string): UnsafePath {

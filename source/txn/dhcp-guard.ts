@@ -16,6 +16,8 @@
  */
 import { exePath, parseCmdline, parseStatusUids, restartArgv } from '../host/parse/dhcp-clients.js';
 import type { DhcpClient, HostSnapshot } from '../host/snapshot.js';
+import { shellQuote } from '../plan/command-text.js';
+import { displaySafe } from '../plan/display-text.js';
 import { whyNotOurs } from '../plan/steps/stop-dhcp.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -38,13 +40,16 @@ export async function checkSignalTarget(
   const client = preState.dhcpClients.find((candidate) => candidate.pid === pid);
   if (!client) return { kind: 'refuse', reason: `pid ${pid} is not a DHCP client the plan's snapshot saw` };
   const notOurs = whyNotOurs(client);
-  if (notOurs) return { kind: 'refuse', reason: `${client.program} ${notOurs}; it is left alone` };
+  if (notOurs)
+    return { kind: 'refuse', reason: `${displaySafe(client.program)} ${notOurs}; it is left alone` };
   const argv = await readArgv(context, pid);
   if (argv === null) return { kind: 'gone' };
   if (!sameArgv(argv, client.argv)) {
     return {
       kind: 'refuse',
-      reason: `pid ${pid} now runs "${argv.join(' ')}", not "${client.argv.join(' ')}" (the pid was reused)`,
+      // Another process's argv is anyone's text: shell-quoted (controls escaped) so it can neither
+      // act on the operator's terminal nor blur where one argument ends.
+      reason: `pid ${pid} now runs "${shownArgv(argv)}", not "${shownArgv(client.argv)}" (the pid was reused)`,
     };
   }
   const identity = await identityProblem(context, pid, client);
@@ -73,12 +78,12 @@ async function identityProblem(
   if (uids.uid !== 0 || uids.euid !== 0)
     return `pid ${pid} now runs as uid ${uids.uid} (euid ${uids.euid}), not root; it is left alone`;
   if (exe === null || client.exe === null || exePath(exe) !== exePath(client.exe))
-    return `pid ${pid} now runs ${exe ?? 'an unreadable program'}, not ${client.exe} (the pid was reused); it is left alone`;
+    return `pid ${pid} now runs ${exe === null ? 'an unreadable program' : displaySafe(exe)}, not ${displaySafe(client.exe ?? 'null')} (the pid was reused); it is left alone`;
   if (!check.netns) return null;
   if (ours === null || theirs === null)
     return `cannot tell which network namespace pid ${pid} is in; it is left alone`;
   if (ours !== theirs)
-    return `pid ${pid} (${client.program}) runs in network namespace ${theirs}, not ours (${ours}); it serves another host and is left alone`;
+    return `pid ${pid} (${displaySafe(client.program)}) runs in network namespace ${displaySafe(theirs)}, not ours (${displaySafe(ours)}); it serves another host and is left alone`;
   return null;
 }
 
@@ -148,6 +153,10 @@ async function readArgv(context: EngineContext, pid: number): Promise<string[] |
   const raw = await context.deps.files.readFile(`/proc/${pid}/cmdline`);
   if (raw === null || raw === '') return null;
   return parseCmdline(raw);
+}
+
+function shownArgv(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
 }
 
 export function sameArgv(a: readonly string[], b: readonly string[]): boolean {

@@ -2,7 +2,7 @@
  * Undoing a migration from its journal alone, so any later process can do it (the guardian at the
  * deadline, `rollback` after a crash). Every step the journal says was STARTED is undone, finished
  * or not, because a step cut short by a crash may have half run:
- * 0. Only commands of the shapes the planner produces run (revert-allowlist.ts); anything else in
+ * 0. Only commands of the shapes the planner produces run (plan/revert-allowlist.ts); anything else in
  *    the journal is printed for the operator instead.
  * 1. The `ip` inverses of all those steps, last step first, go into ONE `ip -force -batch -`.
  *    -force keeps going past lines that fail, so a cutover batch that stopped half way is still
@@ -15,8 +15,9 @@
  */
 import { compareHostState, differenceTexts, type StateDifference } from '../host/compare.js';
 import type { HostSnapshot } from '../host/snapshot.js';
-import { commandText } from '../plan/command-text.js';
+import { commandText, shellQuote } from '../plan/command-text.js';
 import { hereCommand } from '../plan/operator-commands.js';
+import { revertCommandProblem } from '../plan/revert-allowlist.js';
 import type { Command, Step } from '../plan/types.js';
 import { CommandFailed, succeeded } from '../system/runner.js';
 import { checkRestart } from './dhcp-guard.js';
@@ -26,7 +27,6 @@ import { readHostState } from './host-state.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
 import type { Journal } from './journal.js';
 import { manualCommands } from './manual-commands.js';
-import { revertCommandProblem } from './revert-allowlist.js';
 import { EXEC_TIMEOUT_MS, runFileCommand } from './step-runner.js';
 
 /** A DHCP client restarted by the revert may re-apply its lease a moment later; wait for it, bounded. */
@@ -88,7 +88,7 @@ export async function undoSteps(
     failures.set(stepId, [...(failures.get(stepId) ?? []), message]);
   const unfinished: string[] = [];
   // A journal can be edited after its plan was made: a command of a shape the planner never
-  // produces is not run, only printed for the operator to judge (revert-allowlist.ts).
+  // produces is not run, only printed for the operator to judge (plan/revert-allowlist.ts).
   const refused: string[] = [];
   const allowed = steps.map((step) => ({
     ...step,
@@ -167,12 +167,14 @@ async function runInverse(
       const verdict = await checkRestart(context, command.argv, preState);
       if (verdict.kind === 'refuse') return verdict.reason;
       if (verdict.kind === 'running') {
-        context.note(`not restarting ${command.argv.join(' ')}: already running as pid ${verdict.pid}`);
+        context.note(
+          `not restarting ${command.argv.map(shellQuote).join(' ')}: already running as pid ${verdict.pid}`,
+        );
         return null;
       }
       try {
         const started = await context.spawnDetached(command.argv);
-        context.note(`restarted ${command.argv.join(' ')} as pid ${started.pid}`);
+        context.note(`restarted ${command.argv.map(shellQuote).join(' ')} as pid ${started.pid}`);
         return null;
       } catch (error) {
         return (error as Error).message;

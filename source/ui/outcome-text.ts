@@ -20,8 +20,8 @@ const CONTINUED_INDENT = '      ';
 /**
  * A command on rows of its own, so it can be copied whole. One too long for the width is broken
  * between words outside quotes, each row but the last ending in " \\", so that pasted into a
- * shell it is still one command (inside an `ip -batch - <<EOF` body too: an unquoted here-document
- * joins backslash-newlines the same way).
+ * shell it is still one command (inside an `ip -batch - <<'EOF'` body too: the shell passes the
+ * body verbatim, and ip's batch reader, iproute2 lib/utils.c getcmdline, joins backslash-newlines).
  */
 export function commandRows(command: string, width: number, indent = COMMAND_INDENT): Row[] {
   if (indent.length + command.length <= width) return [{ text: `${indent}${command}`, tone: 'accent' }];

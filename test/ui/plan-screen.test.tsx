@@ -139,7 +139,7 @@ describe('plan preview', () => {
       await press(ui, KEY.pageDown);
     }
     const text = seen.join('\n');
-    expect(text).toContain('     $ ip -batch - <<EOF\n       link set dev ens18 master fcbr0');
+    expect(text).toContain("     $ ip -batch - <<'EOF'\n       link set dev ens18 master fcbr0");
     expect(text).toContain('       route replace default via 198.51.100.1 dev fcbr0 proto dhcp src');
     expect(text).toContain('       link set dev ens18 nomaster\n       EOF');
     expect(text).toContain('   undo:\n     $ ip link del dev fcbr0');

@@ -53,7 +53,7 @@ describe('renderPlanText', () => {
     expect(text).toContain(
       [
         '     run:',
-        '       $ ip -batch - <<EOF',
+        "       $ ip -batch - <<'EOF'",
         '         link set dev ens18 master fcbr0',
         '         address add 198.51.100.240/24 dev fcbr0 broadcast 198.51.100.255',
       ].join('\n'),

@@ -24,6 +24,7 @@
  */
 import { isClientExe, restartArgv } from '../../host/parse/dhcp-clients.js';
 import type { DhcpClient } from '../../host/snapshot.js';
+import { displaySafe } from '../display-text.js';
 import { checkedName } from '../names.js';
 import { checkedNumber } from '../tokens.js';
 import type { Step } from '../types.js';
@@ -60,7 +61,7 @@ export function whyNotOurs(client: DhcpClient): string | null {
   if (typeof client.exe !== 'string')
     return `(pid ${client.pid}): its program cannot be read from /proc/${client.pid}/exe`;
   if (!isClientExe(client.program, client.exe))
-    return `(pid ${client.pid}) runs ${client.exe}, which is not a ${client.program} program`;
+    return `(pid ${client.pid}) runs ${displaySafe(client.exe)}, which is not a ${client.program} program`;
   return null;
 }
 

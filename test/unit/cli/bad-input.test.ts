@@ -57,8 +57,10 @@ describe('bad input gets one clear line and exit 2', () => {
     ['a slash', 'fc/br0', /contains "\/" or ":"/],
     ['a colon', 'fc:br0', /contains "\/" or ":"/],
     ['whitespace', 'fc br0', /contains whitespace/],
+    ['a leading "-"', '-b', /starts with "-", which ip would read as an option/],
+    ['an ip keyword', 'exec', /is "exec", which ip reads as a keyword/],
   ])('an invalid --bridge with %s', async (_what, name, problem) => {
-    const result = await run(['plan', '--replay', recording, '--bridge', name]);
+    const result = await run(['plan', '--replay', recording, `--bridge=${name}`]);
     expectOneLineUsageError(result, problem, /pass --bridge with 1-15 bytes/);
   });
 

@@ -3,7 +3,16 @@
  * is probed), and every capture tells the operator the file is sensitive. The host is a replayed
  * recording, so the test reads nothing of this machine.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +73,34 @@ describe('capture', () => {
     );
     expect(ran).toEqual([]);
     expect(io.stdout()).toBe('');
+  });
+
+  it('-o at a symlink replaces the link with a new 0600 file and never writes through it', async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'bm-capture-'));
+    const victim = join(scratch, 'victim');
+    writeFileSync(victim, 'untouched\n', { mode: 0o644 });
+    const target = join(scratch, 'host.json');
+    symlinkSync(victim, target);
+    const { access } = replayed();
+    expect(await runCaptureCommand(access, options(target), output().out)).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    const written = lstatSync(target);
+    expect(written.isFile()).toBe(true);
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(target, 'utf8')).header.name).toBe('test host');
+  });
+
+  it("-o at another user's 0644 file leaves a new file of the writer's own, mode 0600", async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'bm-capture-'));
+    const target = join(scratch, 'host.json');
+    writeFileSync(target, 'old\n', { mode: 0o644 });
+    chownSync(target, 65534, 65534);
+    const { access } = replayed();
+    expect(await runCaptureCommand(access, options(target), output().out)).toBe(0);
+    const written = statSync(target);
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(written.uid).toBe(process.geteuid?.());
+    expect(JSON.parse(readFileSync(target, 'utf8')).header.name).toBe('test host');
   });
 
   it('-o FILE writes a 0600 file and says that it holds config files and process lists', async () => {

@@ -22,7 +22,7 @@ describe('command text', () => {
       ['addr', 'del', '198.51.100.240/24', 'dev', 'ens18'],
     ];
     expect(commandText({ kind: 'ip-batch', lines })).toEqual([
-      'ip -batch - <<EOF',
+      "ip -batch - <<'EOF'",
       'link set dev ens18 master fcbr0',
       'addr del 198.51.100.240/24 dev ens18',
       'EOF',
@@ -30,6 +30,19 @@ describe('command text', () => {
     expect(ipBatchFile(lines)).toBe(
       'link set dev ens18 master fcbr0\naddr del 198.51.100.240/24 dev ens18\n',
     );
+  });
+
+  it('quotes the batch here-document, so a pasted name holding $(...) or a backquote is not run', () => {
+    const text = commandText({
+      kind: 'ip-batch',
+      lines: [['link', 'set', 'dev', '$(reboot)', 'master', '`id`']],
+    });
+    expect(text).toEqual(["ip -batch - <<'EOF'", 'link set dev $(reboot) master `id`', 'EOF']);
+  });
+
+  it('ends the batch here-document with a delimiter that no body line equals', () => {
+    const text = commandText({ kind: 'ip-batch', lines: [['EOF'], ['EOF1']] });
+    expect(text).toEqual(["ip -batch - <<'EOF2'", 'EOF', 'EOF1', 'EOF2']);
   });
 
   it('refuses batch tokens that ip -batch would split or treat as a comment', () => {

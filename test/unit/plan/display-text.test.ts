@@ -12,6 +12,20 @@ describe('displaySafe', () => {
     expect(displaySafe('\u2066x\u2069 \u200f \u2028')).toBe('\\u2066x\\u2069 \\u200f \\u2028');
   });
 
+  it('escapes the invisible format characters: zero-width, word joiner, BOM, soft hyphen, tags', () => {
+    expect(displaySafe('fc\u200bbr0')).toBe('fc\\u200bbr0');
+    expect(displaySafe('\u200c\u200d\u2060\u2064\ufeff\u00ad\u180e')).toBe(
+      '\\u200c\\u200d\\u2060\\u2064\\ufeff\\u00ad\\u180e',
+    );
+    // Tag characters spell invisible ASCII ("hi" here); bash's $'...' reads \U back.
+    expect(displaySafe('ok\u{e0068}\u{e0069}\u{e007f}')).toBe('ok\\U000e0068\\U000e0069\\U000e007f');
+    expect(hasUnsafeText('fcbr0\u2063')).toBe(true);
+    expect(hasUnsafeText('fcbr0')).toBe(false);
+    expect(shellQuote('fc\u200bbr0')).toBe("$'fc\\u200bbr0'");
+    // Astral text that is visible (an emoji) stays as it is.
+    expect(displaySafe('ok \u{1f600}')).toBe('ok \u{1f600}');
+  });
+
   it('leaves printable text alone (UTF-8 typography, backslashes), so a second pass changes nothing', () => {
     const text = 'udhcpc -s /tmp/a\\b → fcbr0 — “ok” ✓';
     expect(displaySafe(text)).toBe(text);

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +42,28 @@ describe('the debug log (written as root, so never through a link)', () => {
     expect(() => openLogFile(link)).toThrow(`${link} is a symbolic link; pass --log with the path`);
     createFileLog(link).note('must not land');
     expect(readFileSync(target, 'utf8')).toBe('root:x:0:0\n');
+  });
+
+  it("refuses another user's file, and never appends to it", () => {
+    const path = join(dir, 'debug.log');
+    writeFileSync(path, 'theirs\n', { mode: 0o600 });
+    chownSync(path, 65534, 65534);
+    expect(() => openLogFile(path)).toThrow(
+      `${path} is owned by uid 65534, not by this user (uid ${process.geteuid?.()}); pass --log with a new path`,
+    );
+    createFileLog(path).note('must not land');
+    expect(readFileSync(path, 'utf8')).toBe('theirs\n');
+  });
+
+  it('refuses its own file when group or others may read or write it', () => {
+    const path = join(dir, 'debug.log');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    expect(() => openLogFile(path)).toThrow(
+      `${path} has mode 0644, so group or others may read or write it; chmod 600 it`,
+    );
+    chmodSync(path, 0o600);
+    expect(() => openLogFile(path)).not.toThrow();
   });
 
   it('refuses a FIFO at the path without hanging on it', () => {

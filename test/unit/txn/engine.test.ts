@@ -338,6 +338,32 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
   });
 
+  test("a reused pid's argv and program are shown quoted and escaped, never raw", async () => {
+    const { host, snapshot, plan, engine } = await setup();
+    host.state.processes.set(4242, {
+      argv: ['sshd', '-D\x1b[2J\u202e', 'a b", not "udhcpc'],
+      netns: OUR_NETNS,
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      `not signalling pid 4242: pid 4242 now runs "sshd $'-D\\x1b[2J\\u202e' 'a b", not "udhcpc'", not "udhcpc -f -i ens18 -s /etc/udhcpc.sh" (the pid was reused)`,
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+  });
+
+  test('a reused pid running a program whose path holds escapes shows the path escaped', async () => {
+    const { host, snapshot, plan, engine } = await setup();
+    host.state.processes.set(4242, {
+      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+      netns: OUR_NETNS,
+      exe: '/tmp/\x1b]0;owned\x07/udhcpc',
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 now runs /tmp/\\x1b]0;owned\\x07/udhcpc, not /usr/bin/busybox (the pid was reused); it is left alone',
+    );
+  });
+
   test('a client in another network namespace is never signalled, nor restarted', async () => {
     const { host, snapshot, plan, engine, spawned } = await setup();
     // Same argv, same pid, but (now) in another namespace: what a stale or foreign plan would name.

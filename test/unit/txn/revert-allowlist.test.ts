@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../source/plan/build.js';
+import { revertCommandProblem } from '../../../source/plan/revert-allowlist.js';
 import { buildRemoveNatStep, natStateFor } from '../../../source/plan/steps/remove-nat.js';
 import {
   NETWORKD_HOLD_PATH,
@@ -13,7 +14,6 @@ import {
 } from '../../../source/plan/steps/renderer-hold-files.js';
 import { buildStopDhcpStep } from '../../../source/plan/steps/stop-dhcp.js';
 import type { Command, Plan } from '../../../source/plan/types.js';
-import { revertCommandProblem } from '../../../source/txn/revert-allowlist.js';
 import { dhcpClient, natRule, request, variant } from '../plan/fixtures.js';
 import { hostArbitrary, snapshotFromSpec } from '../plan/generators.js';
 import {
@@ -137,6 +137,29 @@ describe('entries a tampered journal could carry are refused', () => {
     ['ip link show (a verb the planner never inverts with)', batch(['link', 'show'])],
     ['iptables --modprobe', exec('iptables', '--modprobe=/tmp/x', '-t', 'nat', '-A', 'POSTROUTING')],
     ['iptables -M', exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', '-M', '/tmp/x', '-j', 'MASQUERADE')],
+    ...['--mo=/tmp/x', '--mod=/tmp/x', '--modp=/tmp/x', '--modprobe=/tmp/x', '--modpr'].map(
+      (token): [string, Command] => [
+        `iptables ${token} (an abbreviation getopt_long takes for --modprobe)`,
+        exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', token, '-o', 'ens18', '-j', 'MASQUERADE'),
+      ],
+    ),
+    ...['-vM/tmp/x', '-Mx', '-wM'].map((token): [string, Command] => [
+      `iptables ${token} (-M bundled with other short options)`,
+      exec('iptables', '-t', 'nat', '-A', 'POSTROUTING', token, '-j', 'MASQUERADE'),
+    ]),
+    ...[
+      ['link', 'set', 'dev', 'ens18', 'xdp', 'obj', '/tmp/x.o'],
+      ['link', 'set', 'dev', 'ens18', 'xdpgeneric', 'object', '/tmp/x.o'],
+      ['link', 'set', 'dev', 'ens18', 'xdpdrv', 'pinned', '/sys/fs/bpf/x'],
+      ['link', 'set', 'dev', 'ens18', 'xdpoffload', 'object-file', '/tmp/x.o'],
+      ['link', 'set', 'dev', 'ens18', 'xdp', 'fd', '3'],
+      ['link', 'set', 'dev', 'ens18', 'xdp', 'bytecode-file', '/tmp/x'],
+      ['route', 'add', '203.0.113.0/24', 'encap', 'bpf', 'in', 'obj', '/tmp/x.o', 'dev', 'ens18'],
+      ['route', 'replace', 'default', 'via', '198.51.100.1', 'encap', 'seg6local', 'dev', 'ens18'],
+    ].flatMap((line): [string, Command][] => [
+      [`the batch line "${line.join(' ')}" (loads a file into the kernel)`, batch(line)],
+      [`ip ${line.join(' ')} (loads a file into the kernel)`, exec('ip', ...line)],
+    ]),
     ['iptables -F', exec('iptables', '-t', 'filter', '-F')],
     ['an ACCEPT put into filter', exec('iptables', '-t', 'filter', '-I', 'INPUT', '1', '-j', 'ACCEPT')],
     [
@@ -180,6 +203,26 @@ describe('entries a tampered journal could carry are refused', () => {
     ['a removal that climbs out of /run', { kind: 'remove-file', path: '/run/../etc/shadow' }],
   ])('%s', (_what, command) => {
     expect(revertCommandProblem(command)).toEqual(expect.any(String));
+  });
+
+  it('allows a NAT rule whose options merely contain "mo" or an M in a value', () => {
+    expect(
+      revertCommandProblem(
+        exec(
+          'iptables',
+          '-t',
+          'nat',
+          '-A',
+          'POSTROUTING',
+          '-m',
+          'comment',
+          '--comment',
+          'MASQ',
+          '-j',
+          'MASQUERADE',
+        ),
+      ),
+    ).toBeNull();
   });
 
   it('allows the hold files themselves', () => {

@@ -5,22 +5,21 @@
  * shapes the planner's step builders produce (source/plan/steps/*) and refuses anything else,
  * which is printed as a manual command for the operator to judge instead:
  * - `ip` link/addr/route/rule lines (batch lines, or `ip [-4|-6] OBJECT ...`), with no global
- *   option that would read a file or enter a namespace (`-batch`, `-n`, `netns`, `exec`);
+ *   option that would read a file or enter a namespace (`-batch`, `-n`, `netns`, `exec`) and no
+ *   keyword that loads a BPF object or program (`xdp`, `bpf`, `encap`, `obj`, ...; ip-keywords.ts);
  * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten;
  * - restarting a DHCP client: dhclient, dhcpcd, udhcpc or `busybox udhcpc`, by bare name or by an
  *   absolute path (the client's /proc/PID/exe), started detached;
  * - the NAT rule forms of remove-nat.ts: `iptables -t nat -D|-I|-A CHAIN SPEC... -j MASQUERADE` (never
- *   `--modprobe`/`-M`, which names a program iptables runs) and `nft add|insert|delete rule ...`
+ *   `--modprobe`/`-M` in any spelling, which names a program iptables runs) and `nft add|insert|delete rule ...`
  *   (a masquerade with no verdict; no option, no `;` or newline that would start a second command).
  * Pure: no I/O, tested against every step builder's inverses and hostile entries.
  */
-import {
-  HOLD_FILE_MODE,
-  NETWORKD_HOLD_PATH,
-  NETWORKMANAGER_HOLD_PATH,
-} from '../plan/steps/renderer-hold-files.js';
-import { isBatchSafe } from '../plan/tokens.js';
-import type { Command } from '../plan/types.js';
+
+import { IP_FORBIDDEN_TOKENS } from './ip-keywords.js';
+import { HOLD_FILE_MODE, NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH } from './steps/renderer-hold-files.js';
+import { isBatchSafe } from './tokens.js';
+import type { Command } from './types.js';
 
 const HOLD_PATHS: readonly string[] = [NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH];
 const DHCP_CLIENTS: readonly string[] = ['dhclient', 'dhcpcd', 'udhcpc'];
@@ -32,8 +31,6 @@ const IP_VERBS: Readonly<Record<string, readonly string[]>> = {
   route: ['add', 'del', 'replace'],
   rule: ['add', 'del'],
 };
-/** Words that switch ip to another namespace or make it run something: never in a revert. */
-const IP_FORBIDDEN_TOKENS = new Set(['netns', 'exec', '-batch', '-b', '-n', '-netns', '-force']);
 const WORD = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$/;
 const NFT_VERDICT = /\b(accept|drop|reject|queue|jump|goto|return|continue|dnat|snat|redirect|tproxy)\b/;
 
@@ -108,8 +105,10 @@ function iptablesProblem(args: readonly string[]): string | null {
     return 'an iptables command that is not -D, -I or -A';
   if (!chain || !WORD.test(chain)) return 'an iptables rule without a chain';
   for (const token of args) {
-    // --modprobe (-M) names a program iptables executes to load a module.
-    if (token === '-M' || token.startsWith('--modprobe')) return `"${token}" runs a program`;
+    // --modprobe (-M) names a program iptables executes to load a module. iptables parses with
+    // getopt_long, which takes any unambiguous abbreviation (`--mod=/x`) and bundled short
+    // options (`-vM/x`), so refuse every spelling of it.
+    if (namesModprobe(token)) return `"${token}" runs a program`;
     if (/[\0\n\r]/.test(token)) return 'a control character in an iptables argument';
   }
   const jumps = args.flatMap((token, index) =>
@@ -117,6 +116,13 @@ function iptablesProblem(args: readonly string[]): string | null {
   );
   if (jumps.length !== 1 || jumps[0] !== '-j MASQUERADE') return 'an iptables rule that is not a MASQUERADE';
   return null;
+}
+
+/** `--modprobe`, any abbreviation of it (with or without `=VALUE`), or a short-option cluster holding M. */
+function namesModprobe(token: string): boolean {
+  const name = token.split('=')[0] ?? '';
+  if (name.length >= 4 && '--modprobe'.startsWith(name)) return true;
+  return /^-[^-]/.test(token) && token.includes('M');
 }
 
 /** `nft delete rule FAMILY TABLE CHAIN handle N`, `nft insert|add rule FAMILY TABLE CHAIN [index N] STATEMENT`. */

@@ -72,17 +72,36 @@ const rule: fc.Arbitrary<StaticRule> = fc
       ({ ...rest, [direction]: 'ens18', ...(from ? { from } : {}) }) as StaticRule,
   );
 
-const hostSetup: fc.Arbitrary<HostSetup> = fc.record({
-  addresses: fc.shuffledSubarray(MORE_ADDRESSES, { maxLength: 3 }).map((more) => [PRIMARY, ...more]),
-  routes: fc.uniqueArray(route, {
-    maxLength: 3,
-    selector: (candidate) => `${candidate.to}|${candidate.metric ?? 0}|${candidate.table ?? 'main'}`,
-  }),
-  // Distinct priorities: rules of equal priority are ordered by insertion, which a rule's del+add
-  // on the way in and out does not keep (a finding for the planner, see the report).
-  rules: fc.uniqueArray(rule, { maxLength: 2, selector: (candidate) => candidate.priority }),
-  mtu: fc.integer({ min: 1280, max: 9000 }),
-});
+/** The network of an address ("203.0.113.70/26" → "203.0.113.64/26"): the kernel's prefix route. */
+function networkOf(address: string): string {
+  const [ip = '', bits = '32'] = address.split('/');
+  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+  const value = ip.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0) & mask;
+  return `${[24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.')}/${bits}`;
+}
+
+const hostSetup: fc.Arbitrary<HostSetup> = fc
+  .record({
+    addresses: fc.shuffledSubarray(MORE_ADDRESSES, { maxLength: 3 }).map((more) => [PRIMARY, ...more]),
+    routes: fc.uniqueArray(route, {
+      maxLength: 3,
+      selector: (candidate) => `${candidate.to}|${candidate.metric ?? 0}|${candidate.table ?? 'main'}`,
+    }),
+    // Distinct priorities: rules of equal priority are ordered by insertion, which a rule's del+add
+    // on the way in and out does not keep (a finding for the planner, see the report).
+    rules: fc.uniqueArray(rule, { maxLength: 2, selector: (candidate) => candidate.priority }),
+    mtu: fc.integer({ min: 1280, max: 9000 }),
+  })
+  // The kernel adds each address's prefix route (main table, metric 0) itself: the same route
+  // added again by the lab fails with "File exists" before the tool runs (seed 1232897450).
+  .map((setup) => {
+    const kernel = new Set(setup.addresses.map(networkOf));
+    const routes = setup.routes.filter(
+      (candidate) =>
+        !(kernel.has(candidate.to) && candidate.table === undefined && candidate.metric === undefined),
+    );
+    return { ...setup, routes };
+  });
 
 interface JsonRoute {
   dev?: string;

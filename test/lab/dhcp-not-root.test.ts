@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { waitFor } from '../../source/lab/wait.js';
 import { stopRestartedClients } from './helpers/engine-lab.js';
-import { killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
+import { APPLY_PENDING, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
 
 const NOBODY = 65534;
@@ -72,7 +72,7 @@ test("another user's process calling itself dhclient is left alone by apply and 
   try {
     await withLab({ host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true } }, async (lab) => {
       const env = { SSH_CONNECTION: `${lab.peerAddress} 40022 ${lab.hostAddress} 22` };
-      const cli = (args: string[]) =>
+      const cli = (args: readonly string[]) =>
         runCliIn(lab.ns.host, [...args, '--state-dir', stateDir, '--root-dir', rootDir], {
           env,
           timeoutMs: 90_000,
@@ -102,16 +102,7 @@ test("another user's process calling itself dhclient is left alone by apply and 
         expect(readFileSync(`/proc/${fake.pid}/cmdline`, 'utf8')).toBe(`${program}\0-e\0${script}\0ens18\0`);
         await lab.settle(lab.ns.host);
 
-        const apply = await cli([
-          'apply',
-          '--yes',
-          '--nic',
-          'ens18',
-          '--persist',
-          'none',
-          '--timeout',
-          '600',
-        ]);
+        const apply = await cli(APPLY_PENDING);
         const armed = /guardian armed: pid (\d+)/.exec(apply.stderr);
         if (armed) guardians.add(Number(armed[1]));
         expect(apply.code, apply.stderr).toBe(0);

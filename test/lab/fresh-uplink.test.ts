@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { expect, test } from 'vitest';
 import { waitFor } from '../../source/lab/wait.js';
 import { comparable } from './helpers/engine-lab.js';
-import { killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
+import { APPLY_PENDING, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
 
 test('apply at once after the uplink came up (link-local tentative), roll back: exit 3 and the host exact', async () => {
@@ -27,7 +27,7 @@ test('apply at once after the uplink came up (link-local tentative), roll back: 
   try {
     await withLab({ host: { kind: 'static', addresses: ['198.51.100.240/24'] } }, async (lab) => {
       const host = lab.ns.host;
-      const cli = (args: string[]) =>
+      const cli = (args: readonly string[]) =>
         runCliIn(host, [...args, '--state-dir', stateDir, '--root-dir', rootDir], { timeoutMs: 90_000 });
       try {
         const settled = comparable(await lab.snapshot(host));
@@ -45,16 +45,7 @@ test('apply at once after the uplink came up (link-local tentative), roll back: 
         // What this test is about: the apply starts while DAD is still running.
         expect(tentative.stdout).toMatch(/inet6 fe80::\S+ scope link tentative/);
 
-        const apply = await cli([
-          'apply',
-          '--yes',
-          '--nic',
-          'ens18',
-          '--persist',
-          'none',
-          '--timeout',
-          '600',
-        ]);
+        const apply = await cli(APPLY_PENDING);
         expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);
         // The probe waited for DAD, bounded, and said so; it took the host as it was after that.
         expect(apply.stderr).toMatch(

@@ -21,7 +21,7 @@ import { expect, test } from 'vitest';
 import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
 import { comparable } from './helpers/engine-lab.js';
-import { killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
+import { APPLY_PENDING, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
 
 /** Attaches to the persistent TAP (TUNSETIFF, IFF_TAP | IFF_NO_PI) and holds it, as Firecracker does. */
@@ -139,7 +139,7 @@ test.each([
     try {
       await withLab({ host: { kind: 'static', addresses: ['198.51.100.240/24'] } }, async (lab) => {
         const host = lab.ns.host;
-        const cli = (args: string[]) =>
+        const cli = (args: readonly string[]) =>
           runCliIn(host, [...args, '--state-dir', stateDir, '--root-dir', rootDir], { timeoutMs: 90_000 });
         try {
           await natSetup(lab, vmRunning);
@@ -159,16 +159,7 @@ test.each([
             removeNat?.commands.filter((command) => /"(iptables|nft)"/.test(JSON.stringify(command))),
           ).toHaveLength(2);
 
-          const apply = await cli([
-            'apply',
-            '--yes',
-            '--nic',
-            'ens18',
-            '--persist',
-            'none',
-            '--timeout',
-            '600',
-          ]);
+          const apply = await cli(APPLY_PENDING);
           const guardian = /guardian armed: pid (\d+)/.exec(apply.stderr)?.[1];
           if (guardian) guardians.add(Number(guardian));
           expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);

@@ -22,6 +22,18 @@ export interface CliRun {
   stderr: string;
 }
 
+/** `apply --yes` on the lab's uplink, runtime only, with a deadline no lab test reaches by accident. */
+export const APPLY_PENDING: readonly string[] = [
+  'apply',
+  '--yes',
+  '--nic',
+  'ens18',
+  '--persist',
+  'none',
+  '--timeout',
+  '600',
+];
+
 export function requireBuiltCli(): void {
   if (!existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run \`npm run build\` first`);
 }

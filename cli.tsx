@@ -21,7 +21,7 @@ import { runRearmCommand } from './source/cli/rearm-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { terminalOutput } from './source/cli/terminal-output.js';
-import { armGuardian } from './source/txn/guardian-launch.js';
+import { armGuardian } from './source/txn/guardian/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
 // Every headless line is made safe for the terminal on its way out (cli/terminal-output.ts).

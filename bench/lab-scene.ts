@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLab, type Lab, type NetnsSnapshot, snapshotDifferences } from '../source/lab/index.js';
 import { sleep, waitFor } from '../source/lab/wait.js';
-import { createJournalStore, type Journal } from '../source/txn/journal.js';
+import { createJournalStore, type Journal } from '../source/txn/journal/journal.js';
 
 /** dist/cli.js, next to this file's compiled form (dist/bench/). */
 export const DIST_CLI = resolve(import.meta.dirname, '..', 'cli.js');

@@ -14,7 +14,7 @@
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep, waitFor } from '../source/lab/wait.js';
-import type { Journal } from '../source/txn/journal.js';
+import type { Journal } from '../source/txn/journal/journal.js';
 import {
   type BenchScene,
   BRIDGE,

@@ -7,7 +7,7 @@
  *   reverted           → what failed and the revert's comparison, exit 3
  *   revert-incomplete  → the differences and the commands to finish by hand, exit 4
  */
-import type { GuardianInfo } from '../txn/journal.js';
+import type { GuardianInfo } from '../txn/journal/journal.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import { type CommandDeps, operatorCommands, probeWithJournal } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';

@@ -13,11 +13,11 @@ import { buildPlan } from '../plan/build.js';
 import { shellQuote } from '../plan/command-text.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
 import { createHostFiles } from '../system/host-files.js';
-import { createEngine } from '../txn/engine.js';
-import type { Engine, EngineListener } from '../txn/engine-api.js';
-import type { ArmGuardian } from '../txn/guardian-api.js';
-import { isGuardianProcess } from '../txn/guardian-status.js';
-import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal.js';
+import { createEngine } from '../txn/engine/engine.js';
+import type { Engine, EngineListener } from '../txn/engine/engine-api.js';
+import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
+import { isGuardianProcess } from '../txn/guardian/guardian-status.js';
+import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import type { HostAccess } from './host-access.js';
 import { type CommonOptions, DEFAULT_BRIDGE, DEFAULT_STATE_DIR, DEFAULT_TIMEOUT_SEC } from './options.js';
@@ -32,7 +32,7 @@ export interface CommandDeps {
   engine(listener?: EngineListener): Engine;
   /**
    * Starts the dead-man guardian before the first change. null while this build has none
-   * (source/txn/guardian-launch.ts, issue 4): `apply` then says that nothing enforces the deadline.
+   * (source/txn/guardian/guardian-launch.ts, issue 4): `apply` then says that nothing enforces the deadline.
    */
   armGuardian: ArmGuardian | null;
   /** How the guardian starts this program again, and the log it appends to. */
@@ -53,7 +53,7 @@ export interface RealDepsOptions {
   purpose: string;
   glyphs: Glyphs;
   out: Output;
-  /** TODO(issue 4): pass source/txn/guardian-launch.ts's armGuardian once it exists. */
+  /** TODO(issue 4): pass source/txn/guardian/guardian-launch.ts's armGuardian once it exists. */
   armGuardian: ArmGuardian | null;
 }
 

@@ -4,7 +4,7 @@
  * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
  */
 
-import { guardianAlert } from '../txn/guardian-alert.js';
+import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';

@@ -11,8 +11,8 @@
  */
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome } from '../store/app-state.js';
-import type { Engine } from '../txn/engine-api.js';
-import type { JournalStore } from '../txn/journal.js';
+import type { Engine } from '../txn/engine/engine-api.js';
+import type { JournalStore } from '../txn/journal/journal.js';
 
 export function nothingToPersist(plan: Plan): boolean {
   return plan.persistWith === 'none' || plan.config.length === 0;

@@ -8,8 +8,8 @@ import { InvalidInterfaceName } from '../plan/names.js';
 import { UnsafePath } from '../system/atomic-file.js';
 import { CaptureInvalid, ReplayMiss } from '../system/capture.js';
 import { CommandFailed } from '../system/runner.js';
-import { JournalError } from '../txn/journal.js';
-import { MigrationLocked } from '../txn/lock.js';
+import { JournalError } from '../txn/journal/journal.js';
+import { MigrationLocked } from '../txn/journal/lock.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, reverted: 3, revertIncomplete: 4 } as const;
 

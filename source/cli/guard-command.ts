@@ -1,7 +1,7 @@
 /**
  * `bridge-migrate guard --state-dir DIR` (hidden): the dead-man guardian process. `apply` starts
- * it (txn/guardian-launch.ts); an operator never runs it by hand. It builds the real engine on
- * this machine and runs the guardian loop (txn/guardian.ts) until the change is confirmed or
+ * it (txn/guardian/guardian-launch.ts); an operator never runs it by hand. It builds the real engine on
+ * this machine and runs the guardian loop (txn/guardian/guardian.ts) until the change is confirmed or
  * reverted. Nothing is written to stdout: under systemd-run that would go to the journal, as a
  * detached child to the debug log, and everything worth knowing is in the debug log already.
  */
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { createFileLog, type DebugLog } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
 import { createHostFiles } from '../system/host-files.js';
-import { createEngine } from '../txn/engine.js';
-import type { EngineEvent } from '../txn/engine-api.js';
-import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian.js';
-import { createJournalStore } from '../txn/journal.js';
+import { createEngine } from '../txn/engine/engine.js';
+import type { EngineEvent } from '../txn/engine/engine-api.js';
+import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian/guardian.js';
+import { createJournalStore } from '../txn/journal/journal.js';
 import { EXIT } from './errors.js';
 
 export interface GuardCommandOptions {

@@ -8,7 +8,7 @@ import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
 import { createAppStore } from '../store/app-store.js';
 import { UntrustedPath } from '../system/trusted-path.js';
-import type { ArmGuardian } from '../txn/guardian-api.js';
+import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';

@@ -3,7 +3,7 @@
  * journal that holds a migration in a phase the command can act on. Each refusal is one line with
  * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
  */
-import type { Journal } from '../txn/journal.js';
+import type { Journal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
 import { Refused, UsageError } from './errors.js';
 import type { CommonOptions } from './options.js';

@@ -1,13 +1,13 @@
 /**
  * `bridge-migrate guard --rearm`: a pending change whose guardian is gone (killed, crashed, never
  * recorded) gets a new one for the SAME journal and deadline, started the way `apply` starts it
- * (txn/guardian-launch.ts: systemd-run or a detached child). The deadline is the journal's: if it
+ * (txn/guardian/guardian-launch.ts: systemd-run or a detached child). The deadline is the journal's: if it
  * has passed already, re-arming means what the guardian would do at once, so this reverts now, in
  * the foreground, and reports like `rollback` (exit 3 or 4).
  * Exit 0: re-armed. 1: refused, nothing changed (not root, nothing pending in a countdown phase,
  * the guardian still alive, this build cannot start one). 2: usage (--replay).
  */
-import { guardianAlert } from '../txn/guardian-alert.js';
+import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import { clockTime } from '../ui/migration-text.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { EXIT, Refused } from './errors.js';

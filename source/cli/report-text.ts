@@ -7,8 +7,8 @@
  */
 import { displaySafe } from '../plan/display-text.js';
 import type { Plan } from '../plan/types.js';
-import type { EngineEvent, RevertOutcome } from '../txn/engine-api.js';
-import type { GuardianInfo } from '../txn/journal.js';
+import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
+import type { GuardianInfo } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import { checkRows, clockTime, REVERT_REASONS, stepRows } from '../ui/migration-text.js';
 

@@ -11,9 +11,9 @@
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
 
-import { NothingToRevert, recordedRevert } from '../txn/engine.js';
-import type { RevertOutcome } from '../txn/engine-api.js';
-import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
+import { NothingToRevert, recordedRevert } from '../txn/engine/engine.js';
+import type { RevertOutcome } from '../txn/engine/engine-api.js';
+import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { operatorCommands } from './command-deps.js';

@@ -7,10 +7,10 @@
 
 import { stat } from 'node:fs/promises';
 import { UntrustedPath } from '../system/trusted-path.js';
-import { guardianBlocker } from '../txn/guardian-status.js';
-import type { Journal } from '../txn/journal.js';
-import { readLockHolder } from '../txn/lock.js';
-import { RUNTIME_DIR, readRevertOutcome } from '../txn/runtime-state.js';
+import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
+import { guardianBlocker } from '../txn/guardian/guardian-status.js';
+import type { Journal } from '../txn/journal/journal.js';
+import { readLockHolder } from '../txn/journal/lock.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';

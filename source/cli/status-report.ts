@@ -5,11 +5,11 @@
  * one the journal's deadline and the guardian go by.
  */
 import { displaySafe } from '../plan/display-text.js';
-import { guardianAlert, guardianAlertLine } from '../txn/guardian-alert.js';
-import type { GuardianStatus } from '../txn/guardian-api.js';
-import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
-import type { LockHolder } from '../txn/lock.js';
-import { type RecordedRevert, RUNTIME_DIR } from '../txn/runtime-state.js';
+import { type RecordedRevert, RUNTIME_DIR } from '../txn/engine/runtime-state.js';
+import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
+import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
+import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
+import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 
 export interface StatusReport {
@@ -66,7 +66,7 @@ export interface StatusFacts {
   journal: Journal | null;
   /** Whether the process with the journal's guardian pid exists. */
   guardianAlive: boolean;
-  /** Kept in /run when the state directory cannot take it (txn/runtime-state.ts). */
+  /** Kept in /run when the state directory cannot take it (txn/engine/runtime-state.ts). */
   runtime?: { guardianBlocker: string | null; revert: RecordedRevert | null };
   lock: { holder: LockHolder | null; alive: boolean } | null;
   problems: string[];

@@ -6,8 +6,8 @@
  */
 import type { ConfirmOutcome, JournalReading, MigrationDeps } from '../store/app-state.js';
 import type { FileReader } from '../system/files.js';
-import { readGuardianStatus } from '../txn/guardian-status.js';
-import { type Journal, NoJournal } from '../txn/journal.js';
+import { readGuardianStatus } from '../txn/guardian/guardian-status.js';
+import { type Journal, NoJournal } from '../txn/journal/journal.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 

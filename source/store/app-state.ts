@@ -8,9 +8,9 @@
 import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
-import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine-api.js';
-import type { GuardianStatus } from '../txn/guardian-api.js';
-import type { GuardianInfo, Journal } from '../txn/journal.js';
+import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine/engine-api.js';
+import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
+import type { GuardianInfo, Journal } from '../txn/journal/journal.js';
 import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
 import type { ProbeProgress } from './probe-progress.js';
@@ -47,7 +47,7 @@ export interface JournalReading {
 }
 
 /**
- * How the store carries a plan out: the engine (txn/engine-api.ts) bound by the CLI to this host,
+ * How the store carries a plan out: the engine (txn/engine/engine-api.ts) bound by the CLI to this host,
  * the state directory and the guardian. Each call reports progress to the listener it is given.
  */
 export interface MigrationDeps {

@@ -12,7 +12,7 @@
  * stale results as if they were current and two processes do not ping the gateway side by side.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { MAX_DEADLINE_AHEAD_SEC } from '../txn/journal.js';
+import { MAX_DEADLINE_AHEAD_SEC } from '../txn/journal/journal.js';
 import type {
   AppActions,
   AppState,

@@ -5,9 +5,9 @@
  * a journal: what turn it took, the progress a recovered migration starts from, and a revert done
  * by another process in the shape this session's own revert has.
  */
-import type { RevertOutcome, RevertReason, StepState } from '../txn/engine-api.js';
-import type { GuardianStatus } from '../txn/guardian-api.js';
-import { isPending, type Journal, type JournalPhase } from '../txn/journal.js';
+import type { RevertOutcome, RevertReason, StepState } from '../txn/engine/engine-api.js';
+import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
+import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
 import type { JournalReading, Watched } from './app-state.js';
 import { initialProgress, type LogEntry, type MigrationProgress } from './migration-progress.js';
 

@@ -6,9 +6,9 @@
  * say what is left, so the operator is sent there with the rollback command (exit 4).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { EngineEvent, EngineListener } from '../txn/engine-api.js';
-import { JournalError } from '../txn/journal.js';
-import { MigrationLocked } from '../txn/lock.js';
+import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
+import { JournalError } from '../txn/journal/journal.js';
+import { MigrationLocked } from '../txn/journal/lock.js';
 import type { AppActions, AppFailure, AppState, MigrationDeps, Notice } from './app-state.js';
 import {
   anyStepStarted,

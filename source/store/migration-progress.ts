@@ -6,7 +6,13 @@
  * check reaches a final state, so a slow SSH link redraws only the short live part below it.
  */
 import type { Plan } from '../plan/types.js';
-import type { CheckPhase, CheckResult, EngineEvent, RevertOutcome, StepState } from '../txn/engine-api.js';
+import type {
+  CheckPhase,
+  CheckResult,
+  EngineEvent,
+  RevertOutcome,
+  StepState,
+} from '../txn/engine/engine-api.js';
 import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
 import type { Phase } from './phase.js';
 

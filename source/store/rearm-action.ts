@@ -5,7 +5,7 @@
  * would do at once: revert now. Refused, with the reason, while the guardian is alive.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { guardianAlert } from '../txn/guardian-alert.js';
+import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { AppActions, AppState, MigrationDeps, Notice } from './app-state.js';
 import { messageOf } from './migration-actions.js';
 

@@ -7,8 +7,8 @@
  */
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
-import type { CheckResult } from '../txn/engine-api.js';
-import { guardianAlert } from '../txn/guardian-alert.js';
+import type { CheckResult } from '../txn/engine/engine-api.js';
+import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { Glyphs } from './glyphs.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip } from './text-fit.js';

@@ -7,7 +7,7 @@ import type { AppActions } from '../store/app-state.js';
 import { EXTEND_STEP_SEC } from '../store/journal-actions.js';
 import type { Phase } from '../store/phase.js';
 import { plural } from '../store/plan-gate.js';
-import { type JournalPhase, MAX_DEADLINE_AHEAD_SEC } from '../txn/journal.js';
+import { type JournalPhase, MAX_DEADLINE_AHEAD_SEC } from '../txn/journal/journal.js';
 
 /**
  * Where the keys are pressed: the probe spinners, the preview, the apply question, a change in

@@ -5,7 +5,7 @@
  */
 import { commandText } from '../plan/command-text.js';
 import type { Plan, Step } from '../plan/types.js';
-import type { CheckPhase, CheckResult, StepState } from '../txn/engine-api.js';
+import type { CheckPhase, CheckResult, StepState } from '../txn/engine/engine-api.js';
 import type { Glyphs } from './glyphs.js';
 import type { Row, Tone } from './rows.js';
 import { clip, padEnd } from './text-fit.js';

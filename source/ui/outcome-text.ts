@@ -9,7 +9,7 @@ import { commandText } from '../plan/command-text.js';
 import { hereCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
-import type { RevertOutcome } from '../txn/engine-api.js';
+import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import type { Glyphs } from './glyphs.js';
 import { REVERT_REASONS } from './migration-text.js';
 import { type Row, wrapped } from './rows.js';

@@ -6,7 +6,7 @@
  */
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
-import type { Journal, JournalPhase } from '../txn/journal.js';
+import type { Journal, JournalPhase } from '../txn/journal/journal.js';
 import { beatAge, guardianAlertRows, secondsLeft } from './countdown-text.js';
 import type { Glyphs } from './glyphs.js';
 import { type Row, type Tone, wrapped } from './rows.js';

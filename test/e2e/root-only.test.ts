@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { Lab } from '../../source/lab/index.js';
 import type { RunResult } from '../../source/system/runner.js';
-import { JOURNAL_FILE, type Journal } from '../../source/txn/journal.js';
+import { JOURNAL_FILE, type Journal } from '../../source/txn/journal/journal.js';
 import { DIST_CLI, requireBuiltCli, runCliIn } from '../lab/helpers/guardian-cli.js';
 import { withLab } from '../lab/helpers/lab-state.js';
 import { masterOf, noGuardianLeft } from './helpers/operator.js';

@@ -14,7 +14,7 @@ import { expect, test } from 'vitest';
 import { snapshotDifferences } from '../../source/lab/snapshot.js';
 import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
-import { createJournalStore } from '../../source/txn/journal.js';
+import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { comparable, stopRestartedClients } from './helpers/engine-lab.js';
 import { type CliRun, DIST_CLI, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { isAlive, withLab } from './helpers/lab-state.js';

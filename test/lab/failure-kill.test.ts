@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { waitFor } from '../../source/lab/wait.js';
-import { createJournalStore } from '../../source/txn/journal.js';
+import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { comparable, stopRestartedClients, withLabEngine } from './helpers/engine-lab.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
 
@@ -21,8 +21,8 @@ const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 const CHILD = `// The applying process for failure-kill.test.ts: the built engine, run inside the host namespace.
 const [dist, stateDir, rootDir, sshConnection, pauseAfter] = process.argv.slice(2);
 const load = (path) => import(dist + '/source/' + path);
-const { createEngine } = await load('txn/engine.js');
-const { createJournalStore } = await load('txn/journal.js');
+const { createEngine } = await load('txn/engine/engine.js');
+const { createJournalStore } = await load('txn/journal/journal.js');
 const { probeHost } = await load('host/probe.js');
 const { buildPlan } = await load('plan/build.js');
 const { createExecRunner } = await load('system/exec-runner.js');
@@ -72,7 +72,7 @@ describe('kill -9 of the applying process', () => {
   ])(
     'killed after $after: rollback from a new process restores the pre-state from the journal',
     async ({ after, index }) => {
-      if (!existsSync(join(dist, 'source/txn/engine.js')))
+      if (!existsSync(join(dist, 'source/txn/engine/engine.js')))
         throw new Error(`${dist} has no built engine: run \`npm run build\``);
       const scratch = mkdtempSync(join(tmpdir(), 'bm-kill-'));
       const script = join(scratch, 'apply-child.mjs');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { buildStopDhcpStep } from '../../source/plan/steps/stop-dhcp.js';
 import type { Plan } from '../../source/plan/types.js';
-import { MigrationPending } from '../../source/txn/journal.js';
+import { MigrationPending } from '../../source/txn/journal/journal.js';
 import { comparable, withLabEngine } from './helpers/engine-lab.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
 

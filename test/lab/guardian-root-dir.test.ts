@@ -21,8 +21,8 @@ import {
 } from '../../source/plan/steps/renderer-hold-files.js';
 import type { Plan, Step } from '../../source/plan/types.js';
 import { silentLog } from '../../source/system/debug-log.js';
-import { createArmGuardian } from '../../source/txn/guardian-launch.js';
-import { RUNTIME_DIR, runtimePaths } from '../../source/txn/runtime-state.js';
+import { RUNTIME_DIR, runtimePaths } from '../../source/txn/engine/runtime-state.js';
+import { createArmGuardian } from '../../source/txn/guardian/guardian-launch.js';
 import { comparable, withLabEngine } from './helpers/engine-lab.js';
 import { DIST_CLI, killAlive, logTail, requireBuiltCli, waitForJournal } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';

@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
-import type { Journal } from '../../source/txn/journal.js';
+import type { Journal } from '../../source/txn/journal/journal.js';
 import { comparable, namespaceIdentity, stopRestartedClients } from './helpers/engine-lab.js';
 import { killAlive, logTail, requireBuiltCli, runCliIn, waitForJournal } from './helpers/guardian-cli.js';
 import { isAlive, processesMentioning, withLab } from './helpers/lab-state.js';

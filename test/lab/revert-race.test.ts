@@ -19,10 +19,10 @@ import { describe, expect, test } from 'vitest';
 import { sleep, waitFor } from '../../source/lab/wait.js';
 import { silentLog } from '../../source/system/debug-log.js';
 import type { Runner } from '../../source/system/runner.js';
-import type { RevertOutcome } from '../../source/txn/engine-api.js';
-import { NothingToRevert } from '../../source/txn/engine-errors.js';
-import { type GuardianEnd, realGuardianClock, runGuardian } from '../../source/txn/guardian.js';
-import { createJournalStore } from '../../source/txn/journal.js';
+import type { RevertOutcome } from '../../source/txn/engine/engine-api.js';
+import { NothingToRevert } from '../../source/txn/engine/engine-errors.js';
+import { type GuardianEnd, realGuardianClock, runGuardian } from '../../source/txn/guardian/guardian.js';
+import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { comparable, withLabEngine } from './helpers/engine-lab.js';
 import { withLab } from './helpers/lab-state.js';
 

@@ -6,9 +6,14 @@
  */
 import type { Plan } from '../../source/plan/types.js';
 import type { ConfirmOutcome, JournalReading } from '../../source/store/app-state.js';
-import type { CheckResult, RevertOutcome } from '../../source/txn/engine-api.js';
-import type { GuardianStatus } from '../../source/txn/guardian-api.js';
-import { JOURNAL_FORMAT, type Journal, type JournalPhase, parseJournal } from '../../source/txn/journal.js';
+import type { CheckResult, RevertOutcome } from '../../source/txn/engine/engine-api.js';
+import type { GuardianStatus } from '../../source/txn/guardian/guardian-api.js';
+import {
+  JOURNAL_FORMAT,
+  type Journal,
+  type JournalPhase,
+  parseJournal,
+} from '../../source/txn/journal/journal.js';
 import { fakeSnapshot } from './fixtures.js';
 
 export const GUARDIAN_PID = 4242;

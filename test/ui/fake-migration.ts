@@ -1,7 +1,7 @@
 /**
  * A fake engine behind the store's MigrationDeps: the test emits the engine's events one by one
  * and settles each call when it wants, so every intermediate screen can be looked at. The event
- * scripts follow the real engine's order (txn/apply.ts, txn/revert.ts).
+ * scripts follow the real engine's order (txn/engine/apply.ts, txn/engine/revert.ts).
  */
 import { vi } from 'vitest';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
@@ -15,7 +15,7 @@ import type {
   EngineListener,
   RevertOutcome,
   StepState,
-} from '../../source/txn/engine-api.js';
+} from '../../source/txn/engine/engine-api.js';
 import { fakeJournal, JournalWorld } from './fake-journal.js';
 
 interface Pending<T> {

@@ -6,7 +6,7 @@
  */
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Journal } from '../../source/txn/journal.js';
+import type { Journal } from '../../source/txn/journal/journal.js';
 import { countdownStore, START, settle, useFakeClock } from './countdown-harness.js';
 import { fakeJournal } from './fake-journal.js';
 import { fakeMigration } from './fake-migration.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppStore } from '../../source/store/app-store.js';
 import { initialProgress, phaseAfter, withEngineEvent } from '../../source/store/migration-progress.js';
-import { NothingToRevert } from '../../source/txn/engine-errors.js';
+import { NothingToRevert } from '../../source/txn/engine/engine-errors.js';
 import { check, type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 import { plannedStore } from './harness.js';

@@ -6,7 +6,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppStore } from '../../source/store/app-store.js';
-import type { Journal } from '../../source/txn/journal.js';
+import type { Journal } from '../../source/txn/journal/journal.js';
 import { START, settle, useFakeClock } from './countdown-harness.js';
 import { fakeJournal } from './fake-journal.js';
 import { type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';

@@ -6,7 +6,7 @@
  */
 import { Box } from 'ink';
 import type { AppFailure, OperatorCommands } from '../../store/app-state.js';
-import type { RevertOutcome } from '../../txn/engine-api.js';
+import type { RevertOutcome } from '../../txn/engine/engine-api.js';
 import { HelpOverlay } from '../components/help-overlay.js';
 import { KeyHints } from '../components/key-hints.js';
 import { LiveFrame } from '../components/live-frame.js';

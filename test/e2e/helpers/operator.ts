@@ -15,7 +15,7 @@ import { expect } from 'vitest';
 import type { Lab, LabOptions } from '../../../source/lab/index.js';
 import { waitFor } from '../../../source/lab/wait.js';
 import type { RunResult } from '../../../source/system/runner.js';
-import { createJournalStore, type Journal } from '../../../source/txn/journal.js';
+import { createJournalStore, type Journal } from '../../../source/txn/journal/journal.js';
 import { DIST_CLI, logTail, requireBuiltCli } from '../../lab/helpers/guardian-cli.js';
 import { withLab } from '../../lab/helpers/lab-state.js';
 import { type SshServer, shellLine, startSshd } from '../../lab/helpers/ssh.js';

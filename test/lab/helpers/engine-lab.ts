@@ -32,9 +32,9 @@ import type { FileReader } from '../../../source/system/files.js';
 import { createHostFiles } from '../../../source/system/host-files.js';
 import type { Runner } from '../../../source/system/runner.js';
 import { type SpawnDetached, spawnDetached } from '../../../source/system/spawn-detached.js';
-import { createEngine } from '../../../source/txn/engine.js';
-import type { Engine, EngineDeps, EngineEvent } from '../../../source/txn/engine-api.js';
-import { createJournalStore, type JournalStore } from '../../../source/txn/journal.js';
+import { createEngine } from '../../../source/txn/engine/engine.js';
+import type { Engine, EngineDeps, EngineEvent } from '../../../source/txn/engine/engine-api.js';
+import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { isAlive, processesMentioning } from './lab-state.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

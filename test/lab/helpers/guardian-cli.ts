@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../../source/lab/wait.js';
-import { createJournalStore, type Journal } from '../../../source/txn/journal.js';
+import { createJournalStore, type Journal } from '../../../source/txn/journal/journal.js';
 import { isAlive } from './lab-state.js';
 
 export const DIST_CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../..'), 'dist/cli.js');

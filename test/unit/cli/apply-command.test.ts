@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runApplyCommand } from '../../../source/cli/apply-command.js';
-import type { RevertOutcome } from '../../../source/txn/engine-api.js';
+import type { RevertOutcome } from '../../../source/txn/engine/engine-api.js';
 import { check, type Fixture, fixture, run } from './command-fixture.js';
 
 let current: Fixture | null = null;
@@ -126,7 +126,7 @@ describe('apply --yes', () => {
     const f = setup({
       script: {
         start: async () => {
-          const { HostChangedSincePlan } = await import('../../../source/txn/engine-errors.js');
+          const { HostChangedSincePlan } = await import('../../../source/txn/engine/engine-errors.js');
           throw new HostChangedSincePlan(['route default via 198.51.100.1 dev ens18 is gone']);
         },
       },

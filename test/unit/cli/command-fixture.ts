@@ -23,9 +23,9 @@ import type {
   EngineListener,
   RevertOutcome,
   StartOptions,
-} from '../../../source/txn/engine-api.js';
-import type { GuardianInfo } from '../../../source/txn/journal.js';
-import { createJournalStore, type JournalStore } from '../../../source/txn/journal.js';
+} from '../../../source/txn/engine/engine-api.js';
+import type { GuardianInfo } from '../../../source/txn/journal/journal.js';
+import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { asciiGlyphs } from '../../../source/ui/glyphs.js';
 import { replayHostDocument } from '../../ui/replay-host.js';
 

@@ -9,7 +9,7 @@ import { runRearmCommand } from '../../../source/cli/rearm-command.js';
 import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
 import { runStatusCommand } from '../../../source/cli/status-command.js';
 import type { StatusReport } from '../../../source/cli/status-report.js';
-import type { ArmGuardianOptions } from '../../../source/txn/guardian-api.js';
+import type { ArmGuardianOptions } from '../../../source/txn/guardian/guardian-api.js';
 import { type Fixture, fixture, NOW, run } from './command-fixture.js';
 
 /** Every fixture a test made (some make two), each removed afterwards. */

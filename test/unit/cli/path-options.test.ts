@@ -10,7 +10,7 @@ import { realCommandDeps } from '../../../source/cli/command-deps.js';
 import { describeError } from '../../../source/cli/errors.js';
 import type { HostAccess } from '../../../source/cli/host-access.js';
 import { parseCommon } from '../../../source/cli/options.js';
-import { guardArgv } from '../../../source/txn/guardian-launch.js';
+import { guardArgv } from '../../../source/txn/guardian/guardian-launch.js';
 import { asciiGlyphs } from '../../../source/ui/glyphs.js';
 
 const CWD = '/srv/operator/work';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfirmCommand } from '../../../source/cli/confirm-command.js';
 import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
-import { NothingToRevert } from '../../../source/txn/engine.js';
+import { NothingToRevert } from '../../../source/txn/engine/engine.js';
 import { type Fixture, fixture, run } from './command-fixture.js';
 
 let current: Fixture | null = null;

@@ -9,7 +9,7 @@ import { buildStatus, statusText } from '../../../source/cli/status-report.js';
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { createReplay, loadCaptureDocument } from '../../../source/system/capture.js';
-import { acquireLock } from '../../../source/txn/lock.js';
+import { acquireLock } from '../../../source/txn/journal/lock.js';
 import { type Fixture, fixture, NOW, probeReplay, run } from './command-fixture.js';
 
 const recordings = resolve(dirname(fileURLToPath(import.meta.url)), '../../../recordings/hosts');
@@ -248,7 +248,7 @@ describe('status', () => {
   it('a journal it cannot read is reported with how to run it; exit 1', async () => {
     const f = setup({ uid: 1000 });
     f.deps.journal.load = async () => {
-      const { JournalUnreadable } = await import('../../../source/txn/journal.js');
+      const { JournalUnreadable } = await import('../../../source/txn/journal/journal.js');
       throw new JournalUnreadable(
         `${f.stateDir}/journal.json`,
         'permission denied',

@@ -13,11 +13,11 @@ import type { Step } from '../../../source/plan/types.js';
 import { UnsafePath } from '../../../source/system/atomic-file.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import { runtimeFiles, runtimePathProblem } from '../../../source/system/runtime-files.js';
-import type { EngineDeps } from '../../../source/txn/engine-api.js';
-import { engineContext } from '../../../source/txn/engine-context.js';
-import { revertProgram } from '../../../source/txn/revert.js';
-import { runFileCommand, runStepCommands } from '../../../source/txn/step-runner.js';
-import { unmetExpectations } from '../../../source/txn/verify.js';
+import type { EngineDeps } from '../../../source/txn/engine/engine-api.js';
+import { engineContext } from '../../../source/txn/engine/engine-context.js';
+import { revertProgram } from '../../../source/txn/engine/revert.js';
+import { runFileCommand, runStepCommands } from '../../../source/txn/engine/step-runner.js';
+import { unmetExpectations } from '../../../source/txn/engine/verify.js';
 import { request, variant } from './fixtures.js';
 
 let root: string;

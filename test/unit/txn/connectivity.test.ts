@@ -7,9 +7,9 @@ import {
   passedAtBaseline,
   runCheck,
   runVerifyChecks,
-} from '../../../source/txn/connectivity.js';
-import type { CheckResult, EngineDeps, EngineEvent } from '../../../source/txn/engine-api.js';
-import { engineContext } from '../../../source/txn/engine-context.js';
+} from '../../../source/txn/engine/connectivity.js';
+import type { CheckResult, EngineDeps, EngineEvent } from '../../../source/txn/engine/engine-api.js';
+import { engineContext } from '../../../source/txn/engine/engine-context.js';
 
 type SnapshotParts = Pick<HostSnapshot, 'defaultGateways' | 'ssh' | 'dns'>;
 

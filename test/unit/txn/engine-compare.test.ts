@@ -1,11 +1,11 @@
 /**
  * Comparing host states (source/host/compare.ts) and the commands that finish an incomplete revert
- * (source/txn/manual-commands.ts).
+ * (source/txn/engine/manual-commands.ts).
  */
 import { describe, expect, test } from 'vitest';
 import { compareHostState, differenceTexts, type HostState } from '../../../source/host/compare.js';
 import type { Address, Link, Route, Rule } from '../../../source/host/snapshot.js';
-import { manualCommands } from '../../../source/txn/manual-commands.js';
+import { manualCommands } from '../../../source/txn/engine/manual-commands.js';
 
 function link(name: string, fields: Partial<Link> = {}): Link {
   return {

@@ -9,10 +9,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
 import { buildPlan } from '../../../source/plan/build.js';
 import { silentLog } from '../../../source/system/debug-log.js';
-import { createEngine } from '../../../source/txn/engine.js';
-import type { EngineDeps } from '../../../source/txn/engine-api.js';
-import { createJournalStore, type JournalStore } from '../../../source/txn/journal.js';
-import { readRevertOutcome } from '../../../source/txn/runtime-state.js';
+import { createEngine } from '../../../source/txn/engine/engine.js';
+import type { EngineDeps } from '../../../source/txn/engine/engine-api.js';
+import { readRevertOutcome } from '../../../source/txn/engine/runtime-state.js';
+import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { dhcpHost, fakeHost, OUR_NETNS, stateView } from './engine-fake-host.js';
 import { makeTempStateDir, manualClock } from './journal-fixture.js';
 

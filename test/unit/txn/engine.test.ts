@@ -14,9 +14,9 @@ import {
   createEngine,
   HostChangedSincePlan,
   PlanNotApplicable,
-} from '../../../source/txn/engine.js';
-import type { EngineDeps, EngineEvent } from '../../../source/txn/engine-api.js';
-import { createJournalStore, MigrationPending } from '../../../source/txn/journal.js';
+} from '../../../source/txn/engine/engine.js';
+import type { EngineDeps, EngineEvent } from '../../../source/txn/engine/engine-api.js';
+import { createJournalStore, MigrationPending } from '../../../source/txn/journal/journal.js';
 import {
   dhcpHost,
   type FakeHostOptions,

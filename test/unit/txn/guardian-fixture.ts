@@ -12,9 +12,9 @@ import type {
   RevertOptions,
   RevertOutcome,
   RevertReason,
-} from '../../../source/txn/engine-api.js';
-import type { GuardianClock } from '../../../source/txn/guardian.js';
-import type { JournalStore } from '../../../source/txn/journal.js';
+} from '../../../source/txn/engine/engine-api.js';
+import type { GuardianClock } from '../../../source/txn/guardian/guardian.js';
+import type { JournalStore } from '../../../source/txn/journal/journal.js';
 
 interface Hook {
   at: number;

@@ -7,9 +7,9 @@ import {
   chooseGuardianMode,
   createArmGuardian,
   GuardianNotArmed,
-} from '../../../source/txn/guardian-launch.js';
-import { readGuardianStatus } from '../../../source/txn/guardian-status.js';
-import { createJournalStore, type JournalStore } from '../../../source/txn/journal.js';
+} from '../../../source/txn/guardian/guardian-launch.js';
+import { readGuardianStatus } from '../../../source/txn/guardian/guardian-status.js';
+import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { makePlan, makePreState, makeTempStateDir } from './journal-fixture.js';
 
 const SELF = ['/usr/bin/node', '/opt/bridge-migrate/dist/cli.js'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trackDeadline, trackWatchFailures } from '../../../source/txn/guardian-rules.js';
+import { trackDeadline, trackWatchFailures } from '../../../source/txn/guardian/guardian-rules.js';
 import { check } from './guardian-fixture.js';
 
 describe('trackDeadline', () => {

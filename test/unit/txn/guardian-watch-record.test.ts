@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../source/system/debug-log.js';
-import { runGuardian } from '../../../source/txn/guardian.js';
-import { createJournalStore, type JournalStore, parseJournal } from '../../../source/txn/journal.js';
+import { runGuardian } from '../../../source/txn/guardian/guardian.js';
+import { createJournalStore, type JournalStore, parseJournal } from '../../../source/txn/journal/journal.js';
 import { check, fakeEngine, fakeSignals, type VirtualClock, virtualClock } from './guardian-fixture.js';
 import { makePlan, makePreState, makeTempStateDir } from './journal-fixture.js';
 

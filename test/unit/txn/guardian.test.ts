@@ -2,15 +2,15 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../source/system/debug-log.js';
-import type { RevertOptions, RevertOutcome, RevertReason } from '../../../source/txn/engine-api.js';
-import { type GuardianOptions, runGuardian } from '../../../source/txn/guardian.js';
+import type { RevertOptions, RevertOutcome, RevertReason } from '../../../source/txn/engine/engine-api.js';
+import { readGuardianRuntimeStatus } from '../../../source/txn/engine/runtime-state.js';
+import { type GuardianOptions, runGuardian } from '../../../source/txn/guardian/guardian.js';
 import {
   createJournalStore,
   JOURNAL_FILE,
   JournalRefused,
   type JournalStore,
-} from '../../../source/txn/journal.js';
-import { readGuardianRuntimeStatus } from '../../../source/txn/runtime-state.js';
+} from '../../../source/txn/journal/journal.js';
 import {
   check,
   type FakeEngineOptions,

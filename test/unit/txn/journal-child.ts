@@ -1,7 +1,7 @@
 /**
  * Runs journal and lock code in separate node processes, as the TUI, `confirm` and the guardian
  * will. Node 20 cannot load TypeScript, so the modules the child needs are transpiled (imports
- * followed from source/txn/journal.ts and lock.ts) into a temp directory next to a small script.
+ * followed from source/txn/journal/journal.ts and lock.ts) into a temp directory next to a small script.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const ENTRIES = ['source/txn/journal.ts', 'source/txn/lock.ts'];
+const ENTRIES = ['source/txn/journal/journal.ts', 'source/txn/journal/lock.ts'];
 
 const SCRIPT = `
-import { createJournalStore } from './source/txn/journal.js';
-import { acquireLock } from './source/txn/lock.js';
+import { createJournalStore } from './source/txn/journal/journal.js';
+import { acquireLock } from './source/txn/journal/lock.js';
 const [action, stateDir, arg] = process.argv.slice(2);
 const store = createJournalStore({ purpose: 'child ' + process.pid, lockWaitMs: 60000 });
 if (action === 'increment') {

@@ -10,7 +10,7 @@ import {
   JOURNAL_PHASES,
   type JournalPhase,
   PHASE_TRANSITIONS,
-} from '../../../source/txn/journal.js';
+} from '../../../source/txn/journal/journal.js';
 import { makePlan, makePreState, makeTempStateDir } from './journal-fixture.js';
 
 // The lifecycle written out by hand, independently of PHASE_TRANSITIONS: a change to the table

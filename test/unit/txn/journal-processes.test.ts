@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createJournalStore, stepsToRevert, unfinishedStep } from '../../../source/txn/journal.js';
-import { readLockHolder } from '../../../source/txn/lock.js';
+import { createJournalStore, stepsToRevert, unfinishedStep } from '../../../source/txn/journal/journal.js';
+import { readLockHolder } from '../../../source/txn/journal/lock.js';
 import { type ChildRunner, prepareChild } from './journal-child.js';
 import { makePlan, makePreState, makeTempStateDir } from './journal-fixture.js';
 

@@ -22,7 +22,7 @@ import {
   MigrationPending,
   stepsToRevert,
   unfinishedStep,
-} from '../../../source/txn/journal.js';
+} from '../../../source/txn/journal/journal.js';
 import { makePlan, makePreState, makeTempStateDir, manualClock } from './journal-fixture.js';
 
 let temp: ReturnType<typeof makeTempStateDir>;

@@ -10,7 +10,7 @@ import {
   MigrationLocked,
   readLockHolder,
   withLock,
-} from '../../../source/txn/lock.js';
+} from '../../../source/txn/journal/lock.js';
 import { makeTempStateDir } from './journal-fixture.js';
 
 let temp: ReturnType<typeof makeTempStateDir>;

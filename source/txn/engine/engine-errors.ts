@@ -2,7 +2,7 @@
  * The engine's refusals: each means nothing on the host was changed by this call, and carries the
  * problem and the fix separately (JournalError's shape, so the CLI reports it as "refused", exit 1).
  */
-import { JournalError } from './journal.js';
+import { JournalError } from '../journal/journal.js';
 
 export class PlanNotApplicable extends JournalError {
   constructor(problem: string, fix: string) {

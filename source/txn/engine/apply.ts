@@ -10,8 +10,9 @@
  *    finished; a failure reverts at once;
  * 6. the checks that passed at baseline must pass again through the bridge, or it reverts at once.
  */
-import { compareHostState, differenceTexts } from '../host/compare.js';
-import type { Plan, Step } from '../plan/types.js';
+import { compareHostState, differenceTexts } from '../../host/compare.js';
+import type { Plan, Step } from '../../plan/types.js';
+import { MigrationPending } from '../journal/journal.js';
 import {
   type CheckSpec,
   checkKey,
@@ -24,7 +25,6 @@ import type { ApplyOutcome, CheckResult, RevertOutcome, RevertReason, StartOptio
 import type { EngineContext } from './engine-context.js';
 import { ArmingFailed, HostChangedSincePlan, PlanNotApplicable } from './engine-errors.js';
 import { readHostState } from './host-state.js';
-import { MigrationPending } from './journal.js';
 import { runStepCommands } from './step-runner.js';
 import { unmetExpectations } from './verify.js';
 

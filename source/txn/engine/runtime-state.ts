@@ -19,10 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { removeFile, writeFileAtomic } from '../system/atomic-file.js';
-import { ensurePrivateDir, readTrustedFile } from '../system/trusted-path.js';
+import { removeFile, writeFileAtomic } from '../../system/atomic-file.js';
+import { ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
+import { acquireLockFile, type LockOptions, type ReleaseLock } from '../journal/lock.js';
 import type { RevertOutcome } from './engine-api.js';
-import { acquireLockFile, type LockOptions, type ReleaseLock } from './lock.js';
 
 export const RUNTIME_DIR = '/run/bridge-migrate';
 

@@ -6,11 +6,11 @@
  * may be forever.
  */
 
-import type { FileReader } from '../system/files.js';
-import { parseProcStat } from '../system/process-identity.js';
+import type { FileReader } from '../../system/files.js';
+import { parseProcStat } from '../../system/process-identity.js';
+import { RUNTIME_DIR, readGuardianRuntimeStatus } from '../engine/runtime-state.js';
+import type { Journal } from '../journal/journal.js';
 import type { GuardianStatus } from './guardian-api.js';
-import type { Journal } from './journal.js';
-import { RUNTIME_DIR, readGuardianRuntimeStatus } from './runtime-state.js';
 
 export async function readGuardianStatus(
   journal: Journal | null,

@@ -13,8 +13,8 @@
  * names each failed line on stderr as "Command failed NAME:LINE" (ip/ip.c batch()), where NAME is
  * the file it was given: "-" for stdin.
  */
-import { ipBatchFile } from '../plan/command-text.js';
-import type { RunResult } from '../system/runner.js';
+import { ipBatchFile } from '../../plan/command-text.js';
+import type { RunResult } from '../../system/runner.js';
 import type { EngineContext } from './engine-context.js';
 
 export const BATCH_TIMEOUT_MS = 15_000;

@@ -13,19 +13,19 @@
  * 3. The host is compared with the journal's pre-state (links, addresses, routes, rules of the
  *    uplink and the bridge) and whatever still differs is reported with the commands that fix it.
  */
-import { compareHostState, differenceTexts, type StateDifference } from '../host/compare.js';
-import type { HostSnapshot } from '../host/snapshot.js';
-import { commandText, shellQuote } from '../plan/command-text.js';
-import { hereCommand } from '../plan/operator-commands.js';
-import { revertCommandProblem } from '../plan/revert-allowlist.js';
-import type { Command, Step } from '../plan/types.js';
-import { CommandFailed, succeeded } from '../system/runner.js';
+import { compareHostState, differenceTexts, type StateDifference } from '../../host/compare.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import { commandText, shellQuote } from '../../plan/command-text.js';
+import { hereCommand } from '../../plan/operator-commands.js';
+import { revertCommandProblem } from '../../plan/revert-allowlist.js';
+import type { Command, Step } from '../../plan/types.js';
+import { CommandFailed, succeeded } from '../../system/runner.js';
+import type { Journal } from '../journal/journal.js';
 import { checkRestart } from './dhcp-guard.js';
 import type { StepState } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
-import type { Journal } from './journal.js';
 import { manualCommands } from './manual-commands.js';
 import { EXEC_TIMEOUT_MS, runFileCommand } from './step-runner.js';
 

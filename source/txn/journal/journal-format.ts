@@ -7,9 +7,9 @@
  * intent BEFORE acting: a step is "started" before it runs and "finished" after, the guardian is
  * named before it is relied on, a backup is recorded before its file is overwritten.
  */
-import type { HostSnapshot } from '../host/snapshot.js';
-import type { Plan } from '../plan/types.js';
-import type { BackupRecord } from '../system/file-backup.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import type { Plan } from '../../plan/types.js';
+import type { BackupRecord } from '../../system/file-backup.js';
 
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */

@@ -12,9 +12,9 @@
  * timeout sits above each.
  */
 import { isIP } from 'node:net';
-import type { HostSnapshot } from '../host/snapshot.js';
-import type { Plan } from '../plan/types.js';
-import { type RunResult, succeeded } from '../system/runner.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import type { Plan } from '../../plan/types.js';
+import { type RunResult, succeeded } from '../../system/runner.js';
 import type { CheckPhase, CheckResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 

@@ -4,10 +4,10 @@
  * pre-state was read exactly the way the pre-state was. It runs after every step, so it skips
  * the slow probes (renderers, firewall, virtualization) a full snapshot takes.
  */
-import type { HostState } from '../host/compare.js';
-import type { ProbeContext } from '../host/probes/context.js';
-import { probeAddresses, probeRoutes, probeRules } from '../host/probes/ip-state.js';
-import { probeLinks } from '../host/probes/links.js';
+import type { HostState } from '../../host/compare.js';
+import type { ProbeContext } from '../../host/probes/context.js';
+import { probeAddresses, probeRoutes, probeRules } from '../../host/probes/ip-state.js';
+import { probeLinks } from '../../host/probes/links.js';
 import type { EngineContext } from './engine-context.js';
 
 export async function readHostState(context: EngineContext): Promise<HostState> {

@@ -12,7 +12,7 @@
  *   broken only after at least two watches in a row failed it AND it has been failing for
  *   `failForMs`, measured from the start of the first failing watch.
  */
-import type { CheckResult } from './engine-api.js';
+import type { CheckResult } from '../engine/engine-api.js';
 
 export interface DeadlineClock {
   /** The journal's deadline, epoch ms. */

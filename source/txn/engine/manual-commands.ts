@@ -6,13 +6,13 @@
  * them; the kernel's own prefix and local routes get no command of their own), routes, rules, and
  * only then what has to go (extra routes, addresses, the bridge).
  */
-import type { StateDifference } from '../host/compare.js';
-import type { Address, HostSnapshot, Route, Rule } from '../host/snapshot.js';
-import { addressAddArgs, addressDelArgs, addressRoutePriority } from '../plan/address-spec.js';
-import { shellQuote } from '../plan/command-text.js';
-import { checkedName } from '../plan/names.js';
-import { routeArgs } from '../plan/route-spec.js';
-import { ruleArgs } from '../plan/rule-spec.js';
+import type { StateDifference } from '../../host/compare.js';
+import type { Address, HostSnapshot, Route, Rule } from '../../host/snapshot.js';
+import { addressAddArgs, addressDelArgs, addressRoutePriority } from '../../plan/address-spec.js';
+import { shellQuote } from '../../plan/command-text.js';
+import { checkedName } from '../../plan/names.js';
+import { routeArgs } from '../../plan/route-spec.js';
+import { ruleArgs } from '../../plan/rule-spec.js';
 
 type Phase = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 

@@ -14,11 +14,11 @@
  * (stop-dhcp.ts: its program by path, its parsed arguments), and not when such a client, checked
  * the same way, already runs.
  */
-import { exePath, parseCmdline, parseStatusUids, restartArgv } from '../host/parse/dhcp-clients.js';
-import type { DhcpClient, HostSnapshot } from '../host/snapshot.js';
-import { shellQuote } from '../plan/command-text.js';
-import { displaySafe } from '../plan/display-text.js';
-import { whyNotOurs } from '../plan/steps/stop-dhcp.js';
+import { exePath, parseCmdline, parseStatusUids, restartArgv } from '../../host/parse/dhcp-clients.js';
+import type { DhcpClient, HostSnapshot } from '../../host/snapshot.js';
+import { shellQuote } from '../../plan/command-text.js';
+import { displaySafe } from '../../plan/display-text.js';
+import { whyNotOurs } from '../../plan/steps/stop-dhcp.js';
 import type { EngineContext } from './engine-context.js';
 
 export const OWN_NETNS_LINK = '/proc/self/ns/net';

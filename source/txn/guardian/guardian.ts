@@ -25,11 +25,14 @@
  * recovery). A signal that arrives while the guardian reverts waits for the revert to finish.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { DebugLog } from '../system/debug-log.js';
-import { UntrustedPath } from '../system/trusted-path.js';
-import type { Engine, RevertOutcome, RevertReason } from './engine-api.js';
-import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
-import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
+import type { DebugLog } from '../../system/debug-log.js';
+import { UntrustedPath } from '../../system/trusted-path.js';
+import type { Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
+import {
+  clearGuardianRuntimeStatus,
+  RUNTIME_DIR,
+  writeGuardianRuntimeStatus,
+} from '../engine/runtime-state.js';
 import {
   type GuardianInfo,
   type Journal,
@@ -38,8 +41,9 @@ import {
   type JournalStore,
   NoJournal,
   type WatchRecord,
-} from './journal.js';
-import { clearGuardianRuntimeStatus, RUNTIME_DIR, writeGuardianRuntimeStatus } from './runtime-state.js';
+} from '../journal/journal.js';
+import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
+import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
 
 export interface GuardianClock {
   /** Wall clock, epoch ms: the journal's deadline is in it. */

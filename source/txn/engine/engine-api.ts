@@ -4,16 +4,16 @@
  * it in engine.ts; everything here is data and signatures, so callers can be built and tested
  * against it with fakes.
  */
-import type { ProbeEnv } from '../host/probe-api.js';
-import type { HostSnapshot } from '../host/snapshot.js';
-import type { Plan } from '../plan/types.js';
-import type { DebugLog } from '../system/debug-log.js';
-import type { QueryDns } from '../system/dns-query.js';
-import type { FileReader } from '../system/files.js';
-import type { Runner } from '../system/runner.js';
-import type { RuntimeFiles } from '../system/runtime-files.js';
-import type { SpawnDetached } from '../system/spawn-detached.js';
-import type { Journal, JournalPhase, JournalStore, RecordedCheck } from './journal.js';
+import type { ProbeEnv } from '../../host/probe-api.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import type { Plan } from '../../plan/types.js';
+import type { DebugLog } from '../../system/debug-log.js';
+import type { QueryDns } from '../../system/dns-query.js';
+import type { FileReader } from '../../system/files.js';
+import type { Runner } from '../../system/runner.js';
+import type { RuntimeFiles } from '../../system/runtime-files.js';
+import type { SpawnDetached } from '../../system/spawn-detached.js';
+import type { Journal, JournalPhase, JournalStore, RecordedCheck } from '../journal/journal.js';
 
 export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
 

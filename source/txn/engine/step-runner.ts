@@ -7,10 +7,10 @@
  * - write-file / remove-file: a runtime-only file under --root-dir's /run (the renderer hold),
  *   refused anywhere else (system/runtime-files.ts).
  */
-import type { HostSnapshot } from '../host/snapshot.js';
-import { commandText } from '../plan/command-text.js';
-import type { Command, Step } from '../plan/types.js';
-import { CommandFailed, succeeded } from '../system/runner.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import { commandText } from '../../plan/command-text.js';
+import type { Command, Step } from '../../plan/types.js';
+import { CommandFailed, succeeded } from '../../system/runner.js';
 import { checkSignalTarget } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';

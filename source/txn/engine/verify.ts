@@ -4,9 +4,9 @@
  * succeed and still leave something else in place (a renderer re-adding an address, a route the
  * kernel flushed when an address left).
  */
-import type { HostState } from '../host/compare.js';
-import type { HostSnapshot, Route } from '../host/snapshot.js';
-import type { Expectation } from '../plan/types.js';
+import type { HostState } from '../../host/compare.js';
+import type { HostSnapshot, Route } from '../../host/snapshot.js';
+import type { Expectation } from '../../plan/types.js';
 import { waitUntilGone } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';

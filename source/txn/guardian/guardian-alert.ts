@@ -4,7 +4,7 @@
  * `rollback`, the countdown and the recovery screen all put it FIRST, with what to do: re-arm a
  * guardian for the same deadline, or roll back. Pure.
  */
-import type { Journal, JournalPhase } from './journal.js';
+import type { Journal, JournalPhase } from '../journal/journal.js';
 
 /** While the deadline runs, a guardian must be there to enforce it. */
 const GUARDED_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];

@@ -2,9 +2,9 @@
  * What every part of the engine works with: the dependencies with their defaults filled in, and
  * one way to tell the listener what happens. Internal to txn/.
  */
-import { type QueryDns, queryDns } from '../system/dns-query.js';
-import { type RuntimeFiles, runtimeFiles } from '../system/runtime-files.js';
-import { type SpawnDetached, spawnDetached } from '../system/spawn-detached.js';
+import { type QueryDns, queryDns } from '../../system/dns-query.js';
+import { type RuntimeFiles, runtimeFiles } from '../../system/runtime-files.js';
+import { type SpawnDetached, spawnDetached } from '../../system/spawn-detached.js';
 import type { EngineDeps, EngineEvent } from './engine-api.js';
 import { RUNTIME_DIR } from './runtime-state.js';
 

@@ -18,14 +18,14 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createFileLog, type DebugLog } from '../system/debug-log.js';
-import { type DetachedChild, startDetached } from '../system/detach.js';
-import { createExecRunner } from '../system/exec-runner.js';
-import type { FileReader } from '../system/files.js';
-import { createHostFiles } from '../system/host-files.js';
-import { CommandFailed, type Runner, succeeded } from '../system/runner.js';
+import { createFileLog, type DebugLog } from '../../system/debug-log.js';
+import { type DetachedChild, startDetached } from '../../system/detach.js';
+import { createExecRunner } from '../../system/exec-runner.js';
+import type { FileReader } from '../../system/files.js';
+import { createHostFiles } from '../../system/host-files.js';
+import { CommandFailed, type Runner, succeeded } from '../../system/runner.js';
+import { createJournalStore, type GuardianInfo, type JournalStore } from '../journal/journal.js';
 import type { ArmGuardian, ArmGuardianOptions } from './guardian-api.js';
-import { createJournalStore, type GuardianInfo, type JournalStore } from './journal.js';
 
 export type GuardianMode = GuardianInfo['mode'];
 

@@ -17,9 +17,9 @@ import {
   moveFileDurable,
   readFileNoFollow,
   removeFile,
-} from '../system/atomic-file.js';
-import { isProcessAlive, ownProcessIdentity } from '../system/process-identity.js';
-import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../system/trusted-path.js';
+} from '../../system/atomic-file.js';
+import { isProcessAlive, ownProcessIdentity } from '../../system/process-identity.js';
+import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
 
 export const LOCK_FILE = 'lock';
 

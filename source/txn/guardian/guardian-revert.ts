@@ -12,9 +12,9 @@
  * be written: /run (runtime-state.ts, read by `status` and the TUI) and the log (which falls back
  * to stderr); the journal too, best effort. Only a stop signal ends the retries.
  */
-import type { CheckResult, Engine, RevertOutcome, RevertReason } from './engine-api.js';
+import type { CheckResult, Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
+import type { Journal, JournalPhase, JournalStore } from '../journal/journal.js';
 import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian.js';
-import type { Journal, JournalPhase, JournalStore } from './journal.js';
 
 /** Phases in which the change is kept: the guardian's work is over. */
 export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 'persisted'];

@@ -8,6 +8,15 @@
  * MigrationPending, HostChangedSincePlan, ArmingFailed. Any failure after the first change
  * reverts at once and is returned as an outcome, not thrown.
  */
+
+import {
+  type Journal,
+  JournalRefused,
+  NoJournal,
+  type RevertedStep,
+  stepsToRevert,
+} from '../journal/journal.js';
+import { MigrationLocked } from '../journal/lock.js';
 import { startMigration } from './apply.js';
 import { deriveChecks, passedAtBaseline, runChecks } from './connectivity.js';
 import type {
@@ -20,8 +29,6 @@ import type {
 } from './engine-api.js';
 import { type EngineContext, engineContext } from './engine-context.js';
 import { NothingToRevert } from './engine-errors.js';
-import { type Journal, JournalRefused, NoJournal, type RevertedStep, stepsToRevert } from './journal.js';
-import { MigrationLocked } from './lock.js';
 import { type UndoResult, undoSteps } from './revert.js';
 import {
   clearRevertOutcome,

@@ -6,10 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { HostSnapshot } from '../host/snapshot.js';
-import type { Plan } from '../plan/types.js';
-import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../system/atomic-file.js';
-import { checkPrivateDir, ensurePrivateDir, readTrustedFile, UntrustedPath } from '../system/trusted-path.js';
+import type { HostSnapshot } from '../../host/snapshot.js';
+import type { Plan } from '../../plan/types.js';
+import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../../system/atomic-file.js';
+import {
+  checkPrivateDir,
+  ensurePrivateDir,
+  readTrustedFile,
+  UntrustedPath,
+} from '../../system/trusted-path.js';
 import {
   endStep,
   extendDeadlineBy,

@@ -11,6 +11,7 @@ import type { Plan, PlanRequest } from '../plan/types.js';
 import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
 import type { GuardianInfo, Journal } from '../txn/journal/journal.js';
+import type { KeyedText } from './key-command.js';
 import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
 import type { ProbeProgress } from './probe-progress.js';
@@ -133,7 +134,8 @@ export interface AppExit {
 export interface Notice {
   /** info: what happened; refusal: a key was refused and why; error: something failed. */
   tone: 'info' | 'refusal' | 'error';
-  text: string;
+  /** Keys in it are named by command (key-command.ts); the ui writes each as the table binds it. */
+  text: KeyedText;
 }
 
 export interface AppFailure {

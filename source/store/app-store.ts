@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Plan } from '../plan/types.js';
 import type { AppActions, AppDeps, AppExit, AppFailure, AppState, ExitCode, Notice } from './app-state.js';
 import { journalActions } from './journal-actions.js';
+import { keyed, mentionKey } from './key-command.js';
 import { messageOf, migrationActions } from './migration-actions.js';
 import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
@@ -27,7 +28,7 @@ export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(deps: AppDeps): AppStore {
   return createStore<AppState>()((set, get) => {
-    const notify = (tone: Notice['tone'], text: string) => set({ notice: { tone, text } });
+    const notify = (tone: Notice['tone'], text: Notice['text']) => set({ notice: { tone, text } });
 
     const fail = (failure: AppFailure) => set({ phase: 'failed', failure, notice: null });
 
@@ -135,7 +136,7 @@ export function createAppStore(deps: AppDeps): AppStore {
             showVerdicts();
             return notify(
               'refusal',
-              `Read the ${plural(gate.warnings, 'warning')} first, then press a to acknowledge.`,
+              keyed`Read the ${plural(gate.warnings, 'warning')} first, then press ${mentionKey('acknowledge')} to acknowledge.`,
             );
           case 'dry-run':
             return notify(

@@ -32,6 +32,7 @@ import {
   revertFromJournal,
   stepsBeingReverted,
 } from './journal-view.js';
+import { keyed, mentionKey } from './key-command.js';
 import { messageOf } from './migration-actions.js';
 import { withLogEntries } from './migration-progress.js';
 import type { Phase } from './phase.js';
@@ -58,7 +59,7 @@ export interface JournalActionContext {
   get: Get;
   migration: MigrationDeps | undefined;
   clock: Clock;
-  notify(tone: Notice['tone'], text: string): void;
+  notify(tone: Notice['tone'], text: Notice['text']): void;
 }
 
 /** Milliseconds until just after the shown seconds change next (bounded to two ticks a second). */
@@ -231,7 +232,7 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
         if (cap - before < MIN_EXTENSION_MS) {
           return notify(
             'refusal',
-            `Not extended: the deadline is already ${MAX_DEADLINE_AHEAD_SEC / 60} minutes away, the longest allowed. Confirm with c or roll back with r.`,
+            keyed`Not extended: the deadline is already ${MAX_DEADLINE_AHEAD_SEC / 60} minutes away, the longest allowed. Confirm with ${mentionKey('confirm')} or roll back with ${mentionKey('rollback')}.`,
           );
         }
         try {

@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { AppActions, AppState, MigrationDeps, Notice } from './app-state.js';
+import { keyed, mentionKey } from './key-command.js';
 import { messageOf } from './migration-actions.js';
 
 const REARM_PHASES: readonly AppState['phase'][] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
@@ -14,7 +15,7 @@ const REARM_PHASES: readonly AppState['phase'][] = ['awaiting-confirmation', 're
 export interface RearmContext {
   get: StoreApi<AppState>['getState'];
   migration: MigrationDeps | undefined;
-  notify(tone: Notice['tone'], text: string): void;
+  notify(tone: Notice['tone'], text: Notice['text']): void;
   rollbackNow(): Promise<void>;
   /** Re-reads the journal so the screen shows the new guardian at once. */
   tick(): Promise<unknown>;
@@ -33,7 +34,10 @@ export function rearmAction(context: RearmContext): Pick<AppActions, 'rearmGuard
         return;
       }
       if (!migration?.rearm) {
-        notify('refusal', 'This build cannot start a guardian; r rolls back now.');
+        notify(
+          'refusal',
+          keyed`This build cannot start a guardian; ${mentionKey('rollback')} rolls back now.`,
+        );
         return;
       }
       if (alert.overdue) {
@@ -49,7 +53,10 @@ export function rearmAction(context: RearmContext): Pick<AppActions, 'rearmGuard
         );
         await context.tick();
       } catch (error) {
-        notify('error', `The guardian could not be started: ${messageOf(error)}; r rolls back now.`);
+        notify(
+          'error',
+          keyed`The guardian could not be started: ${messageOf(error)}; ${mentionKey('rollback')} rolls back now.`,
+        );
       }
     },
   };

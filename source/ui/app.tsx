@@ -11,6 +11,7 @@ import { type Phase, unreachable } from '../store/phase.js';
 import { MigrationLog } from './components/migration-log.js';
 import { AppProviders, type UiOptions, useAppState, useAppStore } from './context.js';
 import { chooseGlyphs, colorEnabled, type Environment } from './glyphs.js';
+import { keyLabel } from './keys.js';
 import { lineDiffOutput } from './line-diff-output.js';
 import { PlanScreen } from './plan-view/plan-screen.js';
 import { ApplyScreen } from './screens/apply-screen.js';
@@ -97,7 +98,7 @@ type AppStoreState = ReturnType<AppStore['getState']>;
 
 /** The store never enters these phases without a plan; if it ever did, say so instead of crashing. */
 function Missing({ what }: { what: string }) {
-  return <Text>internal error: no {what} in this phase; press q to quit</Text>;
+  return <Text>{`internal error: no ${what} in this phase; press ${keyLabel('back')} to quit`}</Text>;
 }
 
 export interface RenderAppOptions {

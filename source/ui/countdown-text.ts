@@ -10,6 +10,7 @@ import { clockTime } from '../store/clock-time.js';
 import type { CheckResult } from '../txn/engine/engine-api.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { Glyphs } from './glyphs.js';
+import { keyLabel } from './keys.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip } from './text-fit.js';
 
@@ -52,7 +53,7 @@ export function guardianRow(watched: Watched, guardianBuild: boolean, glyphs: Gl
     return asRow(`${glyphs.warning} No guardian recorded: nothing reverts by itself.`, 'warning');
   if (!guardian.alive) {
     return asRow(
-      `${glyphs.failed} Guardian (pid ${guardian.info.pid}) is NOT running: nothing reverts by itself; r rolls back.`,
+      `${glyphs.failed} Guardian (pid ${guardian.info.pid}) is NOT running: nothing reverts by itself; ${keyLabel('rollback')} rolls back.`,
       'blocker',
     );
   }
@@ -118,15 +119,15 @@ export function checkRows(watched: Watched, glyphs: Glyphs, width: number): Row[
 
 /**
  * FIRST on the countdown and the recovery screen when the deadline runs unguarded: who is gone,
- * that nothing will revert the change, and the two ways out (g re-arms, r rolls back).
+ * that nothing will revert the change, and the two ways out (the keys that re-arm and roll back).
  */
 export function guardianAlertRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
   const { journal, guardian } = watched.reading;
   const alert = guardianAlert(journal, guardian.alive, watched.now);
   if (!alert) return [];
   const way = alert.overdue
-    ? 'the deadline has passed: g or r reverts now'
-    : 'g re-arms a guardian for the same deadline, r rolls back now';
+    ? `the deadline has passed: ${keyLabel('rearm')} or ${keyLabel('rollback')} reverts now`
+    : `${keyLabel('rearm')} re-arms a guardian for the same deadline, ${keyLabel('rollback')} rolls back now`;
   return [
     ...wrapped(`${glyphs.failed} ${capitalized(alert.problem)}.`, 'blocker', width, '  '),
     ...wrapped(`  ${way}.`, 'blocker', width, '  '),

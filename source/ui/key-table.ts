@@ -5,6 +5,7 @@
  */
 import type { AppActions } from '../store/app-state.js';
 import { EXTEND_STEP_SEC } from '../store/journal-actions.js';
+import type { KeyCommand } from '../store/key-command.js';
 import type { Phase } from '../store/phase.js';
 import { plural } from '../store/plan-gate.js';
 import { type JournalPhase, MAX_DEADLINE_AHEAD_SEC } from '../txn/journal/journal.js';
@@ -40,6 +41,29 @@ type NamedKey =
 /** A key: a printable input, or a named key; `shift`/`ctrl` must match when given. */
 export type KeySpec = { input: string; ctrl?: boolean } | { key: NamedKey; shift?: boolean };
 
+/** How a named key is written on screen. */
+export const NAMED_KEY_LABELS: Record<NamedKey, string> = {
+  tab: 'Tab',
+  return: 'Enter',
+  escape: 'Esc',
+  upArrow: 'Up',
+  downArrow: 'Down',
+  pageUp: 'PgUp',
+  pageDown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+};
+
+/** How text names the keys of a binding, by command id (keys.ts), for a text that names another key. */
+export interface KeyWords {
+  /** The key a sentence names: its letter if it has one ("r", "q"), else its first key ("Enter"). */
+  one(command: KeyCommand): string;
+  /** Every key it has, as the help overlay writes them ("n/Enter"). */
+  all(command: KeyCommand): string;
+  /** Its first key ("Esc"). */
+  first(command: KeyCommand): string;
+}
+
 /** Facts the hints depend on. */
 export interface HintFacts {
   context: KeyContext;
@@ -56,15 +80,16 @@ export interface HintFacts {
 }
 
 export interface KeyBinding {
+  /** What the keys do, by name: text asks for a key by this id, never writes the key itself. */
+  id: KeyCommand;
+  /** In the order the help overlay writes them ("j/Down"); an upper-case twin of a letter is not written. */
   keys: KeySpec[];
-  /** How the key is written in the help overlay. */
-  label: string;
-  /** How it is written in the hint line when that differs (one hint for a pair of keys). */
-  hintLabel?: string;
+  /** How the hint line writes the keys when it differs (one hint for a pair of bindings: "j/k"). */
+  hintLabel?: (keys: KeyWords) => string;
   /** Short hint; a function when it depends on the plan (null hides the hint). */
   hint: string | ((facts: HintFacts) => string | null);
-  /** One line for the help overlay. */
-  help: string;
+  /** One line for the help overlay; a function when it names another binding's key. */
+  help: string | ((keys: KeyWords) => string);
   contexts: KeyContext[];
   run: (actions: AppActions) => void;
 }
@@ -83,83 +108,83 @@ const everywhere: KeyContext[] = [
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   {
+    id: 'next-pane',
     keys: [{ key: 'tab', shift: false }],
-    label: 'Tab',
     hint: 'pane',
     help: 'move to the next pane: verdicts, steps, config diff',
     contexts: ['preview'],
     run: (actions) => actions.nextPane(),
   },
   {
+    id: 'previous-pane',
     keys: [{ key: 'tab', shift: true }],
-    label: 'Shift-Tab',
     hint: () => null,
     help: 'move to the previous pane',
     contexts: ['preview'],
     run: (actions) => actions.previousPane(),
   },
   {
+    id: 'scroll-down',
     keys: [{ input: 'j' }, { key: 'downArrow' }],
-    label: 'j/Down',
-    hintLabel: 'j/k',
+    hintLabel: (keys) => `${keys.one('scroll-down')}/${keys.one('scroll-up')}`,
     hint: 'scroll',
     help: 'scroll the pane down one row',
     contexts: ['preview'],
     run: (actions) => actions.scroll(1),
   },
   {
+    id: 'scroll-up',
     keys: [{ input: 'k' }, { key: 'upArrow' }],
-    label: 'k/Up',
     hint: () => null,
     help: 'scroll the pane up one row',
     contexts: ['preview'],
     run: (actions) => actions.scroll(-1),
   },
   {
+    id: 'page-down',
     keys: [{ key: 'pageDown' }, { input: ' ' }],
-    label: 'PgDn/Space',
-    hintLabel: 'PgUp/PgDn',
+    hintLabel: (keys) => `${keys.one('page-up')}/${keys.one('page-down')}`,
     hint: 'page',
     help: 'scroll the pane down one page',
     contexts: ['preview'],
     run: (actions) => actions.page(1),
   },
   {
+    id: 'page-up',
     keys: [{ key: 'pageUp' }],
-    label: 'PgUp',
     hint: () => null,
     help: 'scroll the pane up one page',
     contexts: ['preview'],
     run: (actions) => actions.page(-1),
   },
   {
-    keys: [{ key: 'home' }, { input: 'g' }],
-    label: 'g/Home',
+    id: 'top',
+    keys: [{ input: 'g' }, { key: 'home' }],
     hint: () => null,
     help: 'jump to the top of the pane',
     contexts: ['preview'],
     run: (actions) => actions.scrollToEdge('top'),
   },
   {
-    keys: [{ key: 'end' }, { input: 'G' }],
-    label: 'G/End',
+    id: 'bottom',
+    keys: [{ input: 'G' }, { key: 'end' }],
     hint: () => null,
     help: 'jump to the bottom of the pane',
     contexts: ['preview'],
     run: (actions) => actions.scrollToEdge('bottom'),
   },
   {
+    id: 'acknowledge',
     keys: [{ input: 'a' }],
-    label: 'a',
     hint: ({ warningsPending }) =>
       warningsPending > 0 ? `acknowledge ${plural(warningsPending, 'warning')}` : null,
-    help: 'acknowledge the warnings (needed before Enter)',
+    help: (keys) => `acknowledge the warnings (needed before ${keys.one('apply')})`,
     contexts: ['preview'],
     run: (actions) => actions.acknowledgeWarnings(),
   },
   {
+    id: 'apply',
     keys: [{ key: 'return' }],
-    label: 'Enter',
     hint: ({ blocked, warningsPending, dryRun }) =>
       blocked ? 'blocked' : warningsPending > 0 ? 'apply (ack first)' : dryRun ? 'apply (dry run)' : 'apply',
     help: 'ask to apply the plan (refused while blocked or unacknowledged)',
@@ -167,25 +192,25 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => actions.requestApply(),
   },
   {
+    id: 'apply-yes',
     keys: [{ input: 'y' }, { input: 'Y' }],
-    label: 'y',
     hint: ({ canApply }) => (canApply ? 'yes, apply' : 'yes (apply unavailable)'),
     help: 'yes: apply the plan now',
     contexts: ['confirm'],
     run: (actions) => void actions.confirmApply(),
   },
   {
+    id: 'apply-no',
     keys: [{ input: 'n' }, { input: 'N' }, { key: 'return' }],
-    label: 'n/Enter',
-    hintLabel: 'n/Enter/Esc',
+    hintLabel: noOrBack('apply-no'),
     hint: 'no',
     help: 'no: back to the preview, nothing changes',
     contexts: ['confirm'],
     run: (actions) => actions.declineApply(),
   },
   {
+    id: 'confirm',
     keys: [{ input: 'c' }, { key: 'return' }],
-    label: 'c/Enter',
     hint: ({ context, journalPhase }) =>
       context === 'recovery' && journalPhase !== 'applied' ? null : 'confirm',
     help: 'confirm: keep the change (a new SSH session running `confirm` is the stronger proof)',
@@ -193,24 +218,24 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => void actions.confirmChange(),
   },
   {
+    id: 'extend',
     keys: [{ input: 'e' }],
-    label: 'e',
     hint: `+${EXTEND_STEP_SEC} s`,
     help: `extend: +${EXTEND_STEP_SEC} s to the deadline per press (at most ${MAX_DEADLINE_AHEAD_SEC / 60} min ahead)`,
     contexts: ['pending'],
     run: (actions) => void actions.extendDeadline(),
   },
   {
+    id: 'rollback',
     keys: [{ input: 'r' }],
-    label: 'r',
     hint: 'roll back',
     help: 'roll back: undo the change now and compare the host with its pre-state',
     contexts: ['pending', 'recovery'],
     run: (actions) => void actions.rollbackNow(),
   },
   {
+    id: 'rearm',
     keys: [{ input: 'g' }],
-    label: 'g',
     // No room in the hint line at 80 columns; the alert row that makes `g` useful names it
     // itself ("g re-arms a guardian ..."), so it is on screen exactly when it applies.
     hint: () => null,
@@ -219,48 +244,48 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => void actions.rearmGuardian(),
   },
   {
+    id: 'rollback-yes',
     keys: [{ input: 'y' }, { input: 'Y' }],
-    label: 'y',
     hint: 'yes, roll back',
     help: 'yes: roll the pending change back now',
     contexts: ['rollback-question'],
     run: (actions) => void actions.answerRollback(true),
   },
   {
+    id: 'rollback-no',
     keys: [{ input: 'n' }, { input: 'N' }, { key: 'return' }],
-    label: 'n/Enter',
-    hintLabel: 'n/Enter/Esc',
+    hintLabel: noOrBack('rollback-no'),
     hint: 'no',
     help: 'no: leave it pending and quit; nothing changes',
     contexts: ['rollback-question'],
     run: (actions) => void actions.answerRollback(false),
   },
   {
+    id: 'details',
     keys: [{ input: 's' }],
-    label: 's',
     hint: ({ detailsOpen }) => (detailsOpen ? 'summary' : 'details'),
     help: "details: the journal's events and each step's state, or back to the summary",
     contexts: ['recovery', 'rollback-question'],
     run: (actions) => actions.toggleDetails(),
   },
   {
+    id: 'help',
     keys: [{ input: '?' }],
-    label: '?',
     hint: ({ context }) => (context === 'help' ? null : 'help'),
     help: 'show or hide this help',
     contexts: ['probing', 'preview', 'busy', 'pending', 'recovery', 'rollback-question', 'result', 'help'],
     run: (actions) => actions.toggleHelp(),
   },
   {
+    id: 'back',
     keys: [{ key: 'escape' }, { input: 'q' }],
-    label: 'Esc/q',
     hint: ({ context, phase, remoteRevert }) => {
       switch (context) {
         case 'help':
           return 'close help';
         case 'confirm':
         case 'rollback-question':
-          return null; // shown with n/Enter
+          return null; // shown with the answer no
         case 'busy':
           return remoteRevert ? 'quit (the guardian finishes it)' : `quit (refused while ${busyWord(phase)})`;
         case 'pending':
@@ -275,14 +300,19 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     run: (actions) => actions.back(),
   },
   {
+    id: 'quit',
     keys: [{ input: 'c', ctrl: true }],
-    label: 'Ctrl-C',
     hint: () => null,
     help: 'quit (refused while a change is in flight)',
     contexts: everywhere,
     run: (actions) => actions.quit(),
   },
 ];
+
+/** "n/Enter/Esc": the no answer's keys, then Esc, which answers no too (its own hint is hidden there). */
+function noOrBack(no: KeyCommand): (keys: KeyWords) => string {
+  return (keys) => `${keys.all(no)}/${keys.first('back')}`;
+}
 
 /** What a busy phase is busy with, for the refused quit's hint. */
 function busyWord(phase: Phase): string {

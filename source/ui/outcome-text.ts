@@ -11,6 +11,7 @@ import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import type { Glyphs } from './glyphs.js';
+import { keyLabel } from './keys.js';
 import { REVERT_REASONS } from './migration-text.js';
 import { type Row, wrapped } from './rows.js';
 
@@ -83,13 +84,13 @@ export function pendingEntryRows(
     ),
     ...guard,
     ...wrapped(
-      '  Keep it: c here, or from a NEW SSH session (proves the new path works):',
+      `  Keep it: ${keyLabel('confirm')} here, or from a NEW SSH session (proves the new path works):`,
       'plain',
       width,
       '  ',
     ),
     ...commandRows(entry.commands.confirm, width),
-    ...wrapped('  Undo it: r here, or from any session:', 'plain', width, '  '),
+    ...wrapped(`  Undo it: ${keyLabel('rollback')} here, or from any session:`, 'plain', width, '  '),
     ...commandRows(entry.commands.rollback, width),
   ];
 }

@@ -9,6 +9,7 @@ import { clockTime } from '../store/clock-time.js';
 import type { Journal, JournalPhase } from '../txn/journal/journal.js';
 import { beatAge, guardianAlertRows, secondsLeft } from './countdown-text.js';
 import type { Glyphs } from './glyphs.js';
+import { keyLabel } from './keys.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip, padEnd } from './text-fit.js';
 
@@ -142,7 +143,14 @@ export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: num
       rows.push(...wrapped(`    ${glyphs.bullet} ${glyphs.text(difference)}`, 'warning', width, '      '));
     }
     if ((outcome.manualCommands ?? []).length > 0) {
-      rows.push(...wrapped('  Finish it by hand, as root (or retry with r):', 'plain', width, '  '));
+      rows.push(
+        ...wrapped(
+          `  Finish it by hand, as root (or retry with ${keyLabel('rollback')}):`,
+          'plain',
+          width,
+          '  ',
+        ),
+      );
       for (const command of outcome.manualCommands ?? [])
         rows.push(...wrapped(`    ${command}`, 'accent', width, '      '));
     }

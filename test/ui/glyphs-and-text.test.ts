@@ -2,7 +2,17 @@ import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { packHints } from '../../source/ui/components/key-hints.js';
 import { asciiGlyphs, chooseGlyphs, colorEnabled, toAscii, unicodeGlyphs } from '../../source/ui/glyphs.js';
-import { bindingFor, hintsFor, KEY_BINDINGS, type KeyContext } from '../../source/ui/keys.js';
+import {
+  bindingFor,
+  firstKeyLabel,
+  hintsFor,
+  KEY_BINDINGS,
+  type KeyBinding,
+  type KeyContext,
+  keyLabel,
+  keysLabel,
+  yesNoLabel,
+} from '../../source/ui/keys.js';
 import { clip, wrap } from '../../source/ui/text-fit.js';
 
 describe('chooseGlyphs', () => {
@@ -102,14 +112,30 @@ describe('the keybinding table', () => {
   });
 
   it('maps keys to bindings by context', () => {
-    expect(bindingFor('preview', '', { ...NO_KEY, tab: true })?.label).toBe('Tab');
-    expect(bindingFor('preview', '', { ...NO_KEY, tab: true, shift: true })?.label).toBe('Shift-Tab');
-    expect(bindingFor('preview', 'q', NO_KEY)?.label).toBe('Esc/q');
-    expect(bindingFor('preview', 'c', { ...NO_KEY, ctrl: true })?.label).toBe('Ctrl-C');
+    const label = (binding: KeyBinding | null) => (binding ? keysLabel(binding.id) : null);
+    expect(label(bindingFor('preview', '', { ...NO_KEY, tab: true }))).toBe('Tab');
+    expect(label(bindingFor('preview', '', { ...NO_KEY, tab: true, shift: true }))).toBe('Shift-Tab');
+    expect(label(bindingFor('preview', 'q', NO_KEY))).toBe('Esc/q');
+    expect(label(bindingFor('preview', 'c', { ...NO_KEY, ctrl: true }))).toBe('Ctrl-C');
     expect(bindingFor('preview', 'y', NO_KEY)).toBeNull();
-    expect(bindingFor('confirm', 'y', NO_KEY)?.label).toBe('y');
-    expect(bindingFor('confirm', '', { ...NO_KEY, return: true })?.label).toBe('n/Enter');
+    expect(label(bindingFor('confirm', 'y', NO_KEY))).toBe('y');
+    expect(label(bindingFor('confirm', '', { ...NO_KEY, return: true }))).toBe('n/Enter');
     expect(bindingFor('busy', 'j', NO_KEY)).toBeNull();
+  });
+
+  it('gives every binding its own command id', () => {
+    const ids = KEY_BINDINGS.map((binding) => binding.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('names in a sentence the letter of a binding, else its first key', () => {
+    expect(keyLabel('back')).toBe('q');
+    expect(firstKeyLabel('back')).toBe('Esc');
+    expect(keyLabel('confirm')).toBe('c');
+    expect(keyLabel('apply')).toBe('Enter');
+    expect(keyLabel('page-down')).toBe('PgDn');
+    expect(keysLabel('page-down')).toBe('PgDn/Space');
+    expect(yesNoLabel('apply-yes', 'apply-no')).toBe('y/N');
   });
 
   it('changes the a and Enter hints once warnings are acknowledged', () => {

@@ -8,6 +8,7 @@ import type { Notice } from '../../store/app-state.js';
 import { plural } from '../../store/plan-gate.js';
 import { useAppState, useUi } from '../context.js';
 import type { Glyphs } from '../glyphs.js';
+import { keyedText, yesNoLabel } from '../keys.js';
 import { type Row, type Tone, wrapped } from '../rows.js';
 import { clip } from '../text-fit.js';
 import { FixedRows } from './row-text.js';
@@ -31,16 +32,16 @@ export function NoticeLines({ width, rows }: { width: number; rows: number }) {
   );
   let content: Row[] = [];
   if (phase === 'confirm-rollback' && plan && !notice) {
-    const question = `Roll back ${plan.nic} ${glyphs.arrow} ${plan.bridge} now and compare the host with its pre-state? y/N`;
+    const question = `Roll back ${plan.nic} ${glyphs.arrow} ${plan.bridge} now and compare the host with its pre-state? ${yesNoLabel('rollback-yes', 'rollback-no')}`;
     content = messageRows(question, 'accent', width, rows, glyphs);
   } else if (phase === 'confirm-apply' && plan) {
     const unavailable = canApply ? '' : ' (this build cannot apply)';
     const question =
       `Apply ${plural(plan.steps.length, 'step')} now: ${plan.nic} ${glyphs.arrow} ${plan.bridge}, ` +
-      `deadline ${plan.deadlineSec} s${unavailable}? y/N`;
+      `deadline ${plan.deadlineSec} s${unavailable}? ${yesNoLabel('apply-yes', 'apply-no')}`;
     content = messageRows(question, 'accent', width, rows, glyphs);
   } else if (notice) {
-    content = messageRows(notice.text, NOTICE_TONE[notice.tone], width, rows, glyphs);
+    content = messageRows(keyedText(notice.text), NOTICE_TONE[notice.tone], width, rows, glyphs);
   }
   return <FixedRows rows={content} height={rows} />;
 }

@@ -7,6 +7,7 @@
 import type { Plan, ReplaySource, TopologyNode } from '../../plan/types.js';
 import { isBlocked, plural, unacknowledgedWarnings, verdictsAt } from '../../store/plan-gate.js';
 import type { Glyphs } from '../glyphs.js';
+import { keyLabel } from '../keys.js';
 import type { Row, Tone } from '../rows.js';
 import { width as cells, clip, padEnd } from '../text-fit.js';
 import { topologyLines } from '../topology-text.js';
@@ -44,7 +45,7 @@ export function headerRows(
     ? replayHeader(plan.replay, glyphs, width)
     : cells(both) <= width
       ? both
-      : 'from another session: confirm / rollback (exact commands: Steps pane, Tab)';
+      : `from another session: confirm / rollback (exact commands: Steps pane, ${keyLabel('next-pane')})`;
   return [
     { text: clip(glyphs.text(title), width, glyphs), tone: 'title' },
     { text: clip(glyphs.text(other), width, glyphs), tone: plan.replay ? 'warning' : 'dim' },

@@ -14,6 +14,7 @@ import { NoticeLines } from '../components/notice-lines.js';
 import { FixedRows } from '../components/row-text.js';
 import { useAppState, useUi } from '../context.js';
 import type { Glyphs } from '../glyphs.js';
+import { keyLabel } from '../keys.js';
 import { unfinishedRevertAdvice } from '../outcome-text.js';
 import { type Row, wrapped } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
@@ -55,7 +56,7 @@ export function DoneScreen({ viewport }: { viewport: Viewport }) {
   const plan = useAppState((state) => state.plan);
   const what = plan ? `${plan.nic} ${glyphs.arrow} ${plan.bridge} ` : '';
   const rows = wrapped(
-    `${glyphs.ok} Kept: ${what}is confirmed. q quits (exit 0).`,
+    `${glyphs.ok} Kept: ${what}is confirmed. ${keyLabel('back')} quits (exit 0).`,
     'ok',
     viewport.columns,
     '  ',
@@ -73,14 +74,14 @@ export function rollbackLiveRows(
   // The reason and the details are in the report above; this says where things stand.
   if (revert.kind === 'reverted') {
     return wrapped(
-      `${glyphs.reverted} Reverted: the host matches its pre-state. q quits (exit 3).`,
+      `${glyphs.reverted} Reverted: the host matches its pre-state. ${keyLabel('back')} quits (exit 3).`,
       'info',
       width,
       '  ',
     );
   }
   return wrapped(
-    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commands.rollback}\` retries the revert. q quits (exit 4).`,
+    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commands.rollback}\` retries the revert. ${keyLabel('back')} quits (exit 4).`,
     'blocker',
     width,
     '  ',

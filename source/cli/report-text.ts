@@ -10,7 +10,8 @@ import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
-import { checkRows, clockTime, REVERT_REASONS, stepRows } from '../ui/migration-text.js';
+import { checkRows, stepRows } from '../ui/migration-text.js';
+import { type OutcomeContent, pendingContent, revertContent } from '../ui/outcome-content.js';
 
 /** Lines are not cut for a terminal here: they go to a log, a pipe or a wide terminal alike. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -58,8 +59,19 @@ export function verdictLines(plan: Plan, level: 'blocker' | 'warning'): string[]
     .map((line) => displaySafe(line));
 }
 
-export function secondsLeft(deadline: number, now: number): number {
-  return Math.max(0, Math.ceil((deadline - now) / 1000));
+export { secondsLeft } from '../ui/countdown-text.js';
+
+/**
+ * An outcome (ui/outcome-content.ts) as plain lines: the title, each block's line, its items
+ * indented by two. Nothing is wrapped; every line is made display-safe, commands included.
+ */
+export function outcomeLines(content: OutcomeContent): string[] {
+  const lines = [content.title];
+  for (const block of content.blocks) {
+    lines.push(block.text);
+    for (const item of block.items) lines.push(`  ${item.kind === 'command' ? item.command : item.text}`);
+  }
+  return lines.map((line) => displaySafe(line));
 }
 
 export interface PendingFacts {
@@ -74,53 +86,13 @@ export function pendingReport(
   { plan, deadline, now, guardian, commands }: PendingFacts,
   glyphs: Glyphs,
 ): string[] {
-  const guard = guardian
-    ? `The guardian (pid ${guardian.pid}, ${guardian.mode}) reverts the change at the deadline unless it is confirmed.`
-    : `${glyphs.warning} No guardian runs in this build: nothing reverts by itself at the deadline; roll back with the command below if the new path does not work.`;
-  return [
-    `${glyphs.ok} Applied and verified: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is live and pending confirmation.`,
-    `Deadline: ${clockTime(deadline)} by this host's clock, ${secondsLeft(deadline, now)} s from now.`,
-    guard,
-    'Keep it (run it from a NEW SSH session: that proves the new path works):',
-    `  ${commands.confirm}`,
-    'Undo it now:',
-    `  ${commands.rollback}`,
-  ];
+  return outcomeLines(
+    pendingContent({ plan, guardian, deadline: { at: deadline, now }, commands, keys: null }, glyphs),
+  );
 }
 
 /** What was undone, how the host compares with its pre-state, the checks, and what is left. */
 export function revertReport(revert: RevertOutcome, failure: string | null, glyphs: Glyphs): string[] {
-  const why = REVERT_REASONS[revert.reason] ?? revert.reason;
-  const lines =
-    revert.kind === 'reverted'
-      ? [`${glyphs.reverted} Reverted (${why}): the host matches its pre-state.`]
-      : [`${glyphs.failed} Revert incomplete (${why}): the host still differs from its pre-state.`];
-  if (failure) lines.push(`What failed: ${glyphs.text(failure)}`);
-  lines.push('Steps undone, last first:');
-  for (const step of revert.steps) {
-    const mark = step.state === 'reverted' ? glyphs.reverted : glyphs.failed;
-    const state =
-      step.state === 'reverted' ? 'reverted' : step.state === 'revert-failed' ? 'not undone' : step.state;
-    lines.push(
-      `  ${mark} ${state}: ${glyphs.text(step.title)}${step.message ? ` (${glyphs.text(step.message)})` : ''}`,
-    );
-  }
-  if (revert.steps.length === 0) lines.push('  (none had started)');
-  if (revert.differences.length === 0) {
-    lines.push('Compared with the pre-state: links, addresses, routes and rules are as before.');
-  } else {
-    lines.push('Compared with the pre-state, still different:');
-    for (const difference of revert.differences) lines.push(`  ${glyphs.bullet} ${glyphs.text(difference)}`);
-  }
-  if (revert.checks.length > 0) {
-    lines.push('Checks after the revert:');
-    for (const check of revert.checks) {
-      lines.push(...checkRows('after-revert', check, glyphs, NO_LIMIT).map((row) => `  ${row.text}`));
-    }
-  }
-  if (revert.manualCommands.length > 0) {
-    lines.push('Run these as root to finish the revert by hand:');
-    for (const command of revert.manualCommands) lines.push(`  ${displaySafe(command)}`);
-  }
-  return lines;
+  // Only the phases were printed as they passed: the report lists each step and check.
+  return outcomeLines(revertContent(revert, failure, glyphs, { logAbove: false }));
 }

@@ -12,7 +12,7 @@ import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
-import { REVERT_REASONS } from './migration-text.js';
+import { type OutcomeContent, pendingContent, revertContent } from './outcome-content.js';
 import { type Row, wrapped } from './rows.js';
 
 const COMMAND_INDENT = '    ';
@@ -56,53 +56,40 @@ function shellWords(command: string): string[] {
   return words;
 }
 
+/**
+ * An outcome (outcome-content.ts) as rows: the title, each block's line indented by two, its
+ * items by four, each command on rows of its own so it can be copied whole.
+ */
+export function outcomeRows(content: OutcomeContent, width: number): Row[] {
+  const rows = wrapped(content.title, content.tone, width, '  ');
+  for (const block of content.blocks) {
+    rows.push(...wrapped(`  ${block.text}`, block.tone, width, block.hang ? '    ' : '  '));
+    for (const item of block.items) {
+      if (item.kind === 'command') rows.push(...commandRows(item.command, width));
+      else rows.push(...wrapped(`    ${item.text}`, item.tone, width, `    ${' '.repeat(item.hang)}`));
+    }
+  }
+  return rows;
+}
+
 export function pendingEntryRows(
   plan: Plan,
   entry: { guardian: boolean; commands: OperatorCommands },
   glyphs: Glyphs,
   width: number,
 ): Row[] {
-  const guard = entry.guardian
-    ? wrapped(
-        '  The guardian reverts it at the deadline unless it is confirmed, even if this session is lost.',
-        'plain',
-        width,
-        '  ',
-      )
-    : wrapped(
-        `  ${glyphs.warning} No guardian in this build: nothing reverts by itself at the deadline.`,
-        'warning',
-        width,
-        '    ',
-      );
-  return [
-    ...wrapped(
-      `${glyphs.ok} Applied and verified: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is live, pending confirmation.`,
-      'ok',
-      width,
-      '  ',
-    ),
-    ...guard,
-    ...wrapped(
-      `  Keep it: ${keyLabel('confirm')} here, or from a NEW SSH session (proves the new path works):`,
-      'plain',
-      width,
-      '  ',
-    ),
-    ...commandRows(entry.commands.confirm, width),
-    ...wrapped(`  Undo it: ${keyLabel('rollback')} here, or from any session:`, 'plain', width, '  '),
-    ...commandRows(entry.commands.rollback, width),
-  ];
-}
-
-export function revertHeadline(revert: RevertOutcome, glyphs: Glyphs): { text: string; ok: boolean } {
-  const why = REVERT_REASONS[revert.reason] ?? revert.reason;
-  return revert.kind === 'reverted'
-    ? { text: `${glyphs.reverted} Reverted (${why}): the host matches its pre-state.`, ok: true }
-    : {
-        text: `${glyphs.failed} Revert incomplete (${why}): the host still differs from its pre-state.`,
-        ok: false,
-      };
+  const content = pendingContent(
+    {
+      plan,
+      guardian: entry.guardian || null,
+      // The countdown under the log shows the deadline, live.
+      deadline: null,
+      commands: entry.commands,
+      keys: { confirm: keyLabel('confirm'), rollback: keyLabel('rollback') },
+    },
+    glyphs,
+  );
+  return outcomeRows(content, width);
 }
 
 /**
@@ -127,33 +114,8 @@ export function revertReportRows(
   glyphs: Glyphs,
   width: number,
 ): Row[] {
-  const headline = revertHeadline(revert, glyphs);
-  const rows = wrapped(headline.text, headline.ok ? 'info' : 'blocker', width, '  ');
-  if (failure) rows.push(...wrapped(`  What happened: ${glyphs.text(failure)}`, 'plain', width, '    '));
-  const undone = revert.steps.filter((step) => step.state === 'reverted').length;
-  const compared =
-    revert.differences.length === 0
-      ? 'no difference (links, addresses, routes and rules are as before).'
-      : `${revert.differences.length} difference${revert.differences.length === 1 ? '' : 's'}:`;
-  rows.push(
-    ...wrapped(
-      `  Undid ${undone} of ${revert.steps.length} steps. Compared with the pre-state: ${compared}`,
-      'plain',
-      width,
-      '  ',
-    ),
-  );
-  for (const difference of revert.differences) {
-    rows.push(...wrapped(`    ${glyphs.bullet} ${glyphs.text(difference)}`, 'warning', width, '      '));
-  }
-  if (revert.checks.length === 0 && revert.steps.length > 0) {
-    rows.push(...wrapped('  No checks ran after the revert.', 'dim', width, '  '));
-  }
-  if (revert.manualCommands.length > 0) {
-    rows.push(...wrapped('  Run these as root to finish the revert by hand:', 'plain', width, '  '));
-    for (const command of revert.manualCommands) rows.push(...commandRows(command, width));
-  }
-  return rows;
+  // The log above showed each step undone and each check as it happened.
+  return outcomeRows(revertContent(revert, failure, glyphs, { logAbove: true }), width);
 }
 
 export function confirmedEntryRows(

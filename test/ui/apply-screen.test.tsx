@@ -91,7 +91,7 @@ describe('the Apply screen', () => {
     const deadline = inTwoMinutes();
     engine.finishStart({ kind: 'pending', deadline, checks: [] });
     frame = await waitForFrame(ui, (f) => f.includes('s left, until'), 'the countdown');
-    expect(frame).toContain('✓ Applied and verified: ens18 → fcbr0 is live, pending confirmation.');
+    expect(frame).toContain('✓ Applied and verified: ens18 → fcbr0 is live and pending confirmation.');
     expect(frame).toContain('  ! No guardian in this build: nothing reverts by itself at the deadline.');
     expect(frame).toContain(
       '  Keep it: c here, or from a NEW SSH session (proves the new path works):\n    bridge-migrate confirm\n',
@@ -116,7 +116,7 @@ describe('the Apply screen', () => {
     await runAllSteps(ui, engine);
     engine.finishStart({ kind: 'pending', deadline: inTwoMinutes(), checks: [] });
     const frame = await waitForFrame(ui, (f) => f.includes('Guardian (pid'), 'the countdown');
-    expect(frame).toContain('The guardian reverts it at the deadline unless it is confirmed, even if this');
+    expect(frame).toContain('The guardian reverts the change at the deadline unless it is confirmed, even');
     expect(frame).toContain('✓ Guardian (pid 4242) alive, heartbeat');
     expect(frame).not.toContain('No guardian');
   });
@@ -148,7 +148,9 @@ describe('the Apply screen', () => {
     expect(frame).toContain('✓ after undo Gateway 198.51.100.1 answers ARP (via ens18): reply in 0.4 ms');
     expect(frame).toContain('↺ Reverted (a check failed): the host matches its pre-state.');
     expect(frame).toContain('What happened: checks that passed before the change fail through fcbr0');
-    expect(frame).toContain('  Undid 3 of 3 steps. Compared with the pre-state: no difference (links,');
+    expect(frame).toContain(
+      '  Undid 3 of 3 steps. Compared with the pre-state: links, addresses, routes and',
+    );
     expect(hintRow(ui)).toContain('Esc/q quit');
     expect(frame).toContain('q quits (exit 3).');
     fits(ui);

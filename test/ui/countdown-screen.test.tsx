@@ -205,7 +205,7 @@ describe('what another process does, seen in the journal', () => {
     expect(frame).toMatch(/↺ reverted +3\/3 Stop dhclient on ens18/);
     expect(frame).toContain('✓ after undo Gateway 198.51.100.1 answers ping (via ens18): reply in 0.4 ms');
     expect(frame).toContain('What happened: reverting (timeout): the deadline passed without a confirmation');
-    expect(frame).toContain('Compared with the pre-state: no difference (links,');
+    expect(frame).toContain('Compared with the pre-state: links, addresses, routes and');
     expect(frame).toContain('↺ Reverted (deadline passed): the host matches its pre-state.\n');
     expect(frame).toContain('↺ Reverted: the host matches its pre-state. q quits (exit 3).');
     expect(engine.deps.revert).not.toHaveBeenCalled();

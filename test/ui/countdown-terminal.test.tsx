@@ -80,7 +80,7 @@ it("shows the guardian's revert at the bottom of the terminal, the whole report 
   expect(screen.at(-2)).toBe('? help  Esc/q quit');
   const all = term.screen.scrollback().join('\n');
   expect(all).toContain('↺ Reverting (deadline passed): undoing the applied steps, last first');
-  expect(all).toContain('Undid 3 of 3 steps. Compared with the pre-state: no difference');
+  expect(all).toContain('Undid 3 of 3 steps. Compared with the pre-state: links, addresses, routes and');
   // Each line once: the report was printed by <Static>, not redrawn with the live region.
   expect(all.split('Undid 3 of 3 steps').length - 1).toBe(1);
   expect(term.screen.clears).toBe(0);

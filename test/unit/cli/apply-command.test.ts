@@ -103,7 +103,7 @@ describe('apply --yes', () => {
     expect(stdout[1]).toMatch(/^Deadline: \d\d:\d\d:\d\d by this host's clock, 115 s from now\.$/);
     expect(stdout).toContain(`  bridge-migrate confirm --state-dir ${f.stateDir}`);
     expect(stdout).toContain(`  bridge-migrate rollback --yes --state-dir ${f.stateDir}`);
-    expect(stdout[2]).toMatch(/No guardian runs in this build/);
+    expect(stdout[2]).toMatch(/No guardian in this build/);
 
     const [started] = f.calls.start;
     expect(started?.timeoutSec).toBe(120);
@@ -153,7 +153,7 @@ describe('apply --yes', () => {
     expect(await apply(f)).toBe(3);
     const stdout = f.stdout();
     expect(stdout).toContain('< Reverted (a check failed): the host matches its pre-state.');
-    expect(stdout).toContain(`What failed: ${failure}`);
+    expect(stdout).toContain(`What happened: ${failure}`);
     expect(stdout).toContain('  < reverted: Move ens18 into fcbr0');
     expect(stdout).toContain(
       'Compared with the pre-state: links, addresses, routes and rules are as before.',

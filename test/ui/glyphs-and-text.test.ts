@@ -129,13 +129,14 @@ describe('the keybinding table', () => {
   });
 
   it('names in a sentence the letter of a binding, else its first key', () => {
-    expect(keyLabel('back')).toBe('q');
-    expect(firstKeyLabel('back')).toBe('Esc');
-    expect(keyLabel('confirm')).toBe('c');
-    expect(keyLabel('apply')).toBe('Enter');
-    expect(keyLabel('page-down')).toBe('PgDn');
-    expect(keysLabel('page-down')).toBe('PgDn/Space');
-    expect(yesNoLabel('apply-yes', 'apply-no')).toBe('y/N');
+    const commands = ['back', 'confirm', 'apply', 'page-down'] as const;
+    expect(commands.map(keyLabel)).toEqual(['q', 'c', 'Enter', 'PgDn']);
+    // The first key, every key, and a question's answers (N upper case: the default).
+    expect([firstKeyLabel('back'), keysLabel('page-down'), yesNoLabel('apply-yes', 'apply-no')]).toEqual([
+      'Esc',
+      'PgDn/Space',
+      'y/N',
+    ]);
   });
 
   it('changes the a and Enter hints once warnings are acknowledged', () => {

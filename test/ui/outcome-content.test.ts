@@ -10,7 +10,7 @@ import type { RevertOutcome } from '../../source/txn/engine/engine-api.js';
 import { unicodeGlyphs } from '../../source/ui/glyphs.js';
 import { pendingContent, revertContent } from '../../source/ui/outcome-content.js';
 import { outcomeRows, pendingEntryRows, revertReportRows } from '../../source/ui/outcome-text.js';
-import { check } from './fake-migration.js';
+import { check, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 
 const WIDE = 500;
@@ -21,22 +21,21 @@ const commands = {
   rearm: 'y',
 };
 
-const incomplete: RevertOutcome = {
-  kind: 'revert-incomplete',
-  reason: 'apply-failed',
-  steps: [
-    {
-      stepId: 'cutover',
-      title: 'Move ens18 into fcbr0',
-      state: 'revert-failed',
-      message: 'Nexthop has invalid gateway',
-    },
-    { stepId: 'stage', title: 'Create bridge fcbr0', state: 'reverted' },
-  ],
-  differences: ['route default via 198.51.100.1 dev ens18 is missing'],
-  manualCommands: ['ip route replace default via 198.51.100.1 dev ens18'],
-  checks: [check('gateway-arp', 'ens18')],
-};
+/** The cutover's undo failed (the last step done, so the first undone); the bridge's undo worked. */
+function incompleteRevert(): RevertOutcome {
+  const outcome = revertOutcome(quietPlan(), 2, {
+    kind: 'revert-incomplete',
+    reason: 'apply-failed',
+    differences: ['route default via 198.51.100.1 dev ens18 is missing'],
+    manualCommands: ['ip route replace default via 198.51.100.1 dev ens18'],
+    checks: [check('gateway-arp', 'ens18')],
+  });
+  const [cutover, ...rest] = outcome.steps;
+  if (!cutover) throw new Error('the plan has no steps');
+  const failed = { ...cutover, state: 'revert-failed' as const, message: 'Nexthop has invalid gateway' };
+  return { ...outcome, steps: [failed, ...rest] };
+}
+const incomplete = incompleteRevert();
 
 const tuiText = (rows: Array<{ text: string }>) => rows.map((row) => row.text.trim());
 const plainText = (lines: string[]) => lines.map((line) => line.trim());
@@ -61,7 +60,9 @@ describe('a revert outcome', () => {
   });
 
   it('lists the steps and checks in the report, and counts them under the log that showed them', () => {
-    expect(plain).toContain('✗ not undone: Move ens18 into fcbr0 (Nexthop has invalid gateway)');
+    expect(plain).toContain(
+      '✗ not undone: Move ens18 into fcbr0 with its address and routes (Nexthop has invalid gateway)',
+    );
     expect(plain).toContain('Checks after the revert:');
     expect(tui).toContain('Undid 1 of 2 steps. Compared with the pre-state, still different:');
     expect(tui.join('\n')).not.toContain('Move ens18 into fcbr0');

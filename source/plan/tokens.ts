@@ -7,9 +7,10 @@
  */
 import type { Family } from '../host/snapshot.js';
 import { familyOf, parsePrefix } from './ip-math.js';
+import { PlanError } from './plan-error.js';
 
 /** A value from the snapshot that cannot be written into a command as it is. */
-export class UnplannableValue extends Error {
+export class UnplannableValue extends PlanError {
   constructor(
     readonly what: string,
     readonly value: string,

@@ -7,8 +7,8 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
+import { EngineError } from '../txn/engine/engine-errors.js';
 import { JournalError } from '../txn/journal/journal.js';
-import { MigrationLocked } from '../txn/journal/lock.js';
 import type { AppActions, AppFailure, AppState, MigrationDeps, Notice } from './app-state.js';
 import {
   anyStepStarted,
@@ -176,9 +176,9 @@ export function migrationActions(
 /** Where `r` (or `y` on the rollback question) starts a revert. */
 const ROLLBACK_PHASES: readonly Phase[] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
 
-/** The journal's and the lock's refusals are raised before this call changed anything. */
+/** The journal's (the lock's too) and the engine's refusals come before this call changed anything. */
 function isRefusal(error: unknown): boolean {
-  return error instanceof JournalError || error instanceof MigrationLocked;
+  return error instanceof JournalError || error instanceof EngineError;
 }
 
 export function messageOf(error: unknown): string {

@@ -10,6 +10,7 @@
 import type { HostSnapshot } from '../../host/snapshot.js';
 import type { Plan } from '../../plan/types.js';
 import type { BackupRecord } from '../../system/file-backup.js';
+import { OperatorError } from '../../system/operator-error.js';
 
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
@@ -175,13 +176,10 @@ export interface Journal {
   watch?: WatchRecord;
 }
 
-/** Base of the journal's errors: `problem` and `fix` separately, and both in the message. */
-export class JournalError extends Error {
-  constructor(
-    readonly problem: string,
-    readonly fix: string,
-  ) {
-    super(`${problem}; ${fix}`);
+/** Base of the journal's and the lock's errors: each is raised before this call changed anything. */
+export class JournalError extends OperatorError {
+  constructor(problem: string, fix: string) {
+    super(problem, fix);
     this.name = 'JournalError';
   }
 }

@@ -358,7 +358,7 @@ async function readJournalFile(file: string): Promise<Journal | null> {
     bytes = await readTrustedFile(file);
   } catch (error) {
     if (error instanceof UntrustedPath) throw error;
-    if (error instanceof UnsafePath) throw new JournalUnreadable(file, error.problem, error.fix);
+    if (error instanceof UnsafePath) throw new JournalUnreadable(file, error.pathProblem, error.fix);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
       throw new JournalUnreadable(

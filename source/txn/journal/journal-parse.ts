@@ -3,6 +3,7 @@
  * the fix, because every later decision (revert which steps, restore which files) is taken from it.
  * Pure; also used before each write to catch an update that would produce a broken journal.
  */
+import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
   JOURNAL_FORMAT,
   JOURNAL_PHASES,
@@ -61,6 +62,7 @@ export function journalProblem(data: unknown): string | null {
   if (!isRecord(data.preState)) return '"preState" is missing';
   if (!isRecord(data.plan) || !Array.isArray(data.plan.steps)) return '"plan" or its steps are missing';
   return (
+    listProblem(data.plan.steps, 'plan.steps', stepSignalsProblem) ??
     listProblem(data.applied, 'applied', appliedProblem) ??
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
     listProblem(data.events, 'events', eventProblem) ??
@@ -69,6 +71,28 @@ export function journalProblem(data: unknown): string | null {
     (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem)) ??
     (data.watch === undefined ? null : watchProblem(data.watch))
   );
+}
+
+/**
+ * A step's signal commands, strictly: the pid a signal goes to and the signal itself are read from
+ * a file anyone with root may have edited, and both are shown in the terminal (commandText) and
+ * handed to `kill`. The revert allowlist judges the other command kinds before anything runs them.
+ */
+function stepSignalsProblem(step: Record<string, unknown>): string | null {
+  for (const list of ['commands', 'inverse'] as const) {
+    const commands = step[list];
+    if (commands === undefined) continue;
+    if (!Array.isArray(commands)) return `has "${list}" that is not a list`;
+    for (const command of commands) {
+      if (!isRecord(command) || command.kind !== 'signal') continue;
+      if (Object.keys(command).some((key) => !['kind', 'pid', 'signal'].includes(key)))
+        return 'has a signal command with unknown fields';
+      if (!isSignallablePid(command.pid)) return 'has a signal command whose pid is not a positive integer';
+      if (!isProcessSignal(command.signal))
+        return `has a signal command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
+    }
+  }
+  return null;
 }
 
 function appliedProblem(item: Record<string, unknown>): string | null {

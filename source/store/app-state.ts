@@ -152,7 +152,13 @@ export const initialJournalFollow: JournalFollow = {
  * Moves the flow by an event (phase-flow.ts transition) and, only if the event is taken, applies
  * `changes` in the same store update. Returns false, having changed nothing, when it is refused.
  */
-export type Dispatch = (event: PhaseEvent, changes?: Partial<Omit<AppState, keyof FlowState>>) => boolean;
+export type Dispatch = (event: PhaseEvent, changes?: OtherState) => boolean;
+
+/** The state actions may write directly: everything but the flow's own fields. */
+export type OtherState = Partial<Omit<AppState, keyof FlowState>>;
+
+/** The store's setState as actions get it: the phase moves only through Dispatch. */
+export type SetOther = (changes: OtherState | ((state: AppState) => OtherState)) => void;
 
 /** DESIGN.md exit codes: 0 done, 1 refused before any change, 3 reverted, 4 revert incomplete. */
 export type ExitCode = 0 | 1 | 3 | 4;

@@ -16,6 +16,7 @@ import {
   type ExitCode,
   initialJournalFollow,
   type Notice,
+  type SetOther,
 } from './app-state.js';
 import { journalActions } from './journal-actions.js';
 import { messageOf, migrationActions } from './migration-actions.js';
@@ -38,14 +39,16 @@ import {
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(deps: AppDeps): AppStore {
-  return createStore<AppState>()((set, get) => {
+  return createStore<AppState>()((setState, get) => {
+    // Only dispatch writes the flow's fields; everything else gets the narrowed setter.
+    const set: SetOther = setState;
     const notify = (tone: Notice['tone'], text: string) => set({ notice: { tone, text } });
 
     const dispatch: Dispatch = (event, changes = {}) => {
       const flow = transition(get(), event);
       if (!flow) return false;
       const { phase, remoteRevert, resumePhase } = flow;
-      set({ ...changes, phase, remoteRevert, resumePhase });
+      setState({ ...changes, phase, remoteRevert, resumePhase });
       return true;
     };
 

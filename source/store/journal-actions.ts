@@ -22,6 +22,7 @@ import type {
   JournalReading,
   MigrationDeps,
   Notice,
+  SetOther,
   Watched,
 } from './app-state.js';
 import { clockTime } from './clock-time.js';
@@ -51,12 +52,11 @@ export const EXTEND_STEP_SEC = 60;
 export const LOCAL_WATCH_EVERY_MS = 5_000;
 const MIN_EXTENSION_MS = 5_000;
 
-type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
 type Reading = JournalReading & { journal: NonNullable<JournalReading['journal']> };
 
 export interface JournalActionContext {
-  set: Set;
+  set: SetOther;
   get: Get;
   dispatch: Dispatch;
   migration: MigrationDeps | undefined;

@@ -9,7 +9,15 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
 import { JournalError } from '../txn/journal/journal.js';
 import { MigrationLocked } from '../txn/journal/lock.js';
-import type { AppActions, AppFailure, AppState, Dispatch, MigrationDeps, Notice } from './app-state.js';
+import type {
+  AppActions,
+  AppFailure,
+  AppState,
+  Dispatch,
+  MigrationDeps,
+  Notice,
+  SetOther,
+} from './app-state.js';
 import {
   anyStepStarted,
   engineTurn,
@@ -19,11 +27,10 @@ import {
 } from './migration-progress.js';
 import { DECIDING_PHASES } from './phase.js';
 
-type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
 
 export interface MigrationActionContext {
-  set: Set;
+  set: SetOther;
   get: Get;
   dispatch: Dispatch;
   migration: MigrationDeps | undefined;

@@ -6,7 +6,7 @@
  * journal, and `c` / `r` are the migration actions.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { AppActions, AppState, Dispatch, JournalReading, MigrationDeps } from './app-state.js';
+import type { AppActions, AppState, Dispatch, JournalReading, MigrationDeps, SetOther } from './app-state.js';
 import { firstWatched, needsRecovery, progressFromJournal } from './journal-view.js';
 import { messageOf } from './migration-actions.js';
 import { RECOVERY_PHASES } from './phase.js';
@@ -15,7 +15,7 @@ import type { PhaseEvent } from './phase-flow.js';
 type Reading = JournalReading & { journal: NonNullable<JournalReading['journal']> };
 
 export interface RecoveryActionContext {
-  set: StoreApi<AppState>['setState'];
+  set: SetOther;
   get: StoreApi<AppState>['getState'];
   dispatch: Dispatch;
   migration: MigrationDeps | undefined;

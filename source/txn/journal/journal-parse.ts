@@ -13,6 +13,8 @@ import {
   OUTCOME_KINDS,
   OUTCOME_REASONS,
   type Outcome,
+  REVERT_DECIDERS,
+  type RevertTrigger,
 } from './journal-format.js';
 
 export class JournalUnreadable extends JournalError {
@@ -67,6 +69,7 @@ export function journalProblem(data: unknown): string | null {
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
     listProblem(data.events, 'events', eventProblem) ??
     (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
+    (data.revertTrigger === undefined ? null : revertTriggerProblem(data.revertTrigger)) ??
     listProblem(data.files, 'files', fileProblem) ??
     (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem)) ??
     (data.watch === undefined ? null : watchProblem(data.watch))
@@ -126,6 +129,20 @@ function outcomeProblem(value: unknown): string | null {
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
     (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem))
   );
+}
+
+const TRIGGER_KEYS: readonly string[] = ['by', 'reason', 'detail', 'at'] satisfies (keyof RevertTrigger)[];
+
+/** Strict: the TUI shows the detail and acts on who decided, so nothing else may ride along. */
+function revertTriggerProblem(value: unknown): string | null {
+  if (!isRecord(value)) return '"revertTrigger" is not an object';
+  const extra = Object.keys(value).find((key) => !TRIGGER_KEYS.includes(key));
+  if (extra !== undefined) return '"revertTrigger" has an unknown field';
+  if (!REVERT_DECIDERS.includes(value.by as RevertTrigger['by'])) return '"revertTrigger.by" is unknown';
+  if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason']))
+    return '"revertTrigger.reason" is unknown';
+  if (typeof value.detail !== 'string') return '"revertTrigger.detail" is not a text';
+  return Number.isFinite(value.at) ? null : '"revertTrigger.at" is not a number';
 }
 
 function revertedStepProblem(item: Record<string, unknown>): string | null {

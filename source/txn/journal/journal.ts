@@ -16,6 +16,7 @@ import {
   UntrustedPath,
 } from '../../system/trusted-path.js';
 import {
+  decideRevert,
   endStep,
   extendDeadlineBy,
   guardianBeat,
@@ -38,6 +39,7 @@ import {
   JournalError,
   type JournalPhase,
   type Outcome,
+  type RevertTrigger,
   type TouchedFile,
   type TransitionOptions,
   UNDO_TRANSITIONS,
@@ -111,6 +113,8 @@ export interface JournalStore {
   /** The guardian's beat; `watch` (its latest watch results) is recorded with it when given. */
   heartbeat(stateDir: string, pid: number, watch?: WatchRecord): Promise<Journal>;
   addEvent(stateDir: string, message: string): Promise<Journal>;
+  /** Records who decided to revert and why (journal-edits.ts decideRevert), before the revert starts. */
+  recordRevertTrigger(stateDir: string, trigger: Omit<RevertTrigger, 'at'>): Promise<Journal>;
   /** Sets the outcome and moves to the phase of the same name. */
   recordOutcome(
     stateDir: string,
@@ -264,6 +268,10 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
 
     addEvent(stateDir, message) {
       return mutateJournal(stateDir, 'add event', noteEvent(message));
+    },
+
+    recordRevertTrigger(stateDir, trigger) {
+      return mutateJournal(stateDir, `revert decided by ${trigger.by}`, decideRevert(trigger));
     },
 
     recordOutcome(stateDir, outcome, options = {}) {

@@ -8,7 +8,7 @@ import { displaySafe } from '../plan/display-text.js';
 import { type RecordedRevert, RUNTIME_DIR } from '../txn/engine/runtime-state.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
-import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
+import { COUNTDOWN_PHASES, isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
 import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 
@@ -74,8 +74,6 @@ export interface StatusFacts {
   /** The commands the alerts name (this state directory's). */
   commands: { rollback: string; rearm?: string };
 }
-
-const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
 
 export function buildStatus(facts: StatusFacts): StatusReport {
   const { journal, now } = facts;

@@ -15,7 +15,7 @@
  * - a link's operstate and LOWER_UP/NO-CARRIER (carrier), and a route's "linkdown" flag;
  * - ifindex: devices are matched by name, so re-creating one elsewhere in the table is not a change.
  */
-import { familyOf, isIpv6LinkLocal, networkOf, toBigInt } from '../plan/ip-math.js';
+import { familyOf, isIpv6LinkLocal, networkOf, toBigInt } from '../system/ip-math.js';
 import { compareRoutes, compareRules, routeDevices } from './compare-routing.js';
 import type { Address, HostSnapshot, Link, Route, Rule } from './snapshot.js';
 

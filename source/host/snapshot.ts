@@ -4,7 +4,9 @@
  * Every field a probe could not fill says so (null / tool missing) rather than guessing.
  */
 
-export type Family = 4 | 6;
+import type { Family } from '../system/ip-math.js';
+
+export type { Family };
 
 export interface Link {
   ifindex: number;

@@ -4,7 +4,7 @@
  * user may set, and the route priority (IFA_RT_PRIORITY) its prefix route gets.
  */
 import type { Address, HostSnapshot } from '../host/snapshot.js';
-import { addressBits, networkOf, parsePrefix } from './ip-math.js';
+import { addressBits, networkOf, parsePrefix } from '../system/ip-math.js';
 import { checkedName } from './names.js';
 import { checkedAddress, checkedNumber, checkedWord, UnplannableValue } from './tokens.js';
 

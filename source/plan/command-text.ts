@@ -3,6 +3,7 @@
  * the file the executor hands to `ip -batch`. Display quoting follows POSIX shell rules so a line
  * can be copied into a root shell to finish a revert by hand.
  */
+import { killArgv } from '../system/process-signal.js';
 import { displaySafe, hasUnsafeText } from './display-text.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
@@ -12,6 +13,8 @@ export function commandText(command: Command): string[] {
   switch (command.kind) {
     case 'exec':
       return [command.argv.map(shellQuote).join(' ')];
+    case 'signal':
+      return [killArgv(command.pid, command.signal).map(shellQuote).join(' ')];
     case 'spawn-detached':
       return [`${command.argv.map(shellQuote).join(' ')} &`];
     case 'ip-batch': {

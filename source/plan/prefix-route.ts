@@ -11,7 +11,7 @@
  *   IP6_RT_PRIO_ADDRCONF (256), no preferred source.
  */
 import type { Address, Route } from '../host/snapshot.js';
-import { addressBits, networkOf, parsePrefix } from './ip-math.js';
+import { addressBits, networkOf, parsePrefix } from '../system/ip-math.js';
 
 /** The identity and content of a kernel prefix route; everything else a route has is absent. */
 export interface KernelPrefixRoute {

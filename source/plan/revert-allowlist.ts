@@ -47,6 +47,9 @@ export function revertCommandProblem(command: Command): string | null {
     }
     case 'exec':
       return execProblem(command.argv);
+    case 'signal':
+      // No inverse the planner builds signals a process (a stopped client is started again).
+      return `signalling pid ${command.pid} is never part of a revert`;
     case 'spawn-detached':
       return dhcpClientProblem(command.argv);
     case 'write-file':

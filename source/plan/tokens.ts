@@ -6,10 +6,11 @@
  * may appear in a batch token; a value from the snapshot that fails is refused, never escaped.
  */
 import type { Family } from '../host/snapshot.js';
-import { familyOf, parsePrefix } from './ip-math.js';
+import { familyOf, parsePrefix } from '../system/ip-math.js';
+import { PlanError } from './plan-error.js';
 
 /** A value from the snapshot that cannot be written into a command as it is. */
-export class UnplannableValue extends Error {
+export class UnplannableValue extends PlanError {
   constructor(
     readonly what: string,
     readonly value: string,

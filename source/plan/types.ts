@@ -3,6 +3,7 @@
  * operator's request; rendered by the preview, printed by `plan --json`, carried out by txn/.
  */
 import type { HostSnapshot } from '../host/snapshot.js';
+import type { ProcessSignal } from '../system/process-signal.js';
 
 export interface PlanRequest {
   /** Uplink to move; null picks the interface of the default route. */
@@ -61,6 +62,11 @@ export interface Verdict {
 export type Command =
   | { kind: 'exec'; argv: string[] }
   | { kind: 'ip-batch'; lines: string[][] }
+  /**
+   * Send a signal to a process (stopping a DHCP client). A kind of its own, not a `kill` argv, so the
+   * executor knows to check the target is still the plan's process before signalling it.
+   */
+  | { kind: 'signal'; pid: number; signal: ProcessSignal }
   /** Start a long-running program detached (restarting a stopped DHCP client on revert). */
   | { kind: 'spawn-detached'; argv: string[] }
   /**

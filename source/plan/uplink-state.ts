@@ -12,8 +12,8 @@
  *   default route through the bridge is refused ("Nexthop has invalid gateway").
  */
 import type { Address, HostSnapshot, Route, Rule } from '../host/snapshot.js';
+import { isIpv6LinkLocal, isIpv6Multicast, networkOf, parsePrefix } from '../system/ip-math.js';
 import { addressRoutePriority } from './address-spec.js';
-import { isIpv6LinkLocal, isIpv6Multicast, networkOf, parsePrefix } from './ip-math.js';
 import { addressPrefixRoute, isSameKernelRoute } from './prefix-route.js';
 import { isDefaultRoute, routesThrough } from './route-spec.js';
 

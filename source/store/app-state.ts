@@ -14,6 +14,7 @@ import type { GuardianInfo, Journal } from '../txn/journal/journal.js';
 import type { KeyedText } from './key-command.js';
 import type { MigrationProgress } from './migration-progress.js';
 import type { PaneId, Phase } from './phase.js';
+import type { FlowState, PhaseEvent } from './phase-flow.js';
 import type { ProbeProgress } from './probe-progress.js';
 import type { PaneLayout, ScrollOffsets } from './scroll.js';
 
@@ -123,6 +124,43 @@ export interface Watched {
   localChecks: { at: number; results: CheckResult[] } | null;
 }
 
+/**
+ * The countdown's and recovery's bookkeeping between ticks. It lives in the store, not in the
+ * actions' closures, so a store's whole state is in one place and a test can see it.
+ */
+export interface JournalFollow {
+  /** A read of the journal is under way: a tick meanwhile does not start a second one. */
+  reading: boolean;
+  /** The operator was told the journal vanished from the state directory (told once). */
+  goneTold: boolean;
+  /** This session's own checks are running (only while no live guardian watches). */
+  watchingLocally: boolean;
+  /** Host clock when this session last started its own checks (at most every LOCAL_WATCH_EVERY_MS). */
+  lastLocalWatchAt: number | null;
+  /** This session's own checks, finished since the last tick: shown with the next second. */
+  unshownChecks: Watched['localChecks'];
+}
+
+export const initialJournalFollow: JournalFollow = {
+  reading: false,
+  goneTold: false,
+  watchingLocally: false,
+  lastLocalWatchAt: null,
+  unshownChecks: null,
+};
+
+/**
+ * Moves the flow by an event (phase-flow.ts transition) and, only if the event is taken, applies
+ * `changes` in the same store update. Returns false, having changed nothing, when it is refused.
+ */
+export type Dispatch = (event: PhaseEvent, changes?: OtherState) => boolean;
+
+/** The state actions may write directly: everything but the flow's own fields. */
+export type OtherState = Partial<Omit<AppState, keyof FlowState>>;
+
+/** The store's setState as actions get it: the phase moves only through Dispatch. */
+export type SetOther = (changes: OtherState | ((state: AppState) => OtherState)) => void;
+
 /** DESIGN.md exit codes: 0 done, 1 refused before any change, 3 reverted, 4 revert incomplete. */
 export type ExitCode = 0 | 1 | 3 | 4;
 
@@ -224,6 +262,10 @@ export interface AppState {
   watched: Watched | null;
   /** True while the revert on screen is the guardian's or another session's, seen in the journal. */
   remoteRevert: boolean;
+  /** Where a refused confirmation or rollback returns (phase-flow.ts); null outside those. */
+  resumePhase: Phase | null;
+  /** How this session follows the journal (journal-actions.ts). */
+  journalFollow: JournalFollow;
   /** Recovery's `s`: the journal's events and steps instead of the summary. */
   detailsOpen: boolean;
   actions: AppActions;

@@ -1,15 +1,28 @@
 /**
- * One vanilla zustand store for the interactive flow: the phase machine and its actions. Input
- * handlers call `store.getState().actions.x()`; components read through selectors. Everything
- * the store does to the outside world goes through `deps`.
+ * One vanilla zustand store for the interactive flow: the phase machine (phase-flow.ts) and its
+ * actions. Input handlers call `store.getState().actions.x()`; components read through selectors.
+ * Everything the store does to the outside world goes through `deps`; every phase change goes
+ * through `dispatch`, which asks the flow's `transition`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Plan } from '../plan/types.js';
-import type { AppActions, AppDeps, AppExit, AppFailure, AppState, ExitCode, Notice } from './app-state.js';
+import {
+  type AppActions,
+  type AppDeps,
+  type AppExit,
+  type AppFailure,
+  type AppState,
+  type Dispatch,
+  type ExitCode,
+  initialJournalFollow,
+  type Notice,
+  type SetOther,
+} from './app-state.js';
 import { journalActions } from './journal-actions.js';
 import { keyed, mentionKey } from './key-command.js';
 import { messageOf, migrationActions } from './migration-actions.js';
 import { isBusy, PANES, type PaneId, type Phase, unreachable } from './phase.js';
+import { transition } from './phase-flow.js';
 import { applyGate, isBlocked, plural, verdictsAt } from './plan-gate.js';
 import { initialProbes, withProbeEvent } from './probe-progress.js';
 import { rearmAction } from './rearm-action.js';
@@ -27,10 +40,20 @@ import {
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(deps: AppDeps): AppStore {
-  return createStore<AppState>()((set, get) => {
+  return createStore<AppState>()((setState, get) => {
+    // Only dispatch writes the flow's fields; everything else gets the narrowed setter.
+    const set: SetOther = setState;
     const notify = (tone: Notice['tone'], text: Notice['text']) => set({ notice: { tone, text } });
 
-    const fail = (failure: AppFailure) => set({ phase: 'failed', failure, notice: null });
+    const dispatch: Dispatch = (event, changes = {}) => {
+      const flow = transition(get(), event);
+      if (!flow) return false;
+      const { phase, remoteRevert, resumePhase } = flow;
+      setState({ ...changes, phase, remoteRevert, resumePhase });
+      return true;
+    };
+
+    const fail = (failure: AppFailure) => void dispatch({ type: 'fail' }, { failure, notice: null });
 
     const scrollFocused = (next: (offset: number, pane: PaneId) => number) =>
       set((state) => ({
@@ -49,13 +72,14 @@ export function createAppStore(deps: AppDeps): AppStore {
     const showVerdicts = () =>
       set((state) => ({ focus: 'verdicts', scroll: { ...state.scroll, verdicts: 0 } }));
 
-    const migration = migrationActions({ set, get, migration: deps.migration, notify, fail });
+    const migration = migrationActions({ set, get, dispatch, migration: deps.migration, notify, fail });
     const actions: AppActions = {
       ...migration,
-      ...journalActions({ set, get, migration: deps.migration, clock: deps.clock, notify }),
+      ...journalActions({ set, get, dispatch, migration: deps.migration, clock: deps.clock, notify }),
       ...recoveryActions({
         set,
         get,
+        dispatch,
         migration: deps.migration,
         probe: () => actions.startProbe(),
         rollbackNow: () => migration.rollbackNow(),
@@ -89,14 +113,10 @@ export function createAppStore(deps: AppDeps): AppStore {
           });
           return;
         }
-        if (get().phase !== 'probing') return;
-        set({
-          phase: 'planned',
-          plan,
-          probeFinishedAt: deps.clock.now(),
-          focus: 'verdicts',
-          scroll: topOffsets,
-        });
+        dispatch(
+          { type: 'planned' },
+          { plan, probeFinishedAt: deps.clock.now(), focus: 'verdicts', scroll: topOffsets },
+        );
       },
 
       nextPane: () => moveFocus(1),
@@ -147,16 +167,14 @@ export function createAppStore(deps: AppDeps): AppStore {
                 : 'Dry run: nothing will be applied. Run without --dry-run to apply this plan.',
             );
           case 'ask':
-            return set({ phase: 'confirm-apply', notice: null });
+            return void dispatch({ type: 'ask-apply' }, { notice: null });
           default:
             return unreachable(gate);
         }
       },
 
       declineApply() {
-        if (get().phase !== 'confirm-apply') return;
-        set({ phase: 'planned' });
-        notify('info', 'Not applied; nothing was changed.');
+        if (dispatch({ type: 'decline-apply' })) notify('info', 'Not applied; nothing was changed.');
       },
 
       toggleHelp: () => set((state) => ({ helpOpen: !state.helpOpen })),
@@ -209,6 +227,8 @@ export function createAppStore(deps: AppDeps): AppStore {
         },
       watched: null,
       remoteRevert: false,
+      resumePhase: null,
+      journalFollow: initialJournalFollow,
       detailsOpen: false,
       actions,
     };

@@ -17,9 +17,12 @@ import type {
   AppActions,
   AppState,
   Clock,
+  Dispatch,
+  JournalFollow,
   JournalReading,
   MigrationDeps,
   Notice,
+  SetOther,
   Watched,
 } from './app-state.js';
 import { clockTime } from './clock-time.js';
@@ -35,7 +38,7 @@ import {
 import { keyed, mentionKey } from './key-command.js';
 import { messageOf } from './migration-actions.js';
 import { withLogEntries } from './migration-progress.js';
-import type { Phase } from './phase.js';
+import { followsJournal, RECOVERY_PHASES } from './phase.js';
 
 /** Between two ticks when no deadline gives the beat (recovery of a finished countdown, reading). */
 export const TICK_MS = 500;
@@ -50,13 +53,13 @@ export const EXTEND_STEP_SEC = 60;
 export const LOCAL_WATCH_EVERY_MS = 5_000;
 const MIN_EXTENSION_MS = 5_000;
 
-type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
 type Reading = JournalReading & { journal: NonNullable<JournalReading['journal']> };
 
 export interface JournalActionContext {
-  set: Set;
+  set: SetOther;
   get: Get;
+  dispatch: Dispatch;
   migration: MigrationDeps | undefined;
   clock: Clock;
   notify(tone: Notice['tone'], text: Notice['text']): void;
@@ -70,21 +73,16 @@ export function nextTickIn(watched: Watched | null, now: number): number {
   return Math.min(1000 + AFTER_SECOND_MS, Math.max(MIN_TICK_MS, (left % 1000 || 1000) + AFTER_SECOND_MS));
 }
 
-/** Phases whose screen the journal decides. */
-export function followsJournal(state: Pick<AppState, 'phase' | 'remoteRevert'>): boolean {
-  const followed: readonly Phase[] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
-  return followed.includes(state.phase) || (state.phase === 'reverting' && state.remoteRevert);
-}
-
 export function journalActions(context: JournalActionContext): Pick<AppActions, 'tick' | 'extendDeadline'> {
-  const { set, get, migration, clock, notify } = context;
-  let reading = false;
-  let watchingLocally = false;
-  /** This session's own checks, finished since the last tick: shown with the next second. */
-  let unshownChecks: Watched['localChecks'] = null;
-  let lastLocalWatchAt: number | null = null;
+  const { set, get, dispatch, migration, clock, notify } = context;
+  /**
+   * Serializes `e` presses so each is checked against the cap after the one before it. It holds
+   * no state of its own (what the screen shows is in the store), only the order of the calls.
+   */
   let extending: Promise<void> = Promise.resolve();
-  let journalGoneTold = false;
+
+  const follow = (changes: Partial<JournalFollow>) =>
+    set((state) => ({ journalFollow: { ...state.journalFollow, ...changes } }));
 
   /** The change was kept by another process (`confirm` from a new SSH session, another TUI). */
   function keptElsewhere(seen: Reading): void {
@@ -94,30 +92,33 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
       journalPhase: 'confirmed' as const,
       note: 'Confirmed from another session.',
     };
-    set({
-      phase: 'done',
-      notice: null,
-      watched: null,
-      migration: withLogEntries(
-        { ...progress, confirmation },
-        { kind: 'confirmed', confirmation, elsewhere: true, rollback: commands.rollback },
-      ),
-    });
+    dispatch(
+      { type: 'kept-elsewhere' },
+      {
+        notice: null,
+        watched: null,
+        migration: withLogEntries(
+          { ...progress, confirmation },
+          { kind: 'confirmed', confirmation, elsewhere: true, rollback: commands.rollback },
+        ),
+      },
+    );
   }
 
   /** The journal says reverting: the guardian (or `rollback` elsewhere) is undoing the change. */
   function revertingElsewhere(seen: Reading): void {
-    const { migration: progress, remoteRevert } = get();
-    if (!progress || remoteRevert) return;
-    set({
-      phase: 'reverting',
-      remoteRevert: true,
-      notice: null,
-      migration: withLogEntries(stepsBeingReverted(progress, seen.journal), {
-        kind: 'reverting',
-        reason: null,
-      }),
-    });
+    const { migration: progress } = get();
+    if (!progress) return;
+    dispatch(
+      { type: 'reverting-elsewhere' },
+      {
+        notice: null,
+        migration: withLogEntries(stepsBeingReverted(progress, seen.journal), {
+          kind: 'reverting',
+          reason: null,
+        }),
+      },
+    );
   }
 
   /** A revert another process finished: the same screen as this session's own. */
@@ -126,27 +127,29 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
     const revert = revertFromJournal(seen.journal);
     if (!progress || !revert) return;
     const failure = guardianReason(seen.journal);
-    set({
-      phase: revert.kind,
-      remoteRevert: true,
-      notice: null,
-      watched: null,
-      migration: withLogEntries(
-        { ...progress, revert, failure },
-        ...remoteRevertEntries(revert, remoteRevert),
-        { kind: 'revert-report', revert, failure },
-      ),
-    });
+    dispatch(
+      { type: 'revert-finished', kind: revert.kind, elsewhere: true },
+      {
+        notice: null,
+        watched: null,
+        migration: withLogEntries(
+          { ...progress, revert, failure },
+          ...remoteRevertEntries(revert, remoteRevert),
+          { kind: 'revert-report', revert, failure },
+        ),
+      },
+    );
   }
 
-  function follow(seen: JournalReading, now: number): void {
+  function followReading(seen: JournalReading, now: number): void {
     const state = get();
     if (!followsJournal(state)) return; // c, r or q was pressed while the journal was being read
     const journal = seen.journal;
     if (!journal) {
-      if (!journalGoneTold)
+      if (!state.journalFollow.goneTold) {
         notify('error', 'The journal is gone from the state directory; see `bridge-migrate status`.');
-      journalGoneTold = true;
+        follow({ goneTold: true });
+      }
       return;
     }
     const current = { ...seen, journal };
@@ -155,7 +158,7 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
     const changed = before !== null && before !== journal.phase;
     // At recovery the journal's own phase (revert-incomplete, confirmed) is what is on screen; only
     // a move away from it is news.
-    const recovering = state.phase === 'recovery' || state.phase === 'confirm-rollback';
+    const recovering = RECOVERY_PHASES.includes(state.phase);
     if (turn === 'reverted' && (!recovering || changed)) {
       revertedElsewhere(current);
       return;
@@ -164,41 +167,40 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
       keptElsewhere(current);
       return;
     }
-    if (turn === 'reverting' && state.phase === 'awaiting-confirmation') revertingElsewhere(current);
-    const localChecks = unshownChecks;
-    unshownChecks = null;
+    if (turn === 'reverting') revertingElsewhere(current);
     set((latest) => {
       const watched = nextWatched(latest.watched, current, now);
-      return { watched: localChecks ? { ...watched, localChecks } : watched };
+      const localChecks = latest.journalFollow.unshownChecks;
+      return {
+        watched: localChecks ? { ...watched, localChecks } : watched,
+        journalFollow: { ...latest.journalFollow, unshownChecks: null },
+      };
     });
   }
 
   function watchLocally(now: number): void {
-    const { phase, watched } = get();
+    const { phase, watched, journalFollow } = get();
     if (!migration || phase !== 'awaiting-confirmation' || !watched) return;
     if (guardianWatching(watched.reading.guardian)) {
       if (watched.localChecks) set({ watched: { ...watched, localChecks: null } });
       return;
     }
+    const { watchingLocally, lastLocalWatchAt } = journalFollow;
     if (watchingLocally || (lastLocalWatchAt !== null && now - lastLocalWatchAt < LOCAL_WATCH_EVERY_MS))
       return;
-    watchingLocally = true;
-    lastLocalWatchAt = now;
+    follow({ watchingLocally: true, lastLocalWatchAt: now });
     migration
       .watch()
-      .then((results) => {
-        unshownChecks = { at: clock.now(), results };
-      })
+      .then((results) => follow({ unshownChecks: { at: clock.now(), results } }))
       .catch((error: unknown) => notify('error', `The checks could not run: ${messageOf(error)}`))
-      .finally(() => {
-        watchingLocally = false;
-      });
+      .finally(() => follow({ watchingLocally: false }));
   }
 
   return {
     async tick() {
-      if (!migration || !followsJournal(get()) || reading) return TICK_MS;
-      reading = true;
+      const state = get();
+      if (!migration || !followsJournal(state) || state.journalFollow.reading) return TICK_MS;
+      follow({ reading: true });
       let seen: JournalReading | null = null;
       try {
         seen = await migration.read();
@@ -206,11 +208,11 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
         // A busy lock or a moment of unreadability: the next read will tell.
         notify('error', `The journal could not be read: ${messageOf(error)}`);
       } finally {
-        reading = false;
+        follow({ reading: false });
       }
       // The clock is read after the journal, and both reach the screen in one change.
       const now = clock.now();
-      if (seen) follow(seen, now);
+      if (seen) followReading(seen, now);
       else {
         const { watched } = get();
         if (watched) set({ watched: { ...watched, now } });

@@ -7,14 +7,15 @@
  */
 import type { RevertOutcome, RevertReason, StepState } from '../txn/engine/engine-api.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
-import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
+import {
+  isPending,
+  type Journal,
+  type JournalPhase,
+  KEPT_PHASES,
+  REVERTED_PHASES,
+} from '../txn/journal/journal.js';
 import type { JournalReading, Watched } from './app-state.js';
 import { initialProgress, type LogEntry, type MigrationProgress } from './migration-progress.js';
-
-/** Phases in which the change is kept (confirmed, maybe with its config still to write). */
-export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 'persisted'];
-/** Phases in which a revert has ended, completely or not. */
-export const REVERTED_PHASES: readonly JournalPhase[] = ['reverted', 'revert-incomplete'];
 
 export type JournalTurn = 'pending' | 'kept' | 'reverting' | 'reverted';
 
@@ -78,12 +79,11 @@ export function revertFromJournal(journal: Journal): RevertOutcome | null {
   };
 }
 
-/** What the guardian wrote when it decided to revert ("guardian: reverting (timeout): ..."), if it did. */
+/** Why the guardian reverted ("reverting (timeout): the deadline passed ..."), from the journal's field. */
 export function guardianReason(journal: Journal): string | null {
-  const event = [...journal.events]
-    .reverse()
-    .find((entry) => entry.message.startsWith('guardian: reverting'));
-  return event ? event.message.replace(/^guardian: /, '') : null;
+  const trigger = journal.revertTrigger;
+  if (trigger?.by !== 'guardian') return null;
+  return `reverting (${trigger.reason}): ${trigger.detail}`;
 }
 
 /**

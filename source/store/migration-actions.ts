@@ -7,24 +7,32 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
+import { EngineError } from '../txn/engine/engine-errors.js';
 import { JournalError } from '../txn/journal/journal.js';
-import { MigrationLocked } from '../txn/journal/lock.js';
-import type { AppActions, AppFailure, AppState, MigrationDeps, Notice } from './app-state.js';
+import type {
+  AppActions,
+  AppFailure,
+  AppState,
+  Dispatch,
+  MigrationDeps,
+  Notice,
+  SetOther,
+} from './app-state.js';
 import {
   anyStepStarted,
+  engineTurn,
   initialProgress,
-  phaseAfter,
   withEngineEvent,
   withLogEntries,
 } from './migration-progress.js';
-import type { Phase } from './phase.js';
+import { DECIDING_PHASES } from './phase.js';
 
-type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
 
 export interface MigrationActionContext {
-  set: Set;
+  set: SetOther;
   get: Get;
+  dispatch: Dispatch;
   migration: MigrationDeps | undefined;
   notify(tone: Notice['tone'], text: string): void;
   fail(failure: AppFailure): void;
@@ -33,14 +41,18 @@ export interface MigrationActionContext {
 export function migrationActions(
   context: MigrationActionContext,
 ): Pick<AppActions, 'confirmApply' | 'confirmChange' | 'rollbackNow'> {
-  const { set, get, migration, notify, fail } = context;
+  const { set, get, dispatch, migration, notify, fail } = context;
 
-  /** Folds engine events into the progress; a late event of a finished run is ignored. */
+  /**
+   * Folds engine events into the progress, and moves the flow where an event says so, in one
+   * update; the flow refuses a late event of a finished run.
+   */
   const listener: EngineListener = (event: EngineEvent) => {
-    const { migration: progress, phase } = get();
+    const progress = get().migration;
     if (!progress) return;
     const next = withEngineEvent(progress, event);
-    set({ migration: next, phase: phaseAfter(phase, next, event) });
+    const turn = engineTurn(next, event);
+    if (!turn || !dispatch(turn, { migration: next })) set({ migration: next });
   };
 
   const brokeMidway = (title: string, error: unknown, rollback: string): AppFailure => ({
@@ -55,35 +67,39 @@ export function migrationActions(
       const { plan, phase, snapshot } = get();
       if (!plan || !snapshot || phase !== 'confirm-apply') return;
       if (!migration) {
-        set({ phase: 'planned' });
+        dispatch({ type: 'decline-apply' });
         return notify('error', 'apply is not available in this build; nothing was changed.');
       }
-      set({ phase: 'arming', notice: null, migration: initialProgress(plan) });
+      dispatch({ type: 'arm' }, { notice: null, migration: initialProgress(plan) });
       try {
         const outcome = await migration.start(plan, snapshot, listener);
         const progress = get().migration ?? initialProgress(plan);
         // The notice (a refused quit) was about the flight that just ended.
         if (outcome.kind === 'pending') {
           const { guardian, commands } = get();
-          set({
-            phase: 'awaiting-confirmation',
-            notice: null,
-            watched: null,
-            migration: withLogEntries(
-              { ...progress, deadline: outcome.deadline },
-              { kind: 'pending', guardian, commands },
-            ),
-          });
+          dispatch(
+            { type: 'pending' },
+            {
+              notice: null,
+              watched: null,
+              migration: withLogEntries(
+                { ...progress, deadline: outcome.deadline },
+                { kind: 'pending', guardian, commands },
+              ),
+            },
+          );
         } else {
           const { failure, revert } = outcome;
-          set({
-            phase: outcome.kind,
-            notice: null,
-            migration: withLogEntries(
-              { ...progress, failure, revert },
-              { kind: 'revert-report', revert, failure },
-            ),
-          });
+          dispatch(
+            { type: 'revert-finished', kind: outcome.kind, elsewhere: false },
+            {
+              notice: null,
+              migration: withLogEntries(
+                { ...progress, failure, revert },
+                { kind: 'revert-report', revert, failure },
+              ),
+            },
+          );
         }
       } catch (error) {
         const progress = get().migration;
@@ -101,33 +117,35 @@ export function migrationActions(
 
     async confirmChange() {
       const { phase, watched } = get();
-      const fromRecovery = phase === 'recovery' && watched?.reading.journal.phase === 'applied';
-      if ((phase !== 'awaiting-confirmation' && !fromRecovery) || !migration) return;
-      set({ phase: 'confirming', notice: null });
+      // At recovery only a change that is applied (not half applied, not reverting) can be kept.
+      if (phase === 'recovery' && watched?.reading.journal.phase !== 'applied') return;
+      if (!migration || !dispatch({ type: 'confirm' }, { notice: null })) return;
       try {
         const confirmation = await migration.confirm();
         const { migration: progress, commands } = get();
-        set({
-          phase: 'done',
-          notice: null,
-          watched: null,
-          migration: progress
-            ? withLogEntries(
-                { ...progress, confirmation },
-                { kind: 'confirmed', confirmation, elsewhere: false, rollback: commands.rollback },
-              )
-            : progress,
-        });
+        dispatch(
+          { type: 'confirmed' },
+          {
+            notice: null,
+            watched: null,
+            migration: progress
+              ? withLogEntries(
+                  { ...progress, confirmation },
+                  { kind: 'confirmed', confirmation, elsewhere: false, rollback: commands.rollback },
+                )
+              : progress,
+          },
+        );
       } catch (error) {
         // Refused (the deadline passed, someone rolled it back meanwhile): the change is as it was.
-        set({ phase });
+        dispatch({ type: 'refused' });
         notify('error', `Not confirmed: ${messageOf(error)}`);
       }
     },
 
     async rollbackNow() {
       const { phase, watched } = get();
-      if (!ROLLBACK_PHASES.includes(phase) || !migration) return;
+      if (!DECIDING_PHASES.includes(phase) || !migration) return;
       const journal = watched?.reading.journal;
       if (journal?.phase === 'reverting' && watched?.reading.guardian.alive) {
         // Two reverts side by side would each undo the other's half; the guardian's outcome is coming.
@@ -139,32 +157,35 @@ export function migrationActions(
       const progress = get().migration;
       // A migration found pending has no log above yet: say what is being rolled back.
       const found = phase !== 'awaiting-confirmation' && journal && progress;
-      set({
-        phase: 'reverting',
-        notice: null,
-        remoteRevert: false,
-        ...(found
-          ? { migration: withLogEntries(progress, { kind: 'rolling-back', phase: journal.phase }) }
-          : {}),
-      });
+      dispatch(
+        { type: 'rollback' },
+        {
+          notice: null,
+          ...(found
+            ? { migration: withLogEntries(progress, { kind: 'rolling-back', phase: journal.phase }) }
+            : {}),
+        },
+      );
       try {
         const revert = await migration.revert(listener);
         const progress = get().migration;
-        set({
-          phase: revert.kind,
-          notice: null,
-          watched: null,
-          migration: progress
-            ? withLogEntries(
-                { ...progress, revert },
-                { kind: 'revert-report', revert, failure: progress.failure },
-              )
-            : progress,
-        });
+        dispatch(
+          { type: 'revert-finished', kind: revert.kind, elsewhere: false },
+          {
+            notice: null,
+            watched: null,
+            migration: progress
+              ? withLogEntries(
+                  { ...progress, revert },
+                  { kind: 'revert-report', revert, failure: progress.failure },
+                )
+              : progress,
+          },
+        );
       } catch (error) {
         if (isRefusal(error)) {
           // Nothing was undone by this call (another session confirmed or reverted it meanwhile).
-          set({ phase });
+          dispatch({ type: 'refused' });
           return notify('error', `Not rolled back: ${messageOf(error)}`);
         }
         fail(brokeMidway('Rollback failed', error, migration.commands.rollback));
@@ -173,12 +194,9 @@ export function migrationActions(
   };
 }
 
-/** Where `r` (or `y` on the rollback question) starts a revert. */
-const ROLLBACK_PHASES: readonly Phase[] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
-
-/** The journal's and the lock's refusals are raised before this call changed anything. */
+/** The journal's (the lock's too) and the engine's refusals come before this call changed anything. */
 function isRefusal(error: unknown): boolean {
-  return error instanceof JournalError || error instanceof MigrationLocked;
+  return error instanceof JournalError || error instanceof EngineError;
 }
 
 export function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 /**
  * What the engine has reported about the migration in flight, folded from its events. Pure: the
- * store applies each EngineEvent with `withEngineEvent` and asks `phaseAfter` where the flow is.
+ * store applies each EngineEvent with `withEngineEvent` and asks `engineTurn` what it means for
+ * the flow (phase-flow.ts decides whether the current phase takes it).
  *
  * `log` only ever grows: it is what the screen prints once, in Ink's <Static>, as each step or
  * check reaches a final state, so a slow SSH link redraws only the short live part below it.
@@ -14,7 +15,7 @@ import type {
   StepState,
 } from '../txn/engine/engine-api.js';
 import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
-import type { Phase } from './phase.js';
+import type { PhaseEvent } from './phase-flow.js';
 
 export interface StepProgress {
   id: string;
@@ -99,21 +100,18 @@ export function withEngineEvent(progress: MigrationProgress, event: EngineEvent)
 }
 
 /**
- * Where the flow is after an event, while the engine works: the journal's `applying` ends
- * arming, every step done starts the verification, and a revert the engine began by itself (a
- * failed step or check) shows as reverting. The outcome phases come from the engine's result.
+ * What an engine event (already folded into `progress`) means for the flow while the engine
+ * works: the journal's `applying` ends arming, every step done starts the verification, and a
+ * revert the engine began by itself (a failed step or check) shows as reverting. Null: it moves
+ * nothing. The outcome phases come from the engine's result, not from its events.
  */
-export function phaseAfter(phase: Phase, progress: MigrationProgress, event: EngineEvent): Phase {
-  if (event.kind === 'phase' && event.phase === 'reverting') return 'reverting';
-  if (phase === 'arming' && event.kind === 'phase' && event.phase === 'applying') return 'applying';
-  if (
-    phase === 'applying' &&
-    progress.steps.length > 0 &&
-    progress.steps.every((step) => step.state === 'ok')
-  ) {
-    return 'verifying';
+export function engineTurn(progress: MigrationProgress, event: EngineEvent): PhaseEvent | null {
+  if (event.kind === 'phase' && event.phase === 'reverting') return { type: 'revert-started' };
+  if (event.kind === 'phase' && event.phase === 'applying') return { type: 'steps-started' };
+  if (progress.steps.length > 0 && progress.steps.every((step) => step.state === 'ok')) {
+    return { type: 'steps-done' };
   }
-  return phase;
+  return null;
 }
 
 export function withLogEntries(progress: MigrationProgress, ...entries: LogEntry[]): MigrationProgress {

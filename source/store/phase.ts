@@ -38,11 +38,31 @@ export type Phase =
   /** Probe, plan or apply failed outside the engine's own revert; the failure says what to do. */
   | 'failed';
 
+// The sets of phases the actions and the flow (phase-flow.ts) ask about, each defined once here.
+
 /** Phases in which a change is in flight: quitting is refused, only `?` and the hints respond. */
 export const BUSY_PHASES: readonly Phase[] = ['arming', 'applying', 'verifying', 'confirming', 'reverting'];
 
+/**
+ * A change is live and waits for the operator's decision, and the journal decides the screen:
+ * the countdown, and a migration found pending at start (recovery, the rollback question). `r`
+ * rolls back, `g` re-arms a missing guardian.
+ */
+export const DECIDING_PHASES: readonly Phase[] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
+
+/** A migration found pending at start: the journal's own phase is what is on screen, `s` shows its log. */
+export const RECOVERY_PHASES: readonly Phase[] = ['recovery', 'confirm-rollback'];
+
+/** This session's engine is at work (apply, or its own revert): its events move the flow. */
+export const ENGINE_PHASES: readonly Phase[] = ['arming', 'applying', 'verifying', 'reverting'];
+
 export function isBusy(phase: Phase): boolean {
   return BUSY_PHASES.includes(phase);
+}
+
+/** Phases whose screen the journal decides: re-read about once a second (journal-actions.ts tick). */
+export function followsJournal(state: { phase: Phase; remoteRevert: boolean }): boolean {
+  return DECIDING_PHASES.includes(state.phase) || (state.phase === 'reverting' && state.remoteRevert);
 }
 
 /** The preview's panes, in Tab order. */

@@ -9,8 +9,7 @@ import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { AppActions, AppState, MigrationDeps, Notice } from './app-state.js';
 import { keyed, mentionKey } from './key-command.js';
 import { messageOf } from './migration-actions.js';
-
-const REARM_PHASES: readonly AppState['phase'][] = ['awaiting-confirmation', 'recovery', 'confirm-rollback'];
+import { DECIDING_PHASES } from './phase.js';
 
 export interface RearmContext {
   get: StoreApi<AppState>['getState'];
@@ -26,7 +25,7 @@ export function rearmAction(context: RearmContext): Pick<AppActions, 'rearmGuard
   return {
     async rearmGuardian() {
       const { phase, watched } = get();
-      if (!REARM_PHASES.includes(phase) || !watched) return;
+      if (!DECIDING_PHASES.includes(phase) || !watched) return;
       const { journal, guardian } = watched.reading;
       const alert = guardianAlert(journal, guardian.alive, watched.now);
       if (!alert) {

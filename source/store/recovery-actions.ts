@@ -6,15 +6,18 @@
  * journal, and `c` / `r` are the migration actions.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { AppActions, AppState, JournalReading, MigrationDeps } from './app-state.js';
+import type { AppActions, AppState, Dispatch, JournalReading, MigrationDeps, SetOther } from './app-state.js';
 import { firstWatched, needsRecovery, progressFromJournal } from './journal-view.js';
 import { messageOf } from './migration-actions.js';
+import { RECOVERY_PHASES } from './phase.js';
+import type { PhaseEvent } from './phase-flow.js';
 
 type Reading = JournalReading & { journal: NonNullable<JournalReading['journal']> };
 
 export interface RecoveryActionContext {
-  set: StoreApi<AppState>['setState'];
+  set: SetOther;
   get: StoreApi<AppState>['getState'];
+  dispatch: Dispatch;
   migration: MigrationDeps | undefined;
   /** The probe and the preview, for a start that finds nothing pending. */
   probe(): Promise<void>;
@@ -24,28 +27,31 @@ export interface RecoveryActionContext {
 export function recoveryActions(
   context: RecoveryActionContext,
 ): Pick<AppActions, 'open' | 'openRollback' | 'answerRollback' | 'toggleDetails'> {
-  const { set, get, migration } = context;
+  const { set, get, dispatch, migration } = context;
 
-  /** Reads the journal into `watched`; null when there is no pending migration to show. */
-  async function readInto(phase: 'recovery' | 'confirm-rollback'): Promise<Reading | null> {
+  /**
+   * Reads the journal into `watched`, with the flow's `event` when one opens the screen; null
+   * when there is no pending migration to show.
+   */
+  async function readInto(event: PhaseEvent | null): Promise<Reading | null> {
     if (!migration) return null;
     const seen = await migration.read();
     if (!needsRecovery(seen.journal)) return null;
     const current = { ...seen, journal: seen.journal };
-    set({
-      phase,
+    const changes = {
       plan: seen.journal.plan,
       migration: progressFromJournal(seen.journal),
       watched: firstWatched(current, seen.now),
       notice: null,
-    });
+    };
+    if (!event || !dispatch(event, changes)) set(changes);
     return current;
   }
 
   return {
     async open() {
       try {
-        if (await readInto('recovery')) return;
+        if (await readInto({ type: 'found-pending' })) return;
       } catch {
         // Unreadable here (not root, a damaged journal): the probe reports it as it always has,
         // and a pending migration still blocks the plan.
@@ -54,9 +60,10 @@ export function recoveryActions(
     },
 
     async openRollback() {
-      set({ phase: 'confirm-rollback' });
+      // The question's screen at once; the journal's summary fills it once read.
+      dispatch({ type: 'ask-rollback' });
       try {
-        if (await readInto('confirm-rollback')) return;
+        if (await readInto(null)) return;
         set({ exit: { code: 1, reason: 'nothing is pending; nothing was changed' } });
       } catch (error) {
         set({ exit: { code: 1, reason: `the journal could not be read: ${messageOf(error)}` } });
@@ -74,8 +81,7 @@ export function recoveryActions(
     },
 
     toggleDetails() {
-      const { phase } = get();
-      if (phase !== 'recovery' && phase !== 'confirm-rollback') return;
+      if (!RECOVERY_PHASES.includes(get().phase)) return;
       set((state) => ({ detailsOpen: !state.detailsOpen }));
     },
   };

@@ -13,15 +13,17 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, link, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { SystemError } from './operator-error.js';
 
 /** A path the tool will not use as it stands: the message names the path, the problem and the fix. */
-export class UnsafePath extends Error {
+export class UnsafePath extends SystemError {
   constructor(
     readonly path: string,
-    readonly problem: string,
-    readonly fix: string,
+    /** What is wrong with the path, without the path (the journal quotes it after its own name). */
+    readonly pathProblem: string,
+    fix: string,
   ) {
-    super(`${path} ${problem}; ${fix}`);
+    super(`${path} ${pathProblem}`, fix);
     this.name = 'UnsafePath';
   }
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FileReader } from './files.js';
+import { EXIT, SystemError } from './operator-error.js';
 import { argvKey, type Runner, type RunOptions, type RunResult } from './runner.js';
 
 export const CAPTURE_FORMAT = 'bridge-migrate-capture/1';
@@ -102,17 +103,23 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 }
 
 /** Raised for anything a replay cannot answer: the recording does not describe that host fact. */
-export class ReplayMiss extends Error {
+export class ReplayMiss extends SystemError {
   constructor(what: string, file: string) {
-    super(`${what} is not in the recording ${file}; capture the host again with \`bridge-migrate capture\``);
+    super(`${what} is not in the recording ${file}`, 'capture the host again with `bridge-migrate capture`', {
+      exit: EXIT.usage,
+    });
     this.name = 'ReplayMiss';
   }
 }
 
-export class CaptureInvalid extends Error {
+export class CaptureInvalid extends SystemError {
   constructor(file: string, why: string) {
     super(
-      `${file} is not a bridge-migrate capture (${why}); pass a file written by \`bridge-migrate capture\``,
+      `${file} is not a bridge-migrate capture (${why})`,
+      'pass a file written by `bridge-migrate capture`',
+      {
+        exit: EXIT.usage,
+      },
     );
     this.name = 'CaptureInvalid';
   }

@@ -3,6 +3,8 @@
  * shell string), every call has a timeout, stdin is ignored unless `input` is given, and a failing
  * command is a result, not an exception: callers decide what a non-zero exit means.
  */
+import { SystemError } from './operator-error.js';
+
 export interface RunOptions {
   /** Milliseconds before the child is killed; the result then has `timedOut: true`. */
   timeoutMs?: number;
@@ -31,14 +33,16 @@ export interface Runner {
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /** Thrown by callers that need success; carries what the operator needs to see. */
-export class CommandFailed extends Error {
+export class CommandFailed extends SystemError {
   constructor(readonly result: RunResult) {
     const reason = result.notFound
       ? 'is not installed'
       : result.timedOut
         ? `timed out after ${Math.round(result.durationMs)} ms`
         : `exited ${result.exitCode}: ${firstLine(result.stderr) || firstLine(result.stdout)}`;
-    super(`${result.argv.join(' ')} ${reason}`);
+    const problem = `${result.argv.join(' ')} ${reason}`;
+    // The message is the problem alone: a step's failure quotes it, and the debug log has the rest.
+    super(problem, 'see the debug log for the full output', { message: problem });
     this.name = 'CommandFailed';
   }
 }

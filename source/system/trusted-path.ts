@@ -80,7 +80,7 @@ export async function readTrustedFile(path: string): Promise<Buffer | null> {
     return (await readFileWithStats(path, (stats) => assertRootsAlone(path, stats, 0o600)))?.bytes ?? null;
   } catch (error) {
     if (error instanceof UnsafePath && !(error instanceof UntrustedPath)) {
-      throw new UntrustedPath(path, error.problem, fileFix(path, 'move it aside'));
+      throw new UntrustedPath(path, error.pathProblem, fileFix(path, 'move it aside'));
     }
     throw error;
   }

@@ -6,14 +6,12 @@
  */
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
-import type { Journal, JournalPhase } from '../txn/journal/journal.js';
+import { COUNTDOWN_PHASES, type Journal } from '../txn/journal/journal.js';
 import { beatAge, guardianAlertRows, secondsLeft } from './countdown-text.js';
 import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip, padEnd } from './text-fit.js';
-
-const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
 
 export function phaseStory(journal: Journal, guardianAlive: boolean): string {
   const unfinished = journal.applied.find((step) => step.finishedAt === null);

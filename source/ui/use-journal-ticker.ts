@@ -7,7 +7,7 @@
  */
 import { useEffect } from 'react';
 import type { AppStore } from '../store/app-store.js';
-import { followsJournal } from '../store/journal-actions.js';
+import { followsJournal } from '../store/phase.js';
 import { useAppState } from './context.js';
 
 export function useJournalTicker(store: AppStore): void {

@@ -114,14 +114,14 @@ export class JournalWorld {
     };
   }
 
-  /** The guardian's revert, recorded the way guardian-revert.ts records it. */
+  /**
+   * The guardian's revert, recorded the way guardian-revert.ts records it: the decision as the
+   * journal's revertTrigger field. Its sentence in the event log is left out here, so a screen that
+   * searched the log instead of reading the field fails.
+   */
   revertByGuardian(revert: RevertOutcome, why: string): void {
     this.edit((journal) => {
-      journal.events.push({
-        at: Date.now(),
-        phase: journal.phase,
-        message: `guardian: reverting (${revert.reason}): ${why}`,
-      });
+      journal.revertTrigger = { by: 'guardian', reason: revert.reason, detail: why, at: Date.now() };
     });
     this.setPhase('reverting', revert.reason);
     this.edit((journal) => {

@@ -4,11 +4,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AppStore } from '../../source/store/app-store.js';
-import { initialProgress, phaseAfter, withEngineEvent } from '../../source/store/migration-progress.js';
+import {
+  engineTurn,
+  initialProgress,
+  type MigrationProgress,
+  withEngineEvent,
+} from '../../source/store/migration-progress.js';
+import type { Phase } from '../../source/store/phase.js';
+import { transition } from '../../source/store/phase-flow.js';
+import type { EngineEvent } from '../../source/txn/engine/engine-api.js';
 import { NothingToRevert } from '../../source/txn/engine/engine-errors.js';
 import { check, type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 import { plannedStore } from './harness.js';
+
+/** The phase the store shows after an engine event: the event's turn, if the flow takes it. */
+function phaseAfter(phase: Phase, progress: MigrationProgress, event: EngineEvent): Phase {
+  const turn = engineTurn(progress, event);
+  const flow = turn && transition({ phase, remoteRevert: false, resumePhase: null }, turn);
+  return flow ? flow.phase : phase;
+}
 
 describe('folding engine events', () => {
   it('logs steps only in a final state, checks as they come, and the start of a revert', () => {
@@ -62,6 +77,9 @@ describe('folding engine events', () => {
     progress = withEngineEvent(progress, third);
     expect(phaseAfter('applying', progress, third)).toBe('verifying');
     expect(phaseAfter('verifying', progress, { kind: 'phase', phase: 'reverting' })).toBe('reverting');
+    // A late event of a finished run moves nothing.
+    expect(phaseAfter('reverted', progress, { kind: 'phase', phase: 'reverting' })).toBe('reverted');
+    expect(phaseAfter('awaiting-confirmation', progress, third)).toBe('awaiting-confirmation');
   });
 });
 

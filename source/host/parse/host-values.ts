@@ -6,9 +6,10 @@
  * address not moved) or planning with it.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { HostError } from '../host-error.js';
 import type { Family } from '../snapshot.js';
 
-export class MalformedHostValue extends Error {
+export class MalformedHostValue extends HostError {
   constructor(what: string, subject: string, problem: string) {
     super(`${what}: ${subject}: ${problem}`);
     this.name = 'MalformedHostValue';

@@ -3,9 +3,11 @@
  * loosely typed (fields appear only when set), so every read says what it expects and falls back to
  * null instead of trusting the shape.
  */
+import { HostError } from '../host-error.js';
+
 export type JsonObject = Record<string, unknown>;
 
-export class ParseError extends Error {
+export class ParseError extends HostError {
   constructor(what: string, why: string) {
     super(`could not parse ${what}: ${why}`);
     this.name = 'ParseError';

@@ -10,7 +10,7 @@
  * waited for. When nothing is tentative (the usual case) nothing runs, so a recorded host replays
  * without this probe's command.
  */
-import { isValidInterfaceName } from '../../plan/names.js';
+import { isValidInterfaceName } from '../../system/ifname.js';
 import { parseIpAddresses } from '../parse/ip-addr.js';
 import type { Address, Route } from '../snapshot.js';
 import { type ProbeContext, type ProbeOutcome, runRequired } from './context.js';

@@ -4,7 +4,7 @@
  * (/sys/class/net/IF/device/driver → .../drivers/virtio_net).
  */
 import { posix } from 'node:path';
-import { isValidInterfaceName } from '../../plan/names.js';
+import { isValidInterfaceName } from '../../system/ifname.js';
 import { parseIpLinks, withMasterKinds } from '../parse/ip-link.js';
 import type { Link } from '../snapshot.js';
 import { type ProbeContext, type ProbeOutcome, runRequired } from './context.js';

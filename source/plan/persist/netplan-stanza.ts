@@ -8,8 +8,9 @@
  * the MAC-based one is what keeps the lease the host had (verified in the lab; NetworkManager
  * ignores this key). STP off and forward delay 0 make the port forward at once.
  */
+
+import { addressBits } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
-import { addressBits } from '../ip-math.js';
 import { isDefaultRoute } from '../route-spec.js';
 import type { RuntimeConfig } from './runtime-config.js';
 

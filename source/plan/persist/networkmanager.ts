@@ -7,8 +7,8 @@
  * only when they are root-owned and mode 0600 (the writer's job).
  */
 import { createHash } from 'node:crypto';
+import { addressBits } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
-import { addressBits } from '../ip-math.js';
 import type { ConfigFile } from '../types.js';
 import { configFile } from './diff.js';
 import { type RuntimeConfig, runtimeConfig } from './runtime-config.js';

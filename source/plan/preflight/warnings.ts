@@ -2,8 +2,9 @@
  * Warnings: the migration can go ahead, but the operator must know this first (the preview asks
  * for an acknowledgement). Info verdicts state facts that need no action.
  */
+
+import { isIpv6LinkLocal } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
-import { isIpv6LinkLocal } from '../ip-math.js';
 import { planCommands } from '../operator-commands.js';
 import { dhcpClientsLeftAlone, whyNotOurs } from '../steps/stop-dhcp.js';
 import type { Verdict } from '../types.js';

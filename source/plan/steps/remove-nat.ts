@@ -15,8 +15,8 @@
  *   such routes are deleted first and re-added after the addresses.
  */
 import type { Address, HostSnapshot, NatRule, Route } from '../../host/snapshot.js';
+import { parsePrefix, prefixContains } from '../../system/ip-math.js';
 import { addressAddArgs, addressDelArgs, addressRoutePriority } from '../address-spec.js';
-import { parsePrefix, prefixContains } from '../ip-math.js';
 import { checkedName } from '../names.js';
 import { routeArgs, routesThrough } from '../route-spec.js';
 import { checkedNumber, checkedWord, UnplannableValue } from '../tokens.js';

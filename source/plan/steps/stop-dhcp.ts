@@ -24,9 +24,10 @@
  */
 import { isClientExe, restartArgv } from '../../host/parse/dhcp-clients.js';
 import type { DhcpClient } from '../../host/snapshot.js';
+import { isSignallablePid, type ProcessSignal } from '../../system/process-signal.js';
 import { displaySafe } from '../display-text.js';
 import { checkedName } from '../names.js';
-import { checkedNumber } from '../tokens.js';
+import { UnplannableValue } from '../tokens.js';
 import type { Step } from '../types.js';
 
 /** The clients the plan stops: root's DHCP client programs in our namespace that serve `nic`. */
@@ -74,7 +75,7 @@ export function startedByNetworkManager(client: DhcpClient): boolean {
   return client.argv.some((arg) => /NetworkManager|nm-dhcp-helper/.test(arg));
 }
 
-export function stopSignal(client: DhcpClient): 'TERM' | 'KILL' {
+export function stopSignal(client: DhcpClient): ProcessSignal {
   if (client.program !== 'udhcpc') return 'KILL';
   const releases = client.argv.some((arg) => arg === '--release' || /^-[A-Za-z]*R/.test(arg));
   return releases ? 'KILL' : 'TERM';
@@ -92,14 +93,20 @@ export function buildStopDhcpStep(clients: DhcpClient[], nic: string): Step | nu
       'stops being an IP interface; stopped without a release, so the lease stays valid for the bridge.',
     disruptive: false,
     commands: clients.map((client) => ({
-      kind: 'exec' as const,
-      argv: ['kill', `-${stopSignal(client)}`, checkedNumber(client.pid, 'pid')],
+      kind: 'signal' as const,
+      pid: signallablePid(client.pid),
+      signal: stopSignal(client),
     })),
     inverse: [...clients]
       .reverse()
       .map((client) => ({ kind: 'spawn-detached' as const, argv: restartOf(client) })),
     expect: clients.map((client) => ({ kind: 'process-gone' as const, pid: client.pid })),
   };
+}
+
+function signallablePid(pid: number): number {
+  if (!isSignallablePid(pid)) throw new UnplannableValue('pid', String(pid));
+  return pid;
 }
 
 function restartOf(client: DhcpClient): string[] {

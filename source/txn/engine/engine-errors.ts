@@ -1,10 +1,18 @@
 /**
- * The engine's refusals: each means nothing on the host was changed by this call, and carries the
- * problem and the fix separately (JournalError's shape, so the CLI reports it as "refused", exit 1).
+ * The engine's errors. Its refusals each mean nothing on the host was changed by this call, so the
+ * CLI reports them as "refused", exit 1.
  */
-import { JournalError } from '../journal/journal.js';
+import { OperatorError, type OperatorErrorOptions } from '../../system/operator-error.js';
 
-export class PlanNotApplicable extends JournalError {
+/** Base of the engine's (and the guardian launcher's) errors. */
+export class EngineError extends OperatorError {
+  constructor(problem: string, fix: string, options?: OperatorErrorOptions) {
+    super(problem, fix, options);
+    this.name = 'EngineError';
+  }
+}
+
+export class PlanNotApplicable extends EngineError {
   constructor(problem: string, fix: string) {
     super(problem, fix);
     this.name = 'PlanNotApplicable';
@@ -12,7 +20,7 @@ export class PlanNotApplicable extends JournalError {
 }
 
 /** The host no longer looks like the snapshot the plan was built from. */
-export class HostChangedSincePlan extends JournalError {
+export class HostChangedSincePlan extends EngineError {
   constructor(readonly differences: string[]) {
     super(
       `the host changed since the plan was made (${differences.slice(0, 3).join('; ')}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''})`,
@@ -23,7 +31,7 @@ export class HostChangedSincePlan extends JournalError {
 }
 
 /** `beforeFirstChange` (arming the guardian) failed: the migration was abandoned before any step. */
-export class ArmingFailed extends JournalError {
+export class ArmingFailed extends EngineError {
   constructor(override readonly cause: unknown) {
     super(
       `the guardian could not be armed (${cause instanceof Error ? cause.message : String(cause)})`,
@@ -33,9 +41,21 @@ export class ArmingFailed extends JournalError {
   }
 }
 
-export class NothingToRevert extends JournalError {
+export class NothingToRevert extends EngineError {
   constructor(phase: string) {
     super(`the migration is ${phase}; there is nothing to revert`, 'see `bridge-migrate status`');
     this.name = 'NothingToRevert';
+  }
+}
+
+/**
+ * Writing the renderer's persistent config after confirmation failed (DESIGN.md, "Persist"). No
+ * step raises it yet; it exists so that the persist step, when it lands, reports its failure as
+ * the operator's sentence with a fix, never as "unexpected error, please report it".
+ */
+export class PersistError extends EngineError {
+  constructor(problem: string, fix: string, options?: OperatorErrorOptions) {
+    super(problem, fix, options);
+    this.name = 'PersistError';
   }
 }

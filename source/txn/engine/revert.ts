@@ -180,6 +180,9 @@ async function runInverse(
         return (error as Error).message;
       }
     }
+    case 'signal':
+      // The allowlist refuses it before this runs; kept so a signal can never slip through here.
+      return `signalling pid ${command.pid} is never part of a revert`;
     case 'exec': {
       const result = await context.deps.runner.run(command.argv, { timeoutMs: EXEC_TIMEOUT_MS });
       return succeeded(result) ? null : new CommandFailed(result).message;

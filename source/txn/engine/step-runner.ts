@@ -1,7 +1,8 @@
 /**
  * Carries out one step's commands, in order, stopping at the first that fails:
- * - exec: one argv through the Runner; a `kill` of a DHCP client is checked first (dhcp-guard.ts)
- *   and refused, unsignalled, when the pid is not the plan's client in our own namespace;
+ * - exec: one argv through the Runner;
+ * - signal: a `kill` through the Runner, once the target is checked (dhcp-guard.ts); refused,
+ *   unsignalled, when the pid is not the plan's DHCP client in our own namespace;
  * - ip-batch: one `ip -batch -` fed on stdin (ip-batch.ts), stopping at the first refused line;
  * - spawn-detached: a program started in its own session (restarting a DHCP client);
  * - write-file / remove-file: a runtime-only file under --root-dir's /run (the renderer hold),
@@ -10,6 +11,7 @@
 import type { HostSnapshot } from '../../host/snapshot.js';
 import { commandText } from '../../plan/command-text.js';
 import type { Command, Step } from '../../plan/types.js';
+import { killArgv } from '../../system/process-signal.js';
 import { CommandFailed, succeeded } from '../../system/runner.js';
 import { checkSignalTarget } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
@@ -40,16 +42,20 @@ async function runCommand(
 ): Promise<string | null> {
   switch (command.kind) {
     case 'exec': {
-      const pid = signalledPid(command.argv);
-      if (pid !== null) {
-        const verdict = await checkSignalTarget(context, pid, preState);
-        if (verdict.kind === 'refuse') return `not signalling pid ${pid}: ${verdict.reason}`;
-        if (verdict.kind === 'gone') {
-          context.note(`pid ${pid} had already exited; nothing to stop`);
-          return null;
-        }
-      }
       const result = await context.deps.runner.run(command.argv, { timeoutMs: EXEC_TIMEOUT_MS });
+      return succeeded(result) ? null : new CommandFailed(result).message;
+    }
+    case 'signal': {
+      const { pid } = command;
+      const verdict = await checkSignalTarget(context, pid, preState);
+      if (verdict.kind === 'refuse') return `not signalling pid ${pid}: ${verdict.reason}`;
+      if (verdict.kind === 'gone') {
+        context.note(`pid ${pid} had already exited; nothing to stop`);
+        return null;
+      }
+      const result = await context.deps.runner.run(killArgv(pid, command.signal), {
+        timeoutMs: EXEC_TIMEOUT_MS,
+      });
       return succeeded(result) ? null : new CommandFailed(result).message;
     }
     case 'ip-batch': {
@@ -97,12 +103,4 @@ export async function runFileCommand(
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-/** The pid a `kill -SIGNAL PID` command targets; null for any other command. */
-export function signalledPid(argv: readonly string[]): number | null {
-  if (argv[0] !== 'kill' && argv[0] !== '/bin/kill' && argv[0] !== '/usr/bin/kill') return null;
-  const last = argv.at(-1) ?? '';
-  if (!/^\d+$/.test(last)) throw new Error(`internal: a kill command without a pid: ${argv.join(' ')}`);
-  return Number(last);
 }

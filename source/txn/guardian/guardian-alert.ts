@@ -4,10 +4,7 @@
  * `rollback`, the countdown and the recovery screen all put it FIRST, with what to do: re-arm a
  * guardian for the same deadline, or roll back. Pure.
  */
-import type { Journal, JournalPhase } from '../journal/journal.js';
-
-/** While the deadline runs, a guardian must be there to enforce it. */
-const GUARDED_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
+import { COUNTDOWN_PHASES, type Journal } from '../journal/journal.js';
 
 export interface GuardianAlert {
   /** "the guardian (pid N) is not running: nothing will revert this change at the deadline" */
@@ -17,7 +14,7 @@ export interface GuardianAlert {
 }
 
 export function guardianAlert(journal: Journal, guardianAlive: boolean, now: number): GuardianAlert | null {
-  if (!GUARDED_PHASES.includes(journal.phase)) return null;
+  if (!COUNTDOWN_PHASES.includes(journal.phase)) return null;
   if (journal.guardian && guardianAlive) return null;
   const who = journal.guardian
     ? `the guardian (pid ${journal.guardian.pid}) is not running`

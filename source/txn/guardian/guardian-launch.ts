@@ -24,6 +24,7 @@ import { createExecRunner } from '../../system/exec-runner.js';
 import type { FileReader } from '../../system/files.js';
 import { createHostFiles } from '../../system/host-files.js';
 import { CommandFailed, type Runner, succeeded } from '../../system/runner.js';
+import { EngineError } from '../engine/engine-errors.js';
 import { createJournalStore, type GuardianInfo, type JournalStore } from '../journal/journal.js';
 import type { ArmGuardian, ArmGuardianOptions } from './guardian-api.js';
 
@@ -41,9 +42,11 @@ export interface GuardianLaunchDeps {
   pollMs?: number;
 }
 
-export class GuardianNotArmed extends Error {
+/** Its message is the problem alone: ArmingFailed quotes it in its own sentence. */
+export class GuardianNotArmed extends EngineError {
   constructor(problem: string, logPath: string | null) {
-    super(`${problem}${logPath ? ` (its output is in ${logPath})` : ''}`);
+    const text = `${problem}${logPath ? ` (its output is in ${logPath})` : ''}`;
+    super(text, 'please report it with the debug log', { message: text });
     this.name = 'GuardianNotArmed';
   }
 }

@@ -13,13 +13,8 @@
  * to stderr); the journal too, best effort. Only a stop signal ends the retries.
  */
 import type { CheckResult, Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
-import type { Journal, JournalPhase, JournalStore } from '../journal/journal.js';
+import { type Journal, type JournalStore, KEPT_PHASES, REVERTED_PHASES } from '../journal/journal.js';
 import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian.js';
-
-/** Phases in which the change is kept: the guardian's work is over. */
-export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 'persisted'];
-/** Phases in which a revert has finished (by anyone). */
-export const REVERTED_PHASES: readonly JournalPhase[] = ['reverted', 'revert-incomplete'];
 
 export interface GuardianRevertDeps {
   stateDir: string;
@@ -52,7 +47,8 @@ export async function revertAsGuardian(
 ): Promise<GuardianEnd> {
   const { stateDir, engine, journal: store, clock, note, timing } = deps;
   note(`reverting (${reason}): ${why}`);
-  await store.addEvent(stateDir, `guardian: reverting (${reason}): ${why}`).catch(() => undefined);
+  // The decision as a field (the TUI says why from it), before anything is undone.
+  await store.recordRevertTrigger(stateDir, { by: 'guardian', reason, detail: why }).catch(() => undefined);
   let known = seen;
   // Bounded by the change: every attempt either ends (reverted, kept, reverted elsewhere, stopped)
   // or pauses at most revertRetryMaxMs; the operator's `rollback` or `confirm` ends it too.

@@ -39,10 +39,12 @@ import {
   type JournalPhase,
   JournalRefused,
   type JournalStore,
+  KEPT_PHASES,
   NoJournal,
+  REVERTED_PHASES,
   type WatchRecord,
 } from '../journal/journal.js';
-import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
+import { describeChecks, revertAsGuardian } from './guardian-revert.js';
 import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
 
 export interface GuardianClock {

@@ -11,6 +11,7 @@ import {
   JournalError,
   type JournalPhase,
   type Outcome,
+  type RevertTrigger,
   type TouchedFile,
   type WatchRecord,
 } from './journal-format.js';
@@ -131,6 +132,17 @@ export function settleOutcome(outcome: Omit<Outcome, 'at'>): JournalEdit {
   return (draft, now) => {
     draft.phase = outcome.kind;
     draft.outcome = { ...outcome, at: now };
+  };
+}
+
+/**
+ * Who decided to revert and why, as a field the TUI reads; the same sentence goes to the event log
+ * for people reading `status` (nothing parses it back).
+ */
+export function decideRevert(trigger: Omit<RevertTrigger, 'at'>): JournalEdit {
+  return (draft, now) => {
+    draft.revertTrigger = { ...trigger, at: now };
+    noteEvent(`${trigger.by}: reverting (${trigger.reason}): ${trigger.detail}`)(draft, now);
   };
 }
 

@@ -10,6 +10,7 @@
 import type { HostSnapshot } from '../../host/snapshot.js';
 import type { Plan } from '../../plan/types.js';
 import type { BackupRecord } from '../../system/file-backup.js';
+import { OperatorError } from '../../system/operator-error.js';
 
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
@@ -64,6 +65,12 @@ export const UNDO_TRANSITIONS: Readonly<Partial<Record<JournalPhase, readonly Jo
 
 /** Phases after which nothing is left to do; every other phase blocks a new migration. */
 export const FINISHED_PHASES: readonly JournalPhase[] = ['persisted', 'reverted'];
+/** Phases in which the change is kept (confirmed, maybe with its config still to write). */
+export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 'persisted'];
+/** Phases in which a revert has ended (by any process), completely or not. */
+export const REVERTED_PHASES: readonly JournalPhase[] = ['reverted', 'revert-incomplete'];
+/** Phases in which the deadline runs: nothing is confirmed, and a guardian must be there to revert. */
+export const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
 
 export interface AppliedStep {
   stepId: string;
@@ -112,6 +119,22 @@ export interface Outcome {
   steps?: RevertedStep[];
   /** The checks run after the revert (absent in older journals). */
   checks?: RecordedCheck[];
+}
+
+/** Who decided that the change is reverted. Only the guardian records it today (its deadline or its
+ * watch); the operator's own revert is told by the outcome's reason. */
+export const REVERT_DECIDERS = ['guardian'] as const;
+
+/**
+ * Why a revert was started, recorded by the process that decided it before it starts undoing, so
+ * another process (the TUI watching the countdown) can say why without reading the event log.
+ */
+export interface RevertTrigger {
+  by: (typeof REVERT_DECIDERS)[number];
+  reason: Outcome['reason'];
+  /** One sentence: what made it revert ("the deadline passed without a confirmation"). */
+  detail: string;
+  at: number;
 }
 
 /** One step as a revert left it, so a process that did not run the revert can show it. */
@@ -168,6 +191,8 @@ export interface Journal {
   guardian: GuardianInfo | null;
   events: JournalEvent[];
   outcome: Outcome | null;
+  /** Set when a process other than the operator's decided to revert (the latest decision wins). */
+  revertTrigger?: RevertTrigger;
   files: TouchedFile[];
   /** The checks taken before the first change; absent until taken (and in older journals). */
   baseline?: RecordedCheck[];
@@ -175,13 +200,10 @@ export interface Journal {
   watch?: WatchRecord;
 }
 
-/** Base of the journal's errors: `problem` and `fix` separately, and both in the message. */
-export class JournalError extends Error {
-  constructor(
-    readonly problem: string,
-    readonly fix: string,
-  ) {
-    super(`${problem}; ${fix}`);
+/** Base of the journal's and the lock's errors: each is raised before this call changed anything. */
+export class JournalError extends OperatorError {
+  constructor(problem: string, fix: string) {
+    super(problem, fix);
     this.name = 'JournalError';
   }
 }

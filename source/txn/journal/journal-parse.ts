@@ -3,6 +3,7 @@
  * the fix, because every later decision (revert which steps, restore which files) is taken from it.
  * Pure; also used before each write to catch an update that would produce a broken journal.
  */
+import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
   JOURNAL_FORMAT,
   JOURNAL_PHASES,
@@ -12,6 +13,8 @@ import {
   OUTCOME_KINDS,
   OUTCOME_REASONS,
   type Outcome,
+  REVERT_DECIDERS,
+  type RevertTrigger,
 } from './journal-format.js';
 
 export class JournalUnreadable extends JournalError {
@@ -61,14 +64,38 @@ export function journalProblem(data: unknown): string | null {
   if (!isRecord(data.preState)) return '"preState" is missing';
   if (!isRecord(data.plan) || !Array.isArray(data.plan.steps)) return '"plan" or its steps are missing';
   return (
+    listProblem(data.plan.steps, 'plan.steps', stepSignalsProblem) ??
     listProblem(data.applied, 'applied', appliedProblem) ??
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
     listProblem(data.events, 'events', eventProblem) ??
     (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
+    (data.revertTrigger === undefined ? null : revertTriggerProblem(data.revertTrigger)) ??
     listProblem(data.files, 'files', fileProblem) ??
     (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem)) ??
     (data.watch === undefined ? null : watchProblem(data.watch))
   );
+}
+
+/**
+ * A step's signal commands, strictly: the pid a signal goes to and the signal itself are read from
+ * a file anyone with root may have edited, and both are shown in the terminal (commandText) and
+ * handed to `kill`. The revert allowlist judges the other command kinds before anything runs them.
+ */
+function stepSignalsProblem(step: Record<string, unknown>): string | null {
+  for (const list of ['commands', 'inverse'] as const) {
+    const commands = step[list];
+    if (commands === undefined) continue;
+    if (!Array.isArray(commands)) return `has "${list}" that is not a list`;
+    for (const command of commands) {
+      if (!isRecord(command) || command.kind !== 'signal') continue;
+      if (Object.keys(command).some((key) => !['kind', 'pid', 'signal'].includes(key)))
+        return 'has a signal command with unknown fields';
+      if (!isSignallablePid(command.pid)) return 'has a signal command whose pid is not a positive integer';
+      if (!isProcessSignal(command.signal))
+        return `has a signal command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
+    }
+  }
+  return null;
 }
 
 function appliedProblem(item: Record<string, unknown>): string | null {
@@ -102,6 +129,20 @@ function outcomeProblem(value: unknown): string | null {
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
     (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem))
   );
+}
+
+const TRIGGER_KEYS: readonly string[] = ['by', 'reason', 'detail', 'at'] satisfies (keyof RevertTrigger)[];
+
+/** Strict: the TUI shows the detail and acts on who decided, so nothing else may ride along. */
+function revertTriggerProblem(value: unknown): string | null {
+  if (!isRecord(value)) return '"revertTrigger" is not an object';
+  const extra = Object.keys(value).find((key) => !TRIGGER_KEYS.includes(key));
+  if (extra !== undefined) return '"revertTrigger" has an unknown field';
+  if (!REVERT_DECIDERS.includes(value.by as RevertTrigger['by'])) return '"revertTrigger.by" is unknown';
+  if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason']))
+    return '"revertTrigger.reason" is unknown';
+  if (typeof value.detail !== 'string') return '"revertTrigger.detail" is not a text';
+  return Number.isFinite(value.at) ? null : '"revertTrigger.at" is not a number';
 }
 
 function revertedStepProblem(item: Record<string, unknown>): string | null {

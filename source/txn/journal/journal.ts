@@ -16,6 +16,7 @@ import {
   UntrustedPath,
 } from '../../system/trusted-path.js';
 import {
+  decideRevert,
   endStep,
   extendDeadlineBy,
   guardianBeat,
@@ -38,6 +39,7 @@ import {
   JournalError,
   type JournalPhase,
   type Outcome,
+  type RevertTrigger,
   type TouchedFile,
   type TransitionOptions,
   UNDO_TRANSITIONS,
@@ -111,6 +113,8 @@ export interface JournalStore {
   /** The guardian's beat; `watch` (its latest watch results) is recorded with it when given. */
   heartbeat(stateDir: string, pid: number, watch?: WatchRecord): Promise<Journal>;
   addEvent(stateDir: string, message: string): Promise<Journal>;
+  /** Records who decided to revert and why (journal-edits.ts decideRevert), before the revert starts. */
+  recordRevertTrigger(stateDir: string, trigger: Omit<RevertTrigger, 'at'>): Promise<Journal>;
   /** Sets the outcome and moves to the phase of the same name. */
   recordOutcome(
     stateDir: string,
@@ -266,6 +270,10 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
       return mutateJournal(stateDir, 'add event', noteEvent(message));
     },
 
+    recordRevertTrigger(stateDir, trigger) {
+      return mutateJournal(stateDir, `revert decided by ${trigger.by}`, decideRevert(trigger));
+    },
+
     recordOutcome(stateDir, outcome, options = {}) {
       return mutateJournal(stateDir, `outcome ${outcome.kind}`, settleOutcome(outcome), {
         ...options,
@@ -358,7 +366,7 @@ async function readJournalFile(file: string): Promise<Journal | null> {
     bytes = await readTrustedFile(file);
   } catch (error) {
     if (error instanceof UntrustedPath) throw error;
-    if (error instanceof UnsafePath) throw new JournalUnreadable(file, error.problem, error.fix);
+    if (error instanceof UnsafePath) throw new JournalUnreadable(file, error.pathProblem, error.fix);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
       throw new JournalUnreadable(

@@ -20,6 +20,7 @@ import {
 } from '../../system/atomic-file.js';
 import { isProcessAlive, ownProcessIdentity } from '../../system/process-identity.js';
 import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
+import { JournalError } from './journal-format.js';
 
 export const LOCK_FILE = 'lock';
 
@@ -37,14 +38,13 @@ export interface LockHolder {
 const LOCKED_FIX =
   'wait for it to finish, or run `bridge-migrate status` to see the migration it is working on';
 
-export class MigrationLocked extends Error {
-  readonly fix = LOCKED_FIX;
+export class MigrationLocked extends JournalError {
   constructor(
     readonly holder: LockHolder | null,
     readonly lockPath: string,
   ) {
     const who = holder ? `(pid ${holder.pid}, ${holder.purpose}) ` : '';
-    super(`another bridge-migrate process ${who}holds the lock ${lockPath}; ${LOCKED_FIX}`);
+    super(`another bridge-migrate process ${who}holds the lock ${lockPath}`, LOCKED_FIX);
     this.name = 'MigrationLocked';
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressAddArgs, addressRoutePriority, translateLabel } from '../../../source/plan/address-spec.js';
-import { parsePrefix, prefixContains, samePrefix } from '../../../source/plan/ip-math.js';
+import { parsePrefix, prefixContains, samePrefix } from '../../../source/system/ip-math.js';
 import { address, baseSnapshot, route, variant } from './fixtures.js';
 
 describe('address arguments', () => {

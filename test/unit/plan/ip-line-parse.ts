@@ -2,7 +2,7 @@
  * The words of `ip addr add|del` and `ip route` lines as the kernel model reads them, strictly: an
  * unknown token is an error, so a malformed line cannot pass a test.
  */
-import { networkOf, parsePrefix } from '../../../source/plan/ip-math.js';
+import { networkOf, parsePrefix } from '../../../source/system/ip-math.js';
 
 export interface ModelAddress {
   dev: string;

@@ -16,7 +16,7 @@
  * "proto kernel" route no address makes (NetworkManager's, for its noprefixroute addresses) is
  * stored like any other route (model-snapshot.ts).
  */
-import { networkOf, prefixContains } from '../../../source/plan/ip-math.js';
+import { networkOf, prefixContains } from '../../../source/system/ip-math.js';
 import { fail, type ModelAddress, type ModelRoute, parseAddressAdd, parseRoute } from './ip-line-parse.js';
 
 export { ModelError } from './ip-line-parse.js';

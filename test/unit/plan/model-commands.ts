@@ -1,6 +1,6 @@
 /**
  * Planner commands run against the kernel model: `ip -batch` lines and `ip` commands go to the
- * model's links, addresses, routes and rules; kill/spawn to its processes; iptables and nft to its
+ * model's links, addresses, routes and rules; signals and spawns to its processes; iptables and nft to its
  * NAT chains, with iptables' 1-based `-I` positions and nft's `insert` / `add ... index N` ("after
  * the rule at 0-based index N") semantics.
  */
@@ -20,20 +20,17 @@ export function applyCommand(state: ModelState, command: Command): void {
   }
   // Runtime files (the renderer hold) are not kernel state: the model has nothing to change.
   if (command.kind === 'write-file' || command.kind === 'remove-file') return;
+  if (command.kind === 'signal') {
+    if (!state.processes.delete(String(command.pid))) fail(`no process ${command.pid}`);
+    return;
+  }
   const [program, ...args] = command.argv;
   if (program === 'ip' && args[0] === '-6' && args[1] === 'rule')
     applyRule(state, args[2] as string, args.slice(3), 6);
   else if (program === 'ip') applyIpLine(state, args);
-  else if (program === 'kill') killProcess(state, args);
   else if (program === 'iptables') applyIptables(state, args);
   else if (program === 'nft') applyNft(state, args);
   else fail(`unknown program ${program}`);
-}
-
-function killProcess(state: ModelState, args: string[]): void {
-  const [signal, pid = ''] = args;
-  if (signal !== '-TERM' && signal !== '-KILL') fail(`kill ${signal}`);
-  if (!state.processes.delete(pid)) fail(`no process ${pid}`);
 }
 
 function applyIptables(state: ModelState, args: string[]): void {

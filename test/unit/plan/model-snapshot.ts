@@ -5,9 +5,9 @@
  */
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { addressAddArgs, addressRoutePriority } from '../../../source/plan/address-spec.js';
-import { networkOf, parsePrefix } from '../../../source/plan/ip-math.js';
 import { routeArgs } from '../../../source/plan/route-spec.js';
 import { ruleArgs } from '../../../source/plan/rule-spec.js';
+import { networkOf, parsePrefix } from '../../../source/system/ip-math.js';
 import { parseAddressAdd, parseRoute } from './ip-line-parse.js';
 import { type ModelState, routeKey, toModelAddress } from './kernel-model.js';
 

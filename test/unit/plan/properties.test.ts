@@ -47,6 +47,7 @@ function tokensOf(command: Command): string[][] {
   if (command.kind === 'ip-batch') return command.lines;
   // A runtime file's names are checked where the hold builds it (renderer-hold.test.ts).
   if (command.kind === 'write-file' || command.kind === 'remove-file') return [];
+  if (command.kind === 'signal') return [[String(command.pid)]];
   return [command.argv];
 }
 

@@ -26,8 +26,8 @@ describe('stop-dhcp step', () => {
   it('stops the clients of the uplink and restarts them detached with their own argv, last first', () => {
     const step = buildStopDhcpStep([dhclient, udhcpc], 'ens18');
     expect(step?.commands).toEqual([
-      { kind: 'exec', argv: ['kill', '-KILL', '612'] },
-      { kind: 'exec', argv: ['kill', '-TERM', '700'] },
+      { kind: 'signal', pid: 612, signal: 'KILL' },
+      { kind: 'signal', pid: 700, signal: 'TERM' },
     ]);
     expect(step?.inverse).toEqual([
       { kind: 'spawn-detached', argv: ['/bin/busybox', 'udhcpc', '-i', 'ens18', '-p', '/run/udhcpc.pid'] },
@@ -68,7 +68,7 @@ describe('stop-dhcp step', () => {
       '(pid 23): who runs it cannot be read from /proc/23/status',
     ]);
     const step = buildStopDhcpStep(dhcpClientsServing(clients, 'ens18'), 'ens18');
-    expect(step?.commands).toEqual([{ kind: 'exec', argv: ['kill', '-KILL', '612'] }]);
+    expect(step?.commands).toEqual([{ kind: 'signal', pid: 612, signal: 'KILL' }]);
     // A plan built from a hand-edited list still cannot restart a process that is not ours.
     expect(() => buildStopDhcpStep([nobody], 'ens18')).toThrow(/not a client the plan may restart/);
   });

@@ -178,7 +178,7 @@ describe('Debian ifupdown with dhclient (debian-ifupdown-dhclient)', () => {
   it('kills dhclient (pid 612) without a release and restarts it on undo by its program path, same arguments', async () => {
     const plan = await planFor('debian-ifupdown-dhclient');
     const stop = stepOf(plan, 'stop-dhcp');
-    expect(stop.commands).toEqual([{ kind: 'exec', argv: ['kill', '-KILL', '612'] }]);
+    expect(stop.commands).toEqual([{ kind: 'signal', pid: 612, signal: 'KILL' }]);
     // /proc/612/exe, not argv[0]: the process wrote its argv, the kernel says what it runs.
     const [, ...args] = DHCLIENT.split(' ');
     expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: ['/usr/sbin/dhclient', ...args] }]);

@@ -28,6 +28,7 @@ const WRITES = [
   'setGuardian',
   'heartbeat',
   'addEvent',
+  'recordRevertTrigger',
   'recordOutcome',
   'recordFile',
   'archive',

@@ -432,7 +432,7 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
       "dhclient (pid 4300, uid 65534) is not root's: left alone (never signalled, never restarted), though it names ens18.",
     );
     const stop = plan.steps.find((step) => step.id === 'stop-dhcp');
-    expect(stop?.commands).toEqual([{ kind: 'exec', argv: ['kill', '-TERM', '4242'] }]);
+    expect(stop?.commands).toEqual([{ kind: 'signal', pid: 4242, signal: 'TERM' }]);
     await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect((await engine.revert('operator')).kind).toBe('reverted');
     expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([['kill', '-TERM', '4242']]);

@@ -94,4 +94,21 @@ describe('parsing the additive fields', () => {
       /"outcome.steps" entry #0 has an unknown state/,
     );
   });
+
+  it('accepts a revert trigger only with a known decider and reason, a text detail and nothing else', async () => {
+    const journal = JSON.parse(await text());
+    const trigger = { by: 'guardian', reason: 'timeout', detail: 'the deadline passed', at: START };
+    const parse = (revertTrigger: unknown) =>
+      parseJournal(JSON.stringify({ ...journal, revertTrigger }), 'j').revertTrigger;
+    expect(parse(trigger)).toEqual(trigger);
+    const refused: [unknown, RegExp][] = [
+      ['guardian', /"revertTrigger" is not an object/],
+      [{ ...trigger, by: 'someone' }, /"revertTrigger.by" is unknown/],
+      [{ ...trigger, reason: 'whim' }, /"revertTrigger.reason" is unknown/],
+      [{ ...trigger, detail: ['the deadline'] }, /"revertTrigger.detail" is not a text/],
+      [{ ...trigger, at: 'now' }, /"revertTrigger.at" is not a number/],
+      [{ ...trigger, command: 'rm -rf /' }, /"revertTrigger" has an unknown field/],
+    ];
+    for (const [value, problem] of refused) expect(() => parse(value)).toThrow(problem);
+  });
 });

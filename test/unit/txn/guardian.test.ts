@@ -95,6 +95,12 @@ describe('the deadline', () => {
     expect(journal.outcome).toMatchObject({ kind: 'reverted', reason: 'timeout', differences: [] });
     const messages = journal.events.map((event) => event.message);
     expect(messages).toContain('guardian: reverting (timeout): the deadline passed without a confirmation');
+    expect(journal.revertTrigger).toEqual({
+      by: 'guardian',
+      reason: 'timeout',
+      detail: 'the deadline passed without a confirmation',
+      at: expect.any(Number),
+    });
     expect(messages.at(-1)).toMatch(
       /^guardian: revert reverted, 0\.00 s after the deadline; checks after the revert: check gateway-icmp: ok/,
     );

@@ -293,6 +293,42 @@ describe('a journal that cannot be used', () => {
     await expect(load()).rejects.toThrow(/"applied" entry #0 lacks stepId or startedAt/);
   });
 
+  it('refuses a signal command whose pid or signal is not one the tool could have written', async () => {
+    await create();
+    const valid = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    const withStop = (command: unknown) => ({
+      ...valid,
+      plan: {
+        ...valid.plan,
+        steps: [
+          ...valid.plan.steps,
+          { id: 'stop-dhcp', kind: 'stop-dhcp', commands: [command], inverse: [] },
+        ],
+      },
+    });
+    const entry = `"plan.steps" entry #${valid.plan.steps.length}`;
+    writeFileSync(journalFile(), JSON.stringify(withStop({ kind: 'signal', pid: 4242, signal: 'TERM' })));
+    expect((await load())?.plan.steps.at(-1)?.commands).toEqual([
+      { kind: 'signal', pid: 4242, signal: 'TERM' },
+    ]);
+    const hostile: [unknown, RegExp][] = [
+      [{ kind: 'signal', pid: -1, signal: 'TERM' }, /pid is not a positive integer/],
+      [{ kind: 'signal', pid: 0, signal: 'KILL' }, /pid is not a positive integer/],
+      [{ kind: 'signal', pid: '4242', signal: 'KILL' }, /pid is not a positive integer/],
+      [{ kind: 'signal', pid: 1.5, signal: 'KILL' }, /pid is not a positive integer/],
+      [{ kind: 'signal', pid: 4242, signal: 'HUP' }, /signal is not one of TERM, KILL/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM\u001b[2J' }, /signal is not one of TERM, KILL/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM', argv: ['sh'] }, /signal command with unknown fields/],
+    ];
+    for (const [command, problem] of hostile) {
+      writeFileSync(journalFile(), JSON.stringify(withStop(command)));
+      const error = await load().catch((e: unknown) => e);
+      expect(error, JSON.stringify(command)).toBeInstanceOf(JournalUnreadable);
+      expect((error as Error).message).toContain(entry);
+      expect((error as Error).message).toMatch(problem);
+    }
+  });
+
   it('keeps a damaged journal as evidence rather than starting a new migration over it', async () => {
     await plant('garbage');
     await expect(create()).rejects.toBeInstanceOf(JournalUnreadable);

@@ -185,6 +185,7 @@ describe('entries a tampered journal could carry are refused', () => {
     ['nft flush', exec('nft', 'flush', 'ruleset')],
     ['nft delete table', exec('nft', 'delete', 'table', 'ip', 'fcnat')],
     ['kill', exec('kill', '-9', '1')],
+    ['a signal (no inverse stops a process)', { kind: 'signal', pid: 4242, signal: 'TERM' }],
     ['systemctl', exec('systemctl', 'stop', 'sshd')],
     ['a spawned shell', spawn('sh', '-c', 'x')],
     ['a spawned program named like a client but relative', spawn('./dhclient', 'ens18')],

@@ -1,10 +1,12 @@
 /**
- * Address arithmetic the planner needs: parsing literals, comparing prefixes, and finding the
- * network an address belongs to. IPv6 uses BigInt so "2001:db8::/64" and "2001:0db8:0::/64" compare
- * equal however iproute2 happened to print them.
+ * Address arithmetic the planner and the host comparison need: parsing literals, comparing
+ * prefixes, and finding the network an address belongs to. IPv6 uses BigInt so "2001:db8::/64" and
+ * "2001:0db8:0::/64" compare equal however iproute2 happened to print them. Pure; here, below
+ * host/ and plan/, because both use it.
  */
 import { isIP } from 'node:net';
-import type { Family } from '../host/snapshot.js';
+
+export type Family = 4 | 6;
 
 export function familyOf(literal: string): Family | null {
   const kind = isIP(literal);

@@ -77,7 +77,7 @@ export async function runApplyCommand(
     },
   });
 
-  const commands = operatorCommands(common);
+  const { commands } = deps;
   if (outcome.kind === 'pending') {
     const facts = { plan, deadline: outcome.deadline, now: deps.clock.now(), guardian, commands };
     for (const line of pendingReport(facts, glyphs)) out.stdout(`${line}\n`);

@@ -20,6 +20,7 @@ import { type Output, probeAndPlan } from './plan-command.js';
 import { installShutdown } from './shutdown.js';
 import { planRequest } from './target.js';
 import { tuiMigration } from './tui-migration.js';
+import { commandLine } from '../plan/operator-commands.js';
 
 export async function runInteractive(
   access: HostAccess,
@@ -28,13 +29,12 @@ export async function runInteractive(
   options: { dryRun: boolean; armGuardian: ArmGuardian | null },
   out: Output,
 ): Promise<number> {
-  const commands = operatorCommands(common);
   if (!process.stdin.isTTY) {
     const plan = await probeAndPlan(access, target, common);
-    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii, commands }));
+    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii }));
     if (options.dryRun) return EXIT.ok;
     out.stderr(
-      `bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run \`${applyCommand(common, target)}\` to apply without prompts\n`,
+      `bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run \`${commandLine(applyCommand(common, target))}\` to apply without prompts\n`,
     );
     return EXIT.refused;
   }
@@ -59,12 +59,12 @@ export async function runInteractive(
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },
-    commands,
+    commands: deps.commands,
     // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply, and it
     // does not offer recovery (the preview's blocker still names a pending migration).
     ...(options.dryRun
       ? {}
-      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files, commands) }),
+      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files) }),
   });
   const app = renderApp(store);
   const stop = installShutdown({

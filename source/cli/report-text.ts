@@ -11,6 +11,7 @@ import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import { checkRows, clockTime, REVERT_REASONS, stepRows } from '../ui/migration-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 /** Lines are not cut for a terminal here: they go to a log, a pipe or a wide terminal alike. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -67,7 +68,7 @@ export interface PendingFacts {
   deadline: number;
   now: number;
   guardian: GuardianInfo | null;
-  commands: { confirm: string; rollback: string };
+  commands: Pick<OperatorCommands, 'confirm' | 'rollback'>;
 }
 
 export function pendingReport(
@@ -82,9 +83,9 @@ export function pendingReport(
     `Deadline: ${clockTime(deadline)} by this host's clock, ${secondsLeft(deadline, now)} s from now.`,
     guard,
     'Keep it (run it from a NEW SSH session: that proves the new path works):',
-    `  ${commands.confirm}`,
+    `  ${commandLine(commands.confirm)}`,
     'Undo it now:',
-    `  ${commands.rollback}`,
+    `  ${commandLine(commands.rollback)}`,
   ];
 }
 

@@ -16,6 +16,7 @@ import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
 import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
+import { commandLine } from '../plan/operator-commands.js';
 
 export async function runStatusCommand(
   deps: CommandDeps,
@@ -27,7 +28,7 @@ export async function runStatusCommand(
   const problems: string[] = [];
   const unreadable = (what: string, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    const fix = deps.uid === 0 ? '' : '; run it as root: sudo bridge-migrate status';
+    const fix = deps.uid === 0 ? '' : `; run it as root: sudo ${commandLine(deps.commands.status)}`;
     problems.push(`${what}: ${message}${fix}`);
   };
 
@@ -58,7 +59,7 @@ export async function runStatusCommand(
       }
     : undefined;
 
-  const commands = operatorCommands(common);
+  const { commands } = deps;
   const report = buildStatus({
     commands,
     mode,

@@ -11,6 +11,7 @@ import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
 import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 export interface StatusReport {
   /** What the operator must act on, most urgent first: a pending change no guardian enforces. */
@@ -72,7 +73,7 @@ export interface StatusFacts {
   problems: string[];
   now: number;
   /** The commands the alerts name (this state directory's). */
-  commands: { rollback: string; rearm?: string };
+  commands: Pick<OperatorCommands, 'rollback' | 'rearm'>;
 }
 
 const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
@@ -145,7 +146,9 @@ function migrationStatus(
   };
 }
 
-export function statusText(report: StatusReport, commands: { confirm: string; rollback: string }): string[] {
+export function statusText(report: StatusReport, commands: Pick<OperatorCommands, 'confirm' | 'rollback'>): string[] {
+  const confirm = commandLine(commands.confirm);
+  const rollback = commandLine(commands.rollback);
   const lines = [
     ...report.alerts.map((alert) => `WARNING: ${alert}`),
     ...(report.replay
@@ -177,15 +180,15 @@ export function statusText(report: StatusReport, commands: { confirm: string; ro
       lines.push(`  last outcome: ${outcome.kind} (${outcome.reason}) at ${outcome.at}`);
       if (outcome.onlyInRuntimeDir)
         lines.push(
-          `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${commands.rollback}\` records it without undoing again`,
+          `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${rollback}\` records it without undoing again`,
         );
       for (const difference of outcome.differences) lines.push(`    still different: ${difference}`);
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);
     }
     if (migration.phase === 'applied')
-      lines.push(`  keep it: ${commands.confirm}`, `  undo it: ${commands.rollback}`);
-    else if (migration.pending) lines.push(`  undo it: ${commands.rollback}`);
+      lines.push(`  keep it: ${confirm}`, `  undo it: ${rollback}`);
+    else if (migration.pending) lines.push(`  undo it: ${rollback}`);
   }
   const lock = report.lock;
   lines.push(

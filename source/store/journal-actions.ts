@@ -35,6 +35,7 @@ import {
 import { messageOf } from './migration-actions.js';
 import { withLogEntries } from './migration-progress.js';
 import type { Phase } from './phase.js';
+import { commandLine } from '../plan/operator-commands.js';
 
 /** Between two ticks when no deadline gives the beat (recovery of a finished countdown, reading). */
 export const TICK_MS = 500;
@@ -144,7 +145,10 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
     const journal = seen.journal;
     if (!journal) {
       if (!journalGoneTold)
-        notify('error', 'The journal is gone from the state directory; see `bridge-migrate status`.');
+        notify(
+          'error',
+          `The journal is gone from the state directory; see \`${commandLine(state.commands.status)}\`.`,
+        );
       journalGoneTold = true;
       return;
     }

@@ -18,6 +18,7 @@ import {
   withLogEntries,
 } from './migration-progress.js';
 import type { Phase } from './phase.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
@@ -43,10 +44,10 @@ export function migrationActions(
     set({ migration: next, phase: phaseAfter(phase, next, event) });
   };
 
-  const brokeMidway = (title: string, error: unknown, rollback: string): AppFailure => ({
+  const brokeMidway = (title: string, error: unknown, commands: OperatorCommands): AppFailure => ({
     title,
     message: messageOf(error),
-    fix: `Check the host with \`bridge-migrate status\`; undo what is left with \`${rollback}\`.`,
+    fix: `Check the host with \`${commandLine(commands.status)}\`; undo what is left with \`${commandLine(commands.rollback)}\`.`,
     exitCode: 4,
   });
 
@@ -88,7 +89,7 @@ export function migrationActions(
       } catch (error) {
         const progress = get().migration;
         if (progress && anyStepStarted(progress)) {
-          return fail(brokeMidway('Apply stopped part way', error, migration.commands.rollback));
+          return fail(brokeMidway('Apply stopped part way', error, migration.commands));
         }
         fail({
           title: 'Not applied',
@@ -167,7 +168,7 @@ export function migrationActions(
           set({ phase });
           return notify('error', `Not rolled back: ${messageOf(error)}`);
         }
-        fail(brokeMidway('Rollback failed', error, migration.commands.rollback));
+        fail(brokeMidway('Rollback failed', error, migration.commands));
       }
     },
   };

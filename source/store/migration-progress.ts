@@ -15,6 +15,7 @@ import type {
 } from '../txn/engine/engine-api.js';
 import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
 import type { Phase } from './phase.js';
+import type { ExecCommand } from '../plan/operator-commands.js';
 
 export interface StepProgress {
   id: string;
@@ -39,7 +40,7 @@ export type LogEntry =
   /** A revert of a migration found pending at start (recovery, `rollback`): what is undone, from where. */
   | { kind: 'rolling-back'; phase: string }
   /** Confirmed: what changed, where it lives, how to undo it. */
-  | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string };
+  | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: ExecCommand };
 
 export interface MigrationProgress {
   steps: StepProgress[];

@@ -3,6 +3,7 @@
  * problem and the fix separately (JournalError's shape, so the CLI reports it as "refused", exit 1).
  */
 import { JournalError } from '../journal/journal.js';
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 
 export class PlanNotApplicable extends JournalError {
   constructor(problem: string, fix: string) {
@@ -34,8 +35,8 @@ export class ArmingFailed extends JournalError {
 }
 
 export class NothingToRevert extends JournalError {
-  constructor(phase: string) {
-    super(`the migration is ${phase}; there is nothing to revert`, 'see `bridge-migrate status`');
+  constructor(phase: string, status: ExecCommand) {
+    super(`the migration is ${phase}; there is nothing to revert`, `see \`${commandLine(status)}\``);
     this.name = 'NothingToRevert';
   }
 }

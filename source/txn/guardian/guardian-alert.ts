@@ -5,6 +5,7 @@
  * guardian for the same deadline, or roll back. Pure.
  */
 import type { Journal, JournalPhase } from '../journal/journal.js';
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 
 /** While the deadline runs, a guardian must be there to enforce it. */
 const GUARDED_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
@@ -31,9 +32,10 @@ export function guardianAlert(journal: Journal, guardianAlive: boolean, now: num
 /** The alert with its fix, as one line for the CLI: the exact commands for this state directory. */
 export function guardianAlertLine(
   alert: GuardianAlert,
-  commands: { rollback: string; rearm?: string },
+  commands: Pick<OperatorCommands, 'rollback' | 'rearm'>,
 ): string {
-  if (alert.overdue || !commands.rearm)
-    return `${alert.problem}; ${alert.overdue ? 'the deadline has passed: ' : ''}roll it back now: ${commands.rollback}`;
-  return `${alert.problem}; re-arm it for the same deadline: ${commands.rearm}, or roll back now: ${commands.rollback}`;
+  const rollback = commandLine(commands.rollback);
+  if (alert.overdue)
+    return `${alert.problem}; the deadline has passed: roll it back now: ${rollback}`;
+  return `${alert.problem}; re-arm it for the same deadline: ${commandLine(commands.rearm)}, or roll back now: ${rollback}`;
 }

@@ -4,6 +4,7 @@
  * `armGuardian` to the engine as StartOptions.beforeFirstChange.
  */
 import type { GuardianInfo } from '../journal/journal.js';
+import type { OperatorCommands } from '../../plan/operator-commands.js';
 
 export interface ArmGuardianOptions {
   stateDir: string;
@@ -13,6 +14,8 @@ export interface ArmGuardianOptions {
   logPath: string | null;
   /** --root-dir of the apply, passed on to the guardian (where persisted config lives); default /. */
   rootDir?: string;
+  /** The commands the journal's refusals name, as the CLI built them for this run. */
+  commands?: OperatorCommands;
 }
 
 /**

@@ -44,6 +44,7 @@ import {
 } from '../journal/journal.js';
 import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
 import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
+import { commandLine } from '../../plan/operator-commands.js';
 
 export interface GuardianClock {
   /** Wall clock, epoch ms: the journal's deadline is in it. */
@@ -347,7 +348,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
       await store
         .addEvent(
           stateDir,
-          `guardian stopped by ${end.signal} without deciding; the change stays pending: \`bridge-migrate confirm\` or \`bridge-migrate rollback\``,
+          `guardian stopped by ${end.signal} without deciding; the change stays pending: \`${commandLine(store.commands.confirm)}\` or \`${commandLine(store.commands.rollback)}\``,
         )
         .catch(() => undefined);
     }

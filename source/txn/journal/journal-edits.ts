@@ -14,6 +14,7 @@ import {
   type TouchedFile,
   type WatchRecord,
 } from './journal-format.js';
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 
 /** A journal operation that does not fit the migration's current state. */
 export class JournalRefused extends JournalError {
@@ -77,7 +78,7 @@ export function endStep(stepId: string, result: { ok: boolean; error?: string })
  * may already be reverting, and an extension that lands after its decision would lie to the
  * operator.
  */
-export function extendDeadlineBy(seconds: number): JournalEdit {
+export function extendDeadlineBy(seconds: number, status: ExecCommand): JournalEdit {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new RangeError(`an extension must be a positive whole number of seconds, not ${seconds}`);
   }
@@ -85,13 +86,13 @@ export function extendDeadlineBy(seconds: number): JournalEdit {
     if (!EXTENDABLE.includes(draft.phase)) {
       throw new JournalRefused(
         `the migration is ${draft.phase}; there is no countdown to extend`,
-        'see `bridge-migrate status`',
+        `see \`${commandLine(status)}\``,
       );
     }
     if (now >= draft.deadline) {
       throw new JournalRefused(
         'the deadline has passed and the change is being reverted',
-        'see `bridge-migrate status`',
+        `see \`${commandLine(status)}\``,
       );
     }
     draft.deadline = Math.min(draft.deadline + seconds * 1000, now + MAX_DEADLINE_AHEAD_SEC * 1000);

@@ -10,6 +10,7 @@
 import type { HostSnapshot } from '../../host/snapshot.js';
 import type { Plan } from '../../plan/types.js';
 import type { BackupRecord } from '../../system/file-backup.js';
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
@@ -190,12 +191,14 @@ export class IllegalPhaseTransition extends JournalError {
   constructor(
     readonly from: JournalPhase,
     readonly to: JournalPhase,
+    /** The operator's rollback command, named when the refused move is an undo. */
+    rollback: ExecCommand,
   ) {
     const undo = UNDO_TRANSITIONS[from]?.includes(to);
     super(
       `a migration in phase "${from}" cannot move to "${to}"`,
       undo
-        ? 'undoing a confirmed change must be asked for explicitly (`bridge-migrate rollback`)'
+        ? `undoing a confirmed change must be asked for explicitly (\`${commandLine(rollback)}\`)`
         : 'this is a bug; please report it with the debug log',
     );
     this.name = 'IllegalPhaseTransition';
@@ -220,9 +223,10 @@ export function canTransition(
 export function assertTransition(
   from: JournalPhase,
   to: JournalPhase,
-  options: TransitionOptions = {},
+  options: TransitionOptions,
+  rollback: ExecCommand,
 ): void {
-  if (!canTransition(from, to, options)) throw new IllegalPhaseTransition(from, to);
+  if (!canTransition(from, to, options)) throw new IllegalPhaseTransition(from, to, rollback);
 }
 
 /** True while the journal still needs a decision or work (which includes a confirmed change whose

@@ -13,12 +13,19 @@ import {
   OUTCOME_REASONS,
   type Outcome,
 } from './journal-format.js';
+import { shellQuote } from '../../plan/command-text.js';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
+
+/** What to do about a journal that cannot be parsed; `status` is this run's (operator-commands.ts). */
+export function unreadableJournalFix(file: string, status: ExecCommand): string {
+  return `if a migration was in progress, check the host with \`ip -br addr\` and \`ip route\`, then move the file aside (mv ${shellQuote(file)} ${shellQuote(`${file}.broken`)}) and run \`${commandLine(status)}\``;
+}
 
 export class JournalUnreadable extends JournalError {
   constructor(
     readonly file: string,
     why: string,
-    fix = `if a migration was in progress, check the host with \`ip -br addr\` and \`ip route\`, then move the file aside (mv ${file} ${file}.broken) and run \`bridge-migrate status\``,
+    fix = unreadableJournalFix(file, DEFAULT_OPERATOR_COMMANDS.status),
   ) {
     super(`the migration journal ${file} cannot be used: ${why}`, fix);
     this.name = 'JournalUnreadable';
@@ -26,7 +33,11 @@ export class JournalUnreadable extends JournalError {
 }
 
 /** Parses a journal file's text; anything unexpected is a JournalUnreadable naming the file. */
-export function parseJournal(text: string, file: string): Journal {
+export function parseJournal(
+  text: string,
+  file: string,
+  status: ExecCommand = DEFAULT_OPERATOR_COMMANDS.status,
+): Journal {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -34,10 +45,11 @@ export function parseJournal(text: string, file: string): Journal {
     throw new JournalUnreadable(
       file,
       `it is not valid JSON (${(error as Error).message}); it may be damaged`,
+      unreadableJournalFix(file, status),
     );
   }
   const problem = journalProblem(data);
-  if (problem) throw new JournalUnreadable(file, problem);
+  if (problem) throw new JournalUnreadable(file, problem, unreadableJournalFix(file, status));
   return data as Journal;
 }
 

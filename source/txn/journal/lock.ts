@@ -20,6 +20,7 @@ import {
 } from '../../system/atomic-file.js';
 import { isProcessAlive, ownProcessIdentity } from '../../system/process-identity.js';
 import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 
 export const LOCK_FILE = 'lock';
 
@@ -34,17 +35,17 @@ export interface LockHolder {
   token: string;
 }
 
-const LOCKED_FIX =
-  'wait for it to finish, or run `bridge-migrate status` to see the migration it is working on';
-
 export class MigrationLocked extends Error {
-  readonly fix = LOCKED_FIX;
+  readonly fix: string;
   constructor(
     readonly holder: LockHolder | null,
     readonly lockPath: string,
+    status: ExecCommand,
   ) {
     const who = holder ? `(pid ${holder.pid}, ${holder.purpose}) ` : '';
-    super(`another bridge-migrate process ${who}holds the lock ${lockPath}; ${LOCKED_FIX}`);
+    const fix = `wait for it to finish, or run \`${commandLine(status)}\` to see the migration it is working on`;
+    super(`another bridge-migrate process ${who}holds the lock ${lockPath}; ${fix}`);
+    this.fix = fix;
     this.name = 'MigrationLocked';
   }
 }
@@ -56,6 +57,8 @@ export interface LockOptions {
   waitMs?: number;
   /** Pause between tries. */
   pollMs?: number;
+  /** The `status` command a refused process is told to run (operator-commands.ts); default: the host's. */
+  status?: ExecCommand;
 }
 
 const DEFAULT_POLL_MS = 10;
@@ -100,7 +103,7 @@ export async function acquireLockFile(
     if (result.taken) return releaseOnce(path, mine.token);
     holder = result.holder ?? holder;
   }
-  throw new MigrationLocked(holder, path);
+  throw new MigrationLocked(holder, path, options.status ?? DEFAULT_OPERATOR_COMMANDS.status);
 }
 
 /** Runs `work` holding the lock, and releases it however `work` ends. */

@@ -17,6 +17,7 @@ import type { Glyphs } from '../glyphs.js';
 import { unfinishedRevertAdvice } from '../outcome-text.js';
 import { type Row, wrapped } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
+import { commandLine } from '../../plan/operator-commands.js';
 
 const BLANK: Row = { text: '', tone: 'plain' };
 
@@ -80,7 +81,7 @@ export function rollbackLiveRows(
     );
   }
   return wrapped(
-    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commands.rollback}\` retries the revert. q quits (exit 4).`,
+    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commandLine(commands.rollback)}\` retries the revert. q quits (exit 4).`,
     'blocker',
     width,
     '  ',

@@ -4,13 +4,13 @@
  * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
  */
 
+import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 /** Why a journal in this phase cannot be confirmed, naming this run's `status` command. */
 const PHASE_FIXES: Record<string, (status: string) => string> = {
@@ -41,7 +41,13 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
   const alert = guardianAlert(journal, alive, deps.clock.now());
   if (alert) out.stderr(`bridge-migrate: ${alert.problem}; confirming keeps the change as it is\n`);
-  const outcome = await confirmAndSettle(deps.engine(), deps.journal, common.stateDir, journal.plan, deps.commands);
+  const outcome = await confirmAndSettle(
+    deps.engine(),
+    deps.journal,
+    common.stateDir,
+    journal.plan,
+    deps.commands,
+  );
   out.stdout(`${glyphs.ok} Confirmed: ${journal.nic} ${glyphs.arrow} ${journal.bridge} is kept.\n`);
   out.stdout(`${glyphs.text(outcome.note)}\n`);
   return EXIT.ok;

@@ -9,11 +9,12 @@
  *   would claim files were written that were not.
  * Either way the change lives at runtime only, and a reboot brings back the old network.
  */
+
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome } from '../store/app-state.js';
 import type { Engine } from '../txn/engine/engine-api.js';
 import type { JournalStore } from '../txn/journal/journal.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 export function nothingToPersist(plan: Plan): boolean {
   return plan.persistWith === 'none' || plan.config.length === 0;

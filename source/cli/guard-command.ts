@@ -13,8 +13,8 @@ import { createEngine } from '../txn/engine/engine.js';
 import type { EngineEvent } from '../txn/engine/engine-api.js';
 import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian/guardian.js';
 import { createJournalStore } from '../txn/journal/journal.js';
-import { EXIT } from './errors.js';
 import { operatorCommands, selfCommand } from './command-deps.js';
+import { EXIT } from './errors.js';
 import { currentNetns } from './host-access.js';
 
 export interface GuardCommandOptions {

@@ -6,13 +6,14 @@
  */
 import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
+import { commandLine } from '../plan/operator-commands.js';
 import { createAppStore } from '../store/app-store.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
-import { applyCommand, operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
+import { applyCommand, realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
 import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
@@ -20,7 +21,6 @@ import { type Output, probeAndPlan } from './plan-command.js';
 import { installShutdown } from './shutdown.js';
 import { planRequest } from './target.js';
 import { tuiMigration } from './tui-migration.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 export async function runInteractive(
   access: HostAccess,

@@ -3,11 +3,12 @@
  * journal that holds a migration in a phase the command can act on. Each refusal is one line with
  * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
  */
+
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Journal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
 import { Refused, UsageError } from './errors.js';
 import type { CommonOptions } from './options.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 /** The command a non-root operator is told to run again with sudo: the one they typed, in the same place. */
 const ROOT_COMMANDS = {

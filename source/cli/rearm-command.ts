@@ -7,20 +7,23 @@
  * Exit 0: re-armed. 1: refused, nothing changed (not root, nothing pending in a countdown phase,
  * the guardian still alive, this build cannot start one). 2: usage (--replay).
  */
+
+import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import { clockTime } from '../ui/migration-text.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { EXIT, Refused } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
 import { revertReport, secondsLeft } from './report-text.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 export async function runRearmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {
   const { out, glyphs } = deps;
-  const [confirm, rollback, status] = [deps.commands.confirm, deps.commands.rollback, deps.commands.status].map(
-    commandLine,
-  );
+  const [confirm, rollback, status] = [
+    deps.commands.confirm,
+    deps.commands.rollback,
+    deps.commands.status,
+  ].map(commandLine);
   requireRealRoot(deps, common, 'guard --rearm');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'guard');
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;

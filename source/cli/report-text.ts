@@ -5,13 +5,15 @@
  * line: host text inside it (a verdict quoting a process, a journal message) is escaped
  * (plan/display-text.ts), so a newline in it cannot fake a line of the report.
  */
+
+import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import { checkRows, clockTime, REVERT_REASONS, stepRows } from '../ui/migration-text.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 /** Lines are not cut for a terminal here: they go to a log, a pipe or a wide terminal alike. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -121,7 +123,7 @@ export function revertReport(revert: RevertOutcome, failure: string | null, glyp
   }
   if (revert.manualCommands.length > 0) {
     lines.push('Run these as root to finish the revert by hand:');
-    for (const command of revert.manualCommands) lines.push(`  ${displaySafe(command)}`);
+    for (const line of revert.manualCommands.flatMap(commandText)) lines.push(`  ${displaySafe(line)}`);
   }
   return lines;
 }

@@ -11,6 +11,7 @@
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
 
+import { commandLine } from '../plan/operator-commands.js';
 import { NothingToRevert, recordedRevert } from '../txn/engine/engine.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
@@ -21,7 +22,6 @@ import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journ
 import type { CommonOptions } from './options.js';
 import { revertReport, secondsLeft } from './report-text.js';
 import { openGuidedRollback } from './rollback-screen.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 /** Opens the guided rollback screen and resolves with its exit code. */
 export type GuidedRollback = (deps: CommandDeps, common: CommonOptions) => Promise<number>;

@@ -6,17 +6,17 @@
  */
 
 import { stat } from 'node:fs/promises';
+import { commandLine } from '../plan/operator-commands.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
 import { guardianBlocker } from '../txn/guardian/guardian-status.js';
 import type { Journal } from '../txn/journal/journal.js';
 import { readLockHolder } from '../txn/journal/lock.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
 import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 export async function runStatusCommand(
   deps: CommandDeps,

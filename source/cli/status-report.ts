@@ -4,14 +4,16 @@
  * functions shape them. Times are ISO 8601 in JSON; "seconds left" is by this host's clock, the
  * one the journal's deadline and the guardian go by.
  */
+
+import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import { type RecordedRevert, RUNTIME_DIR } from '../txn/engine/runtime-state.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
 import { isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
 import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 export interface StatusReport {
   /** What the operator must act on, most urgent first: a pending change no guardian enforces. */
@@ -53,6 +55,7 @@ export interface MigrationStatus {
     reason: string;
     at: string;
     differences: string[];
+    /** As the operator copies them: one shell-quoted line each (commandText), the data rendered here. */
     manualCommands: string[];
     /** True when only /run knows it: the revert ran but the state directory could not record it. */
     onlyInRuntimeDir: boolean;
@@ -139,14 +142,17 @@ function migrationStatus(
           reason: outcome.reason,
           at: new Date(outcome.at).toISOString(),
           differences: outcome.differences ?? [],
-          manualCommands: outcome.manualCommands ?? [],
+          manualCommands: (outcome.manualCommands ?? []).flatMap(commandText),
           onlyInRuntimeDir: outcome.onlyInRuntimeDir,
         }
       : null,
   };
 }
 
-export function statusText(report: StatusReport, commands: Pick<OperatorCommands, 'confirm' | 'rollback'>): string[] {
+export function statusText(
+  report: StatusReport,
+  commands: Pick<OperatorCommands, 'confirm' | 'rollback'>,
+): string[] {
   const confirm = commandLine(commands.confirm);
   const rollback = commandLine(commands.rollback);
   const lines = [
@@ -186,8 +192,7 @@ export function statusText(report: StatusReport, commands: Pick<OperatorCommands
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);
     }
-    if (migration.phase === 'applied')
-      lines.push(`  keep it: ${confirm}`, `  undo it: ${rollback}`);
+    if (migration.phase === 'applied') lines.push(`  keep it: ${confirm}`, `  undo it: ${rollback}`);
     else if (migration.pending) lines.push(`  undo it: ${rollback}`);
   }
   const lock = report.lock;

@@ -41,7 +41,11 @@ export interface OperatorCommands {
 }
 
 /** `[ip netns exec NS] bridge-migrate SUBCOMMAND EXTRA... [--state-dir D] [--root-dir R]`. */
-export function toolCommand(place: CommandPlace, subcommand: string, extra: readonly string[] = []): ExecCommand {
+export function toolCommand(
+  place: CommandPlace,
+  subcommand: string,
+  extra: readonly string[] = [],
+): ExecCommand {
   return {
     kind: 'exec',
     argv: [
@@ -91,8 +95,31 @@ export function hereCommand(request: Pick<PlanRequest, 'netns'> | undefined, tex
   return request?.netns ? `ip netns exec ${shellQuote(request.netns)} ${text}` : text;
 }
 
+/**
+ * A command the operator is told to run by hand (a revert's leftover), as data, made to act where
+ * the plan was made: `ip netns exec NS ...` inside the lab's namespace. A batch becomes one `ip`
+ * command per line, since a here-document's body cannot carry the prefix; files are not per
+ * network namespace, so a file command stays as it is.
+ */
+export function inNamespace(netns: string | null | undefined, command: Command): Command[] {
+  if (!netns) return [command];
+  const enter = ['ip', 'netns', 'exec', netns];
+  switch (command.kind) {
+    case 'exec':
+    case 'spawn-detached':
+      return [{ ...command, argv: [...enter, ...command.argv] }];
+    case 'ip-batch':
+      return command.lines.map((line) => ({ kind: 'exec', argv: [...enter, 'ip', ...line] }));
+    default:
+      return [command];
+  }
+}
+
 /** A Command's display lines, made to act where the plan was made (hereCommand on its first line). */
-export function hereCommandLines(request: Pick<PlanRequest, 'netns'> | undefined, command: Command): string[] {
+export function hereCommandLines(
+  request: Pick<PlanRequest, 'netns'> | undefined,
+  command: Command,
+): string[] {
   const [first = '', ...rest] = commandText(command);
   return [hereCommand(request, first), ...rest];
 }

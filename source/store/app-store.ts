@@ -4,6 +4,7 @@
  * the store does to the outside world goes through `deps`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type {
   AppActions,
@@ -32,7 +33,6 @@ import {
   topOffsets,
   unmeasuredLayout,
 } from './scroll.js';
-import { commandLine, DEFAULT_OPERATOR_COMMANDS } from '../plan/operator-commands.js';
 
 export type AppStore = StoreApi<AppState>;
 

@@ -12,6 +12,7 @@
  * stale results as if they were current and two processes do not ping the gateway side by side.
  */
 import type { StoreApi } from 'zustand/vanilla';
+import { commandLine } from '../plan/operator-commands.js';
 import { MAX_DEADLINE_AHEAD_SEC } from '../txn/journal/journal.js';
 import type {
   AppActions,
@@ -35,7 +36,6 @@ import {
 import { messageOf } from './migration-actions.js';
 import { withLogEntries } from './migration-progress.js';
 import type { Phase } from './phase.js';
-import { commandLine } from '../plan/operator-commands.js';
 
 /** Between two ticks when no deadline gives the beat (recovery of a finished countdown, reading). */
 export const TICK_MS = 500;

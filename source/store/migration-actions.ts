@@ -6,6 +6,7 @@
  * say what is left, so the operator is sent there with the rollback command (exit 4).
  */
 import type { StoreApi } from 'zustand/vanilla';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
 import { JournalError } from '../txn/journal/journal.js';
 import { MigrationLocked } from '../txn/journal/lock.js';
@@ -18,7 +19,6 @@ import {
   withLogEntries,
 } from './migration-progress.js';
 import type { Phase } from './phase.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 
 type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];

@@ -5,6 +5,8 @@
  * `log` only ever grows: it is what the screen prints once, in Ink's <Static>, as each step or
  * check reaches a final state, so a slow SSH link redraws only the short live part below it.
  */
+
+import type { ExecCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type {
   CheckPhase,
@@ -15,7 +17,6 @@ import type {
 } from '../txn/engine/engine-api.js';
 import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
 import type { Phase } from './phase.js';
-import type { ExecCommand } from '../plan/operator-commands.js';
 
 export interface StepProgress {
   id: string;

@@ -151,7 +151,7 @@ export function revertReportRows(
   }
   if (revert.manualCommands.length > 0) {
     rows.push(...wrapped('  Run these as root to finish the revert by hand:', 'plain', width, '  '));
-    for (const command of revert.manualCommands) rows.push(...commandRows(command, width));
+    for (const line of revert.manualCommands.flatMap(commandText)) rows.push(...commandRows(line, width));
   }
   return rows;
 }
@@ -178,7 +178,10 @@ export function confirmedEntryRows(
   ];
   if (entry.confirmation.journalPhase === 'confirmed') {
     // The journal stays open until the config is written, so `rollback` can still undo it.
-    rows.push(...wrapped('  Undo it with:', 'plain', width, '  '), ...commandRows(commandLine(entry.rollback), width));
+    rows.push(
+      ...wrapped('  Undo it with:', 'plain', width, '  '),
+      ...commandRows(commandLine(entry.rollback), width),
+    );
     return rows;
   }
   if ((entry.confirmation.written ?? []).length > 0) {
@@ -194,9 +197,9 @@ export function confirmedEntryRows(
   }
   // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
   // Not indented: a here-document's EOF only ends it at the start of a line.
-  const inverses = [...plan.steps].reverse().flatMap((step) =>
-    step.inverse.flatMap((command) => hereCommandLines(plan.request, command)),
-  );
+  const inverses = [...plan.steps]
+    .reverse()
+    .flatMap((step) => step.inverse.flatMap((command) => hereCommandLines(plan.request, command)));
   rows.push(
     ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
     ...inverses.flatMap((line) => commandRows(glyphs.text(line), width, '')),

@@ -6,11 +6,11 @@
  */
 
 import { commandText } from '../plan/command-text.js';
+import { commandLine, type OperatorCommands, planCommands } from '../plan/operator-commands.js';
 import type { Command, Plan, ReplaySource, Step, VerdictLevel } from '../plan/types.js';
 import { plural, unacknowledgedWarnings, verdictsAt } from '../store/plan-gate.js';
 import { asciiGlyphs, type Glyphs, unicodeGlyphs } from './glyphs.js';
 import { topologyLines } from './topology-text.js';
-import { commandLine, type OperatorCommands, planCommands } from '../plan/operator-commands.js';
 
 const LEVELS: VerdictLevel[] = ['blocker', 'warning', 'info'];
 const LEVEL_TAG: Record<VerdictLevel, string> = {

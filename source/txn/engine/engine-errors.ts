@@ -2,8 +2,9 @@
  * The engine's refusals: each means nothing on the host was changed by this call, and carries the
  * problem and the fix separately (JournalError's shape, so the CLI reports it as "refused", exit 1).
  */
-import { JournalError } from '../journal/journal.js';
+
 import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
+import { JournalError } from '../journal/journal.js';
 
 export class PlanNotApplicable extends JournalError {
   constructor(problem: string, fix: string) {

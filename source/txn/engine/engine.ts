@@ -9,6 +9,7 @@
  * reverts at once and is returned as an outcome, not thrown.
  */
 
+import { commandLine } from '../../plan/operator-commands.js';
 import {
   type Journal,
   JournalRefused,
@@ -36,7 +37,6 @@ import {
   takeRevertLock,
   writeRevertOutcome,
 } from './runtime-state.js';
-import { commandLine } from '../../plan/operator-commands.js';
 
 export { ArmingFailed, HostChangedSincePlan, NothingToRevert, PlanNotApplicable } from './engine-errors.js';
 
@@ -273,10 +273,7 @@ async function confirmMigration(context: EngineContext): Promise<void> {
       );
     }
     if (now >= draft.deadline) {
-      throw new JournalRefused(
-        'the deadline has passed and the change is being reverted',
-        see,
-      );
+      throw new JournalRefused('the deadline has passed and the change is being reverted', see);
     }
     draft.phase = 'confirmed';
   });

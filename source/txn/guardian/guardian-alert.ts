@@ -4,8 +4,9 @@
  * `rollback`, the countdown and the recovery screen all put it FIRST, with what to do: re-arm a
  * guardian for the same deadline, or roll back. Pure.
  */
-import type { Journal, JournalPhase } from '../journal/journal.js';
+
 import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
+import type { Journal, JournalPhase } from '../journal/journal.js';
 
 /** While the deadline runs, a guardian must be there to enforce it. */
 const GUARDED_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
@@ -35,7 +36,6 @@ export function guardianAlertLine(
   commands: Pick<OperatorCommands, 'rollback' | 'rearm'>,
 ): string {
   const rollback = commandLine(commands.rollback);
-  if (alert.overdue)
-    return `${alert.problem}; the deadline has passed: roll it back now: ${rollback}`;
+  if (alert.overdue) return `${alert.problem}; the deadline has passed: roll it back now: ${rollback}`;
   return `${alert.problem}; re-arm it for the same deadline: ${commandLine(commands.rearm)}, or roll back now: ${rollback}`;
 }

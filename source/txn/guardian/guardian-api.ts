@@ -3,8 +3,9 @@
  * asks whether it is alive. Implemented in guardian-launch.ts (issue 4); `apply` passes
  * `armGuardian` to the engine as StartOptions.beforeFirstChange.
  */
-import type { GuardianInfo } from '../journal/journal.js';
+
 import type { OperatorCommands } from '../../plan/operator-commands.js';
+import type { GuardianInfo } from '../journal/journal.js';
 
 export interface ArmGuardianOptions {
   stateDir: string;

@@ -25,6 +25,7 @@
  * recovery). A signal that arrives while the guardian reverts waits for the revert to finish.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { commandLine } from '../../plan/operator-commands.js';
 import type { DebugLog } from '../../system/debug-log.js';
 import { UntrustedPath } from '../../system/trusted-path.js';
 import type { Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
@@ -44,7 +45,6 @@ import {
 } from '../journal/journal.js';
 import { describeChecks, KEPT_PHASES, REVERTED_PHASES, revertAsGuardian } from './guardian-revert.js';
 import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
-import { commandLine } from '../../plan/operator-commands.js';
 
 export interface GuardianClock {
   /** Wall clock, epoch ms: the journal's deadline is in it. */

@@ -3,6 +3,8 @@
  * fits the migration's state and throws JournalRefused when not, so a misuse is caught before
  * anything is written. journal.ts applies them under the lock.
  */
+
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   appendEvent,
   type GuardianInfo,
@@ -14,7 +16,6 @@ import {
   type TouchedFile,
   type WatchRecord,
 } from './journal-format.js';
-import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 
 /** A journal operation that does not fit the migration's current state. */
 export class JournalRefused extends JournalError {

@@ -8,9 +8,9 @@
  * named before it is relied on, a backup is recorded before its file is overwritten.
  */
 import type { HostSnapshot } from '../../host/snapshot.js';
-import type { Plan } from '../../plan/types.js';
-import type { BackupRecord } from '../../system/file-backup.js';
 import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
+import type { Command, Plan } from '../../plan/types.js';
+import type { BackupRecord } from '../../system/file-backup.js';
 
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
@@ -108,7 +108,11 @@ export interface Outcome {
   /** How the host still differs from the pre-state after a revert. */
   differences?: string[];
   /** Commands the operator must run by hand to finish an incomplete revert. */
-  manualCommands?: string[];
+  /**
+   * Argv data (validated on read, journal-parse.ts). A journal of an older version holds shell text
+   * here instead: it is refused as unreadable, with the fix to check the host and move it aside.
+   */
+  manualCommands?: Command[];
   /** The steps the revert undid, last first, with their final state (absent in older journals). */
   steps?: RevertedStep[];
   /** The checks run after the revert (absent in older journals). */

@@ -3,6 +3,10 @@
  * the fix, because every later decision (revert which steps, restore which files) is taken from it.
  * Pure; also used before each write to catch an update that would produce a broken journal.
  */
+
+import { commandListProblem } from '../../plan/command-shape.js';
+import { shellQuote } from '../../plan/command-text.js';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   JOURNAL_FORMAT,
   JOURNAL_PHASES,
@@ -13,8 +17,6 @@ import {
   OUTCOME_REASONS,
   type Outcome,
 } from './journal-format.js';
-import { shellQuote } from '../../plan/command-text.js';
-import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 
 /** What to do about a journal that cannot be parsed; `status` is this run's (operator-commands.ts). */
 export function unreadableJournalFix(file: string, status: ExecCommand): string {
@@ -112,8 +114,21 @@ function outcomeProblem(value: unknown): string | null {
   if (!Number.isFinite(value.at)) return '"outcome.at" is not a number';
   return (
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
-    (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem))
+    (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem)) ??
+    manualCommandsProblem(value.manualCommands)
   );
+}
+
+/**
+ * The commands a revert left for the operator: argv data, shown on every screen that reads this
+ * journal, so checked for shape and size here (command-shape.ts). An older version stored shell
+ * text instead; such a journal is refused rather than guessed at (re-splitting shell text is what
+ * storing data avoids), and the refusal's fix says to check the host and move the file aside.
+ */
+function manualCommandsProblem(value: unknown): string | null {
+  if (value === undefined) return null;
+  const problem = commandListProblem(value);
+  return problem ? `"outcome.manualCommands" ${problem}` : null;
 }
 
 function revertedStepProblem(item: Record<string, unknown>): string | null {

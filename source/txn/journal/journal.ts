@@ -7,6 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { HostSnapshot } from '../../host/snapshot.js';
+import {
+  commandLine,
+  DEFAULT_OPERATOR_COMMANDS,
+  type ExecCommand,
+  type OperatorCommands,
+} from '../../plan/operator-commands.js';
 import type { Plan } from '../../plan/types.js';
 import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../../system/atomic-file.js';
 import {
@@ -45,12 +51,6 @@ import {
 } from './journal-format.js';
 import { JournalUnreadable, journalProblem, parseJournal } from './journal-parse.js';
 import { withLock } from './lock.js';
-import {
-  commandLine,
-  DEFAULT_OPERATOR_COMMANDS,
-  type ExecCommand,
-  type OperatorCommands,
-} from '../../plan/operator-commands.js';
 
 export { JournalRefused, MAX_DEADLINE_AHEAD_SEC } from './journal-edits.js';
 // One import point for the journal: its types, phase table and errors live in the files below.
@@ -66,7 +66,9 @@ export class MigrationPending extends JournalError {
     readonly journal: Journal,
     commands: OperatorCommands,
   ) {
-    const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(commandLine);
+    const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(
+      commandLine,
+    );
     super(
       `a migration of ${journal.nic} into ${journal.bridge} is already pending (phase ${journal.phase}, started ${new Date(journal.createdAt).toISOString()})`,
       journal.phase === 'revert-incomplete'

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   createFileExclusive,
   linkFileExclusive,
@@ -20,7 +21,6 @@ import {
 } from '../../system/atomic-file.js';
 import { isProcessAlive, ownProcessIdentity } from '../../system/process-identity.js';
 import { checkPrivateDir, ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
-import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 
 export const LOCK_FILE = 'lock';
 

@@ -4,6 +4,8 @@
  * the terminal, because Ink clears and redraws the entire screen once a frame reaches its height,
  * which over a slow SSH link is exactly the flicker we want to avoid.
  */
+
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 import type { Plan, ReplaySource, TopologyNode } from '../../plan/types.js';
 import { isBlocked, plural, unacknowledgedWarnings, verdictsAt } from '../../store/plan-gate.js';
 import type { Glyphs } from '../glyphs.js';
@@ -11,7 +13,6 @@ import type { Row, Tone } from '../rows.js';
 import { width as cells, clip, padEnd } from '../text-fit.js';
 import { topologyLines } from '../topology-text.js';
 import type { Viewport } from '../use-viewport.js';
-import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 
 export const HEADER_ROWS = 3;
 export const TAB_ROWS = 1;

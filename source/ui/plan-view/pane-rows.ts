@@ -4,11 +4,11 @@
  */
 
 import { commandText } from '../../plan/command-text.js';
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
 import type { PaneId } from '../../store/phase.js';
 import type { Glyphs } from '../glyphs.js';
 import { type Row, type Tone, wrapped } from '../rows.js';
-import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 
 const LEVEL_ORDER: VerdictLevel[] = ['blocker', 'warning', 'info'];
 const LEVEL_LABEL: Record<VerdictLevel, string> = { blocker: 'BLOCKER', warning: 'WARNING', info: 'info' };

@@ -5,6 +5,7 @@
  * migration log, whole and copyable; the live part under them says how it ended and how to leave.
  */
 import { Box } from 'ink';
+import { commandLine } from '../../plan/operator-commands.js';
 import type { AppFailure, OperatorCommands } from '../../store/app-state.js';
 import type { RevertOutcome } from '../../txn/engine/engine-api.js';
 import { HelpOverlay } from '../components/help-overlay.js';
@@ -17,7 +18,6 @@ import type { Glyphs } from '../glyphs.js';
 import { unfinishedRevertAdvice } from '../outcome-text.js';
 import { type Row, wrapped } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
-import { commandLine } from '../../plan/operator-commands.js';
 
 const BLANK: Row = { text: '', tone: 'plain' };
 

@@ -17,6 +17,7 @@ import type {
   StepState,
 } from '../../source/txn/engine/engine-api.js';
 import { fakeJournal, JournalWorld } from './fake-journal.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -85,11 +86,7 @@ export function fakeMigration(
     }),
     watch: vi.fn(async () => CHECK_IDS.map((id) => check(id, 'fcbr0'))),
     guardian: options.guardian ?? false,
-    commands: {
-      confirm: 'bridge-migrate confirm',
-      rollback: 'bridge-migrate rollback --yes',
-      status: 'bridge-migrate status',
-    },
+    commands: DEFAULT_OPERATOR_COMMANDS,
   };
   const emit = (event: EngineEvent) => listener(event);
   const checks = (phase: CheckPhase, via: string, failing: string[] = []) => {

@@ -9,6 +9,7 @@ import { NothingToRevert } from '../../source/txn/engine/engine-errors.js';
 import { check, type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 import { plannedStore } from './harness.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 describe('folding engine events', () => {
   it('logs steps only in a final state, checks as they come, and the start of a revert', () => {
@@ -109,7 +110,7 @@ describe('the pending change', () => {
     const store = await pendingStore(engine);
     const rolling = store.getState().actions.rollbackNow();
     expect(store.getState().phase).toBe('reverting');
-    engine.failRevert(new NothingToRevert('reverted'));
+    engine.failRevert(new NothingToRevert('reverted', DEFAULT_OPERATOR_COMMANDS.status));
     await rolling;
     expect(store.getState().phase).toBe('awaiting-confirmation');
     expect(store.getState().notice?.text).toMatch(

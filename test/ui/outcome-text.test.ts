@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { asciiGlyphs } from '../../source/ui/glyphs.js';
 import { commandRows, confirmedEntryRows } from '../../source/ui/outcome-text.js';
 import { proxmoxPlan } from './fixtures.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 /** What a shell makes of the rows: backslash-newline removed, words split on whitespace. */
 function pasted(rows: string[]): string[] {
@@ -52,7 +53,7 @@ describe('the inverses shown after a runtime-only change is confirmed', () => {
     const entry = {
       confirmation: { journalPhase: 'persisted' as const, note: 'runtime only' },
       elsewhere: false,
-      rollback: 'bridge-migrate rollback --yes',
+      rollback: DEFAULT_OPERATOR_COMMANDS.rollback,
     };
     return confirmedEntryRows(inLab, entry, asciiGlyphs, 200).map((row) => row.text);
   };

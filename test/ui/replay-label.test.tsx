@@ -16,6 +16,7 @@ import { renderPlanText } from '../../source/ui/plan-text.js';
 import { headerRows } from '../../source/ui/plan-view/layout.js';
 import { renderUi, steppingClock, waitForFrame } from './harness.js';
 import { replayHostDocument } from './replay-host.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 afterEach(() => cleanup());
 
@@ -135,7 +136,7 @@ describe('a replayed plan says so', () => {
         origin: 'captured',
       },
     } as unknown as Parameters<typeof headerRows>[0];
-    const commands = { confirm: 'bridge-migrate confirm', rollback: 'bridge-migrate rollback --yes' };
+    const commands = DEFAULT_OPERATOR_COMMANDS;
     const rows = headerRows(plan, { dryRun: true, acknowledged: false, commands }, unicodeGlyphs, 80);
     expect(rows[0]?.text).toMatch(/ {2}REPLAY$/);
     expect(rows[1]?.text).toMatch(

@@ -28,6 +28,7 @@ import type { GuardianInfo } from '../../../source/txn/journal/journal.js';
 import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { asciiGlyphs } from '../../../source/ui/glyphs.js';
 import { replayHostDocument } from '../../ui/replay-host.js';
+import { buildOperatorCommands } from '../../../source/plan/operator-commands.js';
 
 export const NOW = Date.UTC(2025, 0, 15, 10, 0, 0);
 
@@ -82,7 +83,9 @@ export function fixture(
   const stateDir = join(mkdtempSync(join(tmpdir(), 'bm-cli-')), 'state');
   // As `apply` leaves it (root-only); `status` refuses a --state-dir that does not exist.
   mkdirSync(stateDir, { mode: 0o700 });
-  const journal = createJournalStore({ clock: () => NOW, purpose: 'cli test' });
+  // The commands every text names, for this fixture's (non-default) state directory.
+  const commands = buildOperatorCommands({ stateDir });
+  const journal = createJournalStore({ clock: () => NOW, purpose: 'cli test', commands });
   let out = '';
   let err = '';
   const events: EngineEvent[] = [];
@@ -141,13 +144,14 @@ export function fixture(
     journal,
     engine,
     armGuardian: options.guardian ? async () => options.guardian as GuardianInfo : null,
-    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir: '/' },
+    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir: '/', commands },
     uid,
     clock: { now: () => NOW + 5_000 },
     processExists: async (pid) => options.alive?.(pid) ?? false,
     ask: options.ask ?? null,
     glyphs: asciiGlyphs,
     out: { stdout: (text) => (out += text), stderr: (text) => (err += text) },
+    commands,
   };
 
   return {

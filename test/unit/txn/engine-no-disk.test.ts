@@ -15,6 +15,7 @@ import { readRevertOutcome } from '../../../source/txn/engine/runtime-state.js';
 import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { dhcpHost, fakeHost, OUR_NETNS, stateView } from './engine-fake-host.js';
 import { makeTempStateDir, manualClock } from './journal-fixture.js';
+import { commandText } from '../../../source/plan/command-text.js';
 
 const ENV = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir: '/nonexistent-root' };
 const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };
@@ -215,7 +216,7 @@ describe('a journal tampered with after planning', () => {
 
     expect(host.calls.some((argv) => argv[0] === 'sh')).toBe(false);
     expect(outcome.kind).toBe('revert-incomplete');
-    expect(outcome.manualCommands).toContain("sh -c 'touch /tmp/owned'");
+    expect(outcome.manualCommands.flatMap(commandText)).toContain("sh -c 'touch /tmp/owned'");
     expect(outcome.differences[0]).toMatch(/was refused \("sh" is not a program a revert runs\)/);
     // Everything else was still undone.
     expect(stateView(host.state)).toEqual(before);

@@ -5,6 +5,7 @@
  */
 import { vi } from 'vitest';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { Plan } from '../../source/plan/types.js';
 import type { ConfirmOutcome, MigrationDeps } from '../../source/store/app-state.js';
 import type {
@@ -17,7 +18,6 @@ import type {
   StepState,
 } from '../../source/txn/engine/engine-api.js';
 import { fakeJournal, JournalWorld } from './fake-journal.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 interface Pending<T> {
   resolve(value: T): void;

@@ -3,13 +3,13 @@
  * rollback and quit do in each phase. A fake engine (fake-migration.ts) stands in for txn/.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { AppStore } from '../../source/store/app-store.js';
 import { initialProgress, phaseAfter, withEngineEvent } from '../../source/store/migration-progress.js';
 import { NothingToRevert } from '../../source/txn/engine/engine-errors.js';
 import { check, type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 import { plannedStore } from './harness.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 describe('folding engine events', () => {
   it('logs steps only in a final state, checks as they come, and the start of a revert', () => {

@@ -4,10 +4,10 @@
  * into a root shell runs exactly the command shown.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import { asciiGlyphs } from '../../source/ui/glyphs.js';
 import { commandRows, confirmedEntryRows } from '../../source/ui/outcome-text.js';
 import { proxmoxPlan } from './fixtures.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 /** What a shell makes of the rows: backslash-newline removed, words split on whitespace. */
 function pasted(rows: string[]): string[] {

@@ -1,5 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 import { blockedPlan, quietPlan, typographicPlan } from './fixtures.js';
 import {
   cells,
@@ -13,7 +14,6 @@ import {
   type Ui,
   waitForFrame,
 } from './harness.js';
-import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 
 afterEach(() => cleanup());
 

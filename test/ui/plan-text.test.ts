@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 import { renderPlanText } from '../../source/ui/plan-text.js';
 import { blockedPlan, proxmoxPlan, typographicPlan } from './fixtures.js';
-import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 
 describe('renderPlanText', () => {
   const text = renderPlanText(proxmoxPlan(), { ascii: false });

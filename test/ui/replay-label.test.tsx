@@ -8,6 +8,7 @@ import { openHostAccess, replaySource } from '../../source/cli/host-access.js';
 import { runPlanCommand } from '../../source/cli/plan-command.js';
 import { PROBE_NAMES, probeHost } from '../../source/host/probe.js';
 import { buildPlan } from '../../source/plan/build.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { ReplaySource } from '../../source/plan/types.js';
 import { createAppStore } from '../../source/store/app-store.js';
 import { createReplay } from '../../source/system/capture.js';
@@ -16,7 +17,6 @@ import { renderPlanText } from '../../source/ui/plan-text.js';
 import { headerRows } from '../../source/ui/plan-view/layout.js';
 import { renderUi, steppingClock, waitForFrame } from './harness.js';
 import { replayHostDocument } from './replay-host.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 
 afterEach(() => cleanup());
 

@@ -44,7 +44,9 @@ describe('the commands suggested for another session', () => {
 
   it('quote what a shell would split', () => {
     const odd = { stateDir: "/srv/my state/it's", netns: null };
-    expect(commandLine(operatorCommands(odd).confirm)).toBe(`bridge-migrate confirm --state-dir '/srv/my state/it'\\''s'`);
+    expect(commandLine(operatorCommands(odd).confirm)).toBe(
+      `bridge-migrate confirm --state-dir '/srv/my state/it'\\''s'`,
+    );
   });
 
   it('are the ones the plan text and the ssh warning name', async () => {
@@ -68,8 +70,13 @@ describe('the program the suggested commands start', () => {
   });
 
   it('is `node /abs/dist/cli.js` for a checkout run as the README runs it, quoted for a shell', () => {
-    const spaced = { stateDir: '/var/lib/bridge-migrate', program: selfCommand(['/usr/bin/node', '/srv/bridge migrate/dist/cli.js']) };
-    expect(commandLine(operatorCommands(spaced).status)).toBe("node '/srv/bridge migrate/dist/cli.js' status");
+    const spaced = {
+      stateDir: '/var/lib/bridge-migrate',
+      program: selfCommand(['/usr/bin/node', '/srv/bridge migrate/dist/cli.js']),
+    };
+    expect(commandLine(operatorCommands(spaced).status)).toBe(
+      "node '/srv/bridge migrate/dist/cli.js' status",
+    );
     const checkout = { ...lab, program: selfCommand(['/usr/bin/node', '/opt/bm/dist/cli.js']) };
     expect(commandLine(operatorCommands(checkout).confirm)).toBe(
       `ip netns exec bm-x-host node /opt/bm/dist/cli.js confirm ${where}`,

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfirmCommand } from '../../../source/cli/confirm-command.js';
 import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 import { NothingToRevert } from '../../../source/txn/engine/engine.js';
 import { type Fixture, fixture, run } from './command-fixture.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 
 let current: Fixture | null = null;
 afterEach(() => current?.remove());

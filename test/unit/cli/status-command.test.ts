@@ -8,10 +8,10 @@ import type { StatusReport } from '../../../source/cli/status-report.js';
 import { buildStatus, statusText } from '../../../source/cli/status-report.js';
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 import { createReplay, loadCaptureDocument } from '../../../source/system/capture.js';
 import { acquireLock } from '../../../source/txn/journal/lock.js';
 import { type Fixture, fixture, NOW, probeReplay, run } from './command-fixture.js';
-import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 
 const recordings = resolve(dirname(fileURLToPath(import.meta.url)), '../../../recordings/hosts');
 

@@ -5,8 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { compareHostState, differenceTexts, type HostState } from '../../../source/host/compare.js';
 import type { Address, Link, Route, Rule } from '../../../source/host/snapshot.js';
-import { manualCommands } from '../../../source/txn/engine/manual-commands.js';
 import { commandText } from '../../../source/plan/command-text.js';
+import { manualCommands } from '../../../source/txn/engine/manual-commands.js';
 
 function link(name: string, fields: Partial<Link> = {}): Link {
   return {

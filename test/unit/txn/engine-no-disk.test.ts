@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
 import { buildPlan } from '../../../source/plan/build.js';
+import { commandText } from '../../../source/plan/command-text.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import { createEngine } from '../../../source/txn/engine/engine.js';
 import type { EngineDeps } from '../../../source/txn/engine/engine-api.js';
@@ -15,7 +16,6 @@ import { readRevertOutcome } from '../../../source/txn/engine/runtime-state.js';
 import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
 import { dhcpHost, fakeHost, OUR_NETNS, stateView } from './engine-fake-host.js';
 import { makeTempStateDir, manualClock } from './journal-fixture.js';
-import { commandText } from '../../../source/plan/command-text.js';
 
 const ENV = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir: '/nonexistent-root' };
 const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };

@@ -515,7 +515,10 @@ describe('revert, confirm, watch', () => {
     const outcome = await first.engine.revert('timeout');
     // Pasted on the machine without it, the command would act on the machine's own ens18.
     expect(outcome.manualCommands).toEqual([
-      { kind: 'exec', argv: ['ip', 'netns', 'exec', 'bm-x-host', 'ip', 'addr', 'del', '198.51.100.77/24', 'dev', 'ens18'] },
+      {
+        kind: 'exec',
+        argv: ['ip', 'netns', 'exec', 'bm-x-host', 'ip', 'addr', 'del', '198.51.100.77/24', 'dev', 'ens18'],
+      },
     ]);
   });
 

@@ -175,20 +175,7 @@ describe('the Apply screen', () => {
       manualCommands: [
         {
           kind: 'exec',
-          argv: [
-            'ip',
-            'route',
-            'replace',
-            'default',
-            'via',
-            '198.51.100.1',
-            'dev',
-            'ens18',
-            'proto',
-            'dhcp',
-            'metric',
-            '100',
-          ],
+          argv: 'ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'.split(' '),
         },
       ],
     });

@@ -12,8 +12,9 @@ import {
   commandLine,
   type OperatorCommands,
 } from '../../source/plan/operator-commands.js';
+import type { ConfirmOutcome } from '../../source/store/app-state.js';
 import { createAppStore } from '../../source/store/app-store.js';
-import { START, settle, useFakeClock } from './countdown-harness.js';
+import { countdownStore, START, settle, useFakeClock } from './countdown-harness.js';
 import { fakeJournal } from './fake-journal.js';
 import { fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
@@ -47,38 +48,23 @@ async function press(ui: Ui, keys: string): Promise<void> {
 }
 
 /** Applied and verified: the pending screen, with the commands for another session. */
-async function countdown(confirm?: NonNullable<Parameters<typeof fakeMigration>[0]>['confirm']) {
-  const engine = fakeMigration({ guardian: true, ...(confirm ? { confirm } : {}) });
-  engine.deps.commands = commands;
-  const plan = quietPlan();
-  const store = await plannedStore({
-    planned: plan,
-    migration: engine.deps,
-    clock: { now: () => Date.now() },
-    commands,
-  });
+async function countdown(confirm?: ConfirmOutcome) {
+  const { store, engine } = await countdownStore({ commands, ...(confirm ? { confirm } : {}) });
   const ui = renderUi(store, { viewport: WIDE });
-  store.getState().actions.requestApply();
-  const applying = store.getState().actions.confirmApply();
-  engine.arm(plan);
-  for (const step of plan.steps) {
-    engine.step(step.id, 'running');
-    engine.step(step.id, 'ok');
-  }
-  engine.checks('verify', 'fcbr0');
-  engine.finishStart({ kind: 'pending', deadline: Date.now() + 120_000, checks: [] });
-  await applying;
   await settle(50);
   return { ui, engine, store };
 }
 
-/** The guided rollback screen as `rollback` opens it: only its own slice of dependencies. */
-async function rollbackScreen() {
+/**
+ * A start that finds the migration left pending, as the CLI opens it: the recovery screen
+ * (`open`), or the guided rollback screen (`openRollback`) with only its own slice of dependencies.
+ */
+async function pendingApp(open: 'open' | 'openRollback') {
   const engine = fakeMigration({ guardian: true });
   engine.deps.commands = commands;
   engine.world.journal = fakeJournal(quietPlan(), { createdAt: START - 40_000 });
   const store = createAppStore({ clock: { now: () => Date.now() }, commands, migration: engine.deps });
-  const opened = store.getState().actions.openRollback();
+  const opened = store.getState().actions[open]();
   const ui = renderUi(store, { viewport: WIDE });
   await opened;
   await settle(50);
@@ -161,7 +147,7 @@ const SCREENS: Array<{ screen: string; names: Array<keyof OperatorCommands>; sho
       screen: 'rollback screen: incomplete revert (check with status, rollback retries)',
       names: ['status', 'rollback'],
       async show() {
-        const { ui, engine } = await rollbackScreen();
+        const { ui, engine } = await pendingApp('openRollback');
         await press(ui, 'y');
         engine.finishRevert(incomplete());
         await settle(50);

@@ -231,20 +231,7 @@ describe('what another process does, seen in the journal', () => {
       manualCommands: [
         {
           kind: 'exec',
-          argv: [
-            'ip',
-            'route',
-            'replace',
-            'default',
-            'via',
-            '198.51.100.1',
-            'dev',
-            'ens18',
-            'proto',
-            'dhcp',
-            'metric',
-            '100',
-          ],
+          argv: 'ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'.split(' '),
         },
       ],
     });

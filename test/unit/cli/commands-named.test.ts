@@ -44,6 +44,19 @@ function place(): { stateDir: string; commands: OperatorCommands } {
   return { stateDir, commands: buildOperatorCommands({ stateDir, rootDir: ROOT_DIR }) };
 }
 
+/** A journal store naming `commands`, with a migration in `stateDir` moved through `phases`. */
+async function journalIn(
+  stateDir: string,
+  commands: OperatorCommands,
+  phases: ReadonlyArray<'applying' | 'applied' | 'confirmed'>,
+  options: { lockWaitMs?: number } = {},
+) {
+  const journal = createJournalStore({ commands, ...options });
+  await journal.create(stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 120 });
+  for (const phase of phases) await journal.setPhase(stateDir, phase);
+  return journal;
+}
+
 /** What a call threw, as the one line an operator reads. */
 async function thrown(work: () => Promise<unknown>): Promise<string> {
   try {
@@ -161,10 +174,9 @@ const CASES: Array<{
     names: ['confirm', 'rollback', 'status'],
     async say() {
       const { stateDir, commands } = place();
-      const journal = createJournalStore({ commands });
-      const request = { plan: makePlan(), preState: makePreState(), timeoutSec: 120 };
-      await journal.create(stateDir, request);
-      return { text: await thrown(() => journal.create(stateDir, request)), commands };
+      const journal = await journalIn(stateDir, commands, []);
+      const again = { plan: makePlan(), preState: makePreState(), timeoutSec: 120 };
+      return { text: await thrown(() => journal.create(stateDir, again)), commands };
     },
   },
   {
@@ -181,10 +193,7 @@ const CASES: Array<{
     names: ['status'],
     async say() {
       const { stateDir, commands } = place();
-      const journal = createJournalStore({ commands });
-      await journal.create(stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 120 });
-      for (const phase of ['applying', 'applied', 'confirmed'] as const)
-        await journal.setPhase(stateDir, phase);
+      const journal = await journalIn(stateDir, commands, ['applying', 'applied', 'confirmed']);
       return { text: await thrown(() => journal.extendDeadline(stateDir, 30)), commands };
     },
   },
@@ -193,10 +202,7 @@ const CASES: Array<{
     names: ['rollback'],
     async say() {
       const { stateDir, commands } = place();
-      const journal = createJournalStore({ commands });
-      await journal.create(stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 120 });
-      for (const phase of ['applying', 'applied', 'confirmed'] as const)
-        await journal.setPhase(stateDir, phase);
+      const journal = await journalIn(stateDir, commands, ['applying', 'applied', 'confirmed']);
       return { text: await thrown(() => journal.setPhase(stateDir, 'reverting')), commands };
     },
   },
@@ -205,8 +211,7 @@ const CASES: Array<{
     names: ['status'],
     async say() {
       const { stateDir, commands } = place();
-      const journal = createJournalStore({ commands, lockWaitMs: 0 });
-      await journal.create(stateDir, { plan: makePlan(), preState: makePreState(), timeoutSec: 120 });
+      const journal = await journalIn(stateDir, commands, [], { lockWaitMs: 0 });
       const release = await acquireLock(stateDir, 'guardian heartbeat');
       try {
         return { text: await thrown(() => journal.addEvent(stateDir, 'x')), commands };

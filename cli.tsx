@@ -8,7 +8,12 @@ import './source/cli/terminal-env.js';
 import { Command, CommanderError, Option } from 'commander';
 import { runApplyCommand } from './source/cli/apply-command.js';
 import { runCaptureCommand } from './source/cli/capture-command.js';
-import { type CommandDeps, realCommandDeps, selfCommand } from './source/cli/command-deps.js';
+import {
+  type CommandDeps,
+  operatorCommands,
+  realCommandDeps,
+  selfCommand,
+} from './source/cli/command-deps.js';
 import { runConfirmCommand } from './source/cli/confirm-command.js';
 import { describeError, EXIT } from './source/cli/errors.js';
 import { runGuardCommand } from './source/cli/guard-command.js';
@@ -21,6 +26,7 @@ import { runRearmCommand } from './source/cli/rearm-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { terminalOutput } from './source/cli/terminal-output.js';
+import { commandLine, type OperatorCommands } from './source/plan/operator-commands.js';
 import { armGuardian } from './source/txn/guardian/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
@@ -33,6 +39,20 @@ const out: Output = terminalOutput({
 const EXIT_CODES = `
 Exit codes: 0 done, 1 refused before any change (nothing changed), 2 usage,
 3 reverted (the host is back to its pre-state), 4 revert incomplete (manual commands printed).`;
+
+/**
+ * The commands `--help` names, for the --state-dir and --root-dir given before --help (commander
+ * has parsed those by then). The lab's namespace is not looked up for a help text.
+ */
+function helpCommands(command: Command): OperatorCommands {
+  let common: CommonOptions;
+  try {
+    common = parseCommon(command.opts());
+  } catch {
+    common = parseCommon({});
+  }
+  return operatorCommands({ ...common, program: selfCommand() });
+}
 
 /** The host access and the headless commands' dependencies for one invocation. */
 async function headless(
@@ -132,9 +152,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--yes', 'required: apply without asking (warnings are accepted; blockers still refuse)')
     .addHelpText(
       'after',
-      `
+      ({ command }) => `
 Progress goes to stderr. Once applied and verified, stdout shows the deadline and the exact
-commands to confirm (\`bridge-migrate confirm\`) or roll back (\`bridge-migrate rollback --yes\`).
+commands to confirm (\`${commandLine(helpCommands(command).confirm)}\`) or roll back (\`${commandLine(helpCommands(command).rollback)}\`).
 Exit 0: applied and pending. 1: refused (not root, a blocker, another migration pending; each
 printed with its fix), nothing changed. 2: usage (e.g. no --yes). 3: a step or check failed and the
 change was reverted. 4: the revert is incomplete; the commands to finish by hand are printed.`,

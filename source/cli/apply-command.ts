@@ -9,7 +9,7 @@
  */
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
-import { type CommandDeps, operatorCommands, probeWithJournal } from './command-deps.js';
+import { type CommandDeps, probeWithJournal } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { pendingReport, progressLines, revertReport, verdictLines } from './report-text.js';
@@ -77,7 +77,7 @@ export async function runApplyCommand(
     },
   });
 
-  const commands = operatorCommands(common);
+  const { commands } = deps;
   if (outcome.kind === 'pending') {
     const facts = { plan, deadline: outcome.deadline, now: deps.clock.now(), guardian, commands };
     for (const line of pendingReport(facts, glyphs)) out.stdout(`${line}\n`);

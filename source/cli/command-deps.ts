@@ -10,7 +10,13 @@ import { probeHost } from '../host/probe.js';
 import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
 import { buildPlan } from '../plan/build.js';
-import { shellQuote } from '../plan/command-text.js';
+import {
+  buildOperatorCommands,
+  type CommandPlace,
+  type ExecCommand,
+  type OperatorCommands,
+  toolCommand,
+} from '../plan/operator-commands.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
 import { createHostFiles } from '../system/host-files.js';
 import { createEngine } from '../txn/engine/engine.js';
@@ -20,7 +26,7 @@ import { isGuardianProcess } from '../txn/guardian/guardian-status.js';
 import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
 import type { HostAccess } from './host-access.js';
-import { type CommonOptions, DEFAULT_BRIDGE, DEFAULT_STATE_DIR, DEFAULT_TIMEOUT_SEC } from './options.js';
+import { type CommonOptions, DEFAULT_BRIDGE, DEFAULT_TIMEOUT_SEC } from './options.js';
 import type { Output } from './plan-command.js';
 
 export interface CommandDeps {
@@ -36,7 +42,7 @@ export interface CommandDeps {
    */
   armGuardian: ArmGuardian | null;
   /** How the guardian starts this program again, and the log it appends to. */
-  guardianLaunch: { selfArgv: string[]; logPath: string | null; rootDir: string };
+  guardianLaunch: { selfArgv: string[]; logPath: string | null; rootDir: string; commands: OperatorCommands };
   /** Effective uid of this process: confirm and rollback need root. */
   uid: number;
   clock: { now(): number };
@@ -46,6 +52,11 @@ export interface CommandDeps {
   ask: ((question: string) => Promise<boolean>) | null;
   glyphs: Glyphs;
   out: Output;
+  /**
+   * The commands every text of this run names (confirm, rollback, status, rearm), built once from
+   * where it acts: --state-dir, --root-dir, the lab's namespace (plan/operator-commands.ts).
+   */
+  commands: OperatorCommands;
 }
 
 export interface RealDepsOptions {
@@ -62,7 +73,8 @@ export function realCommandDeps(
   common: CommonOptions,
   options: RealDepsOptions,
 ): CommandDeps {
-  const journal = createJournalStore({ purpose: options.purpose });
+  const commands = operatorCommands(common);
+  const journal = createJournalStore({ purpose: options.purpose, commands });
   const clock = { now: () => Date.now() };
   return {
     probe: (listener) => probeHost(access, listener),
@@ -85,6 +97,7 @@ export function realCommandDeps(
       logPath: access.logPath,
       // The guardian must revert the same /run files apply wrote: ROOT/run/... under --root-dir.
       rootDir: common.rootDir,
+      commands,
     },
     uid: access.env.uid,
     clock,
@@ -94,6 +107,7 @@ export function realCommandDeps(
     ask: process.stdin.isTTY ? terminalQuestion : null,
     glyphs: options.glyphs,
     out: options.out,
+    commands,
   };
 }
 
@@ -108,65 +122,30 @@ async function terminalQuestion(question: string): Promise<boolean> {
 }
 
 /**
- * Where the commands another session runs must act: this run's state and root directories, and
- * the named network namespace it runs in (`bridge-migrate lab` runs the TUI inside one). A command
- * that leaves any of them out acts on a different host: `rollback` without the lab's
- * `ip netns exec` would revert the machine's REAL uplink, and without --root-dir the wrong /run.
- */
-export interface CommandPlace {
-  stateDir: string;
-  rootDir?: string;
-  /** The `ip netns` name this process runs in; null or absent in the host's own namespace. */
-  netns?: string | null;
-  /** How the operator starts this tool (selfCommand); absent: the installed `bridge-migrate`. */
-  program?: string;
-}
-
-/**
  * How an operator starts this tool again: `bridge-migrate` when it was run by that name (installed
  * with npm, or the single file on PATH), else `node /abs/path/cli.js`, the way the README runs a
  * checkout — a suggested `bridge-migrate confirm` that is not on PATH fails while the deadline runs.
  */
-export function selfCommand(argv: readonly string[] = process.argv): string {
+export function selfCommand(argv: readonly string[] = process.argv): string[] {
   const script = argv[1];
-  if (!script || basename(script) === 'bridge-migrate') return 'bridge-migrate';
-  return `node ${shellQuote(resolve(script))}`;
+  if (!script || basename(script) === 'bridge-migrate') return ['bridge-migrate'];
+  return ['node', resolve(script)];
 }
 
-/** How every suggested command starts: `[ip netns exec NS ]bridge-migrate SUBCOMMAND`. */
-function commandFor(place: CommandPlace, subcommand: string, extra: readonly string[] = []): string {
-  const prefix = place.netns ? `ip netns exec ${shellQuote(place.netns)} ` : '';
-  const where = [
-    ...(place.stateDir === DEFAULT_STATE_DIR ? [] : ['--state-dir', place.stateDir]),
-    ...(place.rootDir === undefined || place.rootDir === '/' ? [] : ['--root-dir', place.rootDir]),
-  ];
-  const args = [...extra, ...where].map(shellQuote).join(' ');
-  return `${prefix}${place.program ?? 'bridge-migrate'} ${subcommand}${args ? ` ${args}` : ''}`;
-}
-
-/** The commands another session runs, naming every option that says where (see CommandPlace). */
-export function operatorCommands(place: string | CommandPlace): {
-  confirm: string;
-  rollback: string;
-  status: string;
-  rearm: string;
-} {
-  const at = typeof place === 'string' ? { stateDir: place } : place;
-  return {
-    confirm: commandFor(at, 'confirm'),
-    rollback: commandFor(at, 'rollback', ['--yes']),
-    status: commandFor(at, 'status'),
-    // A new guardian for the pending change whose guardian is gone (rearm-command.ts).
-    rearm: commandFor(at, 'guard', ['--rearm']),
-  };
+/**
+ * The commands another session runs, naming every option that says where (plan/operator-commands.ts
+ * CommandPlace). Built once per run from its options, and passed down to whatever names one.
+ */
+export function operatorCommands(place: string | CommandPlace): OperatorCommands {
+  return buildOperatorCommands(typeof place === 'string' ? { stateDir: place } : place);
 }
 
 /** `apply --yes` for the same uplink, bridge and deadline as this run, in the same place. */
 export function applyCommand(
   place: CommandPlace,
   target: { nic: string | null; bridge: string; timeoutSec: number },
-): string {
-  return commandFor(place, 'apply', [
+): ExecCommand {
+  return toolCommand(place, 'apply', [
     '--yes',
     ...(target.nic ? ['--nic', target.nic] : []),
     ...(target.bridge === DEFAULT_BRIDGE ? [] : ['--bridge', target.bridge]),

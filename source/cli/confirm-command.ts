@@ -4,6 +4,7 @@
  * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
  */
 
+import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
@@ -11,16 +12,17 @@ import { EXIT, Refused } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
 
-const PHASE_FIXES: Record<string, string> = {
-  planned: 'it is still being applied; wait for `apply` to finish, then confirm',
-  applying: 'it is still being applied; wait for `apply` to finish, then confirm',
-  confirmed: 'nothing to do; `bridge-migrate status` shows it',
-  persisting: 'nothing to do; `bridge-migrate status` shows it',
-  persisted: 'nothing to do; `bridge-migrate status` shows it',
-  reverting: 'it is being reverted; `bridge-migrate status` shows the outcome',
-  reverted: 'it was reverted; apply again to make the change',
-  'revert-incomplete':
-    'its revert is incomplete; `bridge-migrate status` shows what is left and how to finish it',
+/** Why a journal in this phase cannot be confirmed, naming this run's `status` command. */
+const PHASE_FIXES: Record<string, (status: string) => string> = {
+  planned: () => 'it is still being applied; wait for `apply` to finish, then confirm',
+  applying: () => 'it is still being applied; wait for `apply` to finish, then confirm',
+  confirmed: (status) => `nothing to do; \`${status}\` shows it`,
+  persisting: (status) => `nothing to do; \`${status}\` shows it`,
+  persisted: (status) => `nothing to do; \`${status}\` shows it`,
+  reverting: (status) => `it is being reverted; \`${status}\` shows the outcome`,
+  reverted: () => 'it was reverted; apply again to make the change',
+  'revert-incomplete': (status) =>
+    `its revert is incomplete; \`${status}\` shows what is left and how to finish it`,
 };
 
 export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {
@@ -28,9 +30,10 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
   requireRealRoot(deps, common, 'confirm');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'confirm');
   if (journal.phase !== 'applied') {
+    const status = commandLine(deps.commands.status);
     throw new Refused(
       `nothing to confirm: ${describeMigration(journal)} is ${journal.phase}`,
-      PHASE_FIXES[journal.phase] ?? 'see `bridge-migrate status`',
+      PHASE_FIXES[journal.phase]?.(status) ?? `see \`${status}\``,
     );
   }
   // A dead guardian is said first, even here: had this confirm not come, nothing would have
@@ -38,7 +41,13 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
   const alert = guardianAlert(journal, alive, deps.clock.now());
   if (alert) out.stderr(`bridge-migrate: ${alert.problem}; confirming keeps the change as it is\n`);
-  const outcome = await confirmAndSettle(deps.engine(), deps.journal, common.stateDir, journal.plan);
+  const outcome = await confirmAndSettle(
+    deps.engine(),
+    deps.journal,
+    common.stateDir,
+    journal.plan,
+    deps.commands,
+  );
   out.stdout(`${glyphs.ok} Confirmed: ${journal.nic} ${glyphs.arrow} ${journal.bridge} is kept.\n`);
   out.stdout(`${glyphs.text(outcome.note)}\n`);
   return EXIT.ok;

@@ -9,6 +9,8 @@
  *   would claim files were written that were not.
  * Either way the change lives at runtime only, and a reboot brings back the old network.
  */
+
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome } from '../store/app-state.js';
 import type { Engine } from '../txn/engine/engine-api.js';
@@ -23,6 +25,7 @@ export async function confirmAndSettle(
   journal: JournalStore,
   stateDir: string,
   plan: Plan,
+  commands: Pick<OperatorCommands, 'rollback'>,
 ): Promise<ConfirmOutcome> {
   await engine.confirm();
   if (nothingToPersist(plan)) {
@@ -35,6 +38,6 @@ export async function confirmAndSettle(
   const files = plan.config.map((file) => file.path).join(', ');
   return {
     journalPhase: 'confirmed',
-    note: `This version cannot write the ${plan.persistWith} config yet (${files}), so nothing was written: the change lives at runtime only and a reboot brings back the old network. The journal stays "confirmed" with the config still to persist; \`bridge-migrate rollback\` undoes the change.`,
+    note: `This version cannot write the ${plan.persistWith} config yet (${files}), so nothing was written: the change lives at runtime only and a reboot brings back the old network. The journal stays "confirmed" with the config still to persist; \`${commandLine(commands.rollback)}\` undoes the change.`,
   };
 }

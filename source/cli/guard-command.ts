@@ -13,7 +13,9 @@ import { createEngine } from '../txn/engine/engine.js';
 import type { EngineEvent } from '../txn/engine/engine-api.js';
 import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian/guardian.js';
 import { createJournalStore } from '../txn/journal/journal.js';
+import { operatorCommands, selfCommand } from './command-deps.js';
 import { EXIT } from './errors.js';
+import { currentNetns } from './host-access.js';
 
 export interface GuardCommandOptions {
   stateDir: string;
@@ -35,9 +37,18 @@ export async function runGuardCommand(
   const log = createFileLog(options.log ?? join(options.stateDir, 'debug.log'), (line) =>
     process.stderr.write(line),
   );
-  const journal = createJournalStore({ purpose: 'guardian' });
+  const runner = createExecRunner(log);
+  // The texts it leaves in the journal name the commands for where it runs: the guardian is started
+  // in apply's namespace, with apply's --state-dir and --root-dir (guardian-launch.ts).
+  const commands = operatorCommands({
+    stateDir: options.stateDir,
+    rootDir: options.rootDir,
+    netns: await currentNetns(runner).catch(() => null),
+    program: selfCommand(),
+  });
+  const journal = createJournalStore({ purpose: 'guardian', commands });
   const engine = createEngine({
-    runner: createExecRunner(log),
+    runner,
     files: createHostFiles(),
     env: {
       uid: process.getuid?.() ?? -1,

@@ -6,13 +6,14 @@
  */
 import { PROBE_NAMES, probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
+import { commandLine } from '../plan/operator-commands.js';
 import { createAppStore } from '../store/app-store.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
-import { applyCommand, operatorCommands, realCommandDeps, withPendingMigration } from './command-deps.js';
+import { applyCommand, realCommandDeps, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
 import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
@@ -28,13 +29,12 @@ export async function runInteractive(
   options: { dryRun: boolean; armGuardian: ArmGuardian | null },
   out: Output,
 ): Promise<number> {
-  const commands = operatorCommands(common);
   if (!process.stdin.isTTY) {
     const plan = await probeAndPlan(access, target, common);
-    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii, commands }));
+    out.stdout(renderPlanText(plan, { ascii: chooseGlyphs(process.env).ascii }));
     if (options.dryRun) return EXIT.ok;
     out.stderr(
-      `bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run \`${applyCommand(common, target)}\` to apply without prompts\n`,
+      `bridge-migrate: stdin is not a terminal, so the interactive apply is refused; run \`${commandLine(applyCommand(common, target))}\` to apply without prompts\n`,
     );
     return EXIT.refused;
   }
@@ -59,12 +59,12 @@ export async function runInteractive(
     dryRun: options.dryRun,
     probeNames: PROBE_NAMES,
     clock: { now: () => Date.now() },
-    commands,
+    commands: deps.commands,
     // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply, and it
     // does not offer recovery (the preview's blocker still names a pending migration).
     ...(options.dryRun
       ? {}
-      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files, commands) }),
+      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files) }),
   });
   const app = renderApp(store);
   const stop = installShutdown({

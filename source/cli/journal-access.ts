@@ -3,10 +3,19 @@
  * journal that holds a migration in a phase the command can act on. Each refusal is one line with
  * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
  */
+
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Journal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
 import { Refused, UsageError } from './errors.js';
 import type { CommonOptions } from './options.js';
+
+/** The command a non-root operator is told to run again with sudo: the one they typed, in the same place. */
+const ROOT_COMMANDS = {
+  confirm: (commands: OperatorCommands) => commands.confirm,
+  rollback: (commands: OperatorCommands) => commands.guidedRollback,
+  'guard --rearm': (commands: OperatorCommands) => commands.rearm,
+};
 
 export function requireRealRoot(
   deps: CommandDeps,
@@ -22,7 +31,7 @@ export function requireRealRoot(
   if (deps.uid !== 0) {
     throw new Refused(
       `${command} needs root: the journal is root-only and the change is to links, addresses and routes`,
-      `run it as root: sudo bridge-migrate ${command}`,
+      `run it as root: sudo ${commandLine(ROOT_COMMANDS[command](deps.commands))}`,
     );
   }
 }
@@ -37,7 +46,7 @@ export async function loadJournalOrRefuse(
   if (!journal) {
     throw new Refused(
       `nothing to ${command}: there is no migration journal in ${stateDir}`,
-      'see `bridge-migrate status`; pass --state-dir if the migration used another state directory',
+      `see \`${commandLine(deps.commands.status)}\`; pass --state-dir if the migration used another state directory`,
     );
   }
   return journal;

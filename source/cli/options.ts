@@ -5,12 +5,14 @@
 
 import { resolve } from 'node:path';
 import { bridgeNameProblem, interfaceNameProblem } from '../plan/names.js';
+import { DEFAULT_STATE_DIR } from '../plan/operator-commands.js';
 import type { PersistChoice } from '../plan/types.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_BRIDGE = 'fcbr0';
 export const DEFAULT_TIMEOUT_SEC = 120;
-export const DEFAULT_STATE_DIR = '/var/lib/bridge-migrate';
+// Below the CLI, so the commands the plan and the journal name can leave a default one out.
+export { DEFAULT_STATE_DIR } from '../plan/operator-commands.js';
 export const MIN_TIMEOUT_SEC = 15;
 export const MAX_TIMEOUT_SEC = 3600;
 const PERSIST_CHOICES: readonly PersistChoice[] = ['auto', 'netplan', 'networkmanager', 'ifupdown', 'none'];
@@ -27,7 +29,7 @@ export interface CommonOptions {
    */
   netns?: string | null;
   /** How an operator starts this tool again (command-deps.ts selfCommand), for the same reason. */
-  program?: string;
+  program?: readonly string[];
 }
 
 export interface TargetOptions {

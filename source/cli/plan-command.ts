@@ -1,5 +1,6 @@
 import { probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
+import { commandLine, planCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import { EXIT } from './errors.js';
@@ -23,6 +24,19 @@ export async function probeAndPlan(
   return buildPlan(snapshot, planRequest(target, common, replaySource(access, common)));
 }
 
+/**
+ * The plan as `plan --json` prints it: the plan's data, and the two commands for another session
+ * as the lines to copy (rendered here, at the edge, from the request's argv data).
+ */
+function planJson(plan: Plan): Plan & { confirmCommand: string; rollbackCommand: string } {
+  const commands = planCommands(plan.request);
+  return {
+    ...plan,
+    confirmCommand: commandLine(commands.confirm),
+    rollbackCommand: commandLine(commands.rollback),
+  };
+}
+
 /** `bridge-migrate plan`: print the plan as text or JSON and change nothing. */
 export async function runPlanCommand(
   access: HostAccess,
@@ -33,7 +47,9 @@ export async function runPlanCommand(
 ): Promise<number> {
   const plan = await probeAndPlan(access, target, common);
   out.stdout(
-    options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, { ascii: options.ascii }),
+    options.json
+      ? `${JSON.stringify(planJson(plan), null, 2)}\n`
+      : renderPlanText(plan, { ascii: options.ascii }),
   );
   return EXIT.ok;
 }

@@ -7,9 +7,11 @@
  * Exit 0: re-armed. 1: refused, nothing changed (not root, nothing pending in a countdown phase,
  * the guardian still alive, this build cannot start one). 2: usage (--replay).
  */
+
+import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import { clockTime } from '../ui/migration-text.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { EXIT, Refused } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
@@ -17,7 +19,11 @@ import { revertReport, secondsLeft } from './report-text.js';
 
 export async function runRearmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {
   const { out, glyphs } = deps;
-  const commands = operatorCommands(common);
+  const [confirm, rollback, status] = [
+    deps.commands.confirm,
+    deps.commands.rollback,
+    deps.commands.status,
+  ].map(commandLine);
   requireRealRoot(deps, common, 'guard --rearm');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'guard');
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
@@ -27,7 +33,7 @@ export async function runRearmCommand(deps: CommandDeps, common: CommonOptions):
       alive && journal.guardian
         ? `the guardian (pid ${journal.guardian.pid}) of ${describeMigration(journal)} is running; there is nothing to re-arm`
         : `nothing to re-arm: ${describeMigration(journal)} is ${journal.phase}, and no deadline runs in that phase`,
-      `see \`${commands.status}\``,
+      `see \`${status}\``,
     );
   }
   out.stderr(`bridge-migrate: ${alert.problem}\n`);
@@ -39,13 +45,13 @@ export async function runRearmCommand(deps: CommandDeps, common: CommonOptions):
     return revert.kind === 'reverted' ? EXIT.reverted : EXIT.revertIncomplete;
   }
   if (!deps.armGuardian) {
-    throw new Refused('this build cannot start a guardian', `roll back now: ${commands.rollback}`);
+    throw new Refused('this build cannot start a guardian', `roll back now: ${rollback}`);
   }
   const info = await deps.armGuardian({ stateDir: common.stateDir, ...deps.guardianLaunch });
   const left = secondsLeft(journal.deadline, deps.clock.now());
   out.stdout(
     `${glyphs.ok} Guardian re-armed (pid ${info.pid}, ${info.mode}${info.unit ? `, unit ${info.unit}` : ''}): it reverts the change at ${clockTime(journal.deadline)}, ${left} s from now, unless it is confirmed.\n`,
   );
-  out.stdout(`Keep it:     ${commands.confirm}\nUndo it now: ${commands.rollback}\n`);
+  out.stdout(`Keep it:     ${confirm}\nUndo it now: ${rollback}\n`);
   return EXIT.ok;
 }

@@ -5,7 +5,10 @@
  * line: host text inside it (a verdict quoting a process, a journal message) is escaped
  * (plan/display-text.ts), so a newline in it cannot fake a line of the report.
  */
+
+import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
@@ -79,7 +82,7 @@ export interface PendingFacts {
   deadline: number;
   now: number;
   guardian: GuardianInfo | null;
-  commands: { confirm: string; rollback: string };
+  commands: Pick<OperatorCommands, 'confirm' | 'rollback'>;
 }
 
 export function pendingReport(

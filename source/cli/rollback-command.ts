@@ -11,12 +11,12 @@
  * changed (not root, nothing pending, the answer was no); 2 usage.
  */
 
+import { commandLine } from '../plan/operator-commands.js';
 import { NothingToRevert, recordedRevert } from '../txn/engine/engine.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
-import { operatorCommands } from './command-deps.js';
 import { EXIT, Refused, UsageError } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
@@ -38,7 +38,7 @@ export async function runRollbackCommand(
     throw new Refused(
       `nothing to roll back: ${describeMigration(journal)} is already ${journal.phase}`,
       journal.phase === 'reverted'
-        ? 'the host was restored then; `bridge-migrate status` shows it'
+        ? `the host was restored then; \`${commandLine(deps.commands.status)}\` shows it`
         : 'it was confirmed and finished; undoing a finished migration is not supported by this version',
     );
   }
@@ -56,7 +56,7 @@ export async function runRollbackCommand(
     const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
     const alert = guardianAlert(journal, alive, deps.clock.now());
     if (alert) {
-      out.stderr(`bridge-migrate: ${guardianAlertLine(alert, operatorCommands(common))}\n`);
+      out.stderr(`bridge-migrate: ${guardianAlertLine(alert, deps.commands)}\n`);
     }
     if (!deps.ask) {
       throw new UsageError(
@@ -87,7 +87,7 @@ export async function runRollbackCommand(
   for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
   if (revert.kind === 'reverted') return EXIT.reverted;
   out.stderr(
-    `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, operatorCommands(common).status)}\n`,
+    `bridge-migrate: the revert is incomplete; ${unfinishedRevertAdvice(revert, deps.commands.status)}\n`,
   );
   return EXIT.revertIncomplete;
 }

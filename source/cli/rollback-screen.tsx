@@ -8,24 +8,19 @@
 import { createAppStore } from '../store/app-store.js';
 import { createHostFiles } from '../system/host-files.js';
 import { renderApp } from '../ui/app.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { EXIT } from './errors.js';
 import type { CommonOptions } from './options.js';
 import { installShutdown } from './shutdown.js';
 import { tuiMigration } from './tui-migration.js';
 
 export async function openGuidedRollback(deps: CommandDeps, common: CommonOptions): Promise<number> {
+  // Only what the screen uses: nothing is probed or planned here, the journal holds the plan.
   const store = createAppStore({
-    // Nothing is probed or planned here: the journal holds the plan being rolled back.
-    probe: () => Promise.reject(new Error('the rollback screen does not probe')),
-    plan: deps.plan,
-    request: { nic: null, bridge: 'fcbr0', timeoutSec: 120, persist: common.persist },
-    dryRun: false,
-    probeNames: [],
     clock: deps.clock,
-    commands: operatorCommands(common),
+    commands: deps.commands,
     // The timeout is for a new apply, which this screen never starts.
-    migration: tuiMigration(deps, common.stateDir, 0, createHostFiles(), operatorCommands(common)),
+    migration: tuiMigration(deps, common.stateDir, 0, createHostFiles()),
   });
   // Before the first frame: the screen opens on the question, not on an empty probe list.
   const opened = store.getState().actions.openRollback();

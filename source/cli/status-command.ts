@@ -6,12 +6,13 @@
  */
 
 import { stat } from 'node:fs/promises';
+import { commandLine } from '../plan/operator-commands.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
 import { guardianBlocker } from '../txn/guardian/guardian-status.js';
 import type { Journal } from '../txn/journal/journal.js';
 import { readLockHolder } from '../txn/journal/lock.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
 import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
@@ -27,7 +28,7 @@ export async function runStatusCommand(
   const problems: string[] = [];
   const unreadable = (what: string, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    const fix = deps.uid === 0 ? '' : '; run it as root: sudo bridge-migrate status';
+    const fix = deps.uid === 0 ? '' : `; run it as root: sudo ${commandLine(deps.commands.status)}`;
     problems.push(`${what}: ${message}${fix}`);
   };
 
@@ -58,7 +59,7 @@ export async function runStatusCommand(
       }
     : undefined;
 
-  const commands = operatorCommands(common);
+  const { commands } = deps;
   const report = buildStatus({
     commands,
     mode,

@@ -4,7 +4,10 @@
  * functions shape them. Times are ISO 8601 in JSON; "seconds left" is by this host's clock, the
  * one the journal's deadline and the guardian go by.
  */
+
+import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import { type RecordedRevert, RUNTIME_DIR } from '../txn/engine/runtime-state.js';
 import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
@@ -52,6 +55,7 @@ export interface MigrationStatus {
     reason: string;
     at: string;
     differences: string[];
+    /** As the operator copies them: one shell-quoted line each (commandText), the data rendered here. */
     manualCommands: string[];
     /** True when only /run knows it: the revert ran but the state directory could not record it. */
     onlyInRuntimeDir: boolean;
@@ -72,7 +76,7 @@ export interface StatusFacts {
   problems: string[];
   now: number;
   /** The commands the alerts name (this state directory's). */
-  commands: { rollback: string; rearm?: string };
+  commands: Pick<OperatorCommands, 'rollback' | 'rearm'>;
 }
 
 export function buildStatus(facts: StatusFacts): StatusReport {
@@ -136,14 +140,19 @@ function migrationStatus(
           reason: outcome.reason,
           at: new Date(outcome.at).toISOString(),
           differences: outcome.differences ?? [],
-          manualCommands: outcome.manualCommands ?? [],
+          manualCommands: (outcome.manualCommands ?? []).flatMap(commandText),
           onlyInRuntimeDir: outcome.onlyInRuntimeDir,
         }
       : null,
   };
 }
 
-export function statusText(report: StatusReport, commands: { confirm: string; rollback: string }): string[] {
+export function statusText(
+  report: StatusReport,
+  commands: Pick<OperatorCommands, 'confirm' | 'rollback'>,
+): string[] {
+  const confirm = commandLine(commands.confirm);
+  const rollback = commandLine(commands.rollback);
   const lines = [
     ...report.alerts.map((alert) => `WARNING: ${alert}`),
     ...(report.replay
@@ -175,15 +184,14 @@ export function statusText(report: StatusReport, commands: { confirm: string; ro
       lines.push(`  last outcome: ${outcome.kind} (${outcome.reason}) at ${outcome.at}`);
       if (outcome.onlyInRuntimeDir)
         lines.push(
-          `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${commands.rollback}\` records it without undoing again`,
+          `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${rollback}\` records it without undoing again`,
         );
       for (const difference of outcome.differences) lines.push(`    still different: ${difference}`);
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);
     }
-    if (migration.phase === 'applied')
-      lines.push(`  keep it: ${commands.confirm}`, `  undo it: ${commands.rollback}`);
-    else if (migration.pending) lines.push(`  undo it: ${commands.rollback}`);
+    if (migration.phase === 'applied') lines.push(`  keep it: ${confirm}`, `  undo it: ${rollback}`);
+    else if (migration.pending) lines.push(`  undo it: ${rollback}`);
   }
   const lock = report.lock;
   lines.push(

@@ -8,7 +8,7 @@ import type { ConfirmOutcome, JournalReading, MigrationDeps } from '../store/app
 import type { FileReader } from '../system/files.js';
 import { readGuardianStatus } from '../txn/guardian/guardian-status.js';
 import { type Journal, NoJournal } from '../txn/journal/journal.js';
-import { type CommandDeps, operatorCommands } from './command-deps.js';
+import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 
 export function tuiMigration(
@@ -16,10 +16,8 @@ export function tuiMigration(
   stateDir: string,
   timeoutSec: number,
   files: FileReader,
-  /** The commands for another session; default: this state directory's, on this host. */
-  commands: MigrationDeps['commands'] = operatorCommands(stateDir),
 ): MigrationDeps {
-  const { armGuardian } = deps;
+  const { armGuardian, commands } = deps;
   return {
     start: (plan, preState, listener) =>
       deps.engine(listener).start({
@@ -39,8 +37,8 @@ export function tuiMigration(
     ...(armGuardian ? { rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }) } : {}),
     async confirm() {
       const journal = await deps.journal.load(stateDir);
-      if (!journal) throw new NoJournal(stateDir);
-      return confirmAndSettle(deps.engine(), deps.journal, stateDir, journal.plan);
+      if (!journal) throw new NoJournal(stateDir, commands.status);
+      return confirmAndSettle(deps.engine(), deps.journal, stateDir, journal.plan, commands);
     },
     async read(): Promise<JournalReading> {
       const journal = await deps.journal.load(stateDir);

@@ -11,7 +11,6 @@
 import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
 import { InvalidInterfaceName } from './names.js';
-import { planCommands } from './operator-commands.js';
 import { buildPersist } from './persist/persist.js';
 import { blockers } from './preflight/blockers.js';
 import { probeFailureBlockers } from './preflight/probe-failures.js';
@@ -27,8 +26,6 @@ import { buildStopDhcpStep } from './steps/stop-dhcp.js';
 import { UnplannableValue } from './tokens.js';
 import { buildTopology } from './topology.js';
 import type { ConfigFile, Plan, PlanRequest, Step, Verdict } from './types.js';
-
-export { CONFIRM_COMMAND, ROLLBACK_COMMAND } from './operator-commands.js';
 
 /** Blockers after which the steps would describe nonsense, so none are built. */
 const STEPLESS = new Set([
@@ -82,8 +79,6 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
         : { before: [], after: [] },
     deadlineSec: request.timeoutSec,
     replay: request.replay ?? null,
-    confirmCommand: planCommands(request).confirm,
-    rollbackCommand: planCommands(request).rollback,
     snapshotTakenAt: snapshot.takenAt,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { ProcessSignal } from '../system/process-signal.js';
+import type { OperatorCommands } from './operator-commands.js';
 
 export interface PlanRequest {
   /** Uplink to move; null picks the interface of the default route. */
@@ -12,8 +13,11 @@ export interface PlanRequest {
   /** Dead-man deadline in seconds. */
   timeoutSec: number;
   persist: PersistChoice;
-  /** The commands another session runs, as the CLI builds them for where it runs (default: bare). */
-  commands?: PlanCommands;
+  /**
+   * The commands another session runs, as the CLI builds them for where it runs (default: the
+   * host's default state directory). Argv data (operator-commands.ts); rendered only at the edge.
+   */
+  commands?: OperatorCommands;
   /** Set when the snapshot is a replayed recording (--replay), not this host: every output says so. */
   replay?: ReplaySource | null;
   /**
@@ -33,12 +37,6 @@ export interface ReplaySource {
   /** When the recording was captured (its header's ISO time), not when it was replayed. */
   capturedAt: string;
   origin: 'captured' | 'composed';
-}
-
-export interface PlanCommands {
-  confirm: string;
-  rollback: string;
-  status: string;
 }
 
 export type PersistChoice = 'auto' | 'netplan' | 'networkmanager' | 'ifupdown' | 'none';
@@ -155,9 +153,6 @@ export interface Plan {
   deadlineSec: number;
   /** The recording this plan replays; null for a plan of this host. Absent in older plans. */
   replay?: ReplaySource | null;
-  /** How to confirm or roll back from another session. */
-  confirmCommand: string;
-  rollbackCommand: string;
   /** The snapshot the plan was built from (carried so journal and preview share one source). */
   snapshotTakenAt: string;
 }

@@ -7,6 +7,7 @@
 
 import type { ProbeListener } from '../host/probe-api.js';
 import type { HostSnapshot } from '../host/snapshot.js';
+import type { OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan, PlanRequest } from '../plan/types.js';
 import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
@@ -85,7 +86,8 @@ export interface MigrationDeps {
   commands: OperatorCommands;
 }
 
-export interface AppDeps {
+/** What the preview of a new migration needs: the probe, the planner and the operator's request. */
+export interface PreviewDeps {
   /** probeHost bound to a runner (real or replay); reports each probe to the listener. */
   probe: (listener: ProbeListener) => Promise<HostSnapshot>;
   /** buildPlan: pure, never throws for bad input (that becomes blocker verdicts). */
@@ -94,6 +96,10 @@ export interface AppDeps {
   dryRun: boolean;
   /** The probes the prober will report, in display order (PROBE_NAMES). */
   probeNames: readonly string[];
+}
+
+/** What every screen needs: the clock, the migration in the journal, the commands to name. */
+export interface SessionDeps {
   clock: Clock;
   /** Absent in builds that cannot apply (the question then says so). */
   migration?: MigrationDeps;
@@ -104,13 +110,19 @@ export interface AppDeps {
   commands?: OperatorCommands;
 }
 
-export interface OperatorCommands {
-  confirm: string;
-  rollback: string;
-  status: string;
-  /** Starts a new guardian for a pending change whose guardian is gone; absent: not offered. */
-  rearm?: string;
+/** The interactive run: the preview of a new migration, then the migration itself. */
+export interface AppDeps extends PreviewDeps, SessionDeps {}
+
+/**
+ * The guided rollback screen (`rollback` on a terminal): no probe, no planner, no request. It
+ * works from the journal's plan alone, so it is given only what it uses.
+ */
+export interface RollbackScreenDeps extends SessionDeps {
+  migration: MigrationDeps;
 }
+
+/** Argv data built once by the CLI (plan/operator-commands.ts); the screens render them. */
+export type { OperatorCommands };
 
 /** The countdown's and the recovery screen's view of the journal, refreshed by `tick`. */
 export interface Watched {
@@ -235,7 +247,8 @@ export interface AppActions {
 export interface AppState {
   phase: Phase;
   dryRun: boolean;
-  request: PlanRequest;
+  /** The operator's request for a new migration; null on the guided rollback screen, which makes none. */
+  request: PlanRequest | null;
   probes: ProbeProgress[];
   probeStartedAt: number | null;
   probeFinishedAt: number | null;

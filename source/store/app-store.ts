@@ -5,6 +5,7 @@
  * through `dispatch`, which asks the flow's `transition`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import {
   type AppActions,
@@ -16,6 +17,8 @@ import {
   type ExitCode,
   initialJournalFollow,
   type Notice,
+  type PreviewDeps,
+  type RollbackScreenDeps,
   type SetOther,
 } from './app-state.js';
 import { journalActions } from './journal-actions.js';
@@ -39,7 +42,9 @@ import {
 
 export type AppStore = StoreApi<AppState>;
 
-export function createAppStore(deps: AppDeps): AppStore {
+export function createAppStore(deps: AppDeps | RollbackScreenDeps): AppStore {
+  // The guided rollback screen has no preview: nothing is probed or planned there.
+  const preview: PreviewDeps | null = 'probe' in deps ? deps : null;
   return createStore<AppState>()((setState, get) => {
     // Only dispatch writes the flow's fields; everything else gets the narrowed setter.
     const set: SetOther = setState;
@@ -94,15 +99,23 @@ export function createAppStore(deps: AppDeps): AppStore {
 
       async startProbe() {
         if (get().probeStartedAt !== null) return;
+        if (!preview) {
+          return fail({
+            title: 'Nothing to probe here',
+            message: 'this screen rolls back the pending migration; it does not plan a new one',
+            fix: 'Run bridge-migrate without a subcommand to plan a new migration.',
+            exitCode: 1,
+          });
+        }
         set({ probeStartedAt: deps.clock.now() });
         let plan: Plan;
         try {
-          const snapshot = await deps.probe((event) => {
+          const snapshot = await preview.probe((event) => {
             if (get().phase !== 'probing') return;
             set((state) => ({ probes: withProbeEvent(state.probes, event, deps.clock.now()) }));
           });
           set({ snapshot });
-          plan = deps.plan(snapshot, deps.request);
+          plan = preview.plan(snapshot, preview.request);
         } catch (error) {
           const during = get().snapshot === null ? 'probing this host' : 'planning the migration';
           fail({
@@ -144,7 +157,7 @@ export function createAppStore(deps: AppDeps): AppStore {
       requestApply() {
         const { plan, phase, acknowledged } = get();
         if (!plan || phase !== 'planned') return;
-        const gate = applyGate(plan, acknowledged, deps.dryRun);
+        const gate = applyGate(plan, acknowledged, preview?.dryRun ?? false);
         switch (gate.kind) {
           case 'blocked':
             showVerdicts();
@@ -201,9 +214,9 @@ export function createAppStore(deps: AppDeps): AppStore {
 
     return {
       phase: 'probing',
-      dryRun: deps.dryRun,
-      request: deps.request,
-      probes: initialProbes(deps.probeNames),
+      dryRun: preview?.dryRun ?? false,
+      request: preview?.request ?? null,
+      probes: initialProbes(preview?.probeNames ?? []),
       probeStartedAt: null,
       probeFinishedAt: null,
       snapshot: null,
@@ -219,12 +232,7 @@ export function createAppStore(deps: AppDeps): AppStore {
       canApply: deps.migration !== undefined,
       migration: null,
       guardian: deps.migration?.guardian ?? false,
-      commands: deps.commands ??
-        deps.migration?.commands ?? {
-          confirm: 'bridge-migrate confirm',
-          rollback: 'bridge-migrate rollback --yes',
-          status: 'bridge-migrate status',
-        },
+      commands: deps.commands ?? deps.migration?.commands ?? DEFAULT_OPERATOR_COMMANDS,
       watched: null,
       remoteRevert: false,
       resumePhase: null,
@@ -239,14 +247,15 @@ export function createAppStore(deps: AppDeps): AppStore {
 function exitFor(state: AppState): AppExit | null {
   const phase: Phase = state.phase;
   const exit = (code: ExitCode, reason: string): AppExit => ({ code, reason });
+  const status = commandLine(state.commands.status);
   // The revert on screen is the guardian's: this session is only watching, so it may leave.
   if (phase === 'reverting' && state.remoteRevert) {
-    return exit(3, 'the guardian is reverting the change; `bridge-migrate status` shows its outcome');
+    return exit(3, `the guardian is reverting the change; \`${status}\` shows its outcome`);
   }
   if (isBusy(phase)) return null;
   switch (phase) {
     case 'recovery':
-      return exit(0, 'left the pending migration as it was; `bridge-migrate status` shows it');
+      return exit(0, `left the pending migration as it was; \`${status}\` shows it`);
     case 'confirm-rollback':
       return exit(1, 'not rolled back; nothing was changed');
     case 'probing':

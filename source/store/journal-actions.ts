@@ -12,6 +12,7 @@
  * stale results as if they were current and two processes do not ping the gateway side by side.
  */
 import type { StoreApi } from 'zustand/vanilla';
+import { commandLine } from '../plan/operator-commands.js';
 import { MAX_DEADLINE_AHEAD_SEC } from '../txn/journal/journal.js';
 import type {
   AppActions,
@@ -147,7 +148,10 @@ export function journalActions(context: JournalActionContext): Pick<AppActions, 
     const journal = seen.journal;
     if (!journal) {
       if (!state.journalFollow.goneTold) {
-        notify('error', 'The journal is gone from the state directory; see `bridge-migrate status`.');
+        notify(
+          'error',
+          `The journal is gone from the state directory; see \`${commandLine(state.commands.status)}\`.`,
+        );
         follow({ goneTold: true });
       }
       return;

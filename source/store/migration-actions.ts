@@ -6,6 +6,7 @@
  * say what is left, so the operator is sent there with the rollback command (exit 4).
  */
 import type { StoreApi } from 'zustand/vanilla';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
 import { EngineError } from '../txn/engine/engine-errors.js';
 import { JournalError } from '../txn/journal/journal.js';
@@ -55,10 +56,10 @@ export function migrationActions(
     if (!turn || !dispatch(turn, { migration: next })) set({ migration: next });
   };
 
-  const brokeMidway = (title: string, error: unknown, rollback: string): AppFailure => ({
+  const brokeMidway = (title: string, error: unknown, commands: OperatorCommands): AppFailure => ({
     title,
     message: messageOf(error),
-    fix: `Check the host with \`bridge-migrate status\`; undo what is left with \`${rollback}\`.`,
+    fix: `Check the host with \`${commandLine(commands.status)}\`; undo what is left with \`${commandLine(commands.rollback)}\`.`,
     exitCode: 4,
   });
 
@@ -104,7 +105,7 @@ export function migrationActions(
       } catch (error) {
         const progress = get().migration;
         if (progress && anyStepStarted(progress)) {
-          return fail(brokeMidway('Apply stopped part way', error, migration.commands.rollback));
+          return fail(brokeMidway('Apply stopped part way', error, migration.commands));
         }
         fail({
           title: 'Not applied',
@@ -188,7 +189,7 @@ export function migrationActions(
           dispatch({ type: 'refused' });
           return notify('error', `Not rolled back: ${messageOf(error)}`);
         }
-        fail(brokeMidway('Rollback failed', error, migration.commands.rollback));
+        fail(brokeMidway('Rollback failed', error, migration.commands));
       }
     },
   };

@@ -6,6 +6,8 @@
  * `log` only ever grows: it is what the screen prints once, in Ink's <Static>, as each step or
  * check reaches a final state, so a slow SSH link redraws only the short live part below it.
  */
+
+import type { ExecCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type {
   CheckPhase,
@@ -40,7 +42,7 @@ export type LogEntry =
   /** A revert of a migration found pending at start (recovery, `rollback`): what is undone, from where. */
   | { kind: 'rolling-back'; phase: string }
   /** Confirmed: what changed, where it lives, how to undo it. */
-  | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string };
+  | { kind: 'confirmed'; confirmation: ConfirmOutcome; elsewhere: boolean; rollback: ExecCommand };
 
 export interface MigrationProgress {
   steps: StepProgress[];

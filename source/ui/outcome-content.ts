@@ -6,6 +6,8 @@
  * cannot drift apart again; what differs between them is said as a fact of where it is shown
  * (the keys that work here, the log above that already listed the steps and checks).
  */
+import { commandText } from '../plan/command-text.js';
+import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { CheckResult, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
@@ -59,7 +61,7 @@ export interface PendingFacts {
   guardian: GuardianInfo | true | null;
   /** The deadline, when no live countdown on the same screen shows it. */
   deadline: { at: number; now: number } | null;
-  commands: { confirm: string; rollback: string };
+  commands: Pick<OperatorCommands, 'confirm' | 'rollback'>;
   /** The keys that confirm and roll back where this is shown (the TUI); null for a report. */
   keys: { confirm: string; rollback: string } | null;
 }
@@ -94,10 +96,10 @@ export function pendingContent(facts: PendingFacts, glyphs: Glyphs): OutcomeCont
   blocks.push(
     block(
       `Keep it: ${keys ? `${keys.confirm} here, or ` : ''}from a NEW SSH session (proves the new path works):`,
-      [command(commands.confirm)],
+      [command(commandLine(commands.confirm))],
     ),
     block(`Undo it: ${keys ? `${keys.rollback} here, or ` : ''}from any session:`, [
-      command(commands.rollback),
+      command(commandLine(commands.rollback)),
     ]),
   );
   return {
@@ -142,7 +144,12 @@ export function revertContent(
     blocks.push(block('Checks after the revert:', checkItems(revert.checks, glyphs)));
   }
   if (revert.manualCommands.length > 0) {
-    blocks.push(block('Run these as root to finish the revert by hand:', revert.manualCommands.map(command)));
+    blocks.push(
+      block(
+        'Run these as root to finish the revert by hand:',
+        revert.manualCommands.flatMap(commandText).map(command),
+      ),
+    );
   }
   return {
     title: reverted

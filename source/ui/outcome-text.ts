@@ -6,7 +6,7 @@
  * and can be copied after the program ends; the live region under them stays a few rows.
  */
 import { commandText } from '../plan/command-text.js';
-import { hereCommand } from '../plan/operator-commands.js';
+import { commandLine, type ExecCommand, hereCommandLines } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
@@ -100,11 +100,12 @@ export function pendingEntryRows(
  */
 export function unfinishedRevertAdvice(
   revert: Pick<RevertOutcome, 'manualCommands'>,
-  status: string,
+  status: ExecCommand,
 ): string {
+  const check = commandLine(status);
   return revert.manualCommands.length > 0
-    ? `run the commands above as root, then check with \`${status}\``
-    : `no command can be printed for what is left: compare the host with the differences above (\`ip addr\`, \`ip route show table all\`, \`ip rule\`) and fix it by hand as root, then check with \`${status}\``;
+    ? `run the commands above as root, then check with \`${check}\``
+    : `no command can be printed for what is left: compare the host with the differences above (\`ip addr\`, \`ip route show table all\`, \`ip rule\`) and fix it by hand as root, then check with \`${check}\``;
 }
 
 /** What was undone and how the host compares with its pre-state; the commands left to run. */
@@ -120,7 +121,7 @@ export function revertReportRows(
 
 export function confirmedEntryRows(
   plan: Plan,
-  entry: { confirmation: ConfirmOutcome; elsewhere: boolean; rollback: string },
+  entry: { confirmation: ConfirmOutcome; elsewhere: boolean; rollback: ExecCommand },
   glyphs: Glyphs,
   width: number,
 ): Row[] {
@@ -140,7 +141,10 @@ export function confirmedEntryRows(
   ];
   if (entry.confirmation.journalPhase === 'confirmed') {
     // The journal stays open until the config is written, so `rollback` can still undo it.
-    rows.push(...wrapped('  Undo it with:', 'plain', width, '  '), ...commandRows(entry.rollback, width));
+    rows.push(
+      ...wrapped('  Undo it with:', 'plain', width, '  '),
+      ...commandRows(commandLine(entry.rollback), width),
+    );
     return rows;
   }
   if ((entry.confirmation.written ?? []).length > 0) {
@@ -156,12 +160,9 @@ export function confirmedEntryRows(
   }
   // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
   // Not indented: a here-document's EOF only ends it at the start of a line.
-  const inverses = [...plan.steps].reverse().flatMap((step) =>
-    step.inverse.flatMap((command) => {
-      const [first = '', ...rest] = commandText(command);
-      return [hereCommand(plan.request, first), ...rest];
-    }),
-  );
+  const inverses = [...plan.steps]
+    .reverse()
+    .flatMap((step) => step.inverse.flatMap((command) => hereCommandLines(plan.request, command)));
   rows.push(
     ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
     ...inverses.flatMap((line) => commandRows(glyphs.text(line), width, '')),

@@ -6,6 +6,7 @@
  */
 
 import { commandText } from '../plan/command-text.js';
+import { commandLine, type OperatorCommands, planCommands } from '../plan/operator-commands.js';
 import type { Command, Plan, ReplaySource, Step, VerdictLevel } from '../plan/types.js';
 import { plural, unacknowledgedWarnings, verdictsAt } from '../store/plan-gate.js';
 import { asciiGlyphs, type Glyphs, unicodeGlyphs } from './glyphs.js';
@@ -20,7 +21,7 @@ const LEVEL_TAG: Record<VerdictLevel, string> = {
 
 export function renderPlanText(
   plan: Plan,
-  options: { ascii: boolean; commands?: { confirm: string; rollback: string } },
+  options: { ascii: boolean; commands?: Pick<OperatorCommands, 'confirm' | 'rollback'> },
 ): string {
   const glyphs = options.ascii ? asciiGlyphs : unicodeGlyphs;
   const sections = [
@@ -29,10 +30,7 @@ export function renderPlanText(
     verdictSection(plan, glyphs),
     stepSection(plan, glyphs),
     configSection(plan, glyphs),
-    deadlineSection(
-      plan,
-      options.commands ?? { confirm: plan.confirmCommand, rollback: plan.rollbackCommand },
-    ),
+    deadlineSection(plan, options.commands ?? planCommands(plan.request)),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
@@ -135,7 +133,7 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
 }
 
 /** The commands name this run's --state-dir when it is not the default (the caller knows it). */
-function deadlineSection(plan: Plan, commands: { confirm: string; rollback: string }): string[] {
+function deadlineSection(plan: Plan, commands: Pick<OperatorCommands, 'confirm' | 'rollback'>): string[] {
   // A blocked plan is never applied: a deadline and confirm/rollback commands would read as if it
   // could be.
   if (plan.blocked)
@@ -147,7 +145,7 @@ function deadlineSection(plan: Plan, commands: { confirm: string; rollback: stri
     'Deadline',
     ...(plan.replay ? ['  (REPLAY: these commands are for the recorded host, after an apply there)'] : []),
     `  After the cutover the change is reverted automatically after ${plan.deadlineSec} s unless it is confirmed.`,
-    `  Confirm (best from a new SSH session): ${commands.confirm}`,
-    `  Roll back now:                         ${commands.rollback}`,
+    `  Confirm (best from a new SSH session): ${commandLine(commands.confirm)}`,
+    `  Roll back now:                         ${commandLine(commands.rollback)}`,
   ];
 }

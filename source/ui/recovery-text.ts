@@ -4,6 +4,8 @@
  * it got, whether its deadline still runs and whether a guardian still enforces it, before anything
  * is probed or changed. `s` swaps the summary for the journal's events and each step's state.
  */
+
+import { commandText } from '../plan/command-text.js';
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
 import { COUNTDOWN_PHASES, type Journal } from '../txn/journal/journal.js';
@@ -149,8 +151,8 @@ export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: num
           '  ',
         ),
       );
-      for (const command of outcome.manualCommands ?? [])
-        rows.push(...wrapped(`    ${command}`, 'accent', width, '      '));
+      for (const line of (outcome.manualCommands ?? []).flatMap(commandText))
+        rows.push(...wrapped(`    ${line}`, 'accent', width, '      '));
     }
   }
   return rows;

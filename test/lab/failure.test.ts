@@ -184,11 +184,12 @@ describe('failures revert to the exact pre-state', () => {
         expect(revert).toMatchObject({
           kind: 'revert-incomplete',
           differences: ['address 203.0.113.99/24 on ens18 was not there before'],
-          manualCommands: ['ip addr del 203.0.113.99/24 dev ens18'],
+          manualCommands: [{ kind: 'exec', argv: ['ip', 'addr', 'del', '203.0.113.99/24', 'dev', 'ens18'] }],
         });
         expect((await setup.journal.load(setup.stateDir))?.phase).toBe('revert-incomplete');
         // The printed commands are exact: run as printed, they finish the revert.
-        for (const command of revert.manualCommands) await lab.exec(lab.ns.host, command.split(' '));
+        for (const command of revert.manualCommands)
+          if (command.kind === 'exec') await lab.exec(lab.ns.host, command.argv);
         expect(comparable(await lab.snapshot(lab.ns.host))).toEqual(comparable(before));
       });
     });

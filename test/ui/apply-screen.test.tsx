@@ -174,7 +174,12 @@ describe('the Apply screen', () => {
       kind: 'revert-incomplete',
       reason: 'apply-failed',
       differences: ['route default via 198.51.100.1 dev ens18 is missing'],
-      manualCommands: ['ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'],
+      manualCommands: [
+        {
+          kind: 'exec',
+          argv: 'ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'.split(' '),
+        },
+      ],
     });
     engine.finishStart({
       kind: 'revert-incomplete',

@@ -5,6 +5,8 @@
  * `read` answers; the test changes it the way the guardian or another session would.
  */
 import { vi } from 'vitest';
+import type { OperatorCommands } from '../../source/plan/operator-commands.js';
+import type { ConfirmOutcome } from '../../source/store/app-state.js';
 import type { AppStore } from '../../source/store/app-store.js';
 import type { JournalWorld } from './fake-journal.js';
 import { CHECK_IDS, check, type FakeMigration, fakeMigration } from './fake-migration.js';
@@ -35,18 +37,26 @@ export interface Countdown {
 
 /**
  * A store at the countdown: applied and verified, deadline `windowSec` from now, the journal's
- * guardian alive (unless `guardian: false`), its first watch recorded.
+ * guardian alive (unless `guardian: false`), its first watch recorded. `commands`: the ones the
+ * screens name (default: the host's); `confirm`: what confirming answers.
  */
 export async function countdownStore(
-  options: { guardian?: boolean; windowSec?: number } = {},
+  options: {
+    guardian?: boolean;
+    windowSec?: number;
+    commands?: OperatorCommands;
+    confirm?: ConfirmOutcome;
+  } = {},
 ): Promise<Countdown> {
   const guardian = options.guardian ?? true;
-  const engine = fakeMigration({ guardian });
+  const engine = fakeMigration({ guardian, ...(options.confirm ? { confirm: options.confirm } : {}) });
+  if (options.commands) engine.deps.commands = options.commands;
   const plan = quietPlan();
   const store = await plannedStore({
     planned: plan,
     migration: engine.deps,
     clock: { now: () => Date.now() },
+    ...(options.commands ? { commands: options.commands } : {}),
   });
   store.getState().actions.requestApply();
   const applying = store.getState().actions.confirmApply();

@@ -228,7 +228,12 @@ describe('what another process does, seen in the journal', () => {
       kind: 'revert-incomplete',
       reason: 'probe-failed',
       differences: ['route default via 198.51.100.1 dev ens18 is missing'],
-      manualCommands: ['ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'],
+      manualCommands: [
+        {
+          kind: 'exec',
+          argv: 'ip route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100'.split(' '),
+        },
+      ],
     });
     revert.steps[0] = {
       ...(revert.steps[0] as (typeof revert.steps)[0]),

@@ -5,6 +5,7 @@
  */
 import { vi } from 'vitest';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { Plan } from '../../source/plan/types.js';
 import type { ConfirmOutcome, MigrationDeps } from '../../source/store/app-state.js';
 import type {
@@ -85,11 +86,7 @@ export function fakeMigration(
     }),
     watch: vi.fn(async () => CHECK_IDS.map((id) => check(id, 'fcbr0'))),
     guardian: options.guardian ?? false,
-    commands: {
-      confirm: 'bridge-migrate confirm',
-      rollback: 'bridge-migrate rollback --yes',
-      status: 'bridge-migrate status',
-    },
+    commands: DEFAULT_OPERATOR_COMMANDS,
   };
   const emit = (event: EngineEvent) => listener(event);
   const checks = (phase: CheckPhase, via: string, failing: string[] = []) => {

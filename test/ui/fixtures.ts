@@ -266,8 +266,6 @@ export function proxmoxPlan(): Plan {
       ],
     },
     deadlineSec: 120,
-    confirmCommand: 'bridge-migrate confirm',
-    rollbackCommand: 'bridge-migrate rollback',
     snapshotTakenAt: '2025-01-15T10:00:00.000Z',
   };
 }

@@ -3,6 +3,7 @@
  * rollback and quit do in each phase. A fake engine (fake-migration.ts) stands in for txn/.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { AppStore } from '../../source/store/app-store.js';
 import {
   engineTurn,
@@ -127,7 +128,7 @@ describe('the pending change', () => {
     const store = await pendingStore(engine);
     const rolling = store.getState().actions.rollbackNow();
     expect(store.getState().phase).toBe('reverting');
-    engine.failRevert(new NothingToRevert('reverted'));
+    engine.failRevert(new NothingToRevert('reverted', DEFAULT_OPERATOR_COMMANDS.status));
     await rolling;
     expect(store.getState().phase).toBe('awaiting-confirmation');
     expect(store.getState().notice?.text).toMatch(

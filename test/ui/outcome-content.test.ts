@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { outcomeLines, pendingReport, revertReport } from '../../source/cli/report-text.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { RevertOutcome } from '../../source/txn/engine/engine-api.js';
 import { unicodeGlyphs } from '../../source/ui/glyphs.js';
 import { pendingContent, revertContent } from '../../source/ui/outcome-content.js';
@@ -14,12 +15,7 @@ import { check, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 
 const WIDE = 500;
-const commands = {
-  confirm: 'bridge-migrate confirm',
-  rollback: 'bridge-migrate rollback --yes',
-  status: 'x',
-  rearm: 'y',
-};
+const commands = DEFAULT_OPERATOR_COMMANDS;
 
 /** The cutover's undo failed (the last step done, so the first undone); the bridge's undo worked. */
 function incompleteRevert(): RevertOutcome {
@@ -27,7 +23,9 @@ function incompleteRevert(): RevertOutcome {
     kind: 'revert-incomplete',
     reason: 'apply-failed',
     differences: ['route default via 198.51.100.1 dev ens18 is missing'],
-    manualCommands: ['ip route replace default via 198.51.100.1 dev ens18'],
+    manualCommands: [
+      { kind: 'exec', argv: ['ip', 'route', 'replace', 'default', 'via', '198.51.100.1', 'dev', 'ens18'] },
+    ],
     checks: [check('gateway-arp', 'ens18')],
   });
   const [cutover, ...rest] = outcome.steps;
@@ -140,13 +138,13 @@ describe('the two renderers', () => {
         plan: quietPlan(),
         guardian: null,
         deadline: null,
-        commands: { ...commands, confirm: 'x\u001b[2Jy' },
+        commands: { ...commands, confirm: { kind: 'exec', argv: ['x\u001b[2Jy'] } },
         keys: null,
       },
       unicodeGlyphs,
     );
     const lines = outcomeLines(hostile);
-    expect(lines).toContain('  x\\x1b[2Jy');
+    expect(lines).toContain("  $'x\\x1b[2Jy'");
     expect(outcomeLines(content)).toContain('  • route default via 198.51.100.1 dev ens18 is missing');
   });
 });

@@ -4,6 +4,7 @@
  * into a root shell runs exactly the command shown.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import { asciiGlyphs } from '../../source/ui/glyphs.js';
 import { commandRows, confirmedEntryRows } from '../../source/ui/outcome-text.js';
 import { proxmoxPlan } from './fixtures.js';
@@ -52,7 +53,7 @@ describe('the inverses shown after a runtime-only change is confirmed', () => {
     const entry = {
       confirmation: { journalPhase: 'persisted' as const, note: 'runtime only' },
       elsewhere: false,
-      rollback: 'bridge-migrate rollback --yes',
+      rollback: DEFAULT_OPERATOR_COMMANDS.rollback,
     };
     return confirmedEntryRows(inLab, entry, asciiGlyphs, 200).map((row) => row.text);
   };

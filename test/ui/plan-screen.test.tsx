@@ -1,5 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 import { blockedPlan, quietPlan, typographicPlan } from './fixtures.js';
 import {
   cells,
@@ -54,11 +55,7 @@ describe('plan preview', () => {
   it('names a non-default --state-dir in the commands for another session, never cut', async () => {
     const stateDir = '/tmp/bm4908bd-PXBAnG/state';
     const { ui } = await preview({
-      commands: {
-        confirm: `bridge-migrate confirm --state-dir ${stateDir}`,
-        rollback: `bridge-migrate rollback --yes --state-dir ${stateDir}`,
-        status: `bridge-migrate status --state-dir ${stateDir}`,
-      },
+      commands: buildOperatorCommands({ stateDir }),
     });
     // Too long for one header row: the header points at the Steps pane instead of cutting them.
     expect(ui.lines()[1]).toBe('from another session: confirm / rollback (exact commands: Steps pane, Tab)');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildOperatorCommands } from '../../source/plan/operator-commands.js';
 import { renderPlanText } from '../../source/ui/plan-text.js';
 import { blockedPlan, proxmoxPlan, typographicPlan } from './fixtures.js';
 
@@ -93,10 +94,7 @@ describe('the commands for another session', () => {
   it("are this run's, --state-dir included, when the caller gives them", () => {
     const text = renderPlanText(proxmoxPlan(), {
       ascii: false,
-      commands: {
-        confirm: 'bridge-migrate confirm --state-dir /srv/bm',
-        rollback: 'bridge-migrate rollback --yes --state-dir /srv/bm',
-      },
+      commands: buildOperatorCommands({ stateDir: '/srv/bm' }),
     });
     expect(text).toContain(
       '  Confirm (best from a new SSH session): bridge-migrate confirm --state-dir /srv/bm\n',

@@ -205,7 +205,7 @@ describe('a start that finds a pending migration', () => {
         reason: 'timeout',
         at: START - 5_000,
         differences: ['fcbr0 still exists'],
-        manualCommands: ['ip link del dev fcbr0'],
+        manualCommands: [{ kind: 'exec', argv: ['ip', 'link', 'del', 'dev', 'fcbr0'] }],
       },
     });
     const { ui } = await start(journal);
@@ -245,7 +245,7 @@ describe('bridge-migrate rollback on a terminal', () => {
         kind: 'revert-incomplete',
         reason: 'operator',
         differences: ['fcbr0 still exists'],
-        manualCommands: ['ip link del dev fcbr0'],
+        manualCommands: [{ kind: 'exec', argv: ['ip', 'link', 'del', 'dev', 'fcbr0'] }],
       }),
     );
     await settle();

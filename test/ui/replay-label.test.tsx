@@ -8,6 +8,7 @@ import { openHostAccess, replaySource } from '../../source/cli/host-access.js';
 import { runPlanCommand } from '../../source/cli/plan-command.js';
 import { PROBE_NAMES, probeHost } from '../../source/host/probe.js';
 import { buildPlan } from '../../source/plan/build.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
 import type { ReplaySource } from '../../source/plan/types.js';
 import { createAppStore } from '../../source/store/app-store.js';
 import { createReplay } from '../../source/system/capture.js';
@@ -135,7 +136,7 @@ describe('a replayed plan says so', () => {
         origin: 'captured',
       },
     } as unknown as Parameters<typeof headerRows>[0];
-    const commands = { confirm: 'bridge-migrate confirm', rollback: 'bridge-migrate rollback --yes' };
+    const commands = DEFAULT_OPERATOR_COMMANDS;
     const rows = headerRows(plan, { dryRun: true, acknowledged: false, commands }, unicodeGlyphs, 80);
     expect(rows[0]?.text).toMatch(/ {2}REPLAY$/);
     expect(rows[1]?.text).toMatch(

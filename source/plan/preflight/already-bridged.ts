@@ -5,6 +5,7 @@
  * different: the bond is the uplink to move.
  */
 import type { HostSnapshot, Link } from '../../host/snapshot.js';
+import { commandLine, type ExecCommand } from '../operator-commands.js';
 import type { Verdict } from '../types.js';
 import { blocker } from './verdict.js';
 
@@ -38,14 +39,14 @@ export function uplinkIsBridge(snapshot: Pick<HostSnapshot, 'links'>, nic: strin
 }
 
 /** The uplink is a port of a master device (bridge, bond, team, ...). */
-export function uplinkHasMaster(uplink: Link, bridge: string): Verdict {
+export function uplinkHasMaster(uplink: Link, bridge: string, status: ExecCommand): Verdict {
   const nic = uplink.name;
   const master = uplink.master ?? '';
   if (master === bridge) {
     return blocker(
       'uplink-has-master',
       `${nic} is already a port of ${bridge}: the host is already bridged.`,
-      `Nothing to migrate: ${attachTapsTo(bridge)}; \`bridge-migrate status\` shows the mode.`,
+      `Nothing to migrate: ${attachTapsTo(bridge)}; \`${commandLine(status)}\` shows the mode.`,
     );
   }
   if (uplink.masterKind === 'bridge') {

@@ -3,7 +3,7 @@
  * where it can be (the preview explains what would happen), but it must not be applied.
  */
 import type { PlanContext } from '../context.js';
-import { planCommands } from '../operator-commands.js';
+import { commandLine, planCommands } from '../operator-commands.js';
 import type { Verdict } from '../types.js';
 import { portHasNoAddress, uplinkHasMaster } from './already-bridged.js';
 import { uplinkNotEthernet } from './uplink-kind.js';
@@ -46,7 +46,7 @@ export function blockers(context: PlanContext): Verdict[] {
       blocker(
         'migration-pending',
         `Another migration (${pending.nic} into ${pending.bridge}) is not finished: its journal says ${pending.phase}.`,
-        `Finish it first with \`${planCommands(request).confirm}\` or \`${planCommands(request).rollback}\`.`,
+        `Finish it first with \`${commandLine(planCommands(request).confirm)}\` or \`${commandLine(planCommands(request).rollback)}\`.`,
       ),
     );
   }
@@ -71,7 +71,7 @@ export function blockers(context: PlanContext): Verdict[] {
   }
   const notEthernet = uplinkNotEthernet(nic, uplink);
   if (notEthernet) verdicts.push(notEthernet);
-  if (uplink.master) verdicts.push(uplinkHasMaster(uplink, bridge));
+  if (uplink.master) verdicts.push(uplinkHasMaster(uplink, bridge, planCommands(request).status));
   const otherPorts = snapshot.links.filter(
     (link) => link.master === bridge && link.name !== nic && link.tunType !== 'tap',
   );

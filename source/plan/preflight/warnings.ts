@@ -5,7 +5,7 @@
 
 import { isIpv6LinkLocal } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
-import { planCommands } from '../operator-commands.js';
+import { commandLine, planCommands } from '../operator-commands.js';
 import { dhcpClientsLeftAlone, whyNotOurs } from '../steps/stop-dhcp.js';
 import type { Verdict } from '../types.js';
 import { hypervisorWarnings } from './hypervisor.js';
@@ -34,7 +34,7 @@ function sshWarnings({ snapshot, target, request }: PlanContext): Verdict[] {
     warning(
       'ssh-over-uplink',
       `Your SSH session from ${ssh.clientAddr} arrives over ${target.nic}, the interface being moved.`,
-      `If the session does not survive the cutover, the change reverts by itself after ${request.timeoutSec} s; confirm from a new session with \`${planCommands(request).confirm}\` to prove the new path works.`,
+      `If the session does not survive the cutover, the change reverts by itself after ${request.timeoutSec} s; confirm from a new session with \`${commandLine(planCommands(request).confirm)}\` to prove the new path works.`,
     ),
   ];
 }

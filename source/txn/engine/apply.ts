@@ -40,7 +40,7 @@ export async function startMigration(
   const { stateDir } = context;
   // A pending migration first: it also explains why a plan made meanwhile is blocked.
   const existing = await store.load(stateDir);
-  if (existing && store.isPending(existing)) throw new MigrationPending(existing);
+  if (existing && store.isPending(existing)) throw new MigrationPending(existing, store.commands);
   refuseUnapplicable(plan);
   const drift = compareHostState(preState, await readHostState(context), {
     devices: [plan.nic, plan.bridge],

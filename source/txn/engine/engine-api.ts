@@ -6,7 +6,7 @@
  */
 import type { ProbeEnv } from '../../host/probe-api.js';
 import type { HostSnapshot } from '../../host/snapshot.js';
-import type { Plan } from '../../plan/types.js';
+import type { Command, Plan } from '../../plan/types.js';
 import type { DebugLog } from '../../system/debug-log.js';
 import type { QueryDns } from '../../system/dns-query.js';
 import type { FileReader } from '../../system/files.js';
@@ -76,7 +76,8 @@ export interface RevertOutcome {
   /** Human-readable differences between the host now and the pre-state; empty when identical. */
   differences: string[];
   /** Exact commands an operator can run by hand to finish an incomplete revert. */
-  manualCommands: string[];
+  /** Argv data for the operator to run by hand; rendered only where shown (commandText). */
+  manualCommands: Command[];
   checks: CheckResult[];
   /**
    * Set when another process (the guardian at the deadline, or the operator's rollback) reverted

@@ -2,6 +2,8 @@
  * The engine's errors. Its refusals each mean nothing on the host was changed by this call, so the
  * CLI reports them as "refused", exit 1.
  */
+
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 import { OperatorError, type OperatorErrorOptions } from '../../system/operator-error.js';
 
 /** Base of the engine's (and the guardian launcher's) errors. */
@@ -42,8 +44,8 @@ export class ArmingFailed extends EngineError {
 }
 
 export class NothingToRevert extends EngineError {
-  constructor(phase: string) {
-    super(`the migration is ${phase}; there is nothing to revert`, 'see `bridge-migrate status`');
+  constructor(phase: string, status: ExecCommand) {
+    super(`the migration is ${phase}; there is nothing to revert`, `see \`${commandLine(status)}\``);
     this.name = 'NothingToRevert';
   }
 }

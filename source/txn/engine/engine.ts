@@ -9,6 +9,7 @@
  * reverts at once and is returned as an outcome, not thrown.
  */
 
+import { commandLine } from '../../plan/operator-commands.js';
 import {
   type Journal,
   JournalRefused,
@@ -72,7 +73,7 @@ async function revertMigration(
   const first = await loadForRevert(context, options.known);
   refuseUnrevertable(context, first, undoConfirmed);
   if (first.phase === 'reverted' || first.phase === 'revert-incomplete')
-    throw new NothingToRevert(first.phase);
+    throw new NothingToRevert(first.phase, context.deps.journal.commands.status);
   const release = await takeRevertLock(
     context.runtimeDir,
     first.id,
@@ -213,12 +214,12 @@ function refuseUnrevertable(context: EngineContext, journal: Journal, undoConfir
   if (journal.phase === 'confirmed' && !undoConfirmed) {
     throw new JournalRefused(
       'the change was confirmed',
-      'only the operator undoes a confirmed change: `bridge-migrate rollback`',
+      `only the operator undoes a confirmed change: \`${commandLine(context.deps.journal.commands.guidedRollback)}\``,
     );
   }
   const finished = journal.phase === 'reverted' || journal.phase === 'revert-incomplete';
   if (!finished && !context.deps.journal.isPending(journal) && journal.phase !== 'reverting')
-    throw new NothingToRevert(journal.phase);
+    throw new NothingToRevert(journal.phase, context.deps.journal.commands.status);
 }
 
 /** The journal as it is now; when it cannot be read, the copy the caller read before. */
@@ -263,18 +264,16 @@ function revertedSteps(steps: UndoResult['steps']): RevertedStep[] {
 
 async function confirmMigration(context: EngineContext): Promise<void> {
   const now = context.deps.clock.now();
+  const see = `see \`${commandLine(context.deps.journal.commands.status)}\``;
   await context.deps.journal.update(context.stateDir, (draft) => {
     if (draft.phase !== 'applied') {
       throw new JournalRefused(
         `the migration is ${draft.phase}; only an applied change that awaits confirmation can be confirmed`,
-        'see `bridge-migrate status`',
+        see,
       );
     }
     if (now >= draft.deadline) {
-      throw new JournalRefused(
-        'the deadline has passed and the change is being reverted',
-        'see `bridge-migrate status`',
-      );
+      throw new JournalRefused('the deadline has passed and the change is being reverted', see);
     }
     draft.phase = 'confirmed';
   });
@@ -291,6 +290,6 @@ function baselinePassed(journal: Journal) {
 
 async function loadJournal(context: EngineContext): Promise<Journal> {
   const journal = await context.deps.journal.load(context.stateDir);
-  if (!journal) throw new NoJournal(context.stateDir);
+  if (!journal) throw new NoJournal(context.stateDir, context.deps.journal.commands.status);
   return journal;
 }

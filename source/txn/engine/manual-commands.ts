@@ -9,17 +9,17 @@
 import type { StateDifference } from '../../host/compare.js';
 import type { Address, HostSnapshot, Route, Rule } from '../../host/snapshot.js';
 import { addressAddArgs, addressDelArgs, addressRoutePriority } from '../../plan/address-spec.js';
-import { shellQuote } from '../../plan/command-text.js';
 import { checkedName } from '../../plan/names.js';
 import { routeArgs } from '../../plan/route-spec.js';
 import { ruleArgs } from '../../plan/rule-spec.js';
+import type { Command } from '../../plan/types.js';
 
 type Phase = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 export function manualCommands(
   differences: readonly StateDifference[],
   preState: Pick<HostSnapshot, 'routes'>,
-): string[] {
+): Command[] {
   const planned: Array<{ phase: Phase; argv: string[] }> = [];
   const add = (phase: Phase, build: () => string[]) => {
     try {
@@ -93,10 +93,16 @@ export function manualCommands(
       }
     }
   }
+  const seen = new Set<string>();
   return planned
     .sort((a, b) => a.phase - b.phase)
-    .map(({ argv }) => argv.map(shellQuote).join(' '))
-    .filter((command, index, all) => all.indexOf(command) === index);
+    .filter(({ argv }) => {
+      const key = JSON.stringify(argv);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(({ argv }): Command => ({ kind: 'exec', argv }));
 }
 
 const same = (ifname: string) => ifname;

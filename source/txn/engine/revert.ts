@@ -15,8 +15,9 @@
  */
 import { compareHostState, differenceTexts, type StateDifference } from '../../host/compare.js';
 import type { HostSnapshot } from '../../host/snapshot.js';
+import { commandProblem } from '../../plan/command-shape.js';
 import { commandText, shellQuote } from '../../plan/command-text.js';
-import { hereCommand } from '../../plan/operator-commands.js';
+import { inNamespace } from '../../plan/operator-commands.js';
 import { revertCommandProblem } from '../../plan/revert-allowlist.js';
 import type { Command, Step } from '../../plan/types.js';
 import { CommandFailed, succeeded } from '../../system/runner.js';
@@ -47,7 +48,8 @@ export interface UndoneStep {
 export interface UndoResult {
   steps: UndoneStep[];
   differences: string[];
-  manualCommands: string[];
+  /** Data, rendered where shown (commandText); they act where the migration ran (inNamespace). */
+  manualCommands: Command[];
 }
 
 /** Splits the inverses of `steps` (already last first) into the one batch and the rest. */
@@ -89,7 +91,7 @@ export async function undoSteps(
   const unfinished: string[] = [];
   // A journal can be edited after its plan was made: a command of a shape the planner never
   // produces is not run, only printed for the operator to judge (plan/revert-allowlist.ts).
-  const refused: string[] = [];
+  const refused: Command[] = [];
   const allowed = steps.map((step) => ({
     ...step,
     inverse: step.inverse.filter((command) => {
@@ -99,7 +101,8 @@ export async function undoSteps(
       unfinished.push(
         `a command in the journal's undo of "${step.title}" was refused (${problem}); check it before running it by hand`,
       );
-      refused.push(...commandText(command));
+      // Kept as data for the operator to read, if it is a command at all (command-shape.ts).
+      if (commandProblem(command) === null) refused.push(command);
       context.note(`refused to run from the journal (${problem}): ${commandText(command).join(' ')}`);
       return false;
     }),
@@ -144,15 +147,13 @@ export async function undoSteps(
     context.emit({ kind: 'step', stepId: step.id, state, ...(message ? { message } : {}) });
     return { stepId: step.id, title: step.title, state, ...(message ? { message } : {}) };
   });
-  const retry = program.others
-    .filter(({ stepId }) => failures.has(stepId))
-    .flatMap(({ command }) => commandText(command));
+  const retry = program.others.filter(({ stepId }) => failures.has(stepId)).map(({ command }) => command);
   return {
     steps: undone,
     differences: [...unfinished, ...differenceTexts(differences)],
     // Shown for the operator to run by hand: they must act where the migration ran (the lab's netns).
-    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused].map((command) =>
-      hereCommand(journal.plan.request, command),
+    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused].flatMap(
+      (command) => inNamespace(journal.plan.request.netns, command),
     ),
   };
 }

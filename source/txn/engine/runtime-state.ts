@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { commandListProblem } from '../../plan/command-shape.js';
 import { removeFile, writeFileAtomic } from '../../system/atomic-file.js';
 import { ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
 import { acquireLockFile, type LockOptions, type ReleaseLock } from '../journal/lock.js';
@@ -85,7 +86,7 @@ export async function readRevertOutcome(dir: string, journalId: string): Promise
       (outcome.kind !== 'reverted' && outcome.kind !== 'revert-incomplete') ||
       typeof outcome.reason !== 'string' ||
       !isStrings(outcome.differences) ||
-      !isStrings(outcome.manualCommands) ||
+      commandListProblem(outcome.manualCommands) !== null ||
       !Array.isArray(outcome.steps) ||
       !Array.isArray(outcome.checks)
     ) {

@@ -4,6 +4,7 @@
  * `rollback`, the countdown and the recovery screen all put it FIRST, with what to do: re-arm a
  * guardian for the same deadline, or roll back. Pure.
  */
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 import { COUNTDOWN_PHASES, type Journal } from '../journal/journal.js';
 
 export interface GuardianAlert {
@@ -28,9 +29,9 @@ export function guardianAlert(journal: Journal, guardianAlive: boolean, now: num
 /** The alert with its fix, as one line for the CLI: the exact commands for this state directory. */
 export function guardianAlertLine(
   alert: GuardianAlert,
-  commands: { rollback: string; rearm?: string },
+  commands: Pick<OperatorCommands, 'rollback' | 'rearm'>,
 ): string {
-  if (alert.overdue || !commands.rearm)
-    return `${alert.problem}; ${alert.overdue ? 'the deadline has passed: ' : ''}roll it back now: ${commands.rollback}`;
-  return `${alert.problem}; re-arm it for the same deadline: ${commands.rearm}, or roll back now: ${commands.rollback}`;
+  const rollback = commandLine(commands.rollback);
+  if (alert.overdue) return `${alert.problem}; the deadline has passed: roll it back now: ${rollback}`;
+  return `${alert.problem}; re-arm it for the same deadline: ${commandLine(commands.rearm)}, or roll back now: ${rollback}`;
 }

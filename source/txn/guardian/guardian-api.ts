@@ -3,6 +3,8 @@
  * asks whether it is alive. Implemented in guardian-launch.ts (issue 4); `apply` passes
  * `armGuardian` to the engine as StartOptions.beforeFirstChange.
  */
+
+import type { OperatorCommands } from '../../plan/operator-commands.js';
 import type { GuardianInfo } from '../journal/journal.js';
 
 export interface ArmGuardianOptions {
@@ -13,6 +15,8 @@ export interface ArmGuardianOptions {
   logPath: string | null;
   /** --root-dir of the apply, passed on to the guardian (where persisted config lives); default /. */
   rootDir?: string;
+  /** The commands the journal's refusals name, as the CLI built them for this run. */
+  commands?: OperatorCommands;
 }
 
 /**

@@ -167,7 +167,10 @@ export const armGuardian: ArmGuardian = (options) => {
   return createArmGuardian({
     runner: createExecRunner(log),
     files: createHostFiles(),
-    journal: createJournalStore({ purpose: 'arm guardian' }),
+    journal: createJournalStore({
+      purpose: 'arm guardian',
+      ...(options.commands ? { commands: options.commands } : {}),
+    }),
     log,
   })(options);
 };

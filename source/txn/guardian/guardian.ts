@@ -25,6 +25,7 @@
  * recovery). A signal that arrives while the guardian reverts waits for the revert to finish.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { commandLine } from '../../plan/operator-commands.js';
 import type { DebugLog } from '../../system/debug-log.js';
 import { UntrustedPath } from '../../system/trusted-path.js';
 import type { Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
@@ -349,7 +350,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
       await store
         .addEvent(
           stateDir,
-          `guardian stopped by ${end.signal} without deciding; the change stays pending: \`bridge-migrate confirm\` or \`bridge-migrate rollback\``,
+          `guardian stopped by ${end.signal} without deciding; the change stays pending: \`${commandLine(store.commands.confirm)}\` or \`${commandLine(store.commands.rollback)}\``,
         )
         .catch(() => undefined);
     }

@@ -3,6 +3,8 @@
  * fits the migration's state and throws JournalRefused when not, so a misuse is caught before
  * anything is written. journal.ts applies them under the lock.
  */
+
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   appendEvent,
   type GuardianInfo,
@@ -78,7 +80,7 @@ export function endStep(stepId: string, result: { ok: boolean; error?: string })
  * may already be reverting, and an extension that lands after its decision would lie to the
  * operator.
  */
-export function extendDeadlineBy(seconds: number): JournalEdit {
+export function extendDeadlineBy(seconds: number, status: ExecCommand): JournalEdit {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new RangeError(`an extension must be a positive whole number of seconds, not ${seconds}`);
   }
@@ -86,13 +88,13 @@ export function extendDeadlineBy(seconds: number): JournalEdit {
     if (!EXTENDABLE.includes(draft.phase)) {
       throw new JournalRefused(
         `the migration is ${draft.phase}; there is no countdown to extend`,
-        'see `bridge-migrate status`',
+        `see \`${commandLine(status)}\``,
       );
     }
     if (now >= draft.deadline) {
       throw new JournalRefused(
         'the deadline has passed and the change is being reverted',
-        'see `bridge-migrate status`',
+        `see \`${commandLine(status)}\``,
       );
     }
     draft.deadline = Math.min(draft.deadline + seconds * 1000, now + MAX_DEADLINE_AHEAD_SEC * 1000);

@@ -8,7 +8,8 @@
  * named before it is relied on, a backup is recorded before its file is overwritten.
  */
 import type { HostSnapshot } from '../../host/snapshot.js';
-import type { Plan } from '../../plan/types.js';
+import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
+import type { Command, Plan } from '../../plan/types.js';
 import type { BackupRecord } from '../../system/file-backup.js';
 import { OperatorError } from '../../system/operator-error.js';
 
@@ -114,7 +115,11 @@ export interface Outcome {
   /** How the host still differs from the pre-state after a revert. */
   differences?: string[];
   /** Commands the operator must run by hand to finish an incomplete revert. */
-  manualCommands?: string[];
+  /**
+   * Argv data (validated on read, journal-parse.ts). A journal of an older version holds shell text
+   * here instead: it is refused as unreadable, with the fix to check the host and move it aside.
+   */
+  manualCommands?: Command[];
   /** The steps the revert undid, last first, with their final state (absent in older journals). */
   steps?: RevertedStep[];
   /** The checks run after the revert (absent in older journals). */
@@ -212,12 +217,14 @@ export class IllegalPhaseTransition extends JournalError {
   constructor(
     readonly from: JournalPhase,
     readonly to: JournalPhase,
+    /** The operator's rollback command, named when the refused move is an undo. */
+    rollback: ExecCommand,
   ) {
     const undo = UNDO_TRANSITIONS[from]?.includes(to);
     super(
       `a migration in phase "${from}" cannot move to "${to}"`,
       undo
-        ? 'undoing a confirmed change must be asked for explicitly (`bridge-migrate rollback`)'
+        ? `undoing a confirmed change must be asked for explicitly (\`${commandLine(rollback)}\`)`
         : 'this is a bug; please report it with the debug log',
     );
     this.name = 'IllegalPhaseTransition';
@@ -242,9 +249,10 @@ export function canTransition(
 export function assertTransition(
   from: JournalPhase,
   to: JournalPhase,
-  options: TransitionOptions = {},
+  options: TransitionOptions,
+  rollback: ExecCommand,
 ): void {
-  if (!canTransition(from, to, options)) throw new IllegalPhaseTransition(from, to);
+  if (!canTransition(from, to, options)) throw new IllegalPhaseTransition(from, to, rollback);
 }
 
 /** True while the journal still needs a decision or work (which includes a confirmed change whose

@@ -3,6 +3,10 @@
  * the fix, because every later decision (revert which steps, restore which files) is taken from it.
  * Pure; also used before each write to catch an update that would produce a broken journal.
  */
+
+import { commandListProblem } from '../../plan/command-shape.js';
+import { shellQuote } from '../../plan/command-text.js';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
   JOURNAL_FORMAT,
@@ -17,11 +21,16 @@ import {
   type RevertTrigger,
 } from './journal-format.js';
 
+/** What to do about a journal that cannot be parsed; `status` is this run's (operator-commands.ts). */
+export function unreadableJournalFix(file: string, status: ExecCommand): string {
+  return `if a migration was in progress, check the host with \`ip -br addr\` and \`ip route\`, then move the file aside (mv ${shellQuote(file)} ${shellQuote(`${file}.broken`)}) and run \`${commandLine(status)}\``;
+}
+
 export class JournalUnreadable extends JournalError {
   constructor(
     readonly file: string,
     why: string,
-    fix = `if a migration was in progress, check the host with \`ip -br addr\` and \`ip route\`, then move the file aside (mv ${file} ${file}.broken) and run \`bridge-migrate status\``,
+    fix = unreadableJournalFix(file, DEFAULT_OPERATOR_COMMANDS.status),
   ) {
     super(`the migration journal ${file} cannot be used: ${why}`, fix);
     this.name = 'JournalUnreadable';
@@ -29,7 +38,11 @@ export class JournalUnreadable extends JournalError {
 }
 
 /** Parses a journal file's text; anything unexpected is a JournalUnreadable naming the file. */
-export function parseJournal(text: string, file: string): Journal {
+export function parseJournal(
+  text: string,
+  file: string,
+  status: ExecCommand = DEFAULT_OPERATOR_COMMANDS.status,
+): Journal {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -37,10 +50,11 @@ export function parseJournal(text: string, file: string): Journal {
     throw new JournalUnreadable(
       file,
       `it is not valid JSON (${(error as Error).message}); it may be damaged`,
+      unreadableJournalFix(file, status),
     );
   }
   const problem = journalProblem(data);
-  if (problem) throw new JournalUnreadable(file, problem);
+  if (problem) throw new JournalUnreadable(file, problem, unreadableJournalFix(file, status));
   return data as Journal;
 }
 
@@ -127,7 +141,8 @@ function outcomeProblem(value: unknown): string | null {
   if (!Number.isFinite(value.at)) return '"outcome.at" is not a number';
   return (
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
-    (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem))
+    (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem)) ??
+    manualCommandsProblem(value.manualCommands)
   );
 }
 
@@ -143,6 +158,18 @@ function revertTriggerProblem(value: unknown): string | null {
     return '"revertTrigger.reason" is unknown';
   if (typeof value.detail !== 'string') return '"revertTrigger.detail" is not a text';
   return Number.isFinite(value.at) ? null : '"revertTrigger.at" is not a number';
+}
+
+/**
+ * The commands a revert left for the operator: argv data, shown on every screen that reads this
+ * journal, so checked for shape and size here (command-shape.ts). An older version stored shell
+ * text instead; such a journal is refused rather than guessed at (re-splitting shell text is what
+ * storing data avoids), and the refusal's fix says to check the host and move the file aside.
+ */
+function manualCommandsProblem(value: unknown): string | null {
+  if (value === undefined) return null;
+  const problem = commandListProblem(value);
+  return problem ? `"outcome.manualCommands" ${problem}` : null;
 }
 
 function revertedStepProblem(item: Record<string, unknown>): string | null {

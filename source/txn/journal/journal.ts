@@ -7,6 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { HostSnapshot } from '../../host/snapshot.js';
+import {
+  commandLine,
+  DEFAULT_OPERATOR_COMMANDS,
+  type ExecCommand,
+  type OperatorCommands,
+} from '../../plan/operator-commands.js';
 import type { Plan } from '../../plan/types.js';
 import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../../system/atomic-file.js';
 import {
@@ -58,22 +64,28 @@ export const HISTORY_DIR = 'history';
 
 /** `create` found a migration that still needs a decision. */
 export class MigrationPending extends JournalError {
-  constructor(readonly journal: Journal) {
+  constructor(
+    readonly journal: Journal,
+    commands: OperatorCommands,
+  ) {
+    const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(
+      commandLine,
+    );
     super(
       `a migration of ${journal.nic} into ${journal.bridge} is already pending (phase ${journal.phase}, started ${new Date(journal.createdAt).toISOString()})`,
       journal.phase === 'revert-incomplete'
-        ? 'finish its revert with the commands `bridge-migrate status` shows, then retry `bridge-migrate rollback`'
-        : 'confirm it with `bridge-migrate confirm`, undo it with `bridge-migrate rollback`, or see `bridge-migrate status`',
+        ? `finish its revert with the commands \`${status}\` shows, then retry \`${rollback}\``
+        : `confirm it with \`${confirm}\`, undo it with \`${rollback}\`, or see \`${status}\``,
     );
     this.name = 'MigrationPending';
   }
 }
 
 export class NoJournal extends JournalError {
-  constructor(stateDir: string) {
+  constructor(stateDir: string, status: ExecCommand) {
     super(
       `there is no migration journal in ${stateDir}`,
-      'nothing is pending; `bridge-migrate status` shows the host',
+      `nothing is pending; \`${commandLine(status)}\` shows the host`,
     );
     this.name = 'NoJournal';
   }
@@ -87,6 +99,12 @@ export interface JournalStoreOptions {
   purpose?: string;
   /** How long to wait for another writer's lock; writes are short, so a few seconds is plenty. */
   lockWaitMs?: number;
+  /**
+   * The commands its refusals name (confirm, rollback, status), built by the CLI for where it runs
+   * (--state-dir, --root-dir, the lab's namespace). Default: those of the host's default state
+   * directory, for tests; every CLI path passes its own.
+   */
+  commands?: OperatorCommands;
 }
 
 export interface CreateRequest {
@@ -96,6 +114,8 @@ export interface CreateRequest {
 }
 
 export interface JournalStore {
+  /** The commands this store's refusals name; the engine and the guardian name the same ones. */
+  readonly commands: OperatorCommands;
   create(stateDir: string, request: CreateRequest): Promise<Journal>;
   load(stateDir: string): Promise<Journal | null>;
   /** Read-modify-write under the lock. `mutate` edits a copy and must not do I/O (the lock is held). */
@@ -137,7 +157,8 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const purpose = options.purpose ?? `pid ${process.pid}`;
-  const lockOptions = { waitMs: options.lockWaitMs ?? 5_000 };
+  const commands = options.commands ?? DEFAULT_OPERATOR_COMMANDS;
+  const lockOptions = { waitMs: options.lockWaitMs ?? 5_000, status: commands.status };
   const locked = <T>(stateDir: string, what: string, work: () => Promise<T>) =>
     withLock(stateDir, `${purpose}: ${what}`, work, lockOptions);
 
@@ -155,7 +176,7 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
       ) {
         throw new Error('internal: a journal update changed its identity (id, format or createdAt)');
       }
-      assertTransition(previous.phase, journal.phase, options);
+      assertTransition(previous.phase, journal.phase, options, commands.rollback);
     }
     const problem = journalProblem(journal);
     if (problem) throw new Error(`internal: a journal update would write an invalid journal: ${problem}`);
@@ -169,8 +190,8 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
     options: TransitionOptions & { note?: string } = {},
   ): Promise<Journal> {
     return locked(stateDir, what, async () => {
-      const current = await readJournal(stateDir);
-      if (!current) throw new NoJournal(stateDir);
+      const current = await readJournal(stateDir, commands.status);
+      if (!current) throw new NoJournal(stateDir, commands.status);
       const now = clock();
       const draft = structuredClone(current);
       edit(draft, now);
@@ -198,12 +219,13 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
 
   /** Under the lock: refuse when something is pending, archive a finished leftover. */
   async function clearForNew(stateDir: string): Promise<void> {
-    const current = await readJournal(stateDir);
-    if (current && isPending(current)) throw new MigrationPending(current);
+    const current = await readJournal(stateDir, commands.status);
+    if (current && isPending(current)) throw new MigrationPending(current, commands);
     if (current) await archiveUnlocked(stateDir, current);
   }
 
   return {
+    commands,
     async create(stateDir, { plan, preState, timeoutSec }) {
       if (!Number.isSafeInteger(timeoutSec) || timeoutSec <= 0) {
         throw new RangeError(`timeoutSec must be a positive whole number, not ${timeoutSec}`);
@@ -236,7 +258,7 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
       });
     },
 
-    load: readJournal,
+    load: (stateDir) => readJournal(stateDir, commands.status),
 
     update(stateDir, mutate, options = {}) {
       return mutateJournal(stateDir, 'update journal', (draft) => mutate(draft), options);
@@ -255,7 +277,7 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
     },
 
     extendDeadline(stateDir, seconds) {
-      return mutateJournal(stateDir, 'extend deadline', extendDeadlineBy(seconds));
+      return mutateJournal(stateDir, 'extend deadline', extendDeadlineBy(seconds, commands.status));
     },
 
     setGuardian(stateDir, guardian) {
@@ -289,8 +311,8 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
 
     archive(stateDir) {
       return locked(stateDir, 'archive journal', async () => {
-        const current = await readJournal(stateDir);
-        if (!current) throw new NoJournal(stateDir);
+        const current = await readJournal(stateDir, commands.status);
+        if (!current) throw new NoJournal(stateDir, commands.status);
         if (isPending(current)) {
           throw new JournalRefused(
             `the migration is still ${current.phase}`,
@@ -309,11 +331,11 @@ export function createJournalStore(options: JournalStoreOptions = {}): JournalSt
         .map((name) => join(stateDir, HISTORY_DIR, name));
     },
 
-    loadArchived,
+    loadArchived: (path) => loadArchived(path, commands.status),
 
     reopenForUndo(stateDir, archivedPath, note) {
       return locked(stateDir, 'reopen for undo', async () => {
-        const archived = await loadArchived(archivedPath);
+        const archived = await loadArchived(archivedPath, commands.status);
         if (!UNDO_TRANSITIONS[archived.phase]?.includes('reverting')) {
           throw new JournalRefused(
             `the archived migration ended ${archived.phase}`,
@@ -342,12 +364,12 @@ export function journalPath(stateDir: string): string {
 }
 
 /** The current journal, or null when there is none. Needs no lock: every write is a rename. */
-function readJournal(stateDir: string): Promise<Journal | null> {
-  return readJournalFile(journalPath(stateDir));
+function readJournal(stateDir: string, status: ExecCommand): Promise<Journal | null> {
+  return readJournalFile(journalPath(stateDir), status);
 }
 
-async function loadArchived(path: string): Promise<Journal> {
-  const journal = await readJournalFile(path);
+async function loadArchived(path: string, status: ExecCommand): Promise<Journal> {
+  const journal = await readJournalFile(path, status);
   if (!journal)
     throw new JournalUnreadable(path, 'it does not exist', 'pick one listed in the history directory');
   return journal;
@@ -359,7 +381,7 @@ async function loadArchived(path: string): Promise<Journal> {
  * root's alone (system/trusted-path.ts). Such a refusal is an UntrustedPath, passed on as is: its
  * one line names the path, what is wrong and the command that fixes it.
  */
-async function readJournalFile(file: string): Promise<Journal | null> {
+async function readJournalFile(file: string, status: ExecCommand): Promise<Journal | null> {
   let bytes: Buffer | null;
   try {
     if (!(await checkPrivateDir(dirname(file)))) return null;
@@ -377,5 +399,5 @@ async function readJournalFile(file: string): Promise<Journal | null> {
     }
     throw error;
   }
-  return bytes === null ? null : parseJournal(bytes.toString('utf8'), file);
+  return bytes === null ? null : parseJournal(bytes.toString('utf8'), file, status);
 }

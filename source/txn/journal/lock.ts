@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   createFileExclusive,
   linkFileExclusive,
@@ -35,16 +36,17 @@ export interface LockHolder {
   token: string;
 }
 
-const LOCKED_FIX =
-  'wait for it to finish, or run `bridge-migrate status` to see the migration it is working on';
-
 export class MigrationLocked extends JournalError {
   constructor(
     readonly holder: LockHolder | null,
     readonly lockPath: string,
+    status: ExecCommand,
   ) {
     const who = holder ? `(pid ${holder.pid}, ${holder.purpose}) ` : '';
-    super(`another bridge-migrate process ${who}holds the lock ${lockPath}`, LOCKED_FIX);
+    super(
+      `another bridge-migrate process ${who}holds the lock ${lockPath}`,
+      `wait for it to finish, or run \`${commandLine(status)}\` to see the migration it is working on`,
+    );
     this.name = 'MigrationLocked';
   }
 }
@@ -56,6 +58,8 @@ export interface LockOptions {
   waitMs?: number;
   /** Pause between tries. */
   pollMs?: number;
+  /** The `status` command a refused process is told to run (operator-commands.ts); default: the host's. */
+  status?: ExecCommand;
 }
 
 const DEFAULT_POLL_MS = 10;
@@ -100,7 +104,7 @@ export async function acquireLockFile(
     if (result.taken) return releaseOnce(path, mine.token);
     holder = result.holder ?? holder;
   }
-  throw new MigrationLocked(holder, path);
+  throw new MigrationLocked(holder, path, options.status ?? DEFAULT_OPERATOR_COMMANDS.status);
 }
 
 /** Runs `work` holding the lock, and releases it however `work` ends. */

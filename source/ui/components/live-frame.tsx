@@ -5,6 +5,7 @@
  * part as tall as the terminal makes it clear the screen and reprint the whole log each time.
  */
 import { Box } from 'ink';
+import { commandLine } from '../../plan/operator-commands.js';
 import { useAppState, useUi } from '../context.js';
 import type { Row } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
@@ -17,11 +18,11 @@ const NOTICE_ROWS = 2;
 const HINT_ROWS = 1;
 
 /** The rows that fit in `height`; the last one says how many were left out. */
-export function fitRows(rows: readonly Row[], height: number, ellipsis: string): Row[] {
+export function fitRows(rows: readonly Row[], height: number, ellipsis: string, status: string): Row[] {
   if (rows.length <= height) return [...rows];
   const kept = rows.slice(0, Math.max(0, height - 1));
   kept.push({
-    text: `${ellipsis} ${rows.length - kept.length} more rows; \`bridge-migrate status\` shows all`,
+    text: `${ellipsis} ${rows.length - kept.length} more rows; \`${status}\` shows all`,
     tone: 'dim',
   });
   return kept;
@@ -35,8 +36,9 @@ export function liveBudget(viewport: Viewport): number {
 export function LiveFrame({ rows, viewport }: { rows: readonly Row[]; viewport: Viewport }) {
   const { glyphs } = useUi();
   const helpOpen = useAppState((state) => state.helpOpen);
+  const status = useAppState((state) => state.commands.status);
   const budget = liveBudget(viewport);
-  const body = fitRows(rows, budget, glyphs.ellipsis);
+  const body = fitRows(rows, budget, glyphs.ellipsis, commandLine(status));
   return (
     <Box flexDirection="column" width={viewport.columns}>
       {helpOpen ? (

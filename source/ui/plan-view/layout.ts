@@ -4,6 +4,8 @@
  * the terminal, because Ink clears and redraws the entire screen once a frame reaches its height,
  * which over a slow SSH link is exactly the flicker we want to avoid.
  */
+
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 import type { Plan, ReplaySource, TopologyNode } from '../../plan/types.js';
 import { isBlocked, plural, unacknowledgedWarnings, verdictsAt } from '../../store/plan-gate.js';
 import type { Glyphs } from '../glyphs.js';
@@ -31,13 +33,13 @@ export function paneHeight(viewport: Viewport, topologyRows: number): number {
 
 export function headerRows(
   plan: Plan,
-  state: { dryRun: boolean; acknowledged: boolean; commands: { confirm: string; rollback: string } },
+  state: { dryRun: boolean; acknowledged: boolean; commands: Pick<OperatorCommands, 'confirm' | 'rollback'> },
   glyphs: Glyphs,
   width: number,
 ): Row[] {
   const mode = plan.replay ? '  REPLAY' : state.dryRun ? '  DRY RUN' : '';
   const title = `bridge-migrate  ${plan.nic} ${glyphs.arrow} ${plan.bridge}  deadline ${plan.deadlineSec} s  persist ${plan.persistWith}${mode}`;
-  const both = `from another session: ${state.commands.confirm}  ${glyphs.bullet}  ${state.commands.rollback}`;
+  const both = `from another session: ${commandLine(state.commands.confirm)}  ${glyphs.bullet}  ${commandLine(state.commands.rollback)}`;
   // A cut command is a wrong command: when they do not fit, the Steps pane shows them whole.
   // A replay has no other session to speak of: the line names the recording instead, and a
   // narrow terminal cuts the (long, free-text) name rather than the capture time.

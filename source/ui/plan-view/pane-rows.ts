@@ -4,6 +4,7 @@
  */
 
 import { commandText } from '../../plan/command-text.js';
+import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
 import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
 import type { PaneId } from '../../store/phase.js';
 import type { Glyphs } from '../glyphs.js';
@@ -27,10 +28,7 @@ function verdictBlock(verdict: Verdict, glyphs: Glyphs, width: number): Row[] {
   ];
 }
 
-export interface OtherSessionCommands {
-  confirm: string;
-  rollback: string;
-}
+export type OtherSessionCommands = Pick<OperatorCommands, 'confirm' | 'rollback'>;
 
 export function stepRows(plan: Plan, glyphs: Glyphs, width: number, commands?: OtherSessionCommands): Row[] {
   if (plan.steps.length === 0) return [{ text: 'No steps: the plan is blocked.', tone: 'dim' }];
@@ -47,8 +45,8 @@ export function stepRows(plan: Plan, glyphs: Glyphs, width: number, commands?: O
 function otherSessionRows(commands: OtherSessionCommands, width: number): Row[] {
   return [
     { text: 'From another session, once applied:', tone: 'title' },
-    ...wrapped(`   keep it: ${commands.confirm}`, 'accent', width, '            '),
-    ...wrapped(`   undo it: ${commands.rollback}`, 'accent', width, '            '),
+    ...wrapped(`   keep it: ${commandLine(commands.confirm)}`, 'accent', width, '            '),
+    ...wrapped(`   undo it: ${commandLine(commands.rollback)}`, 'accent', width, '            '),
   ];
 }
 

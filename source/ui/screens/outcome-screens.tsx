@@ -5,6 +5,7 @@
  * migration log, whole and copyable; the live part under them says how it ended and how to leave.
  */
 import { Box } from 'ink';
+import { commandLine } from '../../plan/operator-commands.js';
 import type { AppFailure, OperatorCommands } from '../../store/app-state.js';
 import type { RevertOutcome } from '../../txn/engine/engine-api.js';
 import { HelpOverlay } from '../components/help-overlay.js';
@@ -81,7 +82,7 @@ export function rollbackLiveRows(
     );
   }
   return wrapped(
-    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commands.rollback}\` retries the revert. ${keyLabel('back')} quits (exit 4).`,
+    `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commandLine(commands.rollback)}\` retries the revert. ${keyLabel('back')} quits (exit 4).`,
     'blocker',
     width,
     '  ',

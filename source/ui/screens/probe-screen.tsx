@@ -69,12 +69,15 @@ export function ProbeScreen({ viewport }: { viewport: Viewport }) {
   const columns = probeColumns(probes, bodyHeight);
   const columnWidth = Math.floor(viewport.columns / Math.max(1, columns.length));
   const done = probes.filter((probe) => probe.state === 'ok' || probe.state === 'failed').length;
-  const target = `${request.nic ?? 'the default-route interface'} ${glyphs.arrow} ${request.bridge}`;
+  // No request on the guided rollback screen, which never probes (RollbackScreenDeps).
+  const target = request
+    ? `${request.nic ?? 'the default-route interface'} ${glyphs.arrow} ${request.bridge}`
+    : 'the pending migration';
   const header = [
     {
       text: clip(
         glyphs.text(
-          request.replay
+          request?.replay
             ? `bridge-migrate  REPLAY of recording "${request.replay.name}" for ${target}`
             : `bridge-migrate  probing this host for ${target}`,
         ),

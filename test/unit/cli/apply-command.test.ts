@@ -175,7 +175,9 @@ describe('apply --yes', () => {
         },
       ],
       differences: ['route default via 198.51.100.1 dev ens18 is missing'],
-      manualCommands: ['ip route replace default via 198.51.100.1 dev ens18'],
+      manualCommands: [
+        { kind: 'exec', argv: ['ip', 'route', 'replace', 'default', 'via', '198.51.100.1', 'dev', 'ens18'] },
+      ],
     });
     const f = setup({
       script: {

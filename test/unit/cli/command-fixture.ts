@@ -13,6 +13,7 @@ import type { CommonOptions, TargetOptions } from '../../../source/cli/options.j
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { buildPlan } from '../../../source/plan/build.js';
+import { buildOperatorCommands } from '../../../source/plan/operator-commands.js';
 import type { Plan, PlanRequest } from '../../../source/plan/types.js';
 import { createReplay } from '../../../source/system/capture.js';
 import type {
@@ -77,12 +78,17 @@ export function fixture(
     ask?: ((question: string) => Promise<boolean>) | null;
     guardian?: GuardianInfo | null;
     alive?: (pid: number) => boolean;
+    /** --root-dir of the run (default /): the commands every text names carry it. */
+    rootDir?: string;
   } = {},
 ): Fixture {
   const stateDir = join(mkdtempSync(join(tmpdir(), 'bm-cli-')), 'state');
   // As `apply` leaves it (root-only); `status` refuses a --state-dir that does not exist.
   mkdirSync(stateDir, { mode: 0o700 });
-  const journal = createJournalStore({ clock: () => NOW, purpose: 'cli test' });
+  // The commands every text names, for this fixture's (non-default) state directory.
+  const rootDir = options.rootDir ?? '/';
+  const commands = buildOperatorCommands({ stateDir, rootDir });
+  const journal = createJournalStore({ clock: () => NOW, purpose: 'cli test', commands });
   let out = '';
   let err = '';
   const events: EngineEvent[] = [];
@@ -141,13 +147,14 @@ export function fixture(
     journal,
     engine,
     armGuardian: options.guardian ? async () => options.guardian as GuardianInfo : null,
-    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir: '/' },
+    guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir, commands },
     uid,
     clock: { now: () => NOW + 5_000 },
     processExists: async (pid) => options.alive?.(pid) ?? false,
     ask: options.ask ?? null,
     glyphs: asciiGlyphs,
     out: { stdout: (text) => (out += text), stderr: (text) => (err += text) },
+    commands,
   };
 
   return {
@@ -158,7 +165,7 @@ export function fixture(
     stderr: () => err,
     events,
     calls,
-    common: { stateDir, rootDir: '/', persist: 'auto', replay: null, log: null },
+    common: { stateDir, rootDir, persist: 'auto', replay: null, log: null },
     target: { nic: null, bridge: 'fcbr0', timeoutSec: 120 },
     async pendingJournal(phase = 'applied', request = {}) {
       const preState = await probeReplay(0);

@@ -8,7 +8,7 @@ import { applyCommand, operatorCommands, selfCommand } from '../../../source/cli
 import { currentNetns } from '../../../source/cli/host-access.js';
 import { planRequest } from '../../../source/cli/target.js';
 import { buildPlan } from '../../../source/plan/build.js';
-import { hereCommand } from '../../../source/plan/operator-commands.js';
+import { commandLine, hereCommand, type OperatorCommands } from '../../../source/plan/operator-commands.js';
 import type { Runner } from '../../../source/system/runner.js';
 import { renderPlanText } from '../../../source/ui/plan-text.js';
 import { probeReplay } from './command-fixture.js';
@@ -16,31 +16,37 @@ import { probeReplay } from './command-fixture.js';
 const lab = { stateDir: '/tmp/bm-lab-x/state', rootDir: '/tmp/bm-lab-x/root', netns: 'bm-x-host' };
 const inLab = 'ip netns exec bm-x-host bridge-migrate';
 const where = '--state-dir /tmp/bm-lab-x/state --root-dir /tmp/bm-lab-x/root';
+/** Each command as the line the operator copies. */
+const lines = (commands: OperatorCommands) =>
+  Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, commandLine(command)]));
 
 describe('the commands suggested for another session', () => {
   it('carry the namespace, the state and the root directory of the run', () => {
-    expect(operatorCommands(lab)).toEqual({
+    expect(lines(operatorCommands(lab))).toEqual({
       confirm: `${inLab} confirm ${where}`,
       rollback: `${inLab} rollback --yes ${where}`,
+      guidedRollback: `${inLab} rollback ${where}`,
       status: `${inLab} status ${where}`,
       rearm: `${inLab} guard --rearm ${where}`,
     });
-    expect(applyCommand(lab, { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 60 })).toBe(
+    expect(commandLine(applyCommand(lab, { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 60 }))).toBe(
       `${inLab} apply --yes --nic ens18 --timeout 60 ${where}`,
     );
   });
 
   it('on a host with the defaults they are the bare commands', () => {
     const host = { stateDir: '/var/lib/bridge-migrate', rootDir: '/', netns: null };
-    expect(operatorCommands(host).rollback).toBe('bridge-migrate rollback --yes');
-    expect(applyCommand(host, { nic: null, bridge: 'fcbr0', timeoutSec: 120 })).toBe(
+    expect(commandLine(operatorCommands(host).rollback)).toBe('bridge-migrate rollback --yes');
+    expect(commandLine(applyCommand(host, { nic: null, bridge: 'fcbr0', timeoutSec: 120 }))).toBe(
       'bridge-migrate apply --yes',
     );
   });
 
   it('quote what a shell would split', () => {
     const odd = { stateDir: "/srv/my state/it's", netns: null };
-    expect(operatorCommands(odd).confirm).toBe(`bridge-migrate confirm --state-dir '/srv/my state/it'\\''s'`);
+    expect(commandLine(operatorCommands(odd).confirm)).toBe(
+      `bridge-migrate confirm --state-dir '/srv/my state/it'\\''s'`,
+    );
   });
 
   it('are the ones the plan text and the ssh warning name', async () => {
@@ -60,15 +66,19 @@ describe('the commands suggested for another session', () => {
 
 describe('the program the suggested commands start', () => {
   it('is `bridge-migrate` when the tool was run by that name (installed)', () => {
-    expect(selfCommand(['/usr/bin/node', '/usr/local/bin/bridge-migrate'])).toBe('bridge-migrate');
+    expect(selfCommand(['/usr/bin/node', '/usr/local/bin/bridge-migrate'])).toEqual(['bridge-migrate']);
   });
 
   it('is `node /abs/dist/cli.js` for a checkout run as the README runs it, quoted for a shell', () => {
-    expect(selfCommand(['/usr/bin/node', '/srv/bridge migrate/dist/cli.js'])).toBe(
-      "node '/srv/bridge migrate/dist/cli.js'",
+    const spaced = {
+      stateDir: '/var/lib/bridge-migrate',
+      program: selfCommand(['/usr/bin/node', '/srv/bridge migrate/dist/cli.js']),
+    };
+    expect(commandLine(operatorCommands(spaced).status)).toBe(
+      "node '/srv/bridge migrate/dist/cli.js' status",
     );
     const checkout = { ...lab, program: selfCommand(['/usr/bin/node', '/opt/bm/dist/cli.js']) };
-    expect(operatorCommands(checkout).confirm).toBe(
+    expect(commandLine(operatorCommands(checkout).confirm)).toBe(
       `ip netns exec bm-x-host node /opt/bm/dist/cli.js confirm ${where}`,
     );
   });

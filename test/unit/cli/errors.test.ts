@@ -3,10 +3,12 @@
  * `bridge-migrate: problem; fix`, with the exit code README documents (1 refused, 2 usage), and
  * only an error none of the layers raised says "unexpected error".
  */
+
 import { describe, expect, it } from 'vitest';
 import { describeError, Refused, UsageError } from '../../../source/cli/errors.js';
 import { MalformedHostValue } from '../../../source/host/parse/host-values.js';
 import { ParseError } from '../../../source/host/parse/json-fields.js';
+import { buildOperatorCommands } from '../../../source/plan/operator-commands.js';
 import { UnplannableValue } from '../../../source/plan/tokens.js';
 import { UnsafePath } from '../../../source/system/atomic-file.js';
 import { CaptureInvalid, ReplayMiss } from '../../../source/system/capture.js';
@@ -30,6 +32,9 @@ import {
 import { JournalRefused } from '../../../source/txn/journal/journal-edits.js';
 import { JournalUnreadable } from '../../../source/txn/journal/journal-parse.js';
 import { MigrationLocked } from '../../../source/txn/journal/lock.js';
+
+/** A non-default state directory: every fix that names a command must carry it. */
+const commands = buildOperatorCommands({ stateDir: '/var/lib/bm' });
 
 /** What cli.tsx writes to stderr for an error, and the process's exit code. */
 function operatorSees(error: unknown): { stderr: string; exit: number } {
@@ -144,19 +149,19 @@ const LAYERS: { layer: string; error: unknown; line: string; exit: number }[] = 
   },
   {
     layer: 'journal: pending',
-    error: new MigrationPending(pendingJournal),
-    line: 'a migration of ens18 into fcbr0 is already pending (phase applied, started 2026-01-02T03:04:05.000Z); confirm it with `bridge-migrate confirm`, undo it with `bridge-migrate rollback`, or see `bridge-migrate status`',
+    error: new MigrationPending(pendingJournal, commands),
+    line: 'a migration of ens18 into fcbr0 is already pending (phase applied, started 2026-01-02T03:04:05.000Z); confirm it with `bridge-migrate confirm --state-dir /var/lib/bm`, undo it with `bridge-migrate rollback --yes --state-dir /var/lib/bm`, or see `bridge-migrate status --state-dir /var/lib/bm`',
     exit: 1,
   },
   {
     layer: 'journal: none',
-    error: new NoJournal('/var/lib/bm'),
-    line: 'there is no migration journal in /var/lib/bm; nothing is pending; `bridge-migrate status` shows the host',
+    error: new NoJournal('/var/lib/bm', commands.status),
+    line: 'there is no migration journal in /var/lib/bm; nothing is pending; `bridge-migrate status --state-dir /var/lib/bm` shows the host',
     exit: 1,
   },
   {
     layer: 'journal: phase',
-    error: new IllegalPhaseTransition('confirmed', 'applying'),
+    error: new IllegalPhaseTransition('confirmed', 'applying', commands.rollback),
     line: 'a migration in phase "confirmed" cannot move to "applying"; this is a bug; please report it with the debug log',
     exit: 1,
   },
@@ -165,8 +170,9 @@ const LAYERS: { layer: string; error: unknown; line: string; exit: number }[] = 
     error: new MigrationLocked(
       { pid: 4242, startTime: '1', purpose: 'apply', acquiredAt: 0 } as never,
       '/var/lib/bm/lock',
+      commands.status,
     ),
-    line: 'another bridge-migrate process (pid 4242, apply) holds the lock /var/lib/bm/lock; wait for it to finish, or run `bridge-migrate status` to see the migration it is working on',
+    line: 'another bridge-migrate process (pid 4242, apply) holds the lock /var/lib/bm/lock; wait for it to finish, or run `bridge-migrate status --state-dir /var/lib/bm` to see the migration it is working on',
     exit: 1,
   },
   {
@@ -191,8 +197,8 @@ const LAYERS: { layer: string; error: unknown; line: string; exit: number }[] = 
   },
   {
     layer: 'engine: nothing to revert',
-    error: new NothingToRevert('confirmed'),
-    line: 'the migration is confirmed; there is nothing to revert; see `bridge-migrate status`',
+    error: new NothingToRevert('confirmed', commands.status),
+    line: 'the migration is confirmed; there is nothing to revert; see `bridge-migrate status --state-dir /var/lib/bm`',
     exit: 1,
   },
   {

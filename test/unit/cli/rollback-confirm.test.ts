@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfirmCommand } from '../../../source/cli/confirm-command.js';
 import { runRollbackCommand } from '../../../source/cli/rollback-command.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 import { NothingToRevert } from '../../../source/txn/engine/engine.js';
 import { type Fixture, fixture, run } from './command-fixture.js';
 
@@ -37,7 +38,7 @@ describe('rollback', () => {
     const f = setup();
     expect(await rollback(f)).toBe(1);
     expect(f.stderr()).toBe(
-      `bridge-migrate: nothing to roll back: there is no migration journal in ${f.stateDir}; see \`bridge-migrate status\`; pass --state-dir if the migration used another state directory\n`,
+      `bridge-migrate: nothing to roll back: there is no migration journal in ${f.stateDir}; see \`bridge-migrate status --state-dir ${f.stateDir}\`; pass --state-dir if the migration used another state directory\n`,
     );
     await f.pendingJournal('reverted');
     expect(await rollback(f)).toBe(1);
@@ -93,7 +94,7 @@ describe('rollback', () => {
           reason: 'operator',
           steps: [{ stepId: 'cutover', title: 'Move ens18', state: 'revert-failed', message: 'File exists' }],
           differences: ['fcbr0 still exists'],
-          manualCommands: ['ip link del dev fcbr0'],
+          manualCommands: [{ kind: 'exec', argv: ['ip', 'link', 'del', 'dev', 'fcbr0'] }],
           checks: [],
         }),
       },
@@ -163,7 +164,7 @@ describe('rollback racing the guardian', () => {
             differences: [],
             manualCommands: [],
           });
-          throw new NothingToRevert('reverted');
+          throw new NothingToRevert('reverted', DEFAULT_OPERATOR_COMMANDS.status);
         },
       },
     });

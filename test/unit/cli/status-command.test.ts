@@ -8,6 +8,7 @@ import type { StatusReport } from '../../../source/cli/status-report.js';
 import { buildStatus, statusText } from '../../../source/cli/status-report.js';
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 import { createReplay, loadCaptureDocument } from '../../../source/system/capture.js';
 import { acquireLock } from '../../../source/txn/journal/lock.js';
 import { type Fixture, fixture, NOW, probeReplay, run } from './command-fixture.js';
@@ -177,15 +178,12 @@ describe('status', () => {
       manualCommands: [],
       onlyInRuntimeDir: true,
     });
-    const text = statusText(report, {
-      confirm: 'bridge-migrate confirm',
-      rollback: 'bridge-migrate rollback',
-    });
+    const text = statusText(report, DEFAULT_OPERATOR_COMMANDS);
     expect(text).toContain(
       '  guardian BLOCKED: revert attempt 3 failed: ENOSPC: no space left on device; retrying in 4 s',
     );
     expect(text).toContain(
-      '    recorded only in /run/bridge-migrate: the state directory could not be written; free space or remount it, then `bridge-migrate rollback` records it without undoing again',
+      '    recorded only in /run/bridge-migrate: the state directory could not be written; free space or remount it, then `bridge-migrate rollback --yes` records it without undoing again',
     );
   });
 
@@ -260,7 +258,7 @@ describe('status', () => {
     expect(report.mode).toBe('none');
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatch(
-      /^the journal could not be read: .*permission denied.*; run it as root: sudo bridge-migrate status$/,
+      /^the journal could not be read: .*permission denied.*; run it as root: sudo bridge-migrate status --state-dir \S+$/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type StatusReport, statusText } from '../../../source/cli/status-report.js';
 import { terminalOutput } from '../../../source/cli/terminal-output.js';
+import { DEFAULT_OPERATOR_COMMANDS } from '../../../source/plan/operator-commands.js';
 
 /** What a headless command wrote, as the operator's terminal receives it. */
 function capture() {
@@ -46,10 +47,7 @@ describe('the headless output', () => {
       problems: [],
       alerts: [],
     };
-    const lines = statusText(report, {
-      confirm: 'bridge-migrate confirm',
-      rollback: 'bridge-migrate rollback',
-    });
+    const lines = statusText(report, DEFAULT_OPERATOR_COMMANDS);
     const { out, written } = capture();
     for (const line of lines) out.stdout(`${line}\n`);
     expect(written.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);

@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { compareHostState, differenceTexts, type HostState } from '../../../source/host/compare.js';
 import type { Address, Link, Route, Rule } from '../../../source/host/snapshot.js';
+import { commandText } from '../../../source/plan/command-text.js';
 import { manualCommands } from '../../../source/txn/engine/manual-commands.js';
 
 function link(name: string, fields: Partial<Link> = {}): Link {
@@ -204,7 +205,7 @@ describe('compareHostState: what the kernel derives by itself during IPv6 DAD', 
     });
     const differences = compareHostState(pre, settled, { devices: ['ens18', 'fcbr0'] });
     expect(differenceTexts(differences)).toEqual([]);
-    expect(manualCommands(differences, pre)).toEqual([]);
+    expect(manualCommands(differences, pre).flatMap(commandText)).toEqual([]);
   });
 
   test('an address the revert re-added is tentative again and lacks its local route (and subnet anycast) for a moment', () => {
@@ -254,7 +255,7 @@ describe('compareHostState: what the kernel derives by itself during IPv6 DAD', 
       'route default via 198.51.100.1 dev ens18 proto dhcp metric 100 is missing',
       'rule 1000: src all iif fcbr0 table 100 was not there before',
     ]);
-    expect(manualCommands(differences, pre)).toEqual([
+    expect(manualCommands(differences, pre).flatMap(commandText)).toEqual([
       'ip -4 route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
       'ip -4 rule del priority 1000 iif fcbr0 lookup 100',
       'ip addr del 2001:db8::99/64 dev ens18',
@@ -310,7 +311,7 @@ describe('manualCommands', () => {
       routes: [],
       rules: [...pre.rules, rule(1000, { src: 'all', iif: 'fcbr0', table: '100' })],
     });
-    expect(manualCommands(compareHostState(pre, now), pre)).toEqual([
+    expect(manualCommands(compareHostState(pre, now), pre).flatMap(commandText)).toEqual([
       'ip link set ens18 nomaster',
       'ip addr add 198.51.100.240/24 broadcast 198.51.100.255 metric 100 valid_lft 3600 preferred_lft 3600 dev ens18',
       'ip -4 route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
@@ -324,7 +325,7 @@ describe('manualCommands', () => {
     const a = rule(1000, { src: 'all', iif: 'ens18', table: '100' });
     const b = rule(1000, { src: '198.51.100.241', table: '101' });
     const pre = host({ rules: [a, b] });
-    expect(manualCommands(compareHostState(pre, host({ rules: [b, a] })), pre)).toEqual([
+    expect(manualCommands(compareHostState(pre, host({ rules: [b, a] })), pre).flatMap(commandText)).toEqual([
       'ip -4 rule del priority 1000 iif ens18 lookup 100',
       'ip -4 rule del priority 1000 from 198.51.100.241 lookup 101',
       'ip -4 rule add priority 1000 iif ens18 lookup 100',

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
 import { buildPlan } from '../../../source/plan/build.js';
+import { commandText } from '../../../source/plan/command-text.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import { createEngine } from '../../../source/txn/engine/engine.js';
 import type { EngineDeps } from '../../../source/txn/engine/engine-api.js';
@@ -216,7 +217,7 @@ describe('a journal tampered with after planning', () => {
 
     expect(host.calls.some((argv) => argv[0] === 'sh')).toBe(false);
     expect(outcome.kind).toBe('revert-incomplete');
-    expect(outcome.manualCommands).toContain("sh -c 'touch /tmp/owned'");
+    expect(outcome.manualCommands.flatMap(commandText)).toContain("sh -c 'touch /tmp/owned'");
     expect(outcome.differences[0]).toMatch(/was refused \("sh" is not a program a revert runs\)/);
     // Everything else was still undone.
     expect(stateView(host.state)).toEqual(before);

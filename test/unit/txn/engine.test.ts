@@ -498,12 +498,12 @@ describe('revert, confirm, watch', () => {
     expect(outcome).toMatchObject({
       kind: 'revert-incomplete',
       differences: ['address 198.51.100.77/24 on ens18 was not there before'],
-      manualCommands: ['ip addr del 198.51.100.77/24 dev ens18'],
+      manualCommands: [{ kind: 'exec', argv: ['ip', 'addr', 'del', '198.51.100.77/24', 'dev', 'ens18'] }],
     });
     expect((await first.journal.load(temp.stateDir))?.outcome).toMatchObject({
       kind: 'revert-incomplete',
       reason: 'timeout',
-      manualCommands: ['ip addr del 198.51.100.77/24 dev ens18'],
+      manualCommands: [{ kind: 'exec', argv: ['ip', 'addr', 'del', '198.51.100.77/24', 'dev', 'ens18'] }],
     });
   });
 
@@ -515,7 +515,10 @@ describe('revert, confirm, watch', () => {
     const outcome = await first.engine.revert('timeout');
     // Pasted on the machine without it, the command would act on the machine's own ens18.
     expect(outcome.manualCommands).toEqual([
-      'ip netns exec bm-x-host ip addr del 198.51.100.77/24 dev ens18',
+      {
+        kind: 'exec',
+        argv: ['ip', 'netns', 'exec', 'bm-x-host', 'ip', 'addr', 'del', '198.51.100.77/24', 'dev', 'ens18'],
+      },
     ]);
   });
 

@@ -33,8 +33,6 @@ export function makePlan(): Plan {
     persistWith: 'none',
     topology: { before: [], after: [] },
     deadlineSec: 120,
-    confirmCommand: 'bridge-migrate confirm',
-    rollbackCommand: 'bridge-migrate rollback',
     snapshotTakenAt: '2024-01-02T03:04:05.000Z',
   };
 }

@@ -184,7 +184,7 @@ describe('deadline, guardian and outcome', () => {
       kind: 'revert-incomplete',
       reason: 'probe-failed',
       differences: ['ens18 still has master fcbr0'],
-      manualCommands: ['ip link set ens18 nomaster'],
+      manualCommands: [{ kind: 'exec', argv: ['ip', 'link', 'set', 'ens18', 'nomaster'] }],
     });
     expect(done.phase).toBe('revert-incomplete');
     expect(done.outcome).toEqual({
@@ -192,7 +192,7 @@ describe('deadline, guardian and outcome', () => {
       reason: 'probe-failed',
       at: clock.now(),
       differences: ['ens18 still has master fcbr0'],
-      manualCommands: ['ip link set ens18 nomaster'],
+      manualCommands: [{ kind: 'exec', argv: ['ip', 'link', 'set', 'ens18', 'nomaster'] }],
     });
     // An incomplete revert still blocks a new migration; a completed one does not.
     expect(store.isPending(done)).toBe(true);

@@ -21,7 +21,6 @@ import { runRearmCommand } from './source/cli/rearm-command.js';
 import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { terminalOutput } from './source/cli/terminal-output.js';
-import { armGuardian } from './source/txn/guardian/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
 // Every headless line is made safe for the terminal on its way out (cli/terminal-output.ts).
@@ -46,7 +45,7 @@ async function headless(
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
-    deps: realCommandDeps(access, common, { purpose, glyphs, out, armGuardian }),
+    deps: realCommandDeps(access, common, { purpose, glyphs, out }),
   };
 }
 
@@ -99,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
         access,
         target,
         common,
-        { dryRun: Boolean(raw.dryRun) || access.replay !== null, armGuardian },
+        { dryRun: Boolean(raw.dryRun) || access.replay !== null },
         out,
       );
     });

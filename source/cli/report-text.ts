@@ -78,7 +78,7 @@ export interface PendingFacts {
   plan: Plan;
   deadline: number;
   now: number;
-  guardian: GuardianInfo | null;
+  guardian: GuardianInfo;
   commands: { confirm: string; rollback: string };
 }
 

@@ -218,7 +218,6 @@ export function createAppStore(deps: AppDeps): AppStore {
       exit: null,
       canApply: deps.migration !== undefined,
       migration: null,
-      guardian: deps.migration?.guardian ?? false,
       commands: deps.commands ??
         deps.migration?.commands ?? {
           confirm: 'bridge-migrate confirm',

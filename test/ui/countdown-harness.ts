@@ -35,13 +35,10 @@ export interface Countdown {
 
 /**
  * A store at the countdown: applied and verified, deadline `windowSec` from now, the journal's
- * guardian alive (unless `guardian: false`), its first watch recorded.
+ * guardian alive, its first watch recorded.
  */
-export async function countdownStore(
-  options: { guardian?: boolean; windowSec?: number } = {},
-): Promise<Countdown> {
-  const guardian = options.guardian ?? true;
-  const engine = fakeMigration({ guardian });
+export async function countdownStore(options: { windowSec?: number } = {}): Promise<Countdown> {
+  const engine = fakeMigration();
   const plan = quietPlan();
   const store = await plannedStore({
     planned: plan,
@@ -63,6 +60,6 @@ export async function countdownStore(
     checks: [],
   });
   await applying;
-  if (guardian) engine.world.beat(okChecks());
+  engine.world.beat(okChecks());
   return { store, engine, world: engine.world };
 }

@@ -87,7 +87,7 @@ describe('on the countdown', () => {
 
 describe('on the recovery screen', () => {
   async function recovery(journal: Journal) {
-    const engine = fakeMigration({ guardian: true });
+    const engine = fakeMigration();
     engine.world.journal = journal;
     engine.world.guardianAlive = false;
     const store = testStore({

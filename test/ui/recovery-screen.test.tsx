@@ -26,7 +26,7 @@ interface Recovery {
 }
 
 async function start(journal: Journal | null, options: { guardianAlive?: boolean; rollback?: boolean } = {}) {
-  const engine = fakeMigration({ guardian: true });
+  const engine = fakeMigration();
   engine.world.journal = journal;
   engine.world.guardianAlive = options.guardianAlive ?? false;
   const store = testStore({ planned: quietPlan(), migration: engine.deps, clock: { now: () => Date.now() } });

@@ -75,7 +75,8 @@ export function fixture(
     uid?: number;
     script?: EngineScript;
     ask?: ((question: string) => Promise<boolean>) | null;
-    guardian?: GuardianInfo | null;
+    /** What arming the guardian returns; default a detached guardian, pid 4242. */
+    guardian?: GuardianInfo;
     alive?: (pid: number) => boolean;
   } = {},
 ): Fixture {
@@ -140,7 +141,8 @@ export function fixture(
     plan: buildPlan,
     journal,
     engine,
-    armGuardian: options.guardian ? async () => options.guardian as GuardianInfo : null,
+    armGuardian: async () =>
+      options.guardian ?? { pid: 4242, mode: 'detached', startedAt: NOW, heartbeatAt: NOW },
     guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir: '/' },
     uid,
     clock: { now: () => NOW + 5_000 },

@@ -1,5 +1,5 @@
 /**
- * Issue 4's session measures, on the operator's real path: sshd in the host namespace, `ssh -tt`
+ * The session measures (DESIGN.md "The guardian": it must outlive the SSH session), on the operator's real path: sshd in the host namespace, `ssh -tt`
  * from the peer inside a tmux pane (80x24, private socket), the TUI on the host, driven by keys
  * through the preview (a, Enter, y) to the pending screen.
  *

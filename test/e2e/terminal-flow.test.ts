@@ -1,5 +1,5 @@
 /**
- * Issue 2, the real terminal: the TUI in a tmux pane of 80x24 with `--dry-run` on the lab host
+ * DESIGN.md "What the operator sees", the real terminal: the TUI in a tmux pane of 80x24 with `--dry-run` on the lab host
  * (inside its namespace, the real probe of a real ens18), driven key by key through the whole
  * read-only flow — probe, preview, Tab, j, a, Enter, ?, Esc, q — with every frame read back from
  * the pane. Run once in a UTF-8 locale and once with LANG=C, where not one byte the program writes

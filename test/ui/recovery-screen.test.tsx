@@ -1,5 +1,5 @@
 /**
- * Recovery (issue 4): a start of the tool that finds a migration left pending shows it instead of
+ * Recovery (DESIGN.md "The guardian", last paragraph): a start of the tool that finds a migration left pending shows it instead of
  * probing, and offers confirm (only for an applied change before its deadline), roll back now,
  * details and quit; `bridge-migrate rollback` on a terminal opens the same screen with y/N.
  */

@@ -9,9 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { snapshotDifferences } from '../../source/lab/index.js';
+import { type TmuxPane, withTmux } from '../../source/lab/tmux-pane.js';
 import { DIST_CLI, requireBuiltCli } from '../lab/helpers/guardian-cli.js';
 import { withLab } from '../lab/helpers/lab-state.js';
-import { type TmuxPane, withTmux } from '../lab/helpers/tmux.js';
 import { SCREEN_MS } from './helpers/operator.js';
 
 const COLUMNS = 80;

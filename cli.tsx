@@ -27,7 +27,6 @@ import { runRollbackCommand } from './source/cli/rollback-command.js';
 import { runStatusCommand } from './source/cli/status-command.js';
 import { terminalOutput } from './source/cli/terminal-output.js';
 import { commandLine, type OperatorCommands } from './source/plan/operator-commands.js';
-import { armGuardian } from './source/txn/guardian/guardian-launch.js';
 import { chooseGlyphs } from './source/ui/glyphs.js';
 
 // Every headless line is made safe for the terminal on its way out (cli/terminal-output.ts).
@@ -66,7 +65,7 @@ async function headless(
   const glyphs = chooseGlyphs(process.env);
   return {
     common,
-    deps: realCommandDeps(access, common, { purpose, glyphs, out, armGuardian }),
+    deps: realCommandDeps(access, common, { purpose, glyphs, out }),
   };
 }
 
@@ -119,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
         access,
         target,
         common,
-        { dryRun: Boolean(raw.dryRun) || access.replay !== null, armGuardian },
+        { dryRun: Boolean(raw.dryRun) || access.replay !== null },
         out,
       );
     });

@@ -1,5 +1,5 @@
 /**
- * Issue 3's measure: lost echo replies while the host is migrated and reverted, the tool against
+ * The cutover's measure (DESIGN.md "Runtime cutover"): lost echo replies while the host is migrated and reverted, the tool against
  * the hand-written sequence, in the same lab and the same run. The tool is driven through the
  * operator's path — the built CLI in the host namespace, `apply --yes` then `rollback --yes` —
  * so its window includes everything the operator's command does (probe, baseline checks,

@@ -1,5 +1,5 @@
 /**
- * Issue 4's first measure: how long after the deadline the host is back to its pre-state when
+ * The deadline's measure (DESIGN.md "The guardian"): how long after the deadline the host is back to its pre-state when
  * nobody confirms. `apply --yes --timeout 15` (the shortest deadline the tool accepts) through
  * the CLI in the host namespace; the deadline as `status --json` reports it; then the host
  * namespace is snapshotted every 20 ms from just before the deadline until it equals the

@@ -1,7 +1,8 @@
 /**
- * Issue 4's session measures, on the operator's real path: sshd in the host namespace, `ssh -tt`
- * from the peer inside a tmux pane (80x24, private socket), the TUI on the host, driven by keys
- * through the preview (a, Enter, y) to the pending screen.
+ * The session measures (DESIGN.md "The guardian": it must outlive the SSH session), on the
+ * operator's real path: sshd in the host namespace, `ssh -tt` from the peer inside a tmux pane
+ * (80x24, private socket: source/lab/tmux-pane.ts), the TUI on the host, driven by keys through the
+ * preview (a, Enter, y) to the pending screen.
  *
  * 1. Bytes the TUI writes to the terminal per second while it waits at the pending screen
  *    (counted from tmux's pipe of the pane: what reaches the operator's terminal over SSH).
@@ -11,8 +12,9 @@
  *    (the guardian waits for it); what it proves is that the revert happens without the
  *    session. The deadline → restored part is reported beside it.
  */
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { type SshServer, shellLine, startSshd } from '../source/lab/ssh-lab.js';
+import { createTmuxServer, type TmuxPane } from '../source/lab/tmux-pane.js';
 import { sleep, waitFor } from '../source/lab/wait.js';
 import type { Journal } from '../source/txn/journal/journal.js';
 import {
@@ -25,8 +27,6 @@ import {
   waitForJournal,
   withBenchLab,
 } from './lab-scene.js';
-import { type SshServer, startSshd } from './ssh-lab.js';
-import { openPane, type TmuxPane } from './tmux-pane.js';
 
 const TIMEOUT_SEC = 25;
 const COUNT_WINDOW_MS = 10_000;
@@ -66,9 +66,10 @@ async function oneRound(scene: BenchScene, ssh: SshServer): Promise<LostSession>
   const { lab } = scene;
   const before = await lab.snapshot(lab.ns.host);
   const dirs = scene.freshDirs();
-  const paneDir = join(dirs.rootDir, '..', 'tty');
-  mkdirSync(paneDir, { mode: 0o700 });
   const tui = [
+    // An operator's client sends its UTF-8 locale (Debian: SendEnv LANG LC_*); the lab's has none.
+    'env',
+    'LANG=C.UTF-8',
     process.execPath,
     DIST_CLI,
     '--nic',
@@ -84,9 +85,12 @@ async function oneRound(scene: BenchScene, ssh: SshServer): Promise<LostSession>
     '--root-dir',
     dirs.rootDir,
   ];
-  const pane = await openPane(paneDir, ssh.clientArgv(tui));
+  const tmux = createTmuxServer();
   try {
-    const comm = readFileSync(`/proc/${pane.panePid}/comm`, 'utf8').trim();
+    // Every byte the TUI writes is kept (recordOutput), to count what reaches the terminal.
+    const pane = await tmux.newSession(ssh.clientArgv(shellLine(tui), { tty: true }), { recordOutput: true });
+    const panePid = await pane.pid();
+    const comm = readFileSync(`/proc/${panePid}/comm`, 'utf8').trim();
     if (comm !== 'ssh') throw new Error(`the pane runs "${comm}", not the ssh client`);
     // The keys the screen hints at (source/ui/keys.ts): a acknowledges, Enter asks, y answers.
     await pane.waitForScreen('the plan preview', (text) => /\ba acknowledge/.test(text), 30_000);
@@ -112,17 +116,17 @@ async function oneRound(scene: BenchScene, ssh: SshServer): Promise<LostSession>
     const windowMs = Math.min(COUNT_WINDOW_MS, deadline - Date.now() - 2_000);
     if (windowMs < 2_000)
       throw new Error(`only ${deadline - Date.now()} ms left to the deadline to count output`);
-    const bytesBefore = pane.bytesWritten();
+    const bytesBefore = pane.output().length;
     const countStarted = performance.now();
     await sleep(windowMs);
-    const bytes = pane.bytesWritten() - bytesBefore;
+    const bytes = pane.output().length - bytesBefore;
     const countedMs = performance.now() - countStarted;
 
     const tuiPids = processesMentioning(dirs.stateDir, lab.ns.host).filter(
       (pid) => !scene.guardians.has(pid),
     );
     if (tuiPids.length === 0) throw new Error('no process of the TUI found on the host');
-    process.kill(pane.panePid, 'SIGKILL'); // the lost link
+    process.kill(panePid, 'SIGKILL'); // the lost link
     const killedAt = Date.now();
     const tuiGoneAt = await waitFor(
       'the TUI to exit after the hang-up',
@@ -144,7 +148,7 @@ async function oneRound(scene: BenchScene, ssh: SshServer): Promise<LostSession>
       outcome: outcome.label,
     };
   } finally {
-    await pane.close();
+    await tmux.killServer();
   }
 }
 

@@ -57,19 +57,12 @@ export async function runApplyCommand(
   const engine = deps.engine((event) => {
     for (const line of progressLines(event, plan, glyphs)) out.stderr(`${line}\n`);
   });
-  let guardian: GuardianInfo | null = null;
+  let guardian = null as GuardianInfo | null;
   const outcome = await engine.start({
     plan,
     preState: snapshot,
     timeoutSec: target.timeoutSec,
     beforeFirstChange: async () => {
-      if (!deps.armGuardian) {
-        // TODO(issue 4): the guardian. Until it exists, say so rather than imply a timer runs.
-        out.stderr(
-          'guardian: none in this build; nothing will revert the change by itself at the deadline\n',
-        );
-        return;
-      }
       guardian = await deps.armGuardian({ stateDir: common.stateDir, ...deps.guardianLaunch });
       out.stderr(
         `guardian armed: pid ${guardian.pid} (${guardian.mode}${guardian.unit ? `, unit ${guardian.unit}` : ''})\n`,
@@ -79,6 +72,8 @@ export async function runApplyCommand(
 
   const { commands } = deps;
   if (outcome.kind === 'pending') {
+    // The engine runs beforeFirstChange before any change, so a pending change has its guardian.
+    if (!guardian) throw new Error('the engine left a change pending without arming the guardian');
     const facts = { plan, deadline: outcome.deadline, now: deps.clock.now(), guardian, commands };
     for (const line of pendingReport(facts, glyphs)) out.stdout(`${line}\n`);
     return EXIT.ok;

@@ -22,6 +22,7 @@ import { createHostFiles } from '../system/host-files.js';
 import { createEngine } from '../txn/engine/engine.js';
 import type { Engine, EngineListener } from '../txn/engine/engine-api.js';
 import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
+import { armGuardian } from '../txn/guardian/guardian-launch.js';
 import { isGuardianProcess } from '../txn/guardian/guardian-status.js';
 import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
@@ -36,11 +37,8 @@ export interface CommandDeps {
   journal: JournalStore;
   /** An engine on this state directory that reports to `listener`. */
   engine(listener?: EngineListener): Engine;
-  /**
-   * Starts the dead-man guardian before the first change. null while this build has none
-   * (source/txn/guardian/guardian-launch.ts, issue 4): `apply` then says that nothing enforces the deadline.
-   */
-  armGuardian: ArmGuardian | null;
+  /** Starts the dead-man guardian before the first change (txn/guardian/guardian-launch.ts). */
+  armGuardian: ArmGuardian;
   /** How the guardian starts this program again, and the log it appends to. */
   guardianLaunch: { selfArgv: string[]; logPath: string | null; rootDir: string; commands: OperatorCommands };
   /** Effective uid of this process: confirm and rollback need root. */
@@ -64,8 +62,6 @@ export interface RealDepsOptions {
   purpose: string;
   glyphs: Glyphs;
   out: Output;
-  /** TODO(issue 4): pass source/txn/guardian/guardian-launch.ts's armGuardian once it exists. */
-  armGuardian: ArmGuardian | null;
 }
 
 export function realCommandDeps(
@@ -91,7 +87,7 @@ export function realCommandDeps(
         log: access.log,
         ...(listener ? { listener } : {}),
       }),
-    armGuardian: options.armGuardian,
+    armGuardian,
     guardianLaunch: {
       selfArgv: [process.execPath, process.argv[1] ?? 'bridge-migrate'],
       logPath: access.logPath,

@@ -9,7 +9,6 @@ import { buildPlan } from '../plan/build.js';
 import { commandLine } from '../plan/operator-commands.js';
 import { createAppStore } from '../store/app-store.js';
 import { UntrustedPath } from '../system/trusted-path.js';
-import type { ArmGuardian } from '../txn/guardian/guardian-api.js';
 import { renderApp } from '../ui/app.js';
 import { chooseGlyphs } from '../ui/glyphs.js';
 import { renderPlanText } from '../ui/plan-text.js';
@@ -26,7 +25,7 @@ export async function runInteractive(
   access: HostAccess,
   target: TargetOptions,
   common: CommonOptions,
-  options: { dryRun: boolean; armGuardian: ArmGuardian | null },
+  options: { dryRun: boolean },
   out: Output,
 ): Promise<number> {
   if (!process.stdin.isTTY) {
@@ -39,12 +38,7 @@ export async function runInteractive(
     return EXIT.refused;
   }
   const glyphs = chooseGlyphs(process.env);
-  const deps = realCommandDeps(access, common, {
-    purpose: 'tui',
-    glyphs,
-    out,
-    armGuardian: options.armGuardian,
-  });
+  const deps = realCommandDeps(access, common, { purpose: 'tui', glyphs, out });
   if (!options.dryRun) {
     // A state directory or journal that is not root's alone is refused before the TUI starts, as
     // every headless command refuses it: one line with the fix, exit 1 (system/trusted-path.ts).

@@ -5,7 +5,7 @@
  * has passed already, re-arming means what the guardian would do at once, so this reverts now, in
  * the foreground, and reports like `rollback` (exit 3 or 4).
  * Exit 0: re-armed. 1: refused, nothing changed (not root, nothing pending in a countdown phase,
- * the guardian still alive, this build cannot start one). 2: usage (--replay).
+ * the guardian still alive). 2: usage (--replay).
  */
 
 import { commandLine } from '../plan/operator-commands.js';
@@ -43,9 +43,6 @@ export async function runRearmCommand(deps: CommandDeps, common: CommonOptions):
     const revert = await deps.engine().revert('timeout');
     for (const line of revertReport(revert, null, glyphs)) out.stdout(`${line}\n`);
     return revert.kind === 'reverted' ? EXIT.reverted : EXIT.revertIncomplete;
-  }
-  if (!deps.armGuardian) {
-    throw new Refused('this build cannot start a guardian', `roll back now: ${rollback}`);
   }
   const info = await deps.armGuardian({ stateDir: common.stateDir, ...deps.guardianLaunch });
   const left = secondsLeft(journal.deadline, deps.clock.now());

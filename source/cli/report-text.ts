@@ -81,7 +81,7 @@ export interface PendingFacts {
   plan: Plan;
   deadline: number;
   now: number;
-  guardian: GuardianInfo | null;
+  guardian: GuardianInfo;
   commands: Pick<OperatorCommands, 'confirm' | 'rollback'>;
 }
 

@@ -24,17 +24,13 @@ export function tuiMigration(
         plan,
         preState,
         timeoutSec,
-        ...(armGuardian
-          ? {
-              beforeFirstChange: async () => {
-                await armGuardian({ stateDir, ...deps.guardianLaunch });
-              },
-            }
-          : {}),
+        beforeFirstChange: async () => {
+          await armGuardian({ stateDir, ...deps.guardianLaunch });
+        },
       }),
     revert: (listener) => deps.engine(listener).revert('operator'),
     // The same launcher as apply's, for the same journal: the new guardian records itself in it.
-    ...(armGuardian ? { rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }) } : {}),
+    rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }),
     async confirm() {
       const journal = await deps.journal.load(stateDir);
       if (!journal) throw new NoJournal(stateDir, commands.status);
@@ -54,7 +50,6 @@ export function tuiMigration(
       return (await deps.journal.extendDeadline(stateDir, seconds)).deadline;
     },
     watch: () => deps.engine().watch(),
-    guardian: armGuardian !== null,
     commands,
   };
 }

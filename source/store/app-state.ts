@@ -67,21 +67,16 @@ export interface MigrationDeps {
   read(): Promise<JournalReading>;
   /**
    * Starts a new guardian for the pending journal whose guardian is gone (same deadline) and
-   * resolves with what the journal records; absent when this build cannot start one.
+   * resolves with what the journal records.
    */
-  rearm?(): Promise<GuardianInfo>;
+  rearm(): Promise<GuardianInfo>;
   /** journal.extendDeadline: resolves with the new deadline (epoch ms); the journal caps it. */
   extend(seconds: number): Promise<number>;
   /**
    * Engine.watch: the checks that passed at baseline, run by this process. Used only while no live
-   * guardian watches (it died, or this build has none); otherwise the screen shows the guardian's.
+   * guardian watches (it died); otherwise the screen shows the guardian's.
    */
   watch(): Promise<CheckResult[]>;
-  /**
-   * True when a guardian process enforces the deadline. False in builds without one: the pending
-   * screen must then say that nothing reverts by itself.
-   */
-  guardian: boolean;
   /** The exact commands for another session, with this run's --state-dir. */
   commands: OperatorCommands;
 }
@@ -267,8 +262,6 @@ export interface AppState {
   canApply: boolean;
   /** The migration in flight or finished in this session; null before `y`. */
   migration: MigrationProgress | null;
-  /** Whether a guardian enforces the deadline in this build (false: the pending screen says so). */
-  guardian: boolean;
   /** What another session runs to confirm or roll back (with this run's --state-dir). */
   commands: OperatorCommands;
   /** The journal as last read, while it decides the screen; null before and outside those phases. */

@@ -231,7 +231,6 @@ export function createAppStore(deps: AppDeps | RollbackScreenDeps): AppStore {
       exit: null,
       canApply: deps.migration !== undefined,
       migration: null,
-      guardian: deps.migration?.guardian ?? false,
       commands: deps.commands ?? deps.migration?.commands ?? DEFAULT_OPERATOR_COMMANDS,
       watched: null,
       remoteRevert: false,

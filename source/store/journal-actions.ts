@@ -7,7 +7,7 @@
  * SSH session, an extension from another TUI, or the guardian's revert reach this screen.
  *
  * The watch checks on the countdown are the guardian's (it records its latest watch with its
- * heartbeat). Only while no live guardian watches (it was killed, or this build has none) does
+ * heartbeat). Only while no live guardian watches (it was killed) does
  * this session run them itself, at most every LOCAL_WATCH_EVERY_MS, so the screen never shows
  * stale results as if they were current and two processes do not ping the gateway side by side.
  */

@@ -77,7 +77,7 @@ export function migrationActions(
         const progress = get().migration ?? initialProgress(plan);
         // The notice (a refused quit) was about the flight that just ended.
         if (outcome.kind === 'pending') {
-          const { guardian, commands } = get();
+          const { commands } = get();
           dispatch(
             { type: 'pending' },
             {
@@ -85,7 +85,7 @@ export function migrationActions(
               watched: null,
               migration: withLogEntries(
                 { ...progress, deadline: outcome.deadline },
-                { kind: 'pending', guardian, commands },
+                { kind: 'pending', commands },
               ),
             },
           );

@@ -36,7 +36,7 @@ export type LogEntry =
    * Applied and verified: who enforces the deadline and the exact commands for another session.
    * Printed once above the countdown, whose live part is then only the bar, the guardian and the checks.
    */
-  | { kind: 'pending'; guardian: boolean; commands: OperatorCommands }
+  | { kind: 'pending'; commands: OperatorCommands }
   /** After a revert: the comparison with the pre-state and the commands left to run by hand. */
   | { kind: 'revert-report'; revert: RevertOutcome; failure: string | null }
   /** A revert of a migration found pending at start (recovery, `rollback`): what is undone, from where. */

@@ -58,7 +58,7 @@ export type PhaseEvent =
   | { type: 'refused' }
   /** Probe, plan, apply or this session's revert broke outside the engine's own revert. */
   | { type: 'fail' };
-// Issue 9 (persist) slots in here as three events, and `persisting` joins Phase and BUSY_PHASES:
+// The persist phase (DESIGN.md flow step 6) slots in here as three events, and `persisting` joins Phase and BUSY_PHASES:
 //   'persist-started'  confirming → persisting (the renderer's config is written under the guardian)
 //   'persisted'        persisting → done
 //   'persist-failed'   persisting → reverting (the guardian reverts; its trigger says why)

@@ -25,18 +25,11 @@ export function rearmAction(context: RearmContext): Pick<AppActions, 'rearmGuard
   return {
     async rearmGuardian() {
       const { phase, watched } = get();
-      if (!DECIDING_PHASES.includes(phase) || !watched) return;
+      if (!DECIDING_PHASES.includes(phase) || !watched || !migration) return;
       const { journal, guardian } = watched.reading;
       const alert = guardianAlert(journal, guardian.alive, watched.now);
       if (!alert) {
         notify('refusal', 'The guardian is running (or no deadline runs): there is nothing to re-arm.');
-        return;
-      }
-      if (!migration?.rearm) {
-        notify(
-          'refusal',
-          keyed`This build cannot start a guardian; ${mentionKey('rollback')} rolls back now.`,
-        );
         return;
       }
       if (alert.overdue) {

@@ -1,5 +1,5 @@
 /**
- * The store's actions for a migration found pending at start (issue 4, "Recovery"): the first
+ * The store's actions for a migration found pending at start (DESIGN.md "The guardian", last paragraph): the first
  * thing the interactive command does is read the journal, and a pending migration opens the
  * recovery screen instead of the probe; `bridge-migrate rollback` on a terminal opens the same
  * screen with its y/N question. From there the countdown's actions (journal-actions.ts) follow the

@@ -44,11 +44,9 @@ export function beatAge(ms: number): string {
   return `${Math.max(1, Math.ceil(ms / 1000))} s ago`;
 }
 
-export function guardianRow(watched: Watched, guardianBuild: boolean, glyphs: Glyphs, width: number): Row {
+export function guardianRow(watched: Watched, glyphs: Glyphs, width: number): Row {
   const { guardian } = watched.reading;
   const asRow = (text: string, tone: Tone): Row => ({ text: clip(text, width, glyphs), tone });
-  if (!guardianBuild)
-    return asRow(`${glyphs.warning} No guardian: nothing reverts by itself at the deadline.`, 'warning');
   if (!guardian.info)
     return asRow(`${glyphs.warning} No guardian recorded: nothing reverts by itself.`, 'warning');
   if (!guardian.alive) {
@@ -153,16 +151,13 @@ export function barRow(watched: Watched, glyphs: Glyphs, width: number): Row {
   return { text: clip(text, width, glyphs), tone };
 }
 
-export function countdownRows(
-  watched: Watched | null,
-  options: { glyphs: Glyphs; width: number; guardianBuild: boolean },
-): Row[] {
+export function countdownRows(watched: Watched | null, options: { glyphs: Glyphs; width: number }): Row[] {
   const { glyphs, width } = options;
   if (!watched) return [{ text: `Reading the journal${glyphs.ellipsis}`, tone: 'dim' }];
   return [
-    ...(options.guardianBuild ? guardianAlertRows(watched, glyphs, width) : []),
+    ...guardianAlertRows(watched, glyphs, width),
     barRow(watched, glyphs, width),
-    guardianRow(watched, options.guardianBuild, glyphs, width),
+    guardianRow(watched, glyphs, width),
     ...checkRows(watched, glyphs, width),
   ];
 }

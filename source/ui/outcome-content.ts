@@ -58,7 +58,7 @@ const command = (line: string): OutcomeItem => ({ kind: 'command', command: line
 export interface PendingFacts {
   plan: Plan;
   /** The guardian armed for the deadline: its record when known, `true` when only its presence is. */
-  guardian: GuardianInfo | true | null;
+  guardian: GuardianInfo | true;
   /** The deadline, when no live countdown on the same screen shows it. */
   deadline: { at: number; now: number } | null;
   commands: Pick<OperatorCommands, 'confirm' | 'rollback'>;
@@ -76,23 +76,12 @@ export function pendingContent(facts: PendingFacts, glyphs: Glyphs): OutcomeCont
       ),
     );
   }
-  if (guardian) {
-    const which = guardian === true ? '' : ` (pid ${guardian.pid}, ${guardian.mode})`;
-    blocks.push(
-      block(
-        `The guardian${which} reverts the change at the deadline unless it is confirmed, even if this session is lost.`,
-      ),
-    );
-  } else {
-    blocks.push(
-      block(
-        `${glyphs.warning} No guardian in this build: nothing reverts by itself at the deadline.`,
-        [],
-        'warning',
-        true,
-      ),
-    );
-  }
+  const which = guardian === true ? '' : ` (pid ${guardian.pid}, ${guardian.mode})`;
+  blocks.push(
+    block(
+      `The guardian${which} reverts the change at the deadline unless it is confirmed, even if this session is lost.`,
+    ),
+  );
   blocks.push(
     block(
       `Keep it: ${keys ? `${keys.confirm} here, or ` : ''}from a NEW SSH session (proves the new path works):`,

@@ -74,14 +74,14 @@ export function outcomeRows(content: OutcomeContent, width: number): Row[] {
 
 export function pendingEntryRows(
   plan: Plan,
-  entry: { guardian: boolean; commands: OperatorCommands },
+  entry: { commands: OperatorCommands },
   glyphs: Glyphs,
   width: number,
 ): Row[] {
   const content = pendingContent(
     {
       plan,
-      guardian: entry.guardian || null,
+      guardian: true,
       // The countdown under the log shows the deadline, live.
       deadline: null,
       commands: entry.commands,

@@ -1,5 +1,5 @@
 /**
- * The recovery screen's rows (issue 4, "Recovery"): a start of the tool that finds a migration
+ * The recovery screen's rows (DESIGN.md "The guardian": a journal left pending is found on the next start): a start of the tool that finds a migration
  * left pending (the TUI or the guardian killed, the machine crashed) says what is pending, how far
  * it got, whether its deadline still runs and whether a guardian still enforces it, before anything
  * is probed or changed. `s` swaps the summary for the journal's events and each step's state.
@@ -115,7 +115,7 @@ function stepLine(journal: Journal, stepId: string, glyphs: Glyphs, width: numbe
 export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
   const { journal, guardian } = watched.reading;
   const rows: Row[] = [
-    // The one thing not to miss comes before everything else (issue 7).
+    // The one thing not to miss comes before everything else: with its guardian gone, nothing reverts the change.
     ...guardianAlertRows(watched, glyphs, width),
     { text: clip('bridge-migrate  a migration was left pending', width, glyphs), tone: 'title' },
     ...wrapped(

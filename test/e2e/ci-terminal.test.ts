@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
+import { withTmux } from '../../source/lab/tmux-pane.js';
 import { DIST_CLI, requireBuiltCli } from '../lab/helpers/guardian-cli.js';
-import { withTmux } from '../lab/helpers/tmux.js';
 import { SCREEN_MS } from './helpers/operator.js';
 
 const recording = resolve(import.meta.dirname, '../../recordings/hosts/ubuntu-proxmox-netplan-dhcp.json');

@@ -1,5 +1,5 @@
 /**
- * Issue 4, confirming over SSH for real: the TUI runs on the host inside the operator's `ssh -tt`
+ * DESIGN.md flow step 5, confirming over SSH for real: the TUI runs on the host inside the operator's `ssh -tt`
  * session from the peer. Confirming — by the key in that session, or with `bridge-migrate
  * confirm` from a second, new ssh login — keeps the change past its deadline and ends the
  * guardian. Needs root, tmux, openssh-server/client and `npm run build`.

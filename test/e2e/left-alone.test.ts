@@ -1,5 +1,5 @@
 /**
- * Issue 4, the two unattended cases, for real over ssh in tmux:
+ * DESIGN.md "The guardian", the two unattended cases, for real over ssh in tmux:
  * - the TUI left alone at the countdown: the guardian reverts at the deadline, the TUI follows it
  *   through the journal to the guided rollback screen, and q exits 3;
  * - the guardian killed with SIGKILL and the TUI quit (the change stays pending, unguarded): the

@@ -1,5 +1,5 @@
 /**
- * Issue 4, "Lost SSH, for real": the operator ssh'es from the peer into the host, runs the TUI
+ * DESIGN.md "The guardian", lost SSH for real: the operator ssh'es from the peer into the host, runs the TUI
  * there and applies; then the ssh client dies (killed by pid, as a dropped laptop link would end
  * it). sshd hangs up the session, the TUI goes with it without deciding anything, and the guardian
  * alone puts the host back at the deadline — after which the operator can log in again.

@@ -1,5 +1,5 @@
 /**
- * Issue 4: only root can confirm or roll back, and the state directory and journal are root-only.
+ * DESIGN.md "The guardian": only root can confirm or roll back, and the state directory and journal are root-only.
  * A pending change is made with `apply --yes` in a DHCP lab's host namespace; then `nobody` tries
  * `confirm` and `rollback --yes` there (setpriv drops to nobody:nogroup with no supplementary
  * groups). The state dir sits in a world-traversable scratch dir, so its own 0700 is what keeps

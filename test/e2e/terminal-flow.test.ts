@@ -1,5 +1,5 @@
 /**
- * Issue 2, the real terminal: the TUI in a tmux pane of 80x24 with `--dry-run` on the lab host
+ * DESIGN.md "What the operator sees", the real terminal: the TUI in a tmux pane of 80x24 with `--dry-run` on the lab host
  * (inside its namespace, the real probe of a real ens18), driven key by key through the whole
  * read-only flow — probe, preview, Tab, j, a, Enter, ?, Esc, q — with every frame read back from
  * the pane. Run once in a UTF-8 locale and once with LANG=C, where not one byte the program writes
@@ -9,9 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { snapshotDifferences } from '../../source/lab/index.js';
+import { type TmuxPane, withTmux } from '../../source/lab/tmux-pane.js';
 import { DIST_CLI, requireBuiltCli } from '../lab/helpers/guardian-cli.js';
 import { withLab } from '../lab/helpers/lab-state.js';
-import { type TmuxPane, withTmux } from '../lab/helpers/tmux.js';
 import { SCREEN_MS } from './helpers/operator.js';
 
 const COLUMNS = 80;

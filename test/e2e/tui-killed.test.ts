@@ -1,5 +1,5 @@
 /**
- * Issue 7: the TUI itself killed with SIGKILL in the middle of the countdown (no handler runs, no
+ * DESIGN.md "The guardian": the TUI itself killed with SIGKILL in the middle of the countdown (no handler runs, no
  * terminal reset, nothing written to the journal). The guardian, outside the session, keeps the
  * change pending; the next start of the tool finds the journal and opens the recovery screen
  * instead of probing, `r` rolls the change back, the host is back to its pre-state, and q exits 3.

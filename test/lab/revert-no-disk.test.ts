@@ -1,5 +1,5 @@
 /**
- * The guardian reverts when the state directory cannot be written (issue 7), for real: the state
+ * The guardian reverts when the state directory cannot be written (DESIGN.md "The guardian"), for real: the state
  * directory is a small tmpfs this test mounts, `apply --yes` (the built CLI) runs in a lab host
  * namespace, and then, mid-window, the tmpfs is filled to ENOSPC (one run) or remounted read-only
  * (the other). The guardian must still restore the pre-state at the deadline, say what blocked

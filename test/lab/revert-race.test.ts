@@ -1,5 +1,5 @@
 /**
- * One revert at a time (issue 7): the guardian's revert at the deadline and the operator's
+ * One revert at a time (txn/engine/engine.ts, revert): the guardian's revert at the deadline and the operator's
  * `rollback` started at about the same instant, 20 times, on a real lab host. Each time exactly
  * one undo runs (one `ip -force -batch -` reaches the host), the other side reports the winner's
  * outcome, and the host is exactly its pre-state afterwards.

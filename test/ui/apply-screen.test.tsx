@@ -50,7 +50,7 @@ describe('the Apply screen', () => {
     const { ui, engine, plan, store } = await applying();
     let frame = ui.frame();
     expect(frame).toContain('bridge-migrate  applying ens18 → fcbr0: 3 steps, deadline 120 s');
-    expect(frame).toContain('Arming: journal written, taking the baseline checks. Nothing is changed yet.');
+    expect(frame).toContain('Arming: journal written, taking the baseline checks, starting the guardian.');
     expect(frame).toMatch(/· pending +1\/3 Create bridge fcbr0 with the MAC and MTU of ens18/);
     expect(frame).toContain('ip link add name fcbr0 type bridge stp_state 0 forward_delay 0 (+2)');
     expect(frame).toContain('ip -batch: 5 lines (link set dev ens18 master fcbr0)');
@@ -92,13 +92,11 @@ describe('the Apply screen', () => {
     engine.finishStart({ kind: 'pending', deadline, checks: [] });
     frame = await waitForFrame(ui, (f) => f.includes('s left, until'), 'the countdown');
     expect(frame).toContain('✓ Applied and verified: ens18 → fcbr0 is live and pending confirmation.');
-    expect(frame).toContain('  ! No guardian in this build: nothing reverts by itself at the deadline.');
     expect(frame).toContain(
       '  Keep it: c here, or from a NEW SSH session (proves the new path works):\n    bridge-migrate confirm\n',
     );
     expect(frame).toContain('  Undo it: r here, or from any session:\n    bridge-migrate rollback --yes\n');
     expect(frame).toMatch(new RegExp(`(119|120) s left, until ${clockTime(deadline)}`));
-    expect(frame).toContain('! No guardian: nothing reverts by itself at the deadline.');
     // The refused quit was about the flight that has ended.
     expect(frame).not.toContain('A change is in flight');
     expect(hintRow(ui)).toContain('c/Enter confirm');
@@ -110,7 +108,7 @@ describe('the Apply screen', () => {
   });
 
   it('says the guardian reverts at the deadline when one is armed', async () => {
-    const { ui, engine, plan } = await applying(fakeMigration({ guardian: true }));
+    const { ui, engine, plan } = await applying(fakeMigration());
     expect(ui.frame()).toContain('starting the guardian');
     engine.arm(plan);
     await runAllSteps(ui, engine);

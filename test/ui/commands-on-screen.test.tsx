@@ -60,7 +60,7 @@ async function countdown(confirm?: ConfirmOutcome) {
  * (`open`), or the guided rollback screen (`openRollback`) with only its own slice of dependencies.
  */
 async function pendingApp(open: 'open' | 'openRollback') {
-  const engine = fakeMigration({ guardian: true });
+  const engine = fakeMigration();
   engine.deps.commands = commands;
   engine.world.journal = fakeJournal(quietPlan(), { createdAt: START - 40_000 });
   const store = createAppStore({ clock: { now: () => Date.now() }, commands, migration: engine.deps });
@@ -131,7 +131,7 @@ const SCREENS: Array<{ screen: string; names: Array<keyof OperatorCommands>; sho
       screen: 'recovery (left pending, q)',
       names: ['status'],
       async show() {
-        const engine = fakeMigration({ guardian: true });
+        const engine = fakeMigration();
         engine.deps.commands = commands;
         engine.world.journal = fakeJournal(quietPlan(), { createdAt: START - 40_000 });
         const store = createAppStore({ clock: { now: () => Date.now() }, commands, migration: engine.deps });

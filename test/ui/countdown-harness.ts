@@ -37,19 +37,13 @@ export interface Countdown {
 
 /**
  * A store at the countdown: applied and verified, deadline `windowSec` from now, the journal's
- * guardian alive (unless `guardian: false`), its first watch recorded. `commands`: the ones the
- * screens name (default: the host's); `confirm`: what confirming answers.
+ * guardian alive, its first watch recorded. `commands`: the ones the screens name (default: the
+ * host's); `confirm`: what confirming answers.
  */
 export async function countdownStore(
-  options: {
-    guardian?: boolean;
-    windowSec?: number;
-    commands?: OperatorCommands;
-    confirm?: ConfirmOutcome;
-  } = {},
+  options: { windowSec?: number; commands?: OperatorCommands; confirm?: ConfirmOutcome } = {},
 ): Promise<Countdown> {
-  const guardian = options.guardian ?? true;
-  const engine = fakeMigration({ guardian, ...(options.confirm ? { confirm: options.confirm } : {}) });
+  const engine = fakeMigration(options.confirm ? { confirm: options.confirm } : {});
   if (options.commands) engine.deps.commands = options.commands;
   const plan = quietPlan();
   const store = await plannedStore({
@@ -73,6 +67,6 @@ export async function countdownStore(
     checks: [],
   });
   await applying;
-  if (guardian) engine.world.beat(okChecks());
+  engine.world.beat(okChecks());
   return { store, engine, world: engine.world };
 }

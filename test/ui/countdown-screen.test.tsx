@@ -280,15 +280,6 @@ describe('what another process does, seen in the journal', () => {
     expect(calls).toBeGreaterThanOrEqual(1);
     expect(calls).toBeLessThanOrEqual(2);
   });
-
-  it('without a guardian in the build it says nothing reverts by itself, and watches from here', async () => {
-    const { ui, engine } = await onScreen({ guardian: false });
-    await settle(2000);
-    const frame = ui.frame();
-    expect(frame).toContain('! No guardian: nothing reverts by itself at the deadline.');
-    expect(frame).toContain("This session's checks at");
-    expect(engine.deps.watch).toHaveBeenCalled();
-  });
 });
 
 describe('on a Linux console (ASCII) and in help', () => {

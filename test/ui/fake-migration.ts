@@ -43,9 +43,7 @@ export function check(id: string, via: string, ok = true): CheckResult {
 
 export const CHECK_IDS = ['gateway-arp', 'gateway-icmp', 'peer-icmp'];
 
-export function fakeMigration(
-  options: { guardian?: boolean; confirm?: ConfirmOutcome; world?: JournalWorld } = {},
-) {
+export function fakeMigration(options: { confirm?: ConfirmOutcome; world?: JournalWorld } = {}) {
   let listener: EngineListener = () => {};
   let started: Pending<ApplyOutcome> | null = null;
   let reverting: Pending<RevertOutcome> | null = null;
@@ -85,7 +83,10 @@ export function fakeMigration(
       return journal.deadline;
     }),
     watch: vi.fn(async () => CHECK_IDS.map((id) => check(id, 'fcbr0'))),
-    guardian: options.guardian ?? false,
+    // A test that presses g sets its own (guardian-alert.test.tsx).
+    rearm: vi.fn(async () => {
+      throw new Error('this test did not expect a re-arm');
+    }),
     commands: DEFAULT_OPERATOR_COMMANDS,
   };
   const emit = (event: EngineEvent) => listener(event);
@@ -114,7 +115,6 @@ export function fakeMigration(
         world.journal = fakeJournal(plan, {
           createdAt: outcome.deadline - plan.deadlineSec * 1000,
           deadline: outcome.deadline,
-          ...(options.guardian ? {} : { guardian: null }),
         });
       }
       started?.resolve(outcome);

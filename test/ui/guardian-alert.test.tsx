@@ -1,5 +1,5 @@
 /**
- * Issue 7: a pending change whose guardian is gone is said FIRST on the countdown and on the
+ * A pending change whose guardian is gone is said FIRST on the countdown and on the
  * recovery screen — "the guardian (pid N) is not running: nothing will revert this change at the
  * deadline" — with the two ways out: `g` re-arms a guardian for the same deadline (the same
  * launcher as apply's), `r` rolls back. Past the deadline, `g` reverts now.
@@ -87,7 +87,7 @@ describe('on the countdown', () => {
 
 describe('on the recovery screen', () => {
   async function recovery(journal: Journal) {
-    const engine = fakeMigration({ guardian: true });
+    const engine = fakeMigration();
     engine.world.journal = journal;
     engine.world.guardianAlive = false;
     const store = testStore({

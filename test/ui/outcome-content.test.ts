@@ -81,7 +81,7 @@ describe('a pending change', () => {
   const plan = quietPlan();
 
   it('says the same title and guardian sentence; the TUI adds the keys that work there, the report the deadline', () => {
-    const tui = tuiText(pendingEntryRows(plan, { guardian: true, commands }, unicodeGlyphs, WIDE));
+    const tui = tuiText(pendingEntryRows(plan, { commands }, unicodeGlyphs, WIDE));
     const guardian = { pid: 4242, mode: 'detached' as const, startedAt: 0, heartbeatAt: 0 };
     const plain = plainText(
       pendingReport({ plan, deadline: 120_000, now: 0, guardian, commands }, unicodeGlyphs),
@@ -136,7 +136,7 @@ describe('the two renderers', () => {
     const hostile = pendingContent(
       {
         plan: quietPlan(),
-        guardian: null,
+        guardian: true,
         deadline: null,
         commands: { ...commands, confirm: { kind: 'exec', argv: ['x\u001b[2Jy'] } },
         keys: null,

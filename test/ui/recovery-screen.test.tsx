@@ -1,5 +1,5 @@
 /**
- * Recovery (issue 4): a start of the tool that finds a migration left pending shows it instead of
+ * Recovery (DESIGN.md "The guardian", last paragraph): a start of the tool that finds a migration left pending shows it instead of
  * probing, and offers confirm (only for an applied change before its deadline), roll back now,
  * details and quit; `bridge-migrate rollback` on a terminal opens the same screen with y/N.
  */
@@ -26,7 +26,7 @@ interface Recovery {
 }
 
 async function start(journal: Journal | null, options: { guardianAlive?: boolean; rollback?: boolean } = {}) {
-  const engine = fakeMigration({ guardian: true });
+  const engine = fakeMigration();
   engine.world.journal = journal;
   engine.world.guardianAlive = options.guardianAlive ?? false;
   const store = testStore({ planned: quietPlan(), migration: engine.deps, clock: { now: () => Date.now() } });

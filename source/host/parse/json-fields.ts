@@ -30,7 +30,7 @@ export function parseJsonArray(text: string, what: string): JsonObject[] {
   }
   if (!Array.isArray(data)) throw new ParseError(what, 'expected a JSON array');
   // iproute2 prints only objects here: anything else is a damaged or forged output, and skipping
-  // it would silently leave an address, route or rule unmoved (issue 7: failed probes block).
+  // it would silently leave an address, route or rule unmoved (a probe that fails blocks the plan).
   const odd = data.findIndex((entry) => !isObject(entry));
   if (odd >= 0)
     throw new ParseError(

@@ -107,7 +107,7 @@ export interface StartOptions {
   timeoutSec: number;
   /**
    * Called after the journal is written and the baseline is taken, before the first change:
-   * this is where the guardian is armed (issue 4). If it throws, nothing has been changed.
+   * this is where the guardian is armed (DESIGN.md flow step 3). If it throws, nothing has been changed.
    */
   beforeFirstChange?: () => Promise<void>;
 }

@@ -59,7 +59,7 @@ const REVERT_LOCK_WAIT_MS = 90_000;
  * Undo the migration. The undo depends on nothing being written: the journal is only read (or, if
  * even that fails, the caller's last copy is used), the batch goes to ip on stdin, and every
  * journal write around it is best effort — a full or read-only state directory is noted and the
- * undo runs anyway (issue 7). One revert at a time: the revert lock in the runtime directory is
+ * undo runs anyway (a full disk must never keep a remote host off its network). One revert at a time: the revert lock in the runtime directory is
  * held from before the journal is judged until the outcome is recorded, so the loser of a race
  * (guardian at the deadline vs. `rollback`) finds the winner's outcome and returns it instead of
  * undoing a second time.

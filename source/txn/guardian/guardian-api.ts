@@ -1,6 +1,6 @@
 /**
  * How `apply` (CLI or TUI) arms the dead-man guardian before the first change, and how anyone
- * asks whether it is alive. Implemented in guardian-launch.ts (issue 4); `apply` passes
+ * asks whether it is alive. Implemented in guardian-launch.ts (DESIGN.md "The guardian"); `apply` passes
  * `armGuardian` to the engine as StartOptions.beforeFirstChange.
  */
 

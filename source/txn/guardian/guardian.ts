@@ -21,8 +21,8 @@
  * Signals: SIGHUP is ignored (the guardian exists to outlive a dropped SSH session). SIGTERM and
  * SIGINT stop it WITHOUT reverting or confirming: whoever stops the guardian is taking the
  * decision away from it, and a guessed decision is worse than none. The journal stays pending, so
- * the next start of the tool (or `status`) finds it and offers confirm / rollback (issue 4,
- * recovery). A signal that arrives while the guardian reverts waits for the revert to finish.
+ * the next start of the tool (or `status`) finds it and offers confirm / rollback (DESIGN.md "The guardian",
+ * last paragraph). A signal that arrives while the guardian reverts waits for the revert to finish.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { commandLine } from '../../plan/operator-commands.js';

@@ -17,12 +17,10 @@ import type { Viewport } from '../use-viewport.js';
 export type BusyPhase = Extract<Phase, 'arming' | 'applying' | 'verifying' | 'confirming' | 'reverting'>;
 
 /** One sentence on what the engine is doing, and whether the host has changed yet. */
-export function activity(phase: BusyPhase, plan: Plan, guardian: boolean, remote = false): string {
+export function activity(phase: BusyPhase, plan: Plan, remote = false): string {
   switch (phase) {
     case 'arming':
-      return guardian
-        ? 'Arming: journal written, taking the baseline checks, starting the guardian. Nothing is changed yet.'
-        : 'Arming: journal written, taking the baseline checks. Nothing is changed yet.';
+      return 'Arming: journal written, taking the baseline checks, starting the guardian. Nothing is changed yet.';
     case 'applying':
       return `Applying ${plan.steps.length} steps, each verified; keep this session open.`;
     case 'verifying':
@@ -42,16 +40,11 @@ export function applyRows(
   phase: BusyPhase,
   plan: Plan,
   progress: MigrationProgress,
-  options: { glyphs: Glyphs; width: number; frame: number; guardian: boolean; remote?: boolean },
+  options: { glyphs: Glyphs; width: number; frame: number; remote?: boolean },
 ): Row[] {
   const { glyphs, width } = options;
   const spin = glyphs.spinner[options.frame % glyphs.spinner.length] ?? glyphs.pending;
-  const rows = wrapped(
-    `${spin} ${activity(phase, plan, options.guardian, options.remote)}`,
-    'accent',
-    width,
-    '  ',
-  );
+  const rows = wrapped(`${spin} ${activity(phase, plan, options.remote)}`, 'accent', width, '  ');
   // The steps still in motion: in a revert the ones being undone, otherwise the ones not yet run.
   const live = progress.steps.filter((step) =>
     phase === 'reverting' ? step.state === 'reverting' : step.state === 'pending' || step.state === 'running',
@@ -77,12 +70,11 @@ export function applyRows(
 export function ApplyScreen({ phase, plan, viewport }: { phase: BusyPhase; plan: Plan; viewport: Viewport }) {
   const { glyphs } = useUi();
   const progress = useAppState((state) => state.migration);
-  const guardian = useAppState((state) => state.guardian);
   const helpOpen = useAppState((state) => state.helpOpen);
   const remote = useAppState((state) => state.remoteRevert);
   const frame = useSpinnerFrame(!helpOpen);
   const rows = progress
-    ? applyRows(phase, plan, progress, { glyphs, width: viewport.columns, frame, guardian, remote })
+    ? applyRows(phase, plan, progress, { glyphs, width: viewport.columns, frame, remote })
     : [];
   return <LiveFrame rows={rows} viewport={viewport} />;
 }

@@ -4,7 +4,6 @@
  * once above by the migration log; this live part is the bar with the seconds left, the guardian,
  * the watch checks, the notice and the keys: a few rows, redrawn about once a second.
  */
-import { useShallow } from 'zustand/react/shallow';
 import { LiveFrame } from '../components/live-frame.js';
 import { useAppState, useUi } from '../context.js';
 import { countdownRows } from '../countdown-text.js';
@@ -12,9 +11,7 @@ import type { Viewport } from '../use-viewport.js';
 
 export function CountdownScreen({ viewport }: { viewport: Viewport }) {
   const { glyphs } = useUi();
-  const { watched, guardian } = useAppState(
-    useShallow((state) => ({ watched: state.watched, guardian: state.guardian })),
-  );
-  const rows = countdownRows(watched, { glyphs, width: viewport.columns, guardianBuild: guardian });
+  const watched = useAppState((state) => state.watched);
+  const rows = countdownRows(watched, { glyphs, width: viewport.columns });
   return <LiveFrame rows={rows} viewport={viewport} />;
 }

@@ -12,7 +12,6 @@ import { FixedRows } from '../components/row-text.js';
 import { useAppState, useUi } from '../context.js';
 import type { Glyphs } from '../glyphs.js';
 import { toneStyle } from '../rows.js';
-import { Spinner } from '../spinner/spinner.js';
 import { useSpinnerFrame } from '../spinner/use-spinner-frame.js';
 import { clip } from '../text-fit.js';
 import type { Viewport } from '../use-viewport.js';
@@ -42,7 +41,8 @@ function ProbeLine({ probe, frame, width }: { probe: ProbeProgress; frame: numbe
   const { glyphs, color } = useUi();
   const symbol =
     probe.state === 'running' ? (
-      <Spinner frame={frame} />
+      // This frame of the screen's shared spinner clock (useSpinnerFrame).
+      <Text {...toneStyle('accent', color)}>{glyphs.spinner[frame % glyphs.spinner.length]}</Text>
     ) : (
       <Text {...toneStyle(probe.state === 'ok' ? 'ok' : probe.state === 'failed' ? 'warning' : 'dim', color)}>
         {probe.state === 'ok' ? glyphs.ok : probe.state === 'failed' ? glyphs.failed : glyphs.pending}

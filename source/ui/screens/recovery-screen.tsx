@@ -1,5 +1,5 @@
 /**
- * The recovery screen (issue 4): shown instead of the probe when a start finds a migration left
+ * The recovery screen (DESIGN.md "The guardian", last paragraph): shown instead of the probe when a start finds a migration left
  * pending, and by `bridge-migrate rollback` on a terminal with its y/N question under it. It
  * follows the journal (the guardian may still revert it while the operator reads), and offers
  * confirm (only for an applied change), roll back now, details and quit.

@@ -13,13 +13,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Lab, LabOptions } from '../../../source/lab/index.js';
+import { type SshServer, shellLine, startSshd } from '../../../source/lab/ssh-lab.js';
+import { type TmuxPane, type TmuxServer, withTmux } from '../../../source/lab/tmux-pane.js';
 import { waitFor } from '../../../source/lab/wait.js';
 import type { RunResult } from '../../../source/system/runner.js';
 import { createJournalStore, type Journal } from '../../../source/txn/journal/journal.js';
 import { DIST_CLI, logTail, requireBuiltCli } from '../../lab/helpers/guardian-cli.js';
 import { withLab } from '../../lab/helpers/lab-state.js';
-import { type SshServer, shellLine, startSshd } from '../../lab/helpers/ssh.js';
-import { type TmuxPane, type TmuxServer, withTmux } from '../../lab/helpers/tmux.js';
 
 /** Bounds of the waits on the TUI: generous, since a probe or a verify can take seconds. */
 export const SCREEN_MS = 30_000;

@@ -93,17 +93,12 @@ describe('apply --yes', () => {
     expect(stderr).toMatch(/^ {13}ip link add/m);
     expect(stderr).toMatch(/^\+ ok +1\/\d Create bridge fcbr0/m);
     expect(stderr).toContain('+ verify     gateway-arp check (via fcbr0)');
-    // No guardian in this build: said plainly, never implied.
-    expect(stderr).toContain(
-      'guardian: none in this build; nothing will revert the change by itself at the deadline',
-    );
 
     const stdout = f.stdout().split('\n');
     expect(stdout[0]).toBe('+ Applied and verified: ens18 -> fcbr0 is live and pending confirmation.');
     expect(stdout[1]).toMatch(/^Deadline: \d\d:\d\d:\d\d by this host's clock, 115 s from now\.$/);
     expect(stdout).toContain(`  bridge-migrate confirm --state-dir ${f.stateDir}`);
     expect(stdout).toContain(`  bridge-migrate rollback --yes --state-dir ${f.stateDir}`);
-    expect(stdout[2]).toMatch(/No guardian in this build/);
 
     const [started] = f.calls.start;
     expect(started?.timeoutSec).toBe(120);

@@ -76,7 +76,8 @@ export function fixture(
     uid?: number;
     script?: EngineScript;
     ask?: ((question: string) => Promise<boolean>) | null;
-    guardian?: GuardianInfo | null;
+    /** What arming the guardian returns; default a detached guardian, pid 4242. */
+    guardian?: GuardianInfo;
     alive?: (pid: number) => boolean;
     /** --root-dir of the run (default /): the commands every text names carry it. */
     rootDir?: string;
@@ -146,7 +147,8 @@ export function fixture(
     plan: buildPlan,
     journal,
     engine,
-    armGuardian: options.guardian ? async () => options.guardian as GuardianInfo : null,
+    armGuardian: async () =>
+      options.guardian ?? { pid: 4242, mode: 'detached', startedAt: NOW, heartbeatAt: NOW },
     guardianLaunch: { selfArgv: ['node', 'dist/cli.js'], logPath: null, rootDir, commands },
     uid,
     clock: { now: () => NOW + 5_000 },

@@ -131,7 +131,8 @@ const CASES: Array<{
     names: ['confirm', 'rollback'],
     async say() {
       const { commands } = place();
-      const facts = { plan: makePlan(), deadline: 1_000_000, now: 0, guardian: null, commands };
+      const guardian = { pid: 4242, mode: 'detached' as const, startedAt: 0, heartbeatAt: 0 };
+      const facts = { plan: makePlan(), deadline: 1_000_000, now: 0, guardian, commands };
       return { text: pendingReport(facts, asciiGlyphs).join('\n'), commands };
     },
   },

@@ -53,7 +53,6 @@ describe('parseCommon paths', () => {
       purpose: 'apply',
       glyphs: asciiGlyphs,
       out: { stdout: () => {}, stderr: () => {} },
-      armGuardian: null,
     });
     const argv = guardArgv({ stateDir: common.stateDir, ...deps.guardianLaunch }, null);
     const flagValue = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';

@@ -1,5 +1,5 @@
 /**
- * A revert that needs no disk (issue 7): when every journal write fails (ENOSPC, EROFS) the undo
+ * A revert that needs no disk (a full disk must never keep a remote host off its network): when every journal write fails (ENOSPC, EROFS) the undo
  * still runs — from the journal as read, with the batch on ip's stdin — and what it did is kept in
  * the runtime directory so a second revert (the loser of a race) returns it instead of undoing
  * again. And a journal tampered with after planning runs only what the planner could have made.

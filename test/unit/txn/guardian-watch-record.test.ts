@@ -1,5 +1,5 @@
 /**
- * What the guardian leaves in the journal for the TUI (issue 4, countdown and guided rollback):
+ * What the guardian leaves in the journal for the TUI (DESIGN.md flow steps 5 and 7, countdown and guided rollback):
  * its latest watch, written with its heartbeat (no write of its own), and, after its revert, the
  * steps undone and the checks after it in the outcome, so a TUI that did not run the revert can
  * show it. Additive fields: the parser accepts journals without them and refuses broken ones.

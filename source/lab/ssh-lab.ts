@@ -1,7 +1,8 @@
 /**
- * A real sshd in a lab namespace (lab-recipes.md, "sshd in the host namespace"), so a test can be
- * the operator: log in from the peer over the LAN that the migration rewires, run the tool there,
- * and lose the session for real by killing the ssh client.
+ * A real sshd in a lab namespace (lab-recipes.md, "sshd in the host namespace"), so a test or a
+ * benchmark can be the operator: log in from the peer over the LAN that the migration rewires, run
+ * the tool there, and lose the session for real by killing the ssh client. The one copy used by
+ * test/e2e and bench/.
  *
  * Everything it needs is made here, in the lab's temp dir (removed by the lab's teardown): host
  * key, client key, authorized_keys, known_hosts, sshd_config, ssh_config, pid file. The client
@@ -14,9 +15,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lab, LabProcess } from '../../../source/lab/index.js';
-import { waitFor } from '../../../source/lab/wait.js';
-import type { RunResult } from '../../../source/system/runner.js';
+import type { RunResult } from '../system/runner.js';
+import type { LabProcess } from './processes.js';
+import type { Lab } from './types.js';
+import { waitFor } from './wait.js';
 
 /** The name the client config knows the lab host by. */
 const HOST_ALIAS = 'bm-lab-host';

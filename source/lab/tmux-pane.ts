@@ -1,19 +1,20 @@
 /**
- * A real terminal for tests: a tmux server on a private socket (`tmux -S <own temp dir>/socket`,
- * a unique path like `-L <unique>` but inside a dir this helper removes, so no socket file is left
- * in /tmp/tmux-UID), so nothing a test does reaches anyone else's tmux, and `kill-server` ends
- * exactly the panes this test made.
+ * A real terminal for tests and benchmarks (the one copy test/e2e and bench/ use): a tmux server
+ * on a private socket (`tmux -S <own temp dir>/socket`, a unique path like `-L <unique>` but inside
+ * a dir this helper removes, so no socket file is left in /tmp/tmux-UID), so nothing a test does
+ * reaches anyone else's tmux, and `kill-server` ends exactly the panes this test made; a server
+ * that lingers after it is ended by its pid.
  *
  * The server starts with its own config file (never the user's): no status line, so a pane made
  * at 80x24 is the whole 80x24 window; panes stay on screen after their program exits
  * (remain-on-exit), so a test can read the last frame and the exit status. Every wait is bounded.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../../source/lab/wait.js';
+import { execa } from 'execa';
+import { sleep, waitFor } from './wait.js';
 
 const TMUX_CALL_MS = 10_000;
 const POLL_MS = 100;
@@ -176,18 +177,30 @@ export function createTmuxServer(): TmuxServer {
     };
   }
 
+  /** This server's pid (never any other tmux's: it answers on our socket), or null when none runs. */
+  async function serverPid(): Promise<number | null> {
+    const pid = Number((await tmux(['display-message', '-p', '#{pid}'])).stdout.trim());
+    return Number.isInteger(pid) && pid > 1 ? pid : null;
+  }
+
   /** SIGCHLD to this server (never any other tmux): a no-op except that it reaps exited panes. */
   async function nudgeServer(): Promise<void> {
-    const pid = Number((await tmux(['display-message', '-p', '#{pid}'])).stdout.trim());
-    if (Number.isInteger(pid) && pid > 1) process.kill(pid, 'SIGCHLD');
+    const pid = await serverPid();
+    if (pid !== null) process.kill(pid, 'SIGCHLD');
   }
 
   async function killServer(): Promise<void> {
     if (killed) return;
     killed = true;
-    // "no server running" is fine: every session may have ended already.
-    if (sessions > 0) await tmux(['kill-server']);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      if (sessions === 0) return;
+      const pid = await serverPid();
+      // "no server running" is fine: every session may have ended already.
+      await tmux(['kill-server']);
+      if (pid !== null) await endLingering(pid, socket);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   return { socket, newSession, killServer };
@@ -203,24 +216,33 @@ export async function withTmux<T>(body: (server: TmuxServer) => Promise<T>): Pro
   }
 }
 
-function runTmux(args: readonly string[]): Promise<TmuxResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tmux', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), TMUX_CALL_MS);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+async function runTmux(args: readonly string[]): Promise<TmuxResult> {
+  const result = await execa('tmux', args, {
+    stdin: 'ignore',
+    reject: false,
+    timeout: TMUX_CALL_MS,
+    killSignal: 'SIGKILL',
+    stripFinalNewline: false,
   });
+  // No exit code: tmux did not start, or was killed at the timeout; say which.
+  const stderr = result.exitCode === undefined ? result.stderr || (result.shortMessage ?? '') : result.stderr;
+  return { code: result.exitCode ?? null, stdout: result.stdout, stderr };
+}
+
+/**
+ * kill-server normally ends the server at once; one still running after a second is ended by its
+ * pid — only while that pid is still this server's (its command line names our socket).
+ */
+async function endLingering(pid: number, socket: string): Promise<void> {
+  const ours = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(socket);
+    } catch {
+      return false;
+    }
+  };
+  for (let attempt = 0; attempt < 20 && ours(); attempt++) await sleep(50);
+  if (ours()) process.kill(pid, 'SIGKILL');
 }
 
 /** What /proc says of a pid, for a failure message. */

@@ -6,11 +6,13 @@
 
 import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
+import { confirmedContent } from '../ui/outcome-content.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';
 import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
 import type { CommonOptions } from './options.js';
+import { outcomeLines } from './report-text.js';
 
 /** Why a journal in this phase cannot be confirmed, naming this run's `status` command. */
 const PHASE_FIXES: Record<string, (status: string) => string> = {
@@ -48,7 +50,10 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
     journal.plan,
     deps.commands,
   );
-  out.stdout(`${glyphs.ok} Confirmed: ${journal.nic} ${glyphs.arrow} ${journal.bridge} is kept.\n`);
-  out.stdout(`${glyphs.text(outcome.note)}\n`);
+  const content = confirmedContent(
+    { plan: journal.plan, confirmation: outcome, elsewhere: false, rollback: deps.commands.rollback },
+    glyphs,
+  );
+  out.stdout(`${outcomeLines(content).join('\n')}\n`);
   return EXIT.ok;
 }

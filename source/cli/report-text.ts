@@ -6,9 +6,8 @@
  * (plan/display-text.ts), so a newline in it cannot fake a line of the report.
  */
 
-import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
+import type { OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
@@ -72,7 +71,10 @@ export function outcomeLines(content: OutcomeContent): string[] {
   const lines = [content.title];
   for (const block of content.blocks) {
     lines.push(block.text);
-    for (const item of block.items) lines.push(`  ${item.kind === 'command' ? item.command : item.text}`);
+    for (const item of block.items) {
+      if (item.kind === 'text') lines.push(`  ${item.text}`);
+      else lines.push(item.flush ? item.command : `  ${item.command}`);
+    }
   }
   return lines.map((line) => displaySafe(line));
 }

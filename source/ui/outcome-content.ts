@@ -7,8 +7,14 @@
  * (the keys that work here, the log above that already listed the steps and checks).
  */
 import { commandText } from '../plan/command-text.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
+import {
+  commandLine,
+  type ExecCommand,
+  hereCommandLines,
+  type OperatorCommands,
+} from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
+import type { ConfirmOutcome } from '../store/app-state.js';
 import type { CheckResult, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import { secondsLeft } from './countdown-text.js';
@@ -16,10 +22,13 @@ import type { Glyphs } from './glyphs.js';
 import { checkRows, clockTime, REVERT_REASONS } from './migration-text.js';
 import type { Tone } from './rows.js';
 
-/** One line under a block: text (`hang` more columns when it wraps), or a command to copy whole. */
+/**
+ * One line under a block: text (`hang` more columns when it wraps), or a command to copy whole.
+ * `flush`: printed at the start of the line, not indented: a here-document's EOF only ends it there.
+ */
 export type OutcomeItem =
   | { kind: 'text'; text: string; tone: Tone; hang: number }
-  | { kind: 'command'; command: string };
+  | { kind: 'command'; command: string; flush?: boolean };
 
 /** A line of its own (a statement, or the heading of the items under it) and its items. */
 export interface OutcomeBlock {
@@ -93,6 +102,42 @@ export function pendingContent(facts: PendingFacts, glyphs: Glyphs): OutcomeCont
   );
   return {
     title: `${glyphs.ok} Applied and verified: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is live and pending confirmation.`,
+    tone: 'ok',
+    blocks,
+  };
+}
+
+export interface ConfirmedFacts {
+  plan: Plan;
+  confirmation: ConfirmOutcome;
+  /** Confirmed by another session (`confirm` over a new SSH connection) while this one watched. */
+  elsewhere: boolean;
+  rollback: ExecCommand;
+}
+
+/**
+ * A confirmed change: what changed, where it lives now, and how to undo it — `rollback` while the
+ * journal is still open, the backups once config is on disk, else the steps' exact inverses.
+ */
+export function confirmedContent(facts: ConfirmedFacts, glyphs: Glyphs): OutcomeContent {
+  const { plan, confirmation, elsewhere, rollback } = facts;
+  const steps = plan.steps.map((step, index) => item(`${index + 1}. ${glyphs.text(step.title)}`, 'plain', 3));
+  const blocks = [block('What changed:', steps), block(glyphs.text(confirmation.note))];
+  if (confirmation.journalPhase === 'confirmed') {
+    // The journal stays open until the config is written, so `rollback` can still undo it.
+    blocks.push(block('Undo it with:', [command(commandLine(rollback))]));
+  } else if ((confirmation.written ?? []).length > 0) {
+    blocks.push(block('Its config is on disk now; the backups named above restore the old one.'));
+  } else {
+    // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
+    const inverses = [...plan.steps]
+      .reverse()
+      .flatMap((step) => step.inverse.flatMap((inverse) => hereCommandLines(plan.request, inverse)))
+      .map((line): OutcomeItem => ({ kind: 'command', command: glyphs.text(line), flush: true }));
+    blocks.push(block('To undo it without a reboot, run as root, last step first:', inverses));
+  }
+  return {
+    title: `${glyphs.ok} Confirmed${elsewhere ? ' from another session' : ''}: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is kept.`,
     tone: 'ok',
     blocks,
   };

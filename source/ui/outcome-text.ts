@@ -1,18 +1,10 @@
-/**
- * The text blocks printed once, through <Static>, when the migration reaches a decision point:
- * applied and pending (who enforces the deadline, the commands for another session), confirmed
- * (what changed, where it lives, how to undo it) and reverted (the comparison with the pre-state
- * and the commands left to run by hand). Printed once, they stay whole in the terminal's scrollback
- * and can be copied after the program ends; the live region under them stays a few rows.
- */
-import { commandText } from '../plan/command-text.js';
-import { commandLine, type ExecCommand, hereCommandLines } from '../plan/operator-commands.js';
+import { commandLine, type ExecCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
 import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
-import { type OutcomeContent, pendingContent, revertContent } from './outcome-content.js';
+import { confirmedContent, type OutcomeContent, pendingContent, revertContent } from './outcome-content.js';
 import { type Row, wrapped } from './rows.js';
 
 const COMMAND_INDENT = '    ';
@@ -65,7 +57,8 @@ export function outcomeRows(content: OutcomeContent, width: number): Row[] {
   for (const block of content.blocks) {
     rows.push(...wrapped(`  ${block.text}`, block.tone, width, block.hang ? '    ' : '  '));
     for (const item of block.items) {
-      if (item.kind === 'command') rows.push(...commandRows(item.command, width));
+      if (item.kind === 'command')
+        rows.push(...commandRows(item.command, width, item.flush ? '' : COMMAND_INDENT));
       else rows.push(...wrapped(`    ${item.text}`, item.tone, width, `    ${' '.repeat(item.hang)}`));
     }
   }
@@ -125,47 +118,5 @@ export function confirmedEntryRows(
   glyphs: Glyphs,
   width: number,
 ): Row[] {
-  const where = entry.elsewhere ? ' from another session' : '';
-  const rows: Row[] = [
-    ...wrapped(
-      `${glyphs.ok} Confirmed${where}: ${plan.nic} ${glyphs.arrow} ${plan.bridge} is kept.`,
-      'ok',
-      width,
-      '  ',
-    ),
-    ...wrapped('  What changed:', 'plain', width, '  '),
-    ...plan.steps.flatMap((step, index) =>
-      wrapped(`    ${index + 1}. ${glyphs.text(step.title)}`, 'plain', width, '       '),
-    ),
-    ...wrapped(`  ${glyphs.text(entry.confirmation.note)}`, 'plain', width, '  '),
-  ];
-  if (entry.confirmation.journalPhase === 'confirmed') {
-    // The journal stays open until the config is written, so `rollback` can still undo it.
-    rows.push(
-      ...wrapped('  Undo it with:', 'plain', width, '  '),
-      ...commandRows(commandLine(entry.rollback), width),
-    );
-    return rows;
-  }
-  if ((entry.confirmation.written ?? []).length > 0) {
-    rows.push(
-      ...wrapped(
-        '  Its config is on disk now; the backups named above restore the old one.',
-        'plain',
-        width,
-        '  ',
-      ),
-    );
-    return rows;
-  }
-  // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
-  // Not indented: a here-document's EOF only ends it at the start of a line.
-  const inverses = [...plan.steps]
-    .reverse()
-    .flatMap((step) => step.inverse.flatMap((command) => hereCommandLines(plan.request, command)));
-  rows.push(
-    ...wrapped('  To undo it without a reboot, run as root, last step first:', 'plain', width, '  '),
-    ...inverses.flatMap((line) => commandRows(glyphs.text(line), width, '')),
-  );
-  return rows;
+  return outcomeRows(confirmedContent({ plan, ...entry }, glyphs), width);
 }

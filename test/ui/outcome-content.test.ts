@@ -7,10 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeLines, pendingReport, revertReport } from '../../source/cli/report-text.js';
 import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
+import type { ConfirmOutcome } from '../../source/store/app-state.js';
 import type { RevertOutcome } from '../../source/txn/engine/engine-api.js';
 import { unicodeGlyphs } from '../../source/ui/glyphs.js';
-import { pendingContent, revertContent } from '../../source/ui/outcome-content.js';
-import { outcomeRows, pendingEntryRows, revertReportRows } from '../../source/ui/outcome-text.js';
+import { confirmedContent, pendingContent, revertContent } from '../../source/ui/outcome-content.js';
+import {
+  confirmedEntryRows,
+  outcomeRows,
+  pendingEntryRows,
+  revertReportRows,
+} from '../../source/ui/outcome-text.js';
 import { check, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
 
@@ -101,6 +107,43 @@ describe('a pending change', () => {
     expect(plain).toContain('Undo it: from any session:');
     expect(plain[1]).toMatch(/^Deadline: \d\d:\d\d:\d\d by this host's clock, 120 s from now\.$/);
     expect(tui.join('\n')).not.toContain('Deadline:');
+  });
+});
+
+describe('a confirmed change', () => {
+  const plan = quietPlan();
+  const rows = (confirmation: ConfirmOutcome) => {
+    const facts = { plan, confirmation, elsewhere: false, rollback: commands.rollback };
+    return {
+      tui: confirmedEntryRows(plan, facts, unicodeGlyphs, WIDE).map((row) => row.text),
+      plain: outcomeLines(confirmedContent(facts, unicodeGlyphs)),
+    };
+  };
+
+  it('says the same title, steps, note and undo command in both while the journal is open', () => {
+    const { tui, plain } = rows({ journalPhase: 'confirmed', note: 'The config is still to persist.' });
+    for (const shared of [
+      '✓ Confirmed: ens18 → fcbr0 is kept.',
+      'What changed:',
+      `1. ${plan.steps[0]?.title}`,
+      'The config is still to persist.',
+      'Undo it with:',
+      'bridge-migrate rollback --yes',
+    ]) {
+      expect(tuiText(tui.map((text) => ({ text }))), shared).toContain(shared);
+      expect(plainText(plain), shared).toContain(shared);
+    }
+  });
+
+  it('prints the inverses of a finished runtime-only change at the start of the line in both', () => {
+    const { tui, plain } = rows({ journalPhase: 'persisted', note: 'Nothing is written to disk.' });
+    const heading = 'To undo it without a reboot, run as root, last step first:';
+    expect(tuiText(tui.map((text) => ({ text })))).toContain(heading);
+    expect(plain).toContain(heading);
+    const firstInverse = plain[plain.indexOf(heading) + 1] ?? '';
+    expect(firstInverse).not.toMatch(/^\s/);
+    expect(firstInverse.length).toBeGreaterThan(0);
+    expect(tui).toContain(firstInverse);
   });
 });
 

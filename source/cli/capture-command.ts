@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../system/atomic-file.js';
 import { createRecorder } from '../system/capture.js';
 import { EXIT, UsageError } from './errors.js';
 import type { HostAccess } from './host-access.js';
-import type { Output } from './plan-command.js';
+import type { Output } from './terminal-output.js';
 
 export interface CaptureOptions {
   out: string | null;

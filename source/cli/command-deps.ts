@@ -28,7 +28,7 @@ import { createJournalStore, type JournalStore, JournalUnreadable } from '../txn
 import type { Glyphs } from '../ui/glyphs.js';
 import type { HostAccess } from './host-access.js';
 import { type CommonOptions, DEFAULT_BRIDGE, DEFAULT_TIMEOUT_SEC } from './options.js';
-import type { Output } from './plan-command.js';
+import type { Output } from './terminal-output.js';
 
 export interface CommandDeps {
   /** A fresh, read-only look at the host (or at a replayed recording), each probe told to `listener`. */

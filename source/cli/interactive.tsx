@@ -16,9 +16,10 @@ import { applyCommand, realCommandDeps, withPendingMigration } from './command-d
 import { EXIT } from './errors.js';
 import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
-import { type Output, probeAndPlan } from './plan-command.js';
+import { probeAndPlan } from './plan-command.js';
 import { installShutdown } from './shutdown.js';
 import { planRequest } from './target.js';
+import type { Output } from './terminal-output.js';
 import { tuiMigration } from './tui-migration.js';
 
 export async function runInteractive(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLab, type Lab } from '../lab/index.js';
 import { runAttached } from '../system/attached-child.js';
 import { Refused } from './errors.js';
-import type { Output } from './plan-command.js';
+import type { Output } from './terminal-output.js';
 
 export interface LabCommandOptions {
   static: boolean;

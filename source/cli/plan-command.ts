@@ -7,11 +7,7 @@ import { EXIT } from './errors.js';
 import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { checkNicExists, planRequest } from './target.js';
-
-export interface Output {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+import type { Output } from './terminal-output.js';
 
 /** Probe and plan; read-only on every path. */
 export async function probeAndPlan(

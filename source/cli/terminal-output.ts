@@ -7,7 +7,12 @@
  * The TUI does not write through here; it escapes its own rows.
  */
 import { displaySafe } from '../plan/display-text.js';
-import type { Output } from './plan-command.js';
+
+/** Where a headless command writes its text. */
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
 
 export function terminalOutput(write: Output): Output {
   return {

@@ -6,13 +6,12 @@
  * shell-quoted, so a --state-dir with a space or a quote is copied back exactly.
  */
 import { commandText, shellQuote } from './command-text.js';
-import type { Command, PlanRequest } from './types.js';
+import type { Command, ExecCommand, OperatorCommands, PlanRequest } from './types.js';
+
+export type { ExecCommand, OperatorCommands };
 
 /** Where the journal lives when --state-dir is not given; a command for it need not say so. */
 export const DEFAULT_STATE_DIR = '/var/lib/bridge-migrate';
-
-/** A command that runs a program with arguments and nothing on stdin. */
-export type ExecCommand = Extract<Command, { kind: 'exec' }>;
 
 /**
  * Where the commands another session runs must act: this run's state and root directories, and
@@ -27,17 +26,6 @@ export interface CommandPlace {
   netns?: string | null;
   /** How the operator starts this tool (argv; cli/command-deps.ts selfCommand); absent: `bridge-migrate`. */
   program?: readonly string[];
-}
-
-export interface OperatorCommands {
-  confirm: ExecCommand;
-  /** With --yes: the operator is told to run it from a shell, where the y/N question is in the way. */
-  rollback: ExecCommand;
-  /** `rollback` without --yes: on a terminal it opens the guided screen and asks y/N first. */
-  guidedRollback: ExecCommand;
-  status: ExecCommand;
-  /** A new guardian for the pending change whose guardian is gone (cli/rearm-command.ts). */
-  rearm: ExecCommand;
 }
 
 /** `[ip netns exec NS] bridge-migrate SUBCOMMAND EXTRA... [--state-dir D] [--root-dir R]`. */

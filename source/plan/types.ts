@@ -4,7 +4,6 @@
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import type { ProcessSignal } from '../system/process-signal.js';
-import type { OperatorCommands } from './operator-commands.js';
 
 export interface PlanRequest {
   /** Uplink to move; null picks the interface of the default route. */
@@ -158,3 +157,18 @@ export interface Plan {
 }
 
 export type { HostSnapshot };
+
+/** A command that runs a program with arguments and nothing on stdin. */
+export type ExecCommand = Extract<Command, { kind: 'exec' }>;
+
+/** The commands another session runs, built once per run (operator-commands.ts buildOperatorCommands). */
+export interface OperatorCommands {
+  confirm: ExecCommand;
+  /** With --yes: the operator is told to run it from a shell, where the y/N question is in the way. */
+  rollback: ExecCommand;
+  /** `rollback` without --yes: on a terminal it opens the guided screen and asks y/N first. */
+  guidedRollback: ExecCommand;
+  status: ExecCommand;
+  /** A new guardian for the pending change whose guardian is gone (cli/rearm-command.ts). */
+  rearm: ExecCommand;
+}

@@ -13,7 +13,10 @@ import type { ApplyOutcome, CheckResult, EngineListener, RevertOutcome } from '.
 import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
 import type { GuardianInfo, Journal } from '../txn/journal/journal.js';
 import type { KeyedText } from './key-command.js';
-import type { MigrationProgress } from './migration-progress.js';
+import type { ConfirmOutcome, MigrationProgress } from './migration-progress.js';
+
+export type { ConfirmOutcome };
+
 import type { PaneId, Phase } from './phase.js';
 import type { FlowState, PhaseEvent } from './phase-flow.js';
 import type { ProbeProgress } from './probe-progress.js';
@@ -22,19 +25,6 @@ import type { PaneLayout, ScrollOffsets } from './scroll.js';
 export interface Clock {
   /** Milliseconds, monotonic enough for durations. */
   now(): number;
-}
-
-/** What confirming did to the journal, and what the operator must know about it. */
-export interface ConfirmOutcome {
-  /**
-   * persisted: nothing was left to write, the migration is finished. confirmed: config files are
-   * still to be written by the persist step, so the journal keeps the migration open.
-   */
-  journalPhase: 'confirmed' | 'persisted';
-  /** One or two sentences: where the change lives now (e.g. runtime only, gone after a reboot). */
-  note: string;
-  /** Config files the persist step wrote; absent or empty: nothing was written to disk. */
-  written?: string[];
 }
 
 /** One reading of the journal, which any process of the tool (the guardian above all) may change. */

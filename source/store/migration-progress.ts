@@ -7,7 +7,7 @@
  * check reaches a final state, so a slow SSH link redraws only the short live part below it.
  */
 
-import type { ExecCommand } from '../plan/operator-commands.js';
+import type { ExecCommand, OperatorCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type {
   CheckPhase,
@@ -16,8 +16,20 @@ import type {
   RevertOutcome,
   StepState,
 } from '../txn/engine/engine-api.js';
-import type { ConfirmOutcome, OperatorCommands } from './app-state.js';
 import type { PhaseEvent } from './phase-flow.js';
+
+/** What confirming did to the journal, and what the operator must know about it. */
+export interface ConfirmOutcome {
+  /**
+   * persisted: nothing was left to write, the migration is finished. confirmed: config files are
+   * still to be written by the persist step, so the journal keeps the migration open.
+   */
+  journalPhase: 'confirmed' | 'persisted';
+  /** One or two sentences: where the change lives now (e.g. runtime only, gone after a reboot). */
+  note: string;
+  /** Config files the persist step wrote; absent or empty: nothing was written to disk. */
+  written?: string[];
+}
 
 export interface StepProgress {
   id: string;

@@ -5,7 +5,8 @@
  */
 
 import type { OperatorCommands } from '../../plan/operator-commands.js';
-import type { GuardianInfo } from '../journal/journal.js';
+import type { RevertOutcome } from '../engine/engine-api.js';
+import type { GuardianInfo, JournalPhase } from '../journal/journal.js';
 
 export interface ArmGuardianOptions {
   stateDir: string;
@@ -36,3 +37,37 @@ export interface GuardianStatus {
    * it to /run; null or absent: nothing known. */
   blocker?: string | null;
 }
+
+/** The guardian loop's clock (guardian.ts): real time in the guardian, a virtual one in tests. */
+export interface GuardianClock {
+  /** Wall clock, epoch ms: the journal's deadline is in it. */
+  now(): number;
+  /** Monotonic ms, immune to clock steps. */
+  monotonic(): number;
+  /** Resolves after `ms`, or as soon as `wake` is aborted. Never rejects. */
+  sleep(ms: number, wake: AbortSignal): Promise<void>;
+}
+
+export interface GuardianTiming {
+  heartbeatMs: number;
+  /** Longest sleep between two looks at the journal; near the deadline it sleeps exactly until it. */
+  maxSleepMs: number;
+  /** Pause between the starts of two watches (a watch itself takes up to a few seconds). */
+  watchEveryMs: number;
+  /** How long a check that passed at baseline must keep failing before an early revert. */
+  probeFailMs: number;
+  stalledRevertMs: number;
+  /** First pause between two revert attempts; it doubles up to revertRetryMaxMs (never gives up). */
+  revertRetryMs: number;
+  revertRetryMaxMs: number;
+}
+
+/** How a guardian loop ended. */
+export type GuardianEnd =
+  | { kind: 'confirmed'; phase: JournalPhase }
+  /** This guardian reverted; `afterDeadlineMs` is how long after the deadline the revert finished. */
+  | { kind: 'reverted'; outcome: RevertOutcome; afterDeadlineMs: number }
+  | { kind: 'finished-elsewhere'; phase: JournalPhase | null }
+  | { kind: 'stopped'; signal: NodeJS.Signals }
+  | { kind: 'replaced'; by: number | null }
+  | { kind: 'failed'; error: string };

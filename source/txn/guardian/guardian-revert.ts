@@ -14,7 +14,7 @@
  */
 import type { CheckResult, Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
 import { type Journal, type JournalStore, KEPT_PHASES, REVERTED_PHASES } from '../journal/journal.js';
-import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian.js';
+import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian-api.js';
 
 export interface GuardianRevertDeps {
   stateDir: string;

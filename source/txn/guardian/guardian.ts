@@ -28,7 +28,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { commandLine } from '../../plan/operator-commands.js';
 import type { DebugLog } from '../../system/debug-log.js';
 import { UntrustedPath } from '../../system/trusted-path.js';
-import type { Engine, RevertOutcome, RevertReason } from '../engine/engine-api.js';
+import type { Engine, RevertReason } from '../engine/engine-api.js';
 import {
   clearGuardianRuntimeStatus,
   RUNTIME_DIR,
@@ -37,7 +37,6 @@ import {
 import {
   type GuardianInfo,
   type Journal,
-  type JournalPhase,
   JournalRefused,
   type JournalStore,
   KEPT_PHASES,
@@ -45,17 +44,12 @@ import {
   REVERTED_PHASES,
   type WatchRecord,
 } from '../journal/journal.js';
+import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian-api.js';
 import { describeChecks, revertAsGuardian } from './guardian-revert.js';
-import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
 
-export interface GuardianClock {
-  /** Wall clock, epoch ms: the journal's deadline is in it. */
-  now(): number;
-  /** Monotonic ms, immune to clock steps. */
-  monotonic(): number;
-  /** Resolves after `ms`, or as soon as `wake` is aborted. Never rejects. */
-  sleep(ms: number, wake: AbortSignal): Promise<void>;
-}
+export type { GuardianClock, GuardianEnd, GuardianTiming };
+
+import { trackDeadline, trackWatchFailures } from './guardian-rules.js';
 
 export const realGuardianClock: GuardianClock = {
   now: () => Date.now(),
@@ -67,20 +61,6 @@ export const realGuardianClock: GuardianClock = {
 export interface SignalSource {
   on(signal: NodeJS.Signals, handler: () => void): unknown;
   off(signal: NodeJS.Signals, handler: () => void): unknown;
-}
-
-export interface GuardianTiming {
-  heartbeatMs: number;
-  /** Longest sleep between two looks at the journal; near the deadline it sleeps exactly until it. */
-  maxSleepMs: number;
-  /** Pause between the starts of two watches (a watch itself takes up to a few seconds). */
-  watchEveryMs: number;
-  /** How long a check that passed at baseline must keep failing before an early revert. */
-  probeFailMs: number;
-  stalledRevertMs: number;
-  /** First pause between two revert attempts; it doubles up to revertRetryMaxMs (never gives up). */
-  revertRetryMs: number;
-  revertRetryMaxMs: number;
 }
 
 export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
@@ -108,15 +88,6 @@ export interface GuardianOptions {
   /** Where the guardian's status goes when the journal cannot take it (runtime-state.ts). */
   runtimeDir?: string;
 }
-
-export type GuardianEnd =
-  | { kind: 'confirmed'; phase: JournalPhase }
-  /** This guardian reverted; `afterDeadlineMs` is how long after the deadline the revert finished. */
-  | { kind: 'reverted'; outcome: RevertOutcome; afterDeadlineMs: number }
-  | { kind: 'finished-elsewhere'; phase: JournalPhase | null }
-  | { kind: 'stopped'; signal: NodeJS.Signals }
-  | { kind: 'replaced'; by: number | null }
-  | { kind: 'failed'; error: string };
 
 export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd> {
   const { stateDir, engine, journal: store, clock, log, pid } = options;

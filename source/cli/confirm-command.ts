@@ -10,7 +10,12 @@ import { confirmedContent } from '../ui/outcome-content.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';
-import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
+import {
+  describeMigration,
+  loadJournalOrRefuse,
+  requireJournalNamespace,
+  requireRealRoot,
+} from './journal-access.js';
 import type { CommonOptions } from './options.js';
 import { outcomeLines } from './report-text.js';
 
@@ -31,6 +36,7 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
   const { out, glyphs } = deps;
   requireRealRoot(deps, common, 'confirm');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'confirm');
+  requireJournalNamespace(journal, common, 'confirm');
   if (journal.phase !== 'applied') {
     const status = commandLine(deps.commands.status);
     throw new Refused(

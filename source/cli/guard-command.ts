@@ -14,8 +14,9 @@ import type { EngineEvent } from '../txn/engine/engine-api.js';
 import { type GuardianEnd, realGuardianClock, runGuardian } from '../txn/guardian/guardian.js';
 import { createJournalStore } from '../txn/journal/journal.js';
 import { operatorCommands, selfCommand } from './command-deps.js';
-import { EXIT } from './errors.js';
+import { describeError, EXIT, Refused } from './errors.js';
 import { currentNetns } from './host-access.js';
+import { requireJournalNamespace } from './journal-access.js';
 
 export interface GuardCommandOptions {
   stateDir: string;
@@ -40,13 +41,30 @@ export async function runGuardCommand(
   const runner = createExecRunner(log);
   // The texts it leaves in the journal name the commands for where it runs: the guardian is started
   // in apply's namespace, with apply's --state-dir and --root-dir (guardian-launch.ts).
-  const commands = operatorCommands({
+  // No catch: a namespace whose name cannot be trusted refuses the guardian (host-access.ts), and
+  // apply, which waits for it to record itself, then fails to arm and changes nothing.
+  const netns = await currentNetns(runner);
+  const place = {
     stateDir: options.stateDir,
     rootDir: options.rootDir,
-    netns: await currentNetns(runner).catch(() => null),
+    netns,
     program: selfCommand(),
-  });
+  };
+  const commands = operatorCommands(place);
   const journal = createJournalStore({ purpose: 'guardian', commands });
+  // A guardian in another namespace than the migration's would revert the wrong network at the
+  // deadline: refused before it records itself (so `apply` or `guard --rearm` sees it fail).
+  const found = await journal.load(options.stateDir).catch(() => null);
+  if (found) {
+    try {
+      requireJournalNamespace(found, { ...place, persist: 'auto', replay: null, log: null }, 'guard');
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      log.note(`guardian refused: ${error.problem}; ${error.fix}`);
+      process.stderr.write(`bridge-migrate: ${describeError(error).line}\n`);
+      return EXIT.refused;
+    }
+  }
   const engine = createEngine({
     runner,
     files: createHostFiles(),

@@ -11,8 +11,10 @@ import { type CaptureDocument, createReplay, loadCaptureDocument } from '../syst
 import { createFileLog, type DebugLog, openLogFile } from '../system/debug-log.js';
 import { createExecRunner } from '../system/exec-runner.js';
 import { createHostFiles } from '../system/host-files.js';
+import { isNetnsName } from '../system/ifname.js';
 import { type Runner, succeeded } from '../system/runner.js';
 import { checkPrivateDir } from '../system/trusted-path.js';
+import { Refused } from './errors.js';
 import type { CommonOptions } from './options.js';
 
 export interface HostAccess extends ProbeDeps {
@@ -85,17 +87,28 @@ export async function openHostAccess(
   };
 }
 
-/** Names `ip netns` gives: no "/", not "." or "..", printable; anything else is not trusted. */
-const NETNS_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
-
 /**
  * The named network namespace this process is in: `ip netns identify` compares its own
  * /proc/self/ns/net with the bind mounts under /run/netns and prints the matching names (none in
- * the host's namespace). A failure or an odd name counts as "not in a named namespace".
+ * the host's namespace). A failure to run it counts as "not in a named namespace".
+ *
+ * A name it prints that fails isNetnsName is refused, not dropped (fail closed): dropping it would
+ * make this process look like the host's own namespace, so every command it suggests would lack
+ * `ip netns exec` and act on the real host, and the namespace check on a journal would pass for a
+ * journal made on the host. Quoting the odd name instead would carry control characters and shell
+ * text into every printed command, which is no better; one line and exit 1 is the safe choice.
  */
 export async function currentNetns(runner: Runner): Promise<string | null> {
   const result = await runner.run(['ip', 'netns', 'identify'], { timeoutMs: 2_000 });
   if (!succeeded(result)) return null;
-  const names = result.stdout.split('\n').map((line) => line.trim());
-  return names.find((name) => NETNS_NAME.test(name)) ?? null;
+  const names = result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const valid = names.find((name) => isNetnsName(name));
+  if (valid !== undefined || names.length === 0) return valid ?? null;
+  throw new Refused(
+    `this process runs in a network namespace whose name (${JSON.stringify(names[0])}) is not one \`ip netns\` names take (letters, digits, "_", ".", "-")`,
+    'rename the namespace (a file under /run/netns) to a plain name, or run the command in a namespace with one',
+  );
 }

@@ -59,7 +59,7 @@ export async function runInteractive(
     // does not offer recovery (the preview's blocker still names a pending migration).
     ...(options.dryRun
       ? {}
-      : { migration: tuiMigration(deps, common.stateDir, target.timeoutSec, access.files) }),
+      : { migration: tuiMigration(deps, common, target.timeoutSec, access.files) }),
   });
   const app = renderApp(store);
   const stop = installShutdown({

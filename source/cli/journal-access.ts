@@ -1,18 +1,22 @@
 /**
  * The checks `confirm` and `rollback` share before they touch anything: root, not a replay, and a
- * journal that holds a migration in a phase the command can act on. Each refusal is one line with
+ * journal that holds a migration in a phase the command can act on, made in this process's network
+ * namespace. Each refusal is one line with
  * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
  */
 
+import { displaySafe } from '../plan/display-text.js';
 import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Journal } from '../txn/journal/journal.js';
-import type { CommandDeps } from './command-deps.js';
+import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { Refused, UsageError } from './errors.js';
 import type { CommonOptions } from './options.js';
 
 /** The command a non-root operator is told to run again with sudo: the one they typed, in the same place. */
 const ROOT_COMMANDS = {
   confirm: (commands: OperatorCommands) => commands.confirm,
+  // The guardian itself is started by apply or `guard --rearm`: the operator's way to start one.
+  guard: (commands: OperatorCommands) => commands.rearm,
   rollback: (commands: OperatorCommands) => commands.guidedRollback,
   'guard --rearm': (commands: OperatorCommands) => commands.rearm,
 };
@@ -54,4 +58,44 @@ export async function loadJournalOrRefuse(
 
 export function describeMigration(journal: Journal): string {
   return `the migration of ${journal.nic} into ${journal.bridge}`;
+}
+
+/** The `ip netns` name the journal's migration was made in; null: the host's own namespace. */
+export function journalNetns(journal: Journal): string | null {
+  return journal.plan.request?.netns ?? null;
+}
+
+/** "namespace X" or "the host's own namespace", for one line of text. */
+export function namespaceName(netns: string | null): string {
+  return netns === null ? "the host's own network namespace" : `network namespace ${displaySafe(netns)}`;
+}
+
+/**
+ * The commands this run names, but built for the journal's namespace (`ip netns exec X ...`, or
+ * none for the host's own): what must be run to act on that journal's migration.
+ */
+export function journalCommands(journal: Journal, common: CommonOptions): OperatorCommands {
+  return operatorCommands({ ...common, netns: journalNetns(journal) });
+}
+
+/**
+ * Refuses (exit 1, before any change) when this process runs in another network namespace than
+ * the one the journal's migration was made in: its steps and inverses name the links and routes
+ * of THAT namespace, so a rollback run from the host would delete the lab's bridge name and
+ * replace the default route on the real host, and one run from another lab acts on that lab.
+ * The fix is the same command, built with the journal's namespace.
+ */
+export function requireJournalNamespace(
+  journal: Journal,
+  common: CommonOptions,
+  command: keyof typeof ROOT_COMMANDS,
+): void {
+  const made = journalNetns(journal);
+  const here = common.netns ?? null;
+  if (made === here) return;
+  const there = commandLine(ROOT_COMMANDS[command](journalCommands(journal, common)));
+  throw new Refused(
+    `${command} acts on ${describeMigration(journal)}, made in ${namespaceName(made)}, but this process runs in ${namespaceName(here)}; run here it would change the wrong network`,
+    made === null ? `run it from the host's own namespace: ${there}` : `run it there: ${there}`,
+  );
 }

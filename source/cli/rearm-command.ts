@@ -13,7 +13,12 @@ import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import { clockTime } from '../ui/migration-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { EXIT, Refused } from './errors.js';
-import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
+import {
+  describeMigration,
+  loadJournalOrRefuse,
+  requireJournalNamespace,
+  requireRealRoot,
+} from './journal-access.js';
 import type { CommonOptions } from './options.js';
 import { revertReport, secondsLeft } from './report-text.js';
 
@@ -26,6 +31,7 @@ export async function runRearmCommand(deps: CommandDeps, common: CommonOptions):
   ].map(commandLine);
   requireRealRoot(deps, common, 'guard --rearm');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'guard');
+  requireJournalNamespace(journal, common, 'guard --rearm');
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
   const alert = guardianAlert(journal, alive, deps.clock.now());
   if (!alert) {

@@ -18,7 +18,12 @@ import { guardianAlert, guardianAlertLine } from '../txn/guardian/guardian-alert
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
 import type { CommandDeps } from './command-deps.js';
 import { EXIT, Refused, UsageError } from './errors.js';
-import { describeMigration, loadJournalOrRefuse, requireRealRoot } from './journal-access.js';
+import {
+  describeMigration,
+  loadJournalOrRefuse,
+  requireJournalNamespace,
+  requireRealRoot,
+} from './journal-access.js';
 import type { CommonOptions } from './options.js';
 import { revertReport, secondsLeft } from './report-text.js';
 import { openGuidedRollback } from './rollback-screen.js';
@@ -34,6 +39,7 @@ export async function runRollbackCommand(
   const { out, glyphs } = deps;
   requireRealRoot(deps, common, 'rollback');
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'roll back');
+  requireJournalNamespace(journal, common, 'rollback');
   if (!deps.journal.isPending(journal)) {
     throw new Refused(
       `nothing to roll back: ${describeMigration(journal)} is already ${journal.phase}`,

@@ -20,7 +20,7 @@ export async function openGuidedRollback(deps: CommandDeps, common: CommonOption
     clock: deps.clock,
     commands: deps.commands,
     // The timeout is for a new apply, which this screen never starts.
-    migration: tuiMigration(deps, common.stateDir, 0, createHostFiles()),
+    migration: tuiMigration(deps, common, 0, createHostFiles()),
   });
   // Before the first frame: the screen opens on the question, not on an empty probe list.
   const opened = store.getState().actions.openRollback();

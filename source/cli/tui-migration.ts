@@ -10,14 +10,24 @@ import { readGuardianStatus } from '../txn/guardian/guardian-status.js';
 import { type Journal, NoJournal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
+import { requireJournalNamespace } from './journal-access.js';
+import type { CommonOptions } from './options.js';
 
 export function tuiMigration(
   deps: CommandDeps,
-  stateDir: string,
+  common: CommonOptions,
   timeoutSec: number,
   files: FileReader,
 ): MigrationDeps {
   const { armGuardian, commands } = deps;
+  const { stateDir } = common;
+  // The recovery actions act on the journal's migration: refused, as the headless commands refuse,
+  // from another network namespace than the one it was made in (journal-access.ts).
+  const inJournalNamespace = async (command: 'rollback' | 'confirm' | 'guard --rearm') => {
+    const journal = await deps.journal.load(stateDir);
+    if (journal) requireJournalNamespace(journal, common, command);
+    return journal;
+  };
   return {
     start: (plan, preState, listener) =>
       deps.engine(listener).start({
@@ -28,11 +38,17 @@ export function tuiMigration(
           await armGuardian({ stateDir, ...deps.guardianLaunch });
         },
       }),
-    revert: (listener) => deps.engine(listener).revert('operator'),
+    async revert(listener) {
+      await inJournalNamespace('rollback');
+      return deps.engine(listener).revert('operator');
+    },
     // The same launcher as apply's, for the same journal: the new guardian records itself in it.
-    rearm: () => armGuardian({ stateDir, ...deps.guardianLaunch }),
+    async rearm() {
+      await inJournalNamespace('guard --rearm');
+      return armGuardian({ stateDir, ...deps.guardianLaunch });
+    },
     async confirm() {
-      const journal = await deps.journal.load(stateDir);
+      const journal = await inJournalNamespace('confirm');
       if (!journal) throw new NoJournal(stateDir, commands.status);
       return confirmAndSettle(deps.engine(), deps.journal, stateDir, journal.plan, commands);
     },

@@ -48,3 +48,13 @@ export function checkedName(name: string): string {
   if (problem) throw new InvalidInterfaceName(name, problem);
   return name;
 }
+
+/**
+ * Names `ip netns` gives a network namespace (a file under /run/netns): no "/", not "." or "..",
+ * printable. Anything else is not trusted: it reaches argv (`ip netns exec NAME`) and the terminal.
+ */
+const NETNS_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
+
+export function isNetnsName(name: unknown): name is string {
+  return typeof name === 'string' && NETNS_NAME.test(name);
+}

@@ -23,7 +23,7 @@ import type { Plan, Step } from '../../source/plan/types.js';
 import { silentLog } from '../../source/system/debug-log.js';
 import { RUNTIME_DIR, runtimePaths } from '../../source/txn/engine/runtime-state.js';
 import { createArmGuardian } from '../../source/txn/guardian/guardian-launch.js';
-import { comparable, withLabEngine } from './helpers/engine-lab.js';
+import { comparable, REQUEST, withLabEngine } from './helpers/engine-lab.js';
 import { DIST_CLI, killAlive, logTail, requireBuiltCli, waitForJournal } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
 
@@ -57,7 +57,8 @@ describe('the guardian reverts under --root-dir', () => {
           const rootDir = setup.deps.env.rootDir;
           const holdUnderRoot = join(rootDir, NETWORKD_HOLD_PATH);
           const snapshot = await setup.probe();
-          const plan = withHold(setup.plan(snapshot));
+          // Made in the lab host's namespace, where the guardian runs: one elsewhere is refused.
+          const plan = withHold(setup.plan(snapshot, { ...REQUEST, netns: lab.ns.host }));
           const arm = createArmGuardian({
             runner: setup.deps.runner,
             files: setup.deps.files,

@@ -6,6 +6,7 @@
 
 import { commandListProblem } from '../../plan/command-shape.js';
 import { shellQuote } from '../../plan/command-text.js';
+import { isNetnsName } from '../../system/ifname.js';
 import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
@@ -78,6 +79,7 @@ export function journalProblem(data: unknown): string | null {
   if (!isRecord(data.preState)) return '"preState" is missing';
   if (!isRecord(data.plan) || !Array.isArray(data.plan.steps)) return '"plan" or its steps are missing';
   return (
+    requestNetnsProblem(data.plan.request) ??
     listProblem(data.plan.steps, 'plan.steps', stepSignalsProblem) ??
     listProblem(data.applied, 'applied', appliedProblem) ??
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
@@ -88,6 +90,19 @@ export function journalProblem(data: unknown): string | null {
     (data.baseline === undefined ? null : listProblem(data.baseline, 'baseline', checkProblem)) ??
     (data.watch === undefined ? null : watchProblem(data.watch))
   );
+}
+
+/**
+ * The network namespace the migration was made in: absent or null (the host's own), or a name
+ * `ip netns` gives. It decides where rollback, confirm and the guardian may act on the journal and
+ * is put into printed `ip netns exec NAME` commands, so anything else makes the journal unreadable.
+ */
+function requestNetnsProblem(request: unknown): string | null {
+  if (request === undefined) return null;
+  if (!isRecord(request)) return '"plan.request" is not an object';
+  const { netns } = request;
+  if (netns === undefined || netns === null || isNetnsName(netns)) return null;
+  return '"plan.request.netns" is not a network namespace name (letters, digits, "_", ".", "-")';
 }
 
 /**

@@ -36,7 +36,7 @@ async function applied(alive = true) {
   const f = current;
   const plan = await f.pendingJournal('applied');
   await f.journal.setGuardian(f.stateDir, { pid: GUARDIAN_PID, mode: 'detached' });
-  return { f, plan, migration: tuiMigration(f.deps, f.stateDir, 120, proc(alive)) };
+  return { f, plan, migration: tuiMigration(f.deps, f.common, 120, proc(alive)) };
 }
 
 describe('read', () => {
@@ -75,7 +75,7 @@ describe('read', () => {
 
   it('no journal at all reads as null, not as an error', async () => {
     current = fixture();
-    const migration = tuiMigration(current.deps, current.stateDir, 120, proc(false));
+    const migration = tuiMigration(current.deps, current.common, 120, proc(false));
     expect(await migration.read()).toMatchObject({ journal: null, guardian: { alive: false, info: null } });
   });
 });

@@ -57,9 +57,7 @@ export async function runInteractive(
     commands: deps.commands,
     // A dry run (and a replay, which implies one) gets no engine at all: it cannot apply, and it
     // does not offer recovery (the preview's blocker still names a pending migration).
-    ...(options.dryRun
-      ? {}
-      : { migration: tuiMigration(deps, common, target.timeoutSec, access.files) }),
+    ...(options.dryRun ? {} : { migration: tuiMigration(deps, common, target.timeoutSec, access.files) }),
   });
   const app = renderApp(store);
   const stop = installShutdown({

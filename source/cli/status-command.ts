@@ -15,6 +15,7 @@ import { readLockHolder } from '../txn/journal/lock.js';
 import type { CommandDeps } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import { hostMode } from './host-mode.js';
+import { journalCommands, journalNetns } from './journal-access.js';
 import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
 
@@ -59,9 +60,15 @@ export async function runStatusCommand(
       }
     : undefined;
 
-  const { commands } = deps;
+  // A journal made in another network namespace is acted on there: every command named is the
+  // journal's (`ip netns exec X ...`, or none for the host's own), and the report says where.
+  const made = journal ? journalNetns(journal) : null;
+  const here = common.netns ?? null;
+  const elsewhere = journal !== null && made !== here;
+  const commands = journal && elsewhere ? journalCommands(journal, common) : deps.commands;
   const report = buildStatus({
     commands,
+    ...(elsewhere ? { namespace: { migration: made, thisProcess: here } } : {}),
     mode,
     replayFile: common.replay,
     stateDir,

@@ -14,6 +14,7 @@ import type { GuardianStatus } from '../txn/guardian/guardian-api.js';
 import { COUNTDOWN_PHASES, isPending, type Journal, type JournalPhase } from '../txn/journal/journal.js';
 import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
+import { namespaceName } from './journal-access.js';
 
 export interface StatusReport {
   /** What the operator must act on, most urgent first: a pending change no guardian enforces. */
@@ -27,6 +28,11 @@ export interface StatusReport {
   problems: string[];
   /** The recording the mode was read from (--replay), not this host; absent: this host. */
   replay?: { file: string };
+  /**
+   * Present when the migration was made in another network namespace than this process runs in
+   * (null: the host's own): the commands named are then built for the migration's namespace.
+   */
+  namespace?: { migration: string | null; thisProcess: string | null };
 }
 
 export interface MigrationStatus {
@@ -75,8 +81,10 @@ export interface StatusFacts {
   lock: { holder: LockHolder | null; alive: boolean } | null;
   problems: string[];
   now: number;
-  /** The commands the alerts name (this state directory's). */
+  /** The commands the alerts name (this state directory's, in the migration's namespace). */
   commands: Pick<OperatorCommands, 'rollback' | 'rearm'>;
+  /** Where the journal's migration was made and where this process runs, when they differ. */
+  namespace?: StatusReport['namespace'];
 }
 
 export function buildStatus(facts: StatusFacts): StatusReport {
@@ -93,6 +101,7 @@ export function buildStatus(facts: StatusFacts): StatusReport {
       : null,
     problems: facts.problems,
     ...(facts.replayFile ? { replay: { file: facts.replayFile } } : {}),
+    ...(facts.namespace ? { namespace: facts.namespace } : {}),
   };
 }
 
@@ -157,6 +166,11 @@ export function statusText(
     ...report.alerts.map((alert) => `WARNING: ${alert}`),
     ...(report.replay
       ? [`REPLAY: the mode below is the recording ${report.replay.file}'s, not this host's`]
+      : []),
+    ...(report.namespace
+      ? [
+          `NAMESPACE: the migration was made in ${namespaceName(report.namespace.migration)}, and this status runs in ${namespaceName(report.namespace.thisProcess)}; the commands below act there`,
+        ]
       : []),
     `mode: ${report.mode} (${report.modeDetail})`,
   ];

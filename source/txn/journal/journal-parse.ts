@@ -6,8 +6,8 @@
 
 import { commandListProblem } from '../../plan/command-shape.js';
 import { shellQuote } from '../../plan/command-text.js';
-import { isNetnsName } from '../../system/ifname.js';
 import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
+import { isNetnsName } from '../../system/ifname.js';
 import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
   JOURNAL_FORMAT,

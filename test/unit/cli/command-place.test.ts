@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyCommand, operatorCommands, selfCommand } from '../../../source/cli/command-deps.js';
+import { describeError, Refused } from '../../../source/cli/errors.js';
 import { currentNetns } from '../../../source/cli/host-access.js';
 import { planRequest } from '../../../source/cli/target.js';
 import { buildPlan } from '../../../source/plan/build.js';
@@ -119,10 +120,22 @@ describe('the namespace this process runs in', () => {
     expect(await currentNetns(answering(0, 'bm-x-host\n'))).toBe('bm-x-host');
   });
 
-  it('is none in the host namespace, when ip fails, or for a name that is not a plain name', async () => {
+  it('is none in the host namespace or when ip fails', async () => {
     expect(await currentNetns(answering(0, '\n'))).toBeNull();
     expect(await currentNetns(answering(1, 'bm-x-host\n'))).toBeNull();
-    expect(await currentNetns(answering(0, '$(reboot)\n'))).toBeNull();
-    expect(await currentNetns(answering(0, '..\n'))).toBeNull();
+  });
+
+  it('refuses a name that is not a plain name (fail closed: "none" would mean the real host)', async () => {
+    for (const name of ['$(reboot)', '..', 'trialatk-z $(id)\u001b[31m']) {
+      const error = await currentNetns(answering(0, `${name}\n`)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Refused);
+      const { line, exitCode } = describeError(error);
+      expect(exitCode).toBe(1);
+      expect(line).toContain('this process runs in a network namespace whose name');
+      expect(line).toContain('rename the namespace');
+      expect(line).not.toMatch(/[\u0000-\u001f]/);
+    }
+    // A plain second name of the same namespace is used.
+    expect(await currentNetns(answering(0, '$(reboot)\nbm-x-host\n'))).toBe('bm-x-host');
   });
 });

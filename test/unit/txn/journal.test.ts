@@ -293,6 +293,23 @@ describe('a journal that cannot be used', () => {
     await expect(load()).rejects.toThrow(/"applied" entry #0 lacks stepId or startedAt/);
   });
 
+  it('takes the namespace the migration was made in only as a name `ip netns` gives, or none', async () => {
+    await create();
+    const valid = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    const withNetns = (netns: unknown) => ({
+      ...valid,
+      plan: { ...valid.plan, request: { ...valid.plan.request, netns } },
+    });
+    for (const ok of [null, 'bm-lab-1', undefined]) {
+      writeFileSync(journalFile(), JSON.stringify(withNetns(ok)));
+      expect((await load())?.plan.request.netns ?? null).toBe(ok ?? null);
+    }
+    for (const bad of ['trialatk-z $(id)\u001b[31m', '..', '', 7, 'a/b']) {
+      writeFileSync(journalFile(), JSON.stringify(withNetns(bad)));
+      await expect(load()).rejects.toThrow(/"plan.request.netns" is not a network namespace name/);
+    }
+  });
+
   it('refuses a signal command whose pid or signal is not one the tool could have written', async () => {
     await create();
     const valid = JSON.parse(readFileSync(journalFile(), 'utf8'));

@@ -4,8 +4,10 @@
  * --json` reports it, a second `apply` is refused without touching anything, and `rollback --yes`
  * from a new process restores the links, addresses, routes and rules of the pre-state.
  * Needs root and `npm run build`. The guardian that apply starts, and the DHCP client the revert
- * restarts, are ended by pid afterwards if still alive.
+ * restarts, are ended by pid afterwards if still alive. A rollback from another namespace (the lab's
+ * peer) is refused and changes nothing there.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -247,5 +249,50 @@ test('a SIGKILLed guardian is said first by status; guard --rearm starts a new o
     const rollback = await cli(['rollback', '--yes']);
     expect(rollback.code, rollback.stderr).toBe(3);
     await guardianExits(fresh.pid);
+  });
+});
+
+// The wrong namespace: a journal made in the lab's host namespace (X), acted on from its peer
+// namespace (Y), given a bridge of the same name as a real host could have. Without the check,
+// `rollback --yes` there ran the undo (`ip link del fcbr0`, the default route) in Y.
+test('rollback from another namespace is refused and changes nothing there; status there names the command to run in the lab', async () => {
+  await withCommandLab(async (scene) => {
+    const { lab, cli, stateDir } = scene;
+    const { guardian } = await applyPending(scene);
+    const where = ['--state-dir', stateDir, '--root-dir', join(dirname(stateDir), 'root')];
+    const inPeer = (args: string[]) => runCliIn(lab.ns.peer, [...args, ...where], { timeoutMs: 90_000 });
+    execFileSync('ip', ['netns', 'exec', lab.ns.peer, 'ip', 'link', 'add', 'fcbr0', 'type', 'bridge']);
+    const peerBefore = comparable(await lab.snapshot(lab.ns.peer));
+    const hostBefore = comparable(await lab.snapshot(lab.ns.host));
+
+    const wrong = await inPeer(['rollback', '--yes']);
+    expect(wrong.code, wrong.stderr).toBe(1);
+    const lines = wrong.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      `made in network namespace ${lab.ns.host}, but this process runs in network namespace ${lab.ns.peer}`,
+    );
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `run it there: ip netns exec ${lab.ns.host} node \\S+/dist/cli\\.js rollback ${where.join(' ')}$`,
+      ),
+    );
+    expect(comparable(await lab.snapshot(lab.ns.peer))).toEqual(peerBefore);
+    expect(comparable(await lab.snapshot(lab.ns.host))).toEqual(hostBefore);
+
+    const status = await inPeer(['status']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`NAMESPACE: the migration was made in network namespace ${lab.ns.host}`);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `undo it: ip netns exec ${lab.ns.host} node \\S+/dist/cli\\.js rollback --yes ${where.join(' ')}`,
+      ),
+    );
+
+    // Still pending where it was made, and the command named there works.
+    expect((await createJournalStore().load(stateDir))?.phase).toBe('applied');
+    const right = await cli(['rollback', '--yes']);
+    expect(right.code, right.stderr).toBe(3);
+    await guardianExits(guardian);
   });
 });

@@ -7,7 +7,9 @@
  * backslash-newline. A single word longer than the width stays whole on its row: cut, it would
  * paste as two arguments, or as a different one.
  */
+import { commandWords } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
+import type { OperatorCommands } from '../plan/operator-commands.js';
 import type { Row, Tone } from './rows.js';
 import { width as cells, wrap } from './text-fit.js';
 
@@ -80,6 +82,11 @@ export function proseRows(
   }
   rows.push(row);
   return rows.map((line) => ({ text: line, tone }));
+}
+
+/** The words of the commands a sentence may quote (the operator commands of this run). */
+export function quotableCommands(commands: Partial<OperatorCommands>): string[][] {
+  return Object.values(commands).flatMap((command) => (command ? [commandWords(command)[0] ?? []] : []));
 }
 
 function backticks(text: string): number {

@@ -7,7 +7,7 @@ import { commandWords } from '../../plan/command-text.js';
 import { type ExecCommand, type OperatorCommands, planCommands } from '../../plan/operator-commands.js';
 import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
 import type { PaneId } from '../../store/phase.js';
-import { commandRows, proseRows } from '../command-rows.js';
+import { commandRows, proseRows, quotableCommands } from '../command-rows.js';
 import type { Glyphs } from '../glyphs.js';
 import { type Row, type Tone, wrapped } from '../rows.js';
 
@@ -18,7 +18,7 @@ export function verdictRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
   if (plan.verdicts.length === 0) return [{ text: 'No findings: nothing stands in the way.', tone: 'ok' }];
   const sorted = LEVEL_ORDER.flatMap((level) => plan.verdicts.filter((verdict) => verdict.level === level));
   // The commands a fix may quote, as words: a long one is broken between them, never inside one.
-  const known = Object.values(planCommands(plan.request)).map((command) => commandWords(command)[0] ?? []);
+  const known = quotableCommands(planCommands(plan.request));
   return sorted.flatMap((verdict) => verdictBlock(verdict, glyphs, width, known));
 }
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
-import { asciiGlyphs } from '../../source/ui/glyphs.js';
 import { commandRows } from '../../source/ui/command-rows.js';
+import { asciiGlyphs } from '../../source/ui/glyphs.js';
 import { confirmedEntryRows } from '../../source/ui/outcome-text.js';
 import { proxmoxPlan } from './fixtures.js';
 

@@ -73,7 +73,10 @@ export function outcomeLines(content: OutcomeContent): string[] {
     lines.push(block.text);
     for (const item of block.items) {
       if (item.kind === 'text') lines.push(`  ${item.text}`);
-      else lines.push(item.flush ? item.command : `  ${item.command}`);
+      else {
+        const line = item.words.join(' ');
+        lines.push(item.flush ? line : `  ${line}`);
+      }
     }
   }
   return lines.map((line) => displaySafe(line));

@@ -10,20 +10,28 @@ import type { Command } from './types.js';
 
 /** One or more display lines for a command. */
 export function commandText(command: Command): string[] {
+  return commandWords(command).map((words) => words.join(' '));
+}
+
+/**
+ * The same lines as words, each already shell-quoted: what a renderer breaks a long line at, so
+ * it never has to split a shell string again (a row ends with " \\" between two words only). A
+ * file's content line is one word: a break inside it would change the file.
+ */
+export function commandWords(command: Command): string[][] {
   switch (command.kind) {
     case 'exec':
-      return [command.argv.map(shellQuote).join(' ')];
+      return [command.argv.map(shellQuote)];
     case 'signal':
-      return [killArgv(command.pid, command.signal).map(shellQuote).join(' ')];
+      return [killArgv(command.pid, command.signal).map(shellQuote)];
     case 'spawn-detached':
-      return [`${command.argv.map(shellQuote).join(' ')} &`];
+      return [[...command.argv.map(shellQuote), '&']];
     case 'ip-batch': {
       // Quoted delimiter: a pasted body is passed to ip verbatim, so a name holding `$(...)` or a
       // backquote (both valid in an interface name) is never run by the operator's shell. ip's
-      // own batch reader still joins a "\\" + newline, which wrapped rows rely on (outcome-text.ts).
-      const lines = command.lines.map((line) => line.join(' '));
-      const end = hereDocumentEnd(lines);
-      return [`ip -batch - <<'${end}'`, ...lines, end];
+      // own batch reader still joins a "\\" + newline, which wrapped rows rely on (ui/command-rows.ts).
+      const end = hereDocumentEnd(command.lines.map((line) => line.join(' ')));
+      return [['ip', '-batch', '-', `<<'${end}'`], ...command.lines.map((line) => [...line]), [end]];
     }
     case 'write-file': {
       // A quoted here-document: the shell copies the content verbatim, so the lines can be run by
@@ -32,10 +40,14 @@ export function commandText(command: Command): string[] {
       const lines = command.content.replace(/\n$/, '').split('\n');
       const end = hereDocumentEnd(lines);
       const mode = command.mode.toString(8).padStart(4, '0');
-      return [`install -D -m ${mode} /dev/stdin ${shellQuote(command.path)} <<'${end}'`, ...lines, end];
+      return [
+        ['install', '-D', '-m', mode, '/dev/stdin', shellQuote(command.path), `<<'${end}'`],
+        ...lines.map((line) => [line]),
+        [end],
+      ];
     }
     case 'remove-file':
-      return [`rm -f ${shellQuote(command.path)}`];
+      return [['rm', '-f', shellQuote(command.path)]];
     default: {
       const unreachable: never = command;
       return unreachable;

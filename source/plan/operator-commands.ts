@@ -5,7 +5,7 @@
  * texts, and `--help`. They are argv data (Command); only the edge renders them (commandLine),
  * shell-quoted, so a --state-dir with a space or a quote is copied back exactly.
  */
-import { commandText, shellQuote } from './command-text.js';
+import { commandText, commandWords, shellQuote } from './command-text.js';
 import type { Command, ExecCommand, OperatorCommands, PlanRequest } from './types.js';
 
 export type { ExecCommand, OperatorCommands };
@@ -108,6 +108,15 @@ export function hereCommandLines(
   request: Pick<PlanRequest, 'netns'> | undefined,
   command: Command,
 ): string[] {
-  const [first = '', ...rest] = commandText(command);
-  return [hereCommand(request, first), ...rest];
+  return hereCommandWords(request, command).map((words) => words.join(' '));
+}
+
+/** The same lines as shell-quoted words, for a renderer that breaks a long line between words. */
+export function hereCommandWords(
+  request: Pick<PlanRequest, 'netns'> | undefined,
+  command: Command,
+): string[][] {
+  const [first = [], ...rest] = commandWords(command);
+  const enter = request?.netns ? ['ip', 'netns', 'exec', shellQuote(request.netns)] : [];
+  return [[...enter, ...first], ...rest];
 }

@@ -6,14 +6,9 @@
  * cannot drift apart again; what differs between them is said as a fact of where it is shown
  * (the keys that work here, the log above that already listed the steps and checks).
  */
-import { commandText } from '../plan/command-text.js';
-import {
-  commandLine,
-  type ExecCommand,
-  hereCommandLines,
-  type OperatorCommands,
-} from '../plan/operator-commands.js';
-import type { Plan } from '../plan/types.js';
+import { commandWords } from '../plan/command-text.js';
+import { type ExecCommand, hereCommandWords, type OperatorCommands } from '../plan/operator-commands.js';
+import type { Command, Plan } from '../plan/types.js';
 import type { ConfirmOutcome } from '../store/app-state.js';
 import type { CheckResult, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
@@ -23,12 +18,14 @@ import { checkRows, clockTime, REVERT_REASONS } from './migration-text.js';
 import type { Tone } from './rows.js';
 
 /**
- * One line under a block: text (`hang` more columns when it wraps), or a command to copy whole.
+ * One line under a block: text (`hang` more columns when it wraps), or a line of a command to copy
+ * whole, as its shell-quoted words (command-text.ts commandWords): a renderer breaks it between
+ * words only, never by splitting a shell string again.
  * `flush`: printed at the start of the line, not indented: a here-document's EOF only ends it there.
  */
 export type OutcomeItem =
   | { kind: 'text'; text: string; tone: Tone; hang: number }
-  | { kind: 'command'; command: string; flush?: boolean };
+  | { kind: 'command'; words: string[]; flush?: boolean };
 
 /** A line of its own (a statement, or the heading of the items under it) and its items. */
 export interface OutcomeBlock {
@@ -62,7 +59,10 @@ const item = (text: string, tone: Tone = 'plain', hang = 0): OutcomeItem => ({
   tone,
   hang,
 });
-const command = (line: string): OutcomeItem => ({ kind: 'command', command: line });
+const command = (words: string[]): OutcomeItem => ({ kind: 'command', words });
+
+/** An exec command is always one line. */
+const execWords = (exec: ExecCommand): string[] => commandWords(exec)[0] ?? [];
 
 export interface PendingFacts {
   plan: Plan;
@@ -94,10 +94,10 @@ export function pendingContent(facts: PendingFacts, glyphs: Glyphs): OutcomeCont
   blocks.push(
     block(
       `Keep it: ${keys ? `${keys.confirm} here, or ` : ''}from a NEW SSH session (proves the new path works):`,
-      [command(commandLine(commands.confirm))],
+      [command(execWords(commands.confirm))],
     ),
     block(`Undo it: ${keys ? `${keys.rollback} here, or ` : ''}from any session:`, [
-      command(commandLine(commands.rollback)),
+      command(execWords(commands.rollback)),
     ]),
   );
   return {
@@ -125,15 +125,21 @@ export function confirmedContent(facts: ConfirmedFacts, glyphs: Glyphs): Outcome
   const blocks = [block('What changed:', steps), block(glyphs.text(confirmation.note))];
   if (confirmation.journalPhase === 'confirmed') {
     // The journal stays open until the config is written, so `rollback` can still undo it.
-    blocks.push(block('Undo it with:', [command(commandLine(rollback))]));
+    blocks.push(block('Undo it with:', [command(execWords(rollback))]));
   } else if ((confirmation.written ?? []).length > 0) {
     blocks.push(block('Its config is on disk now; the backups named above restore the old one.'));
   } else {
     // A finished runtime-only change: a reboot undoes it; so do the steps' exact inverses, last first.
     const inverses = [...plan.steps]
       .reverse()
-      .flatMap((step) => step.inverse.flatMap((inverse) => hereCommandLines(plan.request, inverse)))
-      .map((line): OutcomeItem => ({ kind: 'command', command: glyphs.text(line), flush: true }));
+      .flatMap((step) => step.inverse.flatMap((inverse) => hereCommandWords(plan.request, inverse)))
+      .map(
+        (words): OutcomeItem => ({
+          kind: 'command',
+          words: words.map((word) => glyphs.text(word)),
+          flush: true,
+        }),
+      );
     blocks.push(block('To undo it without a reboot, run as root, last step first:', inverses));
   }
   return {
@@ -181,7 +187,7 @@ export function revertContent(
     blocks.push(
       block(
         'Run these as root to finish the revert by hand:',
-        revert.manualCommands.flatMap(commandText).map(command),
+        revert.manualCommands.flatMap(hereDocumentItems),
       ),
     );
   }
@@ -192,6 +198,14 @@ export function revertContent(
     tone: reverted ? 'info' : 'blocker',
     blocks,
   };
+}
+
+/**
+ * A command's lines as items: a here-document's body and EOF at the first column, where the
+ * shell ends it (indented, the EOF would not end it and the paste would hang).
+ */
+function hereDocumentItems(line: Command): OutcomeItem[] {
+  return commandWords(line).map((words, at) => ({ kind: 'command', words, flush: at > 0 }));
 }
 
 function stepItems(revert: RevertOutcome, glyphs: Glyphs): OutcomeItem[] {

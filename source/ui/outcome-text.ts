@@ -2,6 +2,7 @@ import { commandLine, type ExecCommand } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome, OperatorCommands } from '../store/app-state.js';
 import type { RevertOutcome } from '../txn/engine/engine-api.js';
+import { commandRows } from './command-rows.js';
 import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
 import { confirmedContent, type OutcomeContent, pendingContent, revertContent } from './outcome-content.js';
@@ -11,41 +12,16 @@ const COMMAND_INDENT = '    ';
 const CONTINUED_INDENT = '      ';
 
 /**
- * A command on rows of its own, so it can be copied whole. One too long for the width is broken
- * between words outside quotes, each row but the last ending in " \\", so that pasted into a
- * shell it is still one command (inside an `ip -batch - <<'EOF'` body too: the shell passes the
- * body verbatim, and ip's batch reader, iproute2 lib/utils.c getcmdline, joins backslash-newlines).
+ * A command line on rows of its own, so it can be copied whole: broken between its words only
+ * (command-rows.ts). A flush line (a here-document's) starts at the first column, where its EOF
+ * ends it; its continued rows are still indented, to read as part of it.
  */
-export function commandRows(command: string, width: number, indent = COMMAND_INDENT): Row[] {
-  if (indent.length + command.length <= width) return [{ text: `${indent}${command}`, tone: 'accent' }];
-  const rows: string[] = [];
-  let row = indent;
-  for (const word of shellWords(command)) {
-    const candidate = row.trim() === '' ? `${row}${word}` : `${row} ${word}`;
-    // Room for " \" at the end of every row that is continued.
-    if (candidate.length + 2 > width && row.trim() !== '') {
-      rows.push(`${row} \\`);
-      row = `${indent === '' ? '  ' : CONTINUED_INDENT}${word}`;
-    } else row = candidate;
-  }
-  rows.push(row);
-  return rows.map((text) => ({ text, tone: 'accent' }));
-}
-
-/** Splits at spaces outside single quotes (the quoting shellQuote produces). */
-function shellWords(command: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let quoted = false;
-  for (const char of command) {
-    if (char === "'") quoted = !quoted;
-    if (char === ' ' && !quoted) {
-      if (word !== '') words.push(word);
-      word = '';
-    } else word += char;
-  }
-  if (word !== '') words.push(word);
-  return words;
+function commandItemRows(words: readonly string[], width: number, flush: boolean): Row[] {
+  return commandRows(words, width, {
+    first: flush ? '' : COMMAND_INDENT,
+    rest: flush ? '  ' : CONTINUED_INDENT,
+    tone: 'accent',
+  });
 }
 
 /**
@@ -57,8 +33,7 @@ export function outcomeRows(content: OutcomeContent, width: number): Row[] {
   for (const block of content.blocks) {
     rows.push(...wrapped(`  ${block.text}`, block.tone, width, block.hang ? '    ' : '  '));
     for (const item of block.items) {
-      if (item.kind === 'command')
-        rows.push(...commandRows(item.command, width, item.flush ? '' : COMMAND_INDENT));
+      if (item.kind === 'command') rows.push(...commandItemRows(item.words, width, item.flush === true));
       else rows.push(...wrapped(`    ${item.text}`, item.tone, width, `    ${' '.repeat(item.hang)}`));
     }
   }

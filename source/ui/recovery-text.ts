@@ -5,10 +5,11 @@
  * is probed or changed. `s` swaps the summary for the journal's events and each step's state.
  */
 
-import { commandText } from '../plan/command-text.js';
+import { commandWords } from '../plan/command-text.js';
 import type { Watched } from '../store/app-state.js';
 import { clockTime } from '../store/clock-time.js';
 import { COUNTDOWN_PHASES, type Journal } from '../txn/journal/journal.js';
+import { commandRows } from './command-rows.js';
 import { beatAge, guardianAlertRows, secondsLeft } from './countdown-text.js';
 import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
@@ -151,8 +152,14 @@ export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: num
           '  ',
         ),
       );
-      for (const line of (outcome.manualCommands ?? []).flatMap(commandText))
-        rows.push(...wrapped(`    ${line}`, 'accent', width, '      '));
+      // Broken between words only, each continued row ending in " \\", so the rows paste as one command.
+      // A here-document's body and EOF at the first column, where the shell ends it.
+      for (const command of outcome.manualCommands ?? []) {
+        for (const [at, words] of commandWords(command).entries()) {
+          const first = at === 0 ? '    ' : '';
+          rows.push(...commandRows(words, width, { first, rest: `${first}  `, tone: 'accent' }));
+        }
+      }
     }
   }
   return rows;

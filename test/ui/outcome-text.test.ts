@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPERATOR_COMMANDS } from '../../source/plan/operator-commands.js';
+import { commandRows } from '../../source/ui/command-rows.js';
 import { asciiGlyphs } from '../../source/ui/glyphs.js';
-import { commandRows, confirmedEntryRows } from '../../source/ui/outcome-text.js';
+import { confirmedEntryRows } from '../../source/ui/outcome-text.js';
 import { proxmoxPlan } from './fixtures.js';
 
 /** What a shell makes of the rows: backslash-newline removed, words split on whitespace. */
@@ -17,17 +18,23 @@ function pasted(rows: string[]): string[] {
   return words;
 }
 
+const LAYOUT = { first: '    ', rest: '      ', tone: 'accent' } as const;
+
 describe('commandRows', () => {
   it('keeps a command that fits on one row, indented', () => {
-    expect(commandRows('bridge-migrate confirm', 80)).toEqual([
+    expect(commandRows(['bridge-migrate', 'confirm'], 80, LAYOUT)).toEqual([
       { text: '    bridge-migrate confirm', tone: 'accent' },
     ]);
   });
 
   it('breaks a long command between words, each continued row ending in a backslash', () => {
-    const command =
-      "udhcpc -f -i ens18 -t 5 -T 1 -s /tmp/bm605767-3HLUIf/bm605767-h.ens18.udhcpc.sh -x 'hostname:lab host' &";
-    const rows = commandRows(command, 60).map((row) => row.text);
+    const words = [
+      ...'udhcpc -f -i ens18 -t 5 -T 1 -s /tmp/bm605767-3HLUIf/bm605767-h.ens18.udhcpc.sh -x'.split(' '),
+      "'hostname:lab host'",
+      '&',
+    ];
+    const command = words.join(' ');
+    const rows = commandRows(words, 60, LAYOUT).map((row) => row.text);
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(60);
     for (const row of rows.slice(0, -1)) expect(row.endsWith(' \\')).toBe(true);
@@ -37,9 +44,9 @@ describe('commandRows', () => {
 
   it('without indent (here-document lines), continued rows stay visibly part of the line', () => {
     const rows = commandRows(
-      'route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main',
+      'route replace default via 198.51.100.1 dev ens18 proto dhcp metric 100 table main'.split(' '),
       40,
-      '',
+      { first: '', rest: '  ', tone: 'accent' },
     );
     expect(rows[0]?.text.startsWith('route replace')).toBe(true);
     expect(rows[1]?.text.startsWith('  ')).toBe(true);

@@ -3,10 +3,11 @@
  * the persistent config diff. Pure functions of the plan, the glyph set and the width.
  */
 
-import { commandText } from '../../plan/command-text.js';
-import { commandLine, type OperatorCommands } from '../../plan/operator-commands.js';
+import { commandWords } from '../../plan/command-text.js';
+import { type ExecCommand, type OperatorCommands, planCommands } from '../../plan/operator-commands.js';
 import type { Command, Plan, Step, Verdict, VerdictLevel } from '../../plan/types.js';
 import type { PaneId } from '../../store/phase.js';
+import { commandRows, proseRows, quotableCommands } from '../command-rows.js';
 import type { Glyphs } from '../glyphs.js';
 import { type Row, type Tone, wrapped } from '../rows.js';
 
@@ -16,15 +17,17 @@ const LEVEL_LABEL: Record<VerdictLevel, string> = { blocker: 'BLOCKER', warning:
 export function verdictRows(plan: Plan, glyphs: Glyphs, width: number): Row[] {
   if (plan.verdicts.length === 0) return [{ text: 'No findings: nothing stands in the way.', tone: 'ok' }];
   const sorted = LEVEL_ORDER.flatMap((level) => plan.verdicts.filter((verdict) => verdict.level === level));
-  return sorted.flatMap((verdict) => verdictBlock(verdict, glyphs, width));
+  // The commands a fix may quote, as words: a long one is broken between them, never inside one.
+  const known = quotableCommands(planCommands(plan.request));
+  return sorted.flatMap((verdict) => verdictBlock(verdict, glyphs, width, known));
 }
 
-function verdictBlock(verdict: Verdict, glyphs: Glyphs, width: number): Row[] {
+function verdictBlock(verdict: Verdict, glyphs: Glyphs, width: number, known: string[][]): Row[] {
   const symbol = glyphs[verdict.level];
   const head = `${symbol} ${LEVEL_LABEL[verdict.level]} ${glyphs.text(verdict.reason)}`;
   return [
     ...wrapped(head, verdict.level, width, '  '),
-    ...wrapped(`  fix: ${glyphs.text(verdict.fix)}`, 'dim', width, '       '),
+    ...proseRows(`  fix: ${glyphs.text(verdict.fix)}`, 'dim', width, '       ', known),
   ];
 }
 
@@ -45,9 +48,14 @@ export function stepRows(plan: Plan, glyphs: Glyphs, width: number, commands?: O
 function otherSessionRows(commands: OtherSessionCommands, width: number): Row[] {
   return [
     { text: 'From another session, once applied:', tone: 'title' },
-    ...wrapped(`   keep it: ${commandLine(commands.confirm)}`, 'accent', width, '            '),
-    ...wrapped(`   undo it: ${commandLine(commands.rollback)}`, 'accent', width, '            '),
+    ...labelledCommand('   keep it: ', commands.confirm, width),
+    ...labelledCommand('   undo it: ', commands.rollback, width),
   ];
+}
+
+function labelledCommand(label: string, command: ExecCommand, width: number): Row[] {
+  const words = commandWords(command)[0] ?? [];
+  return commandRows(words, width, { first: label, rest: ' '.repeat(label.length), tone: 'accent' });
 }
 
 function stepBlock(step: Step, index: number, glyphs: Glyphs, width: number): Row[] {
@@ -61,21 +69,26 @@ function stepBlock(step: Step, index: number, glyphs: Glyphs, width: number): Ro
     ),
     ...wrapped(`   ${glyphs.text(step.detail)}`, 'dim', width, '   '),
     { text: '   run:', tone: 'accent' },
-    ...commandRows(step.commands, glyphs, width),
+    ...stepCommandRows(step.commands, glyphs, width),
     { text: '   undo:', tone: 'accent' },
-    ...commandRows(step.inverse, glyphs, width),
+    ...stepCommandRows(step.inverse, glyphs, width),
   ];
 }
 
 /**
  * Commands are shown exactly (argv is ASCII in practice; the ASCII glyph set would only touch a
- * character the terminal could not draw anyway). Wrapped rows are indented under their command.
+ * character the terminal could not draw anyway). A long line is broken between its words only,
+ * each continued row ending in " \\" and indented under its command (command-rows.ts).
  */
-function commandRows(commands: readonly Command[], glyphs: Glyphs, width: number): Row[] {
+function stepCommandRows(commands: readonly Command[], glyphs: Glyphs, width: number): Row[] {
   if (commands.length === 0) return [{ text: '     (nothing)', tone: 'dim' }];
   return commands.flatMap((command) =>
-    commandText(command).flatMap((line, at) =>
-      wrapped(`${at === 0 ? '     $ ' : '       '}${glyphs.text(line)}`, 'plain', width, '         '),
+    commandWords(command).flatMap((words, at) =>
+      commandRows(
+        words.map((word) => glyphs.text(word)),
+        width,
+        { first: at === 0 ? '     $ ' : '       ', rest: '         ', tone: 'plain' },
+      ),
     ),
   );
 }

@@ -8,6 +8,7 @@ import { Box } from 'ink';
 import { commandLine } from '../../plan/operator-commands.js';
 import type { AppFailure, OperatorCommands } from '../../store/app-state.js';
 import type { RevertOutcome } from '../../txn/engine/engine-api.js';
+import { proseRows, quotableCommands } from '../command-rows.js';
 import { HelpOverlay } from '../components/help-overlay.js';
 import { KeyHints } from '../components/key-hints.js';
 import { LiveFrame } from '../components/live-frame.js';
@@ -22,12 +23,18 @@ import type { Viewport } from '../use-viewport.js';
 
 const BLANK: Row = { text: '', tone: 'plain' };
 
-export function failureRows(failure: AppFailure, glyphs: Glyphs, width: number): Row[] {
+/** `commands`: the ones a fix may quote, kept whole when it wraps (command-rows.ts proseRows). */
+export function failureRows(
+  failure: AppFailure,
+  glyphs: Glyphs,
+  width: number,
+  commands: Partial<OperatorCommands> = {},
+): Row[] {
   return [
     ...wrapped(`${glyphs.failed} ${failure.title}`, 'blocker', width, '  '),
     ...wrapped(glyphs.text(failure.message), 'plain', width, '  '),
     BLANK,
-    ...wrapped(glyphs.text(failure.fix), 'accent', width, '  '),
+    ...proseRows(glyphs.text(failure.fix), 'accent', width, '  ', quotableCommands(commands)),
     { text: `exit code ${failure.exitCode}`, tone: 'dim' },
   ];
 }
@@ -81,11 +88,12 @@ export function rollbackLiveRows(
       '  ',
     );
   }
-  return wrapped(
+  return proseRows(
     `${glyphs.failed} Revert incomplete: ${unfinishedRevertAdvice(revert, commands.status)}; \`${commandLine(commands.rollback)}\` retries the revert. ${keyLabel('back')} quits (exit 4).`,
     'blocker',
     width,
     '  ',
+    quotableCommands(commands),
   );
 }
 
@@ -102,7 +110,8 @@ export function FailedScreen({ viewport }: { viewport: Viewport }) {
   const failure = useAppState((state) => state.failure);
   const applied = useAppState((state) => state.migration !== null);
   const shown = failure ?? { title: 'Failed', message: 'unknown failure', fix: '', exitCode: 1 as const };
-  const rows = failureRows(shown, glyphs, viewport.columns);
+  const commands = useAppState((state) => state.commands);
+  const rows = failureRows(shown, glyphs, viewport.columns, commands);
   // Once the migration log is on screen, the failure goes under it as a short live part too.
   return applied ? (
     <LiveFrame rows={rows} viewport={viewport} />

@@ -261,6 +261,7 @@ lines: treat it as sensitive (-o writes it mode 0600). Exit 2: -o names a direct
           dryRun: Boolean(raw.dryRun),
           bridge: target.bridge,
           selfArgv: [process.execPath, process.argv[1] ?? 'dist/cli.js'],
+          program: selfCommand(),
         },
         out,
       );

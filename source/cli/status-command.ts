@@ -5,7 +5,6 @@
  * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
  */
 
-import { stat } from 'node:fs/promises';
 import { commandLine } from '../plan/operator-commands.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
@@ -13,9 +12,10 @@ import { guardianBlocker } from '../txn/guardian/guardian-status.js';
 import type { Journal } from '../txn/journal/journal.js';
 import { readLockHolder } from '../txn/journal/lock.js';
 import type { CommandDeps } from './command-deps.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT } from './errors.js';
 import { hostMode } from './host-mode.js';
-import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
+import { requireStateDir } from './journal-access.js';
+import type { CommonOptions } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
 
 export async function runStatusCommand(
@@ -75,29 +75,4 @@ export async function runStatusCommand(
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else for (const line of statusText(report, commands)) deps.out.stdout(`${line}\n`);
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
-}
-
-/**
- * A --state-dir that is not there is a typo or the wrong host, not "no migration": saying "none
- * recorded" would tell the operator a pending change does not exist. The default directory is
- * different: it is made by the first `apply`, so its absence does mean nothing was ever recorded.
- */
-async function requireStateDir(stateDir: string): Promise<void> {
-  const found = await stat(stateDir).catch((error: NodeJS.ErrnoException) =>
-    error.code === 'ENOENT' || error.code === 'ENOTDIR' ? null : 'unknown',
-  );
-  if (found === 'unknown') return; // unreadable: the journal read below reports why
-  if (found === null) {
-    if (stateDir === DEFAULT_STATE_DIR) return;
-    throw new UsageError(
-      `the state directory ${stateDir} does not exist`,
-      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
-    );
-  }
-  if (!found.isDirectory()) {
-    throw new UsageError(
-      `the state directory ${stateDir} is not a directory`,
-      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
-    );
-  }
 }

@@ -6,10 +6,11 @@
  */
 
 import { commandLine } from '../plan/operator-commands.js';
+import { OperatorError } from '../system/operator-error.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
 import { guardianBlocker } from '../txn/guardian/guardian-status.js';
-import type { Journal } from '../txn/journal/journal.js';
+import { type Journal, JournalUnreadable } from '../txn/journal/journal.js';
 import { readLockHolder } from '../txn/journal/lock.js';
 import type { CommandDeps } from './command-deps.js';
 import { EXIT } from './errors.js';
@@ -26,10 +27,20 @@ export async function runStatusCommand(
   const { stateDir } = common;
   await requireStateDir(stateDir);
   const problems: string[] = [];
-  const unreadable = (what: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const fix = deps.uid === 0 ? '' : `; run it as root: sudo ${commandLine(deps.commands.status)}`;
-    problems.push(`${what}: ${message}${fix}`);
+  const unread: Array<'journal' | 'lock'> = [];
+  // Why, in one clause, and the fix once: as non-root the fix is always sudo, and a journal and a
+  // lock in the same root-only directory fail for the same reason, said once.
+  const unreadable = (what: 'journal' | 'lock', error: unknown) => {
+    unread.push(what);
+    const why = unreadableWhy(error);
+    if (what === 'lock' && unread.includes('journal') && why === 'permission denied') return;
+    const fix =
+      deps.uid !== 0
+        ? `run it as root: sudo ${commandLine(deps.commands.status)}`
+        : error instanceof OperatorError
+          ? error.fix
+          : null;
+    problems.push(`the ${what} could not be read: ${why}${fix ? `; ${fix}` : ''}`);
   };
 
   const mode = hostMode(await deps.probe());
@@ -40,14 +51,14 @@ export async function runStatusCommand(
     // A state directory that is not root's alone is refused outright (exit 1, one line): a report
     // built from it could show a deadline or guardian that someone else wrote.
     if (error instanceof UntrustedPath) throw error;
-    unreadable('the journal could not be read', error);
+    unreadable('journal', error);
   }
   let lock: Awaited<ReturnType<typeof readLockHolder>> = null;
   try {
     lock = await readLockHolder(stateDir);
   } catch (error) {
     if (error instanceof UntrustedPath) throw error;
-    unreadable('the lock could not be read', error);
+    unreadable('lock', error);
   }
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
@@ -70,9 +81,19 @@ export async function runStatusCommand(
     ...(runtime ? { runtime } : {}),
     lock,
     problems,
+    unread,
     now: deps.clock.now(),
   });
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else for (const line of statusText(report, commands)) deps.out.stdout(`${line}\n`);
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
+}
+
+/** Why a read failed, as one clause: no errno prefix, no path (the report names the directory). */
+function unreadableWhy(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (error instanceof JournalUnreadable) return error.why;
+  if (error instanceof OperatorError) return error.problem;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -259,6 +259,31 @@ const CASES: Array<{
       ),
   },
   {
+    what: 'rollback --yes refusal: not root (the command they typed, with sudo: --yes kept)',
+    names: ['rollback'],
+    say: () =>
+      cli(
+        async () => {},
+        (f) => runRollbackCommand(f.deps, f.common, { yes: true }),
+        { uid: 1000 },
+      ),
+  },
+  {
+    what: 'plan verdict: another migration pending, its revert incomplete',
+    names: ['status', 'rollback'],
+    async say() {
+      const { stateDir, commands } = place();
+      const common = { stateDir, rootDir: ROOT_DIR, persist: 'auto' as const, replay: null, log: null };
+      const snapshot = {
+        ...(await probeReplay(0)),
+        pendingMigration: { phase: 'revert-incomplete', nic: 'ens18', bridge: 'fcbr0' },
+      };
+      const plan = buildPlan(snapshot, planRequest({ nic: null, bridge: 'fcbr0', timeoutSec: 120 }, common));
+      const verdict = plan.verdicts.find((v) => v.id === 'migration-pending');
+      return { text: verdict?.fix ?? '(no verdict)', commands };
+    },
+  },
+  {
     what: 'confirm refusal: not root',
     names: ['confirm'],
     say: () =>
@@ -316,6 +341,24 @@ describe('no text in source/ names an operator command as a literal', () => {
     const root = resolve(import.meta.dirname, '../../..');
     const files = [join(root, 'cli.tsx'), ...sourceFiles(join(root, 'source'))];
     const literal = /bridge-migrate (confirm|rollback|status|guard)\b/;
+    const offenders = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, index) => ({ line, where: `${file.slice(root.length + 1)}:${index + 1}` }))
+        .filter(({ line }) => literal.test(line) && !/^\s*(\/\/|\/?\*)/.test(line))
+        .map(({ where, line }) => `${where}: ${line.trim()}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('nor `bridge-migrate plan|apply|lab` (built with the options given: cli/command-deps.ts, lab-command.ts)', () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    // source/lab writes config files whose comments say who wrote them; those are no commands.
+    const files = [join(root, 'cli.tsx'), ...sourceFiles(join(root, 'source'))].filter(
+      (file) => !file.includes('/source/lab/'),
+    );
+    // "bridge-migrate plan: ens18 -> fcbr0" is the plan text's title, not a command.
+    const literal = /bridge-migrate (plan|apply|lab)\b(?!:)/;
     const offenders = files.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')

@@ -83,7 +83,9 @@ describe('confirm and rollback with a --state-dir that does not exist say what s
   ])('%s: one usage line, exit 2, like status', async (_name, command) => {
     const f = setup();
     const missing = join(f.stateDir, 'typo');
-    expect(await run(f, () => runStatusCommand(f.deps, { ...f.common, stateDir: missing }, { json: false }))).toBe(2);
+    expect(
+      await run(f, () => runStatusCommand(f.deps, { ...f.common, stateDir: missing }, { json: false })),
+    ).toBe(2);
     const status = f.stderr();
     expect(await run(f, () => command(f, missing))).toBe(2);
     expect(f.stderr()).toBe(status.repeat(2));
@@ -136,7 +138,9 @@ describe('status when the journal cannot be read', () => {
     expect(await run(f, () => runStatusCommand(f.deps, f.common, { json: false }))).toBe(1);
     expect(f.stdout()).not.toContain('none recorded');
     expect(f.stdout()).toContain('migration: cannot tell');
-    expect(f.stdout()).toContain('cannot tell: the journal could not be read: it has format 1; this version reads 2;');
+    expect(f.stdout()).toContain(
+      'cannot tell: the journal could not be read: it has format 1; this version reads 2;',
+    );
   });
 });
 
@@ -159,7 +163,9 @@ describe('plan reads the pending migration from the journal, as the TUI does', (
     const out = { stdout: (text: string) => (stdout += text), stderr: () => undefined };
     const target = { nic: null, bridge: 'fcbr0', timeoutSec: 120 };
     expect(await runPlanCommand(access, target, f.common, { json: false, ascii: true }, out)).toBe(0);
-    expect(stdout).toContain('Another migration (ens18 into fcbr0) is not finished: its journal says revert-incomplete.');
+    expect(stdout).toContain(
+      'Another migration (ens18 into fcbr0) is not finished: its journal says revert-incomplete.',
+    );
     expect(stdout).toContain(
       `Finish its revert with the commands \`bridge-migrate status --state-dir ${f.stateDir}\` shows, then retry`,
     );

@@ -175,7 +175,7 @@ Without --yes it asks y/N on the terminal. Prints what was reverted, the compari
 pre-state and, if anything is left, the commands to finish by hand.
 Exit 3: reverted, the host matches its pre-state (the contract's code for every revert, the
 operator's own included). 4: revert incomplete. 1: refused, nothing changed (not root, nothing
-pending, answered no). 2: usage (no --yes and no terminal).`,
+pending, answered no). 2: usage (no --yes and no terminal, or a --state-dir that does not exist).`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'rollback');
@@ -193,7 +193,7 @@ not write the renderer's config yet, so the change lives at runtime only and a r
 the old network: a plan with nothing to write (--persist none) is then finished (journal phase
 persisted); one with config to write stays "confirmed" until the config is persisted.
 Exit 0: confirmed. 1: refused, nothing changed (not root, nothing awaiting confirmation,
-deadline passed).`,
+deadline passed). 2: the --state-dir given does not exist.`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'confirm');
@@ -261,6 +261,7 @@ lines: treat it as sensitive (-o writes it mode 0600). Exit 2: -o names a direct
           dryRun: Boolean(raw.dryRun),
           bridge: target.bridge,
           selfArgv: [process.execPath, process.argv[1] ?? 'dist/cli.js'],
+          program: selfCommand(),
         },
         out,
       );

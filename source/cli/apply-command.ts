@@ -7,9 +7,10 @@
  *   reverted           → what failed and the revert's comparison, exit 3
  *   revert-incomplete  → the differences and the commands to finish by hand, exit 4
  */
+import { commandLine } from '../plan/operator-commands.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import { unfinishedRevertAdvice } from '../ui/outcome-text.js';
-import { type CommandDeps, probeWithJournal } from './command-deps.js';
+import { type CommandDeps, planCommand, probeWithJournal, tuiCommand } from './command-deps.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CommonOptions, TargetOptions } from './options.js';
 import { pendingReport, progressLines, revertReport, verdictLines } from './report-text.js';
@@ -25,7 +26,7 @@ export async function runApplyCommand(
   if (!options.yes) {
     throw new UsageError(
       "apply changes this host's network without asking",
-      'pass --yes to apply non-interactively, or run `bridge-migrate` to preview the plan and apply it with a key',
+      `pass --yes to apply non-interactively, or run \`${commandLine(tuiCommand(common, target))}\` to preview the plan and apply it with a key`,
     );
   }
   if (common.replay) {
@@ -45,7 +46,7 @@ export async function runApplyCommand(
   if (plan.blocked || blockers.length > 0) {
     for (const line of blockers) out.stderr(`${line}\n`);
     out.stderr(
-      'bridge-migrate: apply refused; nothing was changed. `bridge-migrate plan` shows the whole plan.\n',
+      `bridge-migrate: apply refused; nothing was changed. \`${commandLine(planCommand(common, target))}\` shows the whole plan.\n`,
     );
     return EXIT.refused;
   }

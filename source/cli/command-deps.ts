@@ -136,17 +136,37 @@ export function operatorCommands(place: string | CommandPlace): OperatorCommands
   return buildOperatorCommands(typeof place === 'string' ? { stateDir: place } : place);
 }
 
+/** The options that name this run's uplink, bridge and deadline, each left out at its default. */
+function targetArgs(target: { nic: string | null; bridge: string; timeoutSec: number }): string[] {
+  return [
+    ...(target.nic ? ['--nic', target.nic] : []),
+    ...(target.bridge === DEFAULT_BRIDGE ? [] : ['--bridge', target.bridge]),
+    ...(target.timeoutSec === DEFAULT_TIMEOUT_SEC ? [] : ['--timeout', String(target.timeoutSec)]),
+  ];
+}
+
 /** `apply --yes` for the same uplink, bridge and deadline as this run, in the same place. */
 export function applyCommand(
   place: CommandPlace,
   target: { nic: string | null; bridge: string; timeoutSec: number },
 ): ExecCommand {
-  return toolCommand(place, 'apply', [
-    '--yes',
-    ...(target.nic ? ['--nic', target.nic] : []),
-    ...(target.bridge === DEFAULT_BRIDGE ? [] : ['--bridge', target.bridge]),
-    ...(target.timeoutSec === DEFAULT_TIMEOUT_SEC ? [] : ['--timeout', String(target.timeoutSec)]),
-  ]);
+  return toolCommand(place, 'apply', ['--yes', ...targetArgs(target)]);
+}
+
+/** The interactive TUI (no subcommand) for the same uplink, bridge and deadline, in the same place. */
+export function tuiCommand(
+  place: CommandPlace,
+  target: { nic: string | null; bridge: string; timeoutSec: number },
+): ExecCommand {
+  return toolCommand(place, null, targetArgs(target));
+}
+
+/** `plan` for the same uplink, bridge and deadline as this run, in the same place. */
+export function planCommand(
+  place: CommandPlace,
+  target: { nic: string | null; bridge: string; timeoutSec: number },
+): ExecCommand {
+  return toolCommand(place, 'plan', targetArgs(target));
 }
 
 /**

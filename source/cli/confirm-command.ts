@@ -7,7 +7,7 @@
 import { commandLine } from '../plan/operator-commands.js';
 import { guardianAlert } from '../txn/guardian/guardian-alert.js';
 import { confirmedContent } from '../ui/outcome-content.js';
-import type { CommandDeps } from './command-deps.js';
+import { applyCommand, type CommandDeps } from './command-deps.js';
 import { confirmAndSettle } from './confirm-migration.js';
 import { EXIT, Refused } from './errors.js';
 import {
@@ -19,29 +19,30 @@ import {
 import type { CommonOptions } from './options.js';
 import { outcomeLines } from './report-text.js';
 
-/** Why a journal in this phase cannot be confirmed, naming this run's `status` command. */
-const PHASE_FIXES: Record<string, (status: string) => string> = {
+/** Why a journal in this phase cannot be confirmed, naming this run's `status` and `apply` commands. */
+const PHASE_FIXES: Record<string, (commands: { status: string; apply: string }) => string> = {
   planned: () => 'it is still being applied; wait for `apply` to finish, then confirm',
   applying: () => 'it is still being applied; wait for `apply` to finish, then confirm',
-  confirmed: (status) => `nothing to do; \`${status}\` shows it`,
-  persisting: (status) => `nothing to do; \`${status}\` shows it`,
-  persisted: (status) => `nothing to do; \`${status}\` shows it`,
-  reverting: (status) => `it is being reverted; \`${status}\` shows the outcome`,
-  reverted: () => 'it was reverted; apply again to make the change',
-  'revert-incomplete': (status) =>
+  confirmed: ({ status }) => `nothing to do; \`${status}\` shows it`,
+  persisting: ({ status }) => `nothing to do; \`${status}\` shows it`,
+  persisted: ({ status }) => `nothing to do; \`${status}\` shows it`,
+  reverting: ({ status }) => `it is being reverted; \`${status}\` shows the outcome`,
+  reverted: ({ apply }) => `the host is back as it was; to make the change, run \`${apply}\``,
+  'revert-incomplete': ({ status }) =>
     `its revert is incomplete; \`${status}\` shows what is left and how to finish it`,
 };
 
 export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions): Promise<number> {
   const { out, glyphs } = deps;
-  requireRealRoot(deps, common, 'confirm');
+  requireRealRoot(deps, common, 'confirm', deps.commands.confirm);
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'confirm');
   requireJournalNamespace(journal, common, 'confirm');
   if (journal.phase !== 'applied') {
     const status = commandLine(deps.commands.status);
+    const apply = commandLine(applyCommand(common, journal));
     throw new Refused(
       `nothing to confirm: ${describeMigration(journal)} is ${journal.phase}`,
-      PHASE_FIXES[journal.phase]?.(status) ?? `see \`${status}\``,
+      PHASE_FIXES[journal.phase]?.({ status, apply }) ?? `see \`${status}\``,
     );
   }
   // A dead guardian is said first, even here: had this confirm not come, nothing would have

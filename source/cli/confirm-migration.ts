@@ -30,14 +30,34 @@ export async function confirmAndSettle(
   await engine.confirm();
   if (nothingToPersist(plan)) {
     await journal.setPhase(stateDir, 'persisted', 'nothing to write to disk');
+    return confirmedOutcome(plan, 'persisted', commands);
+  }
+  return confirmedOutcome(plan, 'confirmed', commands);
+}
+
+/**
+ * What a confirmed change means now, by the phase its journal reached: the one note for a confirm
+ * in this session and for one the TUI sees another session make (tui-migration.ts). `written` are
+ * the config files a persist wrote (with their backups), none in this version.
+ */
+export function confirmedOutcome(
+  plan: Plan,
+  journalPhase: 'persisted' | 'confirmed',
+  commands: Pick<OperatorCommands, 'rollback'>,
+  written: string[] = [],
+): ConfirmOutcome {
+  if (journalPhase === 'persisted') {
     return {
-      journalPhase: 'persisted',
-      note: 'Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. The migration is finished.',
+      journalPhase,
+      note:
+        written.length === 0
+          ? 'Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. The migration is finished.'
+          : `The migration is finished; its config was written: ${written.join(', ')}.`,
     };
   }
   const files = plan.config.map((file) => file.path).join(', ');
   return {
-    journalPhase: 'confirmed',
+    journalPhase,
     note: `This version cannot write the ${plan.persistWith} config yet (${files}), so nothing was written: the change lives at runtime only and a reboot brings back the old network. The journal stays "confirmed" with the config still to persist; \`${commandLine(commands.rollback)}\` undoes the change.`,
   };
 }

@@ -5,14 +5,15 @@
  * the fix (Refused → exit 1, UsageError → exit 2); nothing is changed by a refusal.
  */
 
+import { stat } from 'node:fs/promises';
 import { displaySafe } from '../plan/display-text.js';
-import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
+import { commandLine, type ExecCommand, type OperatorCommands } from '../plan/operator-commands.js';
 import type { Journal } from '../txn/journal/journal.js';
 import { type CommandDeps, operatorCommands } from './command-deps.js';
 import { Refused, UsageError } from './errors.js';
-import type { CommonOptions } from './options.js';
+import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
 
-/** The command a non-root operator is told to run again with sudo: the one they typed, in the same place. */
+/** The command that acts on a journal's migration, per subcommand: named when it must run elsewhere. */
 const ROOT_COMMANDS = {
   confirm: (commands: OperatorCommands) => commands.confirm,
   // The guardian itself is started by apply or `guard --rearm`: the operator's way to start one.
@@ -25,6 +26,8 @@ export function requireRealRoot(
   deps: CommandDeps,
   common: CommonOptions,
   command: 'confirm' | 'rollback' | 'guard --rearm',
+  /** The command the operator ran, in this place (with --yes if given), to repeat with sudo. */
+  ranAs: ExecCommand,
 ): void {
   if (common.replay) {
     throw new UsageError(
@@ -35,7 +38,7 @@ export function requireRealRoot(
   if (deps.uid !== 0) {
     throw new Refused(
       `${command} needs root: the journal is root-only and the change is to links, addresses and routes`,
-      `run it as root: sudo ${commandLine(ROOT_COMMANDS[command](deps.commands))}`,
+      `run it as root: sudo ${commandLine(ranAs)}`,
     );
   }
 }
@@ -46,6 +49,7 @@ export async function loadJournalOrRefuse(
   stateDir: string,
   command: string,
 ): Promise<Journal> {
+  await requireStateDir(stateDir);
   const journal = await deps.journal.load(stateDir);
   if (!journal) {
     throw new Refused(
@@ -98,4 +102,30 @@ export function requireJournalNamespace(
     `${command} acts on ${describeMigration(journal)}, made in ${namespaceName(made)}, but this process runs in ${namespaceName(here)}; run here it would change the wrong network`,
     made === null ? `run it from the host's own namespace: ${there}` : `run it there: ${there}`,
   );
+}
+
+/**
+ * A --state-dir that is not there is a typo or the wrong host, not "no migration": saying "none
+ * recorded" would tell the operator a pending change does not exist. The default directory is
+ * different: it is made by the first `apply`, so its absence does mean nothing was ever recorded.
+ * `status`, `confirm` and `rollback` say the same (exit 2).
+ */
+export async function requireStateDir(stateDir: string): Promise<void> {
+  const found = await stat(stateDir).catch((error: NodeJS.ErrnoException) =>
+    error.code === 'ENOENT' || error.code === 'ENOTDIR' ? null : 'unknown',
+  );
+  if (found === 'unknown') return; // unreadable: the journal read below reports why
+  if (found === null) {
+    if (stateDir === DEFAULT_STATE_DIR) return;
+    throw new UsageError(
+      `the state directory ${stateDir} does not exist`,
+      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
+    );
+  }
+  if (!found.isDirectory()) {
+    throw new UsageError(
+      `the state directory ${stateDir} is not a directory`,
+      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
+    );
+  }
 }

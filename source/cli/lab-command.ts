@@ -7,8 +7,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLab, type Lab } from '../lab/index.js';
+import { commandLine, DEFAULT_STATE_DIR, type ExecCommand, toolCommand } from '../plan/operator-commands.js';
 import { runAttached } from '../system/attached-child.js';
 import { Refused } from './errors.js';
+import { DEFAULT_BRIDGE, DEFAULT_TIMEOUT_SEC } from './options.js';
 import type { Output } from './terminal-output.js';
 
 export interface LabCommandOptions {
@@ -18,13 +20,27 @@ export interface LabCommandOptions {
   bridge: string;
   /** [process.execPath, path of this cli.js]: how to run the TUI inside the namespace. */
   selfArgv: string[];
+  /** How the operator starts this tool (command-deps.ts selfCommand), for the commands it is told. */
+  program: readonly string[];
+  /** Effective uid; default this process's. */
+  uid?: number;
+}
+
+/** `lab` again with the options the operator gave: what a refusal tells them to run. */
+export function labCommand(options: LabCommandOptions): ExecCommand {
+  return toolCommand({ stateDir: DEFAULT_STATE_DIR, program: options.program }, 'lab', [
+    ...(options.static ? ['--static'] : []),
+    ...(options.bridge === DEFAULT_BRIDGE ? [] : ['--bridge', options.bridge]),
+    ...(options.timeoutSec === DEFAULT_TIMEOUT_SEC ? [] : ['--timeout', String(options.timeoutSec)]),
+    ...(options.dryRun ? ['--dry-run'] : []),
+  ]);
 }
 
 export async function runLabCommand(options: LabCommandOptions, out: Output): Promise<number> {
-  if (process.getuid?.() !== 0) {
+  if ((options.uid ?? process.getuid?.()) !== 0) {
     throw new Refused(
       'the lab creates network namespaces, which needs root',
-      'run it as root: sudo bridge-migrate lab',
+      `run it as root: sudo ${commandLine(labCommand(options))}`,
     );
   }
   out.stderr('building the lab (namespaces, dnsmasq, DHCP)…\n');
@@ -72,7 +88,7 @@ export async function runLabCommand(options: LabCommandOptions, out: Output): Pr
     // namespace (`ip netns exec ...`): gone now, so they fail instead of acting on this host.
     if (!process.stdin.isTTY) {
       out.stderr(
-        `the commands above name the lab's namespace ${lab.ns.host}, which is gone now; run \`bridge-migrate lab\` on a terminal to rehearse\n`,
+        `the commands above name the lab's namespace ${lab.ns.host}, which is gone now; run \`${commandLine(labCommand(options))}\` on a terminal to rehearse\n`,
       );
     }
   }

@@ -2,7 +2,9 @@ import { probeHost } from '../host/probe.js';
 import { buildPlan } from '../plan/build.js';
 import { commandLine, planCommands } from '../plan/operator-commands.js';
 import type { Plan } from '../plan/types.js';
+import { createJournalStore } from '../txn/journal/journal.js';
 import { renderPlanText } from '../ui/plan-text.js';
+import { operatorCommands, withPendingMigration } from './command-deps.js';
 import { EXIT } from './errors.js';
 import { type HostAccess, replaySource } from './host-access.js';
 import type { CommonOptions, TargetOptions } from './options.js';
@@ -15,7 +17,19 @@ export async function probeAndPlan(
   target: TargetOptions,
   common: CommonOptions,
 ): Promise<Plan> {
-  const snapshot = await probeHost(access);
+  const probed = await probeHost(access);
+  // The journal's pending migration blocks the plan here as in the TUI, which reads it the same
+  // way; a recording is another host, whose journal is not in this state directory.
+  const snapshot = access.replay
+    ? probed
+    : await withPendingMigration(
+        probed,
+        {
+          journal: createJournalStore({ purpose: 'plan', commands: operatorCommands(common) }),
+          uid: access.env.uid,
+        },
+        common.stateDir,
+      );
   checkNicExists(snapshot, target.nic, access.replay !== null);
   return buildPlan(snapshot, planRequest(target, common, replaySource(access, common)));
 }

@@ -29,7 +29,7 @@ export async function runRearmCommand(deps: CommandDeps, common: CommonOptions):
     deps.commands.rollback,
     deps.commands.status,
   ].map(commandLine);
-  requireRealRoot(deps, common, 'guard --rearm');
+  requireRealRoot(deps, common, 'guard --rearm', deps.commands.rearm);
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'guard');
   requireJournalNamespace(journal, common, 'guard --rearm');
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;

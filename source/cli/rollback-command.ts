@@ -37,7 +37,12 @@ export async function runRollbackCommand(
   options: { yes: boolean; guided?: GuidedRollback | null },
 ): Promise<number> {
   const { out, glyphs } = deps;
-  requireRealRoot(deps, common, 'rollback');
+  requireRealRoot(
+    deps,
+    common,
+    'rollback',
+    options.yes ? deps.commands.rollback : deps.commands.guidedRollback,
+  );
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'roll back');
   requireJournalNamespace(journal, common, 'rollback');
   if (!deps.journal.isPending(journal)) {

@@ -5,18 +5,18 @@
  * when it is not, it reports what it could and says how to run it (exit 1). Exit 0 otherwise.
  */
 
-import { stat } from 'node:fs/promises';
 import { commandLine } from '../plan/operator-commands.js';
+import { OperatorError } from '../system/operator-error.js';
 import { UntrustedPath } from '../system/trusted-path.js';
 import { RUNTIME_DIR, readRevertOutcome } from '../txn/engine/runtime-state.js';
 import { guardianBlocker } from '../txn/guardian/guardian-status.js';
-import type { Journal } from '../txn/journal/journal.js';
+import { type Journal, JournalUnreadable } from '../txn/journal/journal.js';
 import { readLockHolder } from '../txn/journal/lock.js';
 import type { CommandDeps } from './command-deps.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT } from './errors.js';
 import { hostMode } from './host-mode.js';
-import { journalCommands, journalNetns } from './journal-access.js';
-import { type CommonOptions, DEFAULT_STATE_DIR } from './options.js';
+import { journalCommands, journalNetns, requireStateDir } from './journal-access.js';
+import type { CommonOptions } from './options.js';
 import { buildStatus, statusText } from './status-report.js';
 
 export async function runStatusCommand(
@@ -27,10 +27,20 @@ export async function runStatusCommand(
   const { stateDir } = common;
   await requireStateDir(stateDir);
   const problems: string[] = [];
-  const unreadable = (what: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const fix = deps.uid === 0 ? '' : `; run it as root: sudo ${commandLine(deps.commands.status)}`;
-    problems.push(`${what}: ${message}${fix}`);
+  const unread: Array<'journal' | 'lock'> = [];
+  // Why, in one clause, and the fix once: as non-root the fix is always sudo, and a journal and a
+  // lock in the same root-only directory fail for the same reason, said once.
+  const unreadable = (what: 'journal' | 'lock', error: unknown) => {
+    unread.push(what);
+    const why = unreadableWhy(error);
+    if (what === 'lock' && unread.includes('journal') && why === 'permission denied') return;
+    const fix =
+      deps.uid !== 0
+        ? `run it as root: sudo ${commandLine(deps.commands.status)}`
+        : error instanceof OperatorError
+          ? error.fix
+          : null;
+    problems.push(`the ${what} could not be read: ${why}${fix ? `; ${fix}` : ''}`);
   };
 
   const mode = hostMode(await deps.probe());
@@ -41,14 +51,14 @@ export async function runStatusCommand(
     // A state directory that is not root's alone is refused outright (exit 1, one line): a report
     // built from it could show a deadline or guardian that someone else wrote.
     if (error instanceof UntrustedPath) throw error;
-    unreadable('the journal could not be read', error);
+    unreadable('journal', error);
   }
   let lock: Awaited<ReturnType<typeof readLockHolder>> = null;
   try {
     lock = await readLockHolder(stateDir);
   } catch (error) {
     if (error instanceof UntrustedPath) throw error;
-    unreadable('the lock could not be read', error);
+    unreadable('lock', error);
   }
   const guardianPid = journal?.guardian?.pid;
   const guardianAlive = guardianPid === undefined ? false : await deps.processExists(guardianPid);
@@ -77,6 +87,7 @@ export async function runStatusCommand(
     ...(runtime ? { runtime } : {}),
     lock,
     problems,
+    unread,
     now: deps.clock.now(),
   });
   if (options.json) deps.out.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -84,27 +95,11 @@ export async function runStatusCommand(
   return problems.length > 0 ? EXIT.refused : EXIT.ok;
 }
 
-/**
- * A --state-dir that is not there is a typo or the wrong host, not "no migration": saying "none
- * recorded" would tell the operator a pending change does not exist. The default directory is
- * different: it is made by the first `apply`, so its absence does mean nothing was ever recorded.
- */
-async function requireStateDir(stateDir: string): Promise<void> {
-  const found = await stat(stateDir).catch((error: NodeJS.ErrnoException) =>
-    error.code === 'ENOENT' || error.code === 'ENOTDIR' ? null : 'unknown',
-  );
-  if (found === 'unknown') return; // unreadable: the journal read below reports why
-  if (found === null) {
-    if (stateDir === DEFAULT_STATE_DIR) return;
-    throw new UsageError(
-      `the state directory ${stateDir} does not exist`,
-      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
-    );
-  }
-  if (!found.isDirectory()) {
-    throw new UsageError(
-      `the state directory ${stateDir} is not a directory`,
-      'pass the --state-dir that `apply` used (default /var/lib/bridge-migrate)',
-    );
-  }
+/** Why a read failed, as one clause: no errno prefix, no path (the report names the directory). */
+function unreadableWhy(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (error instanceof JournalUnreadable) return error.why;
+  if (error instanceof OperatorError) return error.problem;
+  return error instanceof Error ? error.message : String(error);
 }

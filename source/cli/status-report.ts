@@ -26,6 +26,11 @@ export interface StatusReport {
   lock: { pid: number; purpose: string; alive: boolean } | null;
   /** What could not be read, each with how to run status so that it can. */
   problems: string[];
+  /**
+   * What could not be read, so the text says "cannot tell" there instead of "none recorded" or
+   * "free" (problems says why and the fix); absent when both were read.
+   */
+  unread?: Array<'journal' | 'lock'>;
   /** The recording the mode was read from (--replay), not this host; absent: this host. */
   replay?: { file: string };
   /**
@@ -80,6 +85,8 @@ export interface StatusFacts {
   runtime?: { guardianBlocker: string | null; revert: RecordedRevert | null };
   lock: { holder: LockHolder | null; alive: boolean } | null;
   problems: string[];
+  /** What could not be read (StatusReport.unread); absent or empty: both were. */
+  unread?: Array<'journal' | 'lock'>;
   now: number;
   /** The commands the alerts name (this state directory's, in the migration's namespace). */
   commands: Pick<OperatorCommands, 'rollback' | 'rearm'>;
@@ -100,6 +107,7 @@ export function buildStatus(facts: StatusFacts): StatusReport {
       ? { pid: facts.lock.holder.pid, purpose: facts.lock.holder.purpose, alive: facts.lock.alive }
       : null,
     problems: facts.problems,
+    ...(facts.unread && facts.unread.length > 0 ? { unread: facts.unread } : {}),
     ...(facts.replayFile ? { replay: { file: facts.replayFile } } : {}),
     ...(facts.namespace ? { namespace: facts.namespace } : {}),
   };
@@ -175,7 +183,10 @@ export function statusText(
     `mode: ${report.mode} (${report.modeDetail})`,
   ];
   const migration = report.migration;
-  if (!migration) {
+  const unread = new Set(report.unread ?? []);
+  if (!migration && unread.has('journal')) {
+    lines.push(`migration: cannot tell, the journal in ${report.stateDir} could not be read (below)`);
+  } else if (!migration) {
     lines.push(`migration: none recorded in ${report.stateDir}`);
   } else {
     const state = migration.pending ? 'pending' : 'finished';
@@ -211,7 +222,9 @@ export function statusText(
   lines.push(
     lock
       ? `lock: held by pid ${lock.pid} (${lock.purpose}), ${lock.alive ? 'alive' : 'stale'}`
-      : 'lock: free',
+      : unread.has('lock')
+        ? 'lock: cannot tell'
+        : 'lock: free',
   );
   for (const problem of report.problems) lines.push(`cannot tell: ${problem}`);
   // One line each: journal text (differences, commands, reasons) cannot break a line of its own.

@@ -4,12 +4,13 @@
  * commands, so a change applied in the TUI can be confirmed or rolled back from another session,
  * and `read` is how the TUI sees what those sessions (and the guardian) did.
  */
+import type { OperatorCommands } from '../plan/operator-commands.js';
 import type { ConfirmOutcome, JournalReading, MigrationDeps } from '../store/app-state.js';
 import type { FileReader } from '../system/files.js';
 import { readGuardianStatus } from '../txn/guardian/guardian-status.js';
 import { type Journal, NoJournal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
-import { confirmAndSettle } from './confirm-migration.js';
+import { confirmAndSettle, confirmedOutcome } from './confirm-migration.js';
 import { requireJournalNamespace } from './journal-access.js';
 import type { CommonOptions } from './options.js';
 
@@ -59,7 +60,7 @@ export function tuiMigration(
         journal,
         guardian: await readGuardianStatus(journal, { files, now }),
         now,
-        confirmation: journal ? keptNote(journal) : null,
+        confirmation: journal ? keptNote(journal, commands) : null,
       };
     },
     async extend(seconds) {
@@ -71,27 +72,20 @@ export function tuiMigration(
 }
 
 /** What a change kept by another session means now, by the phase its journal reached. */
-function keptNote(journal: Journal): ConfirmOutcome | null {
+function keptNote(journal: Journal, commands: Pick<OperatorCommands, 'rollback'>): ConfirmOutcome | null {
   switch (journal.phase) {
     case 'persisted': {
       const written = journal.files.map((file) =>
         file.backup ? `${file.path} (backup ${file.backup.backup})` : `${file.path} (new)`,
       );
       return {
-        journalPhase: 'persisted',
-        note:
-          written.length === 0
-            ? 'The migration is finished. Nothing was written to disk for it, so a reboot brings back the old network.'
-            : `The migration is finished; its config was written: ${written.join(', ')}.`,
+        ...confirmedOutcome(journal.plan, 'persisted', commands, written),
         written: journal.files.map((file) => file.path),
       };
     }
     case 'confirmed':
     case 'persisting':
-      return {
-        journalPhase: 'confirmed',
-        note: 'Its config is not written yet: the change lives at runtime only and a reboot brings back the old network. The journal stays open, so `rollback` can still undo it.',
-      };
+      return confirmedOutcome(journal.plan, 'confirmed', commands);
     default:
       return null;
   }

@@ -12,7 +12,7 @@ import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
 import { InvalidInterfaceName } from './names.js';
 import { buildPersist } from './persist/persist.js';
-import { blockers } from './preflight/blockers.js';
+import { blockers, pendingMigrationBlocker } from './preflight/blockers.js';
 import { probeFailureBlockers } from './preflight/probe-failures.js';
 import { unrevertableSteps } from './preflight/unrevertable.js';
 import { blocker } from './preflight/verdict.js';
@@ -41,7 +41,11 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
   // A probe that failed left its part of the snapshot empty: any other verdict or step built on it
   // ("no default route", a cutover that moves no rules) would describe a host that does not exist.
   const probeFailures = probeFailureBlockers(snapshot);
-  const verdicts: Verdict[] = probeFailures.length > 0 ? probeFailures : [...resolution.verdicts];
+  const pending = pendingMigrationBlocker(snapshot, request);
+  const verdicts: Verdict[] = [
+    ...(pending ? [pending] : []),
+    ...(probeFailures.length > 0 ? probeFailures : resolution.verdicts),
+  ];
   let steps: Step[] = [];
   let config: ConfigFile[] = [];
   let persistWith: Plan['persistWith'] = 'none';

@@ -28,10 +28,13 @@ export interface CommandPlace {
   program?: readonly string[];
 }
 
-/** `[ip netns exec NS] bridge-migrate SUBCOMMAND EXTRA... [--state-dir D] [--root-dir R]`. */
+/**
+ * `[ip netns exec NS] bridge-migrate SUBCOMMAND EXTRA... [--state-dir D] [--root-dir R]`; a null
+ * subcommand is the interactive TUI, which has none.
+ */
 export function toolCommand(
   place: CommandPlace,
-  subcommand: string,
+  subcommand: string | null,
   extra: readonly string[] = [],
 ): ExecCommand {
   return {
@@ -39,7 +42,7 @@ export function toolCommand(
     argv: [
       ...(place.netns ? ['ip', 'netns', 'exec', place.netns] : []),
       ...(place.program ?? ['bridge-migrate']),
-      subcommand,
+      ...(subcommand === null ? [] : [subcommand]),
       ...extra,
       ...(place.stateDir === DEFAULT_STATE_DIR ? [] : ['--state-dir', place.stateDir]),
       ...(place.rootDir === undefined || place.rootDir === '/' ? [] : ['--root-dir', place.rootDir]),
@@ -55,6 +58,19 @@ export function buildOperatorCommands(place: CommandPlace): OperatorCommands {
     status: toolCommand(place, 'status'),
     rearm: toolCommand(place, 'guard', ['--rearm']),
   };
+}
+
+/**
+ * How to finish a migration whose journal is still pending, by its phase: a revert that stopped
+ * half way cannot be confirmed (confirm refuses it), so its fix is to finish the revert by hand
+ * (`status` lists the commands) and retry the rollback. One text for the plan's blocker and the
+ * journal's refusal (txn/journal MigrationPending).
+ */
+export function pendingMigrationFix(phase: string, commands: OperatorCommands): string {
+  const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(commandLine);
+  return phase === 'revert-incomplete'
+    ? `finish its revert with the commands \`${status}\` shows, then retry \`${rollback}\``
+    : `confirm it with \`${confirm}\`, undo it with \`${rollback}\`, or see \`${status}\``;
 }
 
 /**

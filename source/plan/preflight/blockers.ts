@@ -2,9 +2,11 @@
  * Blockers: facts that make the migration unsafe or impossible. The plan is still built and shown
  * where it can be (the preview explains what would happen), but it must not be applied.
  */
+
+import type { HostSnapshot } from '../../host/snapshot.js';
 import type { PlanContext } from '../context.js';
-import { commandLine, planCommands } from '../operator-commands.js';
-import type { Verdict } from '../types.js';
+import { pendingMigrationFix, planCommands } from '../operator-commands.js';
+import type { PlanRequest, Verdict } from '../types.js';
 import { portHasNoAddress, uplinkHasMaster } from './already-bridged.js';
 import { uplinkNotEthernet } from './uplink-kind.js';
 import { blocker } from './verdict.js';
@@ -16,6 +18,25 @@ const CLOUD_NAMES: Record<string, string> = {
   oracle: 'Oracle Cloud',
   digitalocean: 'DigitalOcean',
 };
+
+/**
+ * Another migration's journal is still open in this state directory. Checked before the target is
+ * resolved, and listed first: the uplink it moved is a bridge port now, so "already bridged,
+ * nothing to migrate" alone would hide the change that still waits for a confirm or a rollback.
+ */
+export function pendingMigrationBlocker(
+  snapshot: Pick<HostSnapshot, 'pendingMigration'>,
+  request: Pick<PlanRequest, 'commands'>,
+): Verdict | null {
+  const pending = snapshot.pendingMigration;
+  if (!pending) return null;
+  const fix = pendingMigrationFix(pending.phase, planCommands(request));
+  return blocker(
+    'migration-pending',
+    `Another migration (${pending.nic} into ${pending.bridge}) is not finished: its journal says ${pending.phase}.`,
+    `${fix.charAt(0).toUpperCase()}${fix.slice(1)}.`,
+  );
+}
 
 export function blockers(context: PlanContext): Verdict[] {
   const { snapshot, request, target } = context;
@@ -37,16 +58,6 @@ export function blockers(context: PlanContext): Verdict[] {
         'invalid-timeout',
         `A deadline of ${request.timeoutSec} s leaves no time to confirm the change.`,
         'Give --timeout a whole number of seconds, 10 or more (default 120).',
-      ),
-    );
-  }
-  if (snapshot.pendingMigration) {
-    const pending = snapshot.pendingMigration;
-    verdicts.push(
-      blocker(
-        'migration-pending',
-        `Another migration (${pending.nic} into ${pending.bridge}) is not finished: its journal says ${pending.phase}.`,
-        `Finish it first with \`${commandLine(planCommands(request).confirm)}\` or \`${commandLine(planCommands(request).rollback)}\`.`,
       ),
     );
   }

@@ -30,7 +30,8 @@ export function unreadableJournalFix(file: string, status: ExecCommand): string 
 export class JournalUnreadable extends JournalError {
   constructor(
     readonly file: string,
-    why: string,
+    /** Why, in one clause ("permission denied"), for a report that names the file itself. */
+    readonly why: string,
     fix = unreadableJournalFix(file, DEFAULT_OPERATOR_COMMANDS.status),
   ) {
     super(`the migration journal ${file} cannot be used: ${why}`, fix);

@@ -12,6 +12,7 @@ import {
   DEFAULT_OPERATOR_COMMANDS,
   type ExecCommand,
   type OperatorCommands,
+  pendingMigrationFix,
 } from '../../plan/operator-commands.js';
 import type { Plan } from '../../plan/types.js';
 import { listDirectory, moveFileDurable, UnsafePath, writeFileAtomic } from '../../system/atomic-file.js';
@@ -68,14 +69,9 @@ export class MigrationPending extends JournalError {
     readonly journal: Journal,
     commands: OperatorCommands,
   ) {
-    const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(
-      commandLine,
-    );
     super(
       `a migration of ${journal.nic} into ${journal.bridge} is already pending (phase ${journal.phase}, started ${new Date(journal.createdAt).toISOString()})`,
-      journal.phase === 'revert-incomplete'
-        ? `finish its revert with the commands \`${status}\` shows, then retry \`${rollback}\``
-        : `confirm it with \`${confirm}\`, undo it with \`${rollback}\`, or see \`${status}\``,
+      pendingMigrationFix(journal.phase, commands),
     );
     this.name = 'MigrationPending';
   }

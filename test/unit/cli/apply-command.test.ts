@@ -18,7 +18,7 @@ describe('apply --yes', () => {
     const f = setup();
     expect(await apply(f, false)).toBe(2);
     expect(f.stderr()).toBe(
-      "bridge-migrate: apply changes this host's network without asking; pass --yes to apply non-interactively, or run `bridge-migrate` to preview the plan and apply it with a key\n",
+      `bridge-migrate: apply changes this host's network without asking; pass --yes to apply non-interactively, or run \`bridge-migrate --state-dir ${f.stateDir}\` to preview the plan and apply it with a key\n`,
     );
     expect(f.calls.start).toEqual([]);
   });
@@ -51,10 +51,34 @@ describe('apply --yes', () => {
     expect(f.stderr()).toMatch(/^blocked: Another migration \(ens18 into fcbr0\) .*applied/m);
     // ... with the commands for this state directory, which is not the default.
     expect(f.stderr()).toContain(
-      `fix: Finish it first with \`bridge-migrate confirm --state-dir ${f.stateDir}\` or \`bridge-migrate rollback --yes --state-dir ${f.stateDir}\`.`,
+      `fix: Confirm it with \`bridge-migrate confirm --state-dir ${f.stateDir}\`, undo it with \`bridge-migrate rollback --yes --state-dir ${f.stateDir}\`, or see \`bridge-migrate status --state-dir ${f.stateDir}\`.`,
     );
     expect(f.calls.start).toEqual([]);
     expect(await f.journal.load(f.stateDir)).toEqual(before);
+  });
+
+  it('a second apply naming the uplink that is now a bridge port: the pending migration first, then the plan command with the options given', async () => {
+    const f = setup();
+    await f.pendingJournal('applied');
+    // The host as the first apply left it: ens18 is a port of fcbr0.
+    const replayed = f.deps.probe;
+    f.deps.probe = async () => {
+      const snapshot = await replayed();
+      return {
+        ...snapshot,
+        links: snapshot.links.map((link) =>
+          link.name === 'ens18' ? { ...link, master: 'fcbr0', masterKind: 'bridge' } : link,
+        ),
+      };
+    };
+    const target = { nic: 'ens18', bridge: 'br1', timeoutSec: 30 };
+    const code = await run(f, () => runApplyCommand(f.deps, target, f.common, { yes: true }));
+    expect(code).toBe(1);
+    const lines = f.stderr().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^blocked: Another migration \(ens18 into fcbr0\) is not finished/);
+    expect(lines.at(-1)).toBe(
+      `bridge-migrate: apply refused; nothing was changed. \`bridge-migrate plan --nic ens18 --bridge br1 --timeout 30 --state-dir ${f.stateDir}\` shows the whole plan.`,
+    );
   });
 
   it('says on stderr when the probe waits for the uplink’s IPv6 DAD, and how that ended; no other probe lines', async () => {

@@ -68,7 +68,8 @@ describe('read', () => {
     await f.journal.setPhase(f.stateDir, 'persisted', 'nothing to write to disk');
     expect((await migration.read()).confirmation).toEqual({
       journalPhase: 'persisted',
-      note: 'The migration is finished. Nothing was written to disk for it, so a reboot brings back the old network.',
+      // The same note a confirm in this session prints (confirm-migration.ts confirmedOutcome).
+      note: 'Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. The migration is finished.',
       written: [],
     });
   });

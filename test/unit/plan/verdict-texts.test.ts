@@ -11,7 +11,7 @@ import { CLOUD_INIT_DISABLE_PATH } from '../../../source/plan/persist/netplan.js
 import type { Plan, PlanRequest } from '../../../source/plan/types.js';
 import { planFor } from '../recordings/replay.js';
 import { baseSnapshot, link, request, uplinkOf, variant } from './fixtures.js';
-import { dockerHost, ec2Instance } from './hosts.js';
+import { dockerHost, ec2Instance, uplinkInBridge } from './hosts.js';
 
 const verdict = (plan: Plan, id: string) => plan.verdicts.find((candidate) => candidate.id === id);
 const planOf = (snapshot: HostSnapshot, fields: Partial<PlanRequest> = {}) =>
@@ -196,5 +196,28 @@ describe('grammar', () => {
     );
     expect(plan.persistWith).toBe('netplan');
     expect(verdict(plan, 'persist-not-owner')).toBeUndefined();
+  });
+});
+
+describe('another migration pending', () => {
+  const pending = (phase: string) => (s: HostSnapshot) =>
+    Object.assign(s, { pendingMigration: { phase, nic: 'ens18', bridge: 'br0' } });
+
+  it('is said first even when the uplink is a bridge already (what the first apply left)', () => {
+    // The second apply without --nic: the default route's device is the bridge the first one made.
+    const snapshot = variant(pending('applied'), uplinkInBridge());
+    const plan = buildPlan(snapshot, request({ nic: 'br0', bridge: 'fcbr0' }));
+    expect(plan.verdicts.map((v) => v.id).slice(0, 2)).toEqual(['migration-pending', 'uplink-is-bridge']);
+  });
+
+  it('a revert that stopped half way is finished by its revert, not confirmed (confirm refuses it)', () => {
+    const plan = buildPlan(variant(pending('revert-incomplete')), request());
+    expect(plan.verdicts.find((v) => v.id === 'migration-pending')?.fix).toBe(
+      'Finish its revert with the commands `bridge-migrate status` shows, then retry `bridge-migrate rollback --yes`.',
+    );
+    const applied = buildPlan(variant(pending('applied')), request());
+    expect(applied.verdicts.find((v) => v.id === 'migration-pending')?.fix).toBe(
+      'Confirm it with `bridge-migrate confirm`, undo it with `bridge-migrate rollback --yes`, or see `bridge-migrate status`.',
+    );
   });
 });

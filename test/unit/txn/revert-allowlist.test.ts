@@ -3,9 +3,11 @@
  * hosts, the hand-made host shapes, every recording, and each builder with its variants), and
  * entries a tampered journal could carry are refused.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../source/plan/build.js';
+import { bridgeNameProblem } from '../../../source/plan/names.js';
 import { revertCommandProblem } from '../../../source/plan/revert-allowlist.js';
 import { buildRemoveNatStep, natStateFor } from '../../../source/plan/steps/remove-nat.js';
 import {
@@ -38,13 +40,18 @@ function problemsOf(plan: Plan): string[] {
 describe('every inverse the planner builds is allowed', () => {
   it('for generated hosts', () => {
     fc.assert(
-      fc.property(hostArbitrary, (spec) => {
-        const plan = buildPlan(
-          snapshotFromSpec(spec),
-          request({ nic: spec.autoNic ? null : spec.nic, bridge: spec.bridge }),
-        );
-        expect(problemsOf(plan)).toEqual([]);
-      }),
+      // A NIC named like an ip keyword ("fd", "bc") is refused by design: its plan is blocked as
+      // undo-would-be-refused (unrevertable.test.ts); every other name's inverses must pass.
+      fc.property(
+        hostArbitrary.filter((spec) => bridgeNameProblem(spec.nic) === null),
+        (spec) => {
+          const plan = buildPlan(
+            snapshotFromSpec(spec),
+            request({ nic: spec.autoNic ? null : spec.nic, bridge: spec.bridge }),
+          );
+          expect(problemsOf(plan)).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

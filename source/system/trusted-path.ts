@@ -73,11 +73,20 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 /**
  * A file's bytes when it is root's alone (see the file comment), or null when it does not exist.
  * Opened with O_NOFOLLOW and checked with fstat on the same descriptor the bytes come from, so
- * the checked file is the read file even if the path is swapped in between.
+ * the checked file is the read file even if the path is swapped in between. A file over
+ * `maxBytes` is a FileTooLarge (atomic-file.ts), after the ownership checks.
  */
-export async function readTrustedFile(path: string): Promise<Buffer | null> {
+export async function readTrustedFile(
+  path: string,
+  options: { maxBytes?: number } = {},
+): Promise<Buffer | null> {
   try {
-    return (await readFileWithStats(path, (stats) => assertRootsAlone(path, stats, 0o600)))?.bytes ?? null;
+    const read = await readFileWithStats(
+      path,
+      (stats) => assertRootsAlone(path, stats, 0o600),
+      options.maxBytes,
+    );
+    return read?.bytes ?? null;
   } catch (error) {
     if (error instanceof UnsafePath && !(error instanceof UntrustedPath)) {
       throw new UntrustedPath(path, error.pathProblem, fileFix(path, 'move it aside'));

@@ -21,7 +21,9 @@ export function commandText(command: Command): string[] {
       // Quoted delimiter: a pasted body is passed to ip verbatim, so a name holding `$(...)` or a
       // backquote (both valid in an interface name) is never run by the operator's shell. ip's
       // own batch reader still joins a "\\" + newline, which wrapped rows rely on (outcome-text.ts).
-      const lines = command.lines.map((line) => line.join(' '));
+      // A token holding a newline (refused on read, command-shape.ts; never run, ipBatchFile) would
+      // end the here-document early when pasted and run what follows: it is shown escaped instead.
+      const lines = command.lines.map((line) => displaySafe(line.join(' ')));
       const end = hereDocumentEnd(lines);
       return [`ip -batch - <<'${end}'`, ...lines, end];
     }

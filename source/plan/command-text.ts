@@ -3,10 +3,13 @@
  * the file the executor hands to `ip -batch`. Display quoting follows POSIX shell rules so a line
  * can be copied into a root shell to finish a revert by hand.
  */
+import { displaySafe } from '../system/display-text.js';
 import { killArgv } from '../system/process-signal.js';
-import { displaySafe, hasUnsafeText } from './display-text.js';
+import { shellQuote } from '../system/shell-quote.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
+
+export { shellQuote };
 
 /** One or more display lines for a command. */
 export function commandText(command: Command): string[] {
@@ -60,12 +63,4 @@ function hereDocumentEnd(lines: readonly string[]): string {
   let end = 'EOF';
   for (let n = 1; lines.includes(end); n++) end = `EOF${n}`;
   return end;
-}
-
-export function shellQuote(token: string): string {
-  if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
-  // A control character (from a process's argv) would act on the terminal that shows the line:
-  // bash's $'...' spells it as an escape and reads it back as the same character.
-  if (hasUnsafeText(token)) return `$'${displaySafe(token.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
-  return `'${token.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,10 +3,13 @@
  * the file the executor hands to `ip -batch`. Display quoting follows POSIX shell rules so a line
  * can be copied into a root shell to finish a revert by hand.
  */
+import { displaySafe } from '../system/display-text.js';
 import { killArgv } from '../system/process-signal.js';
-import { displaySafe, hasUnsafeText } from './display-text.js';
+import { shellQuote } from '../system/shell-quote.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
+
+export { shellQuote };
 
 /** One or more display lines for a command. */
 export function commandText(command: Command): string[] {
@@ -30,8 +33,11 @@ export function commandWords(command: Command): string[][] {
       // Quoted delimiter: a pasted body is passed to ip verbatim, so a name holding `$(...)` or a
       // backquote (both valid in an interface name) is never run by the operator's shell. ip's
       // own batch reader still joins a "\\" + newline, which wrapped rows rely on (ui/command-rows.ts).
-      const end = hereDocumentEnd(command.lines.map((line) => line.join(' ')));
-      return [['ip', '-batch', '-', `<<'${end}'`], ...command.lines.map((line) => [...line]), [end]];
+      // A token holding a newline (refused on read, command-shape.ts; never run, ipBatchFile) would
+      // end the here-document early when pasted and run what follows: it is shown escaped instead.
+      const lines = command.lines.map((line) => line.map((token) => displaySafe(token)));
+      const end = hereDocumentEnd(lines.map((line) => line.join(' ')));
+      return [['ip', '-batch', '-', `<<'${end}'`], ...lines, [end]];
     }
     case 'write-file': {
       // A quoted here-document: the shell copies the content verbatim, so the lines can be run by
@@ -70,12 +76,4 @@ function hereDocumentEnd(lines: readonly string[]): string {
   let end = 'EOF';
   for (let n = 1; lines.includes(end); n++) end = `EOF${n}`;
   return end;
-}
-
-export function shellQuote(token: string): string {
-  if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
-  // A control character (from a process's argv) would act on the terminal that shows the line:
-  // bash's $'...' spells it as an escape and reads it back as the same character.
-  if (hasUnsafeText(token)) return `$'${displaySafe(token.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
-  return `'${token.replace(/'/g, `'\\''`)}'`;
 }

@@ -28,6 +28,17 @@ export class UnsafePath extends SystemError {
   }
 }
 
+/** A file larger than its reader takes: refused before more than the cap is read into memory. */
+export class FileTooLarge extends SystemError {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is larger than ${maxBytes} bytes`, 'move it aside');
+    this.name = 'FileTooLarge';
+  }
+}
+
 export interface AtomicWriteOptions {
   /** Permission bits of the new file; default 0600, since most of what we write is root-only state. */
   mode?: number;
@@ -168,11 +179,13 @@ async function readRegularFile(path: string, check: (stats: Stats) => void): Pro
 /**
  * A regular file's bytes and stat, read through one descriptor opened without following links, so
  * the checks and the bytes belong to the same file even if the path is swapped meanwhile. Null
- * when it does not exist; a symlink or non-file is refused.
+ * when it does not exist; a symlink or non-file is refused. With `maxBytes`, a larger file is a
+ * FileTooLarge, judged by what is read (it may grow after the fstat), never more than the cap + 1.
  */
 export async function readFileWithStats(
   path: string,
   check: (stats: Stats) => void = () => {},
+  maxBytes?: number,
 ): Promise<{ bytes: Buffer; stats: Stats } | null> {
   let handle: FileHandle;
   try {
@@ -188,9 +201,22 @@ export async function readFileWithStats(
     const stats = await handle.stat();
     if (!stats.isFile()) throw new UnsafePath(path, 'is not a regular file', 'move it aside');
     check(stats);
-    return { bytes: await handle.readFile(), stats };
+    if (maxBytes === undefined) return { bytes: await handle.readFile(), stats };
+    if (stats.size > maxBytes) throw new FileTooLarge(path, maxBytes);
+    return { bytes: await readAtMost(handle, path, maxBytes), stats };
   } finally {
     await handle.close();
+  }
+}
+
+async function readAtMost(handle: FileHandle, path: string, maxBytes: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(maxBytes + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+    if (length > maxBytes) throw new FileTooLarge(path, maxBytes);
   }
 }
 

@@ -19,6 +19,7 @@ import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readFileWithStats, UnsafePath } from './atomic-file.js';
+import { shellQuote } from './shell-quote.js';
 
 /** The state directory or a file in it is not root's alone: nothing in it is acted on. */
 export class UntrustedPath extends UnsafePath {
@@ -73,11 +74,20 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 /**
  * A file's bytes when it is root's alone (see the file comment), or null when it does not exist.
  * Opened with O_NOFOLLOW and checked with fstat on the same descriptor the bytes come from, so
- * the checked file is the read file even if the path is swapped in between.
+ * the checked file is the read file even if the path is swapped in between. A file over
+ * `maxBytes` is a FileTooLarge (atomic-file.ts), after the ownership checks.
  */
-export async function readTrustedFile(path: string): Promise<Buffer | null> {
+export async function readTrustedFile(
+  path: string,
+  options: { maxBytes?: number } = {},
+): Promise<Buffer | null> {
   try {
-    return (await readFileWithStats(path, (stats) => assertRootsAlone(path, stats, 0o600)))?.bytes ?? null;
+    const read = await readFileWithStats(
+      path,
+      (stats) => assertRootsAlone(path, stats, 0o600),
+      options.maxBytes,
+    );
+    return read?.bytes ?? null;
   } catch (error) {
     if (error instanceof UnsafePath && !(error instanceof UntrustedPath)) {
       throw new UntrustedPath(path, error.pathProblem, fileFix(path, 'move it aside'));
@@ -91,8 +101,8 @@ function assertRootsAlone(path: string, stats: Stats, mode: 0o700 | 0o600): void
   const self = process.geteuid?.();
   const owner = self === undefined || self === 0 ? 'root' : `uid ${self}`;
   const fix = isDir
-    ? `check what is in it, then ${chownCommand(path, self)} && chmod 700 ${quote(path)}`
-    : fileFix(path, `${chownCommand(path, self)} && chmod 600 ${quote(path)}`);
+    ? `check what is in it, then ${chownCommand(path, self)} && chmod 700 ${shellQuote(path)}`
+    : fileFix(path, `${chownCommand(path, self)} && chmod 600 ${shellQuote(path)}`);
   if (stats.uid !== 0 && stats.uid !== self) {
     throw new UntrustedPath(path, `is owned by uid ${stats.uid}, not ${owner}`, fix);
   }
@@ -106,11 +116,13 @@ function assertRootsAlone(path: string, stats: Stats, mode: 0o700 | 0o600): void
 }
 
 function fileFix(path: string, then: string): string {
-  return `check who wrote ${quote(path)} (a rollback runs what it says), then ${then}`;
+  return `check who wrote ${shellQuote(path)} (a rollback runs what it says), then ${then}`;
 }
 
 function chownCommand(path: string, self: number | undefined): string {
-  return self === undefined || self === 0 ? `chown root:root ${quote(path)}` : `chown ${self} ${quote(path)}`;
+  return self === undefined || self === 0
+    ? `chown root:root ${shellQuote(path)}`
+    : `chown ${self} ${shellQuote(path)}`;
 }
 
 /** Null when missing; refuses a symlink or a non-directory. */
@@ -127,7 +139,7 @@ async function openDirectoryNoFollow(path: string): Promise<FileHandle | null> {
         'is a symbolic link',
         // Not "rm it and mkdir": the link may lead to a state directory whose journal is pending,
         // and a fresh empty directory in its place would hide that migration from every command.
-        `pass --state-dir with the real directory it leads to (readlink -f ${quote(path)}), after checking who made the link`,
+        `pass --state-dir with the real directory it leads to (readlink -f ${shellQuote(path)}), after checking who made the link`,
       );
     }
     if (code === 'ENOTDIR') {
@@ -135,11 +147,6 @@ async function openDirectoryNoFollow(path: string): Promise<FileHandle | null> {
     }
     throw error;
   }
-}
-
-/** The path as a shell word, so the fix can be pasted even when the name has spaces or quotes. */
-function quote(path: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
 function octal(mode: number): string {

@@ -7,6 +7,7 @@
 import { commandLine, type ExecCommand } from '../../plan/operator-commands.js';
 import {
   appendEvent,
+  boundedText,
   type GuardianInfo,
   isPending,
   type Journal,
@@ -70,7 +71,7 @@ export function endStep(stepId: string, result: { ok: boolean; error?: string })
     }
     entry.finishedAt = now;
     entry.ok = result.ok;
-    if (result.error !== undefined) entry.error = result.error;
+    if (result.error !== undefined) entry.error = boundedText(result.error);
     noteEvent(`step ${stepId} ${result.ok ? 'done' : `failed: ${result.error ?? 'no detail'}`}`)(draft, now);
   };
 }
@@ -133,7 +134,18 @@ export function guardianBeat(pid: number, watch?: WatchRecord): JournalEdit {
 export function settleOutcome(outcome: Omit<Outcome, 'at'>): JournalEdit {
   return (draft, now) => {
     draft.phase = outcome.kind;
-    draft.outcome = { ...outcome, at: now };
+    draft.outcome = {
+      ...outcome,
+      at: now,
+      ...(outcome.differences ? { differences: outcome.differences.map(boundedText) } : {}),
+      ...(outcome.steps
+        ? {
+            steps: outcome.steps.map((step) =>
+              step.message === undefined ? step : { ...step, message: boundedText(step.message) },
+            ),
+          }
+        : {}),
+    };
   };
 }
 
@@ -143,7 +155,7 @@ export function settleOutcome(outcome: Omit<Outcome, 'at'>): JournalEdit {
  */
 export function decideRevert(trigger: Omit<RevertTrigger, 'at'>): JournalEdit {
   return (draft, now) => {
-    draft.revertTrigger = { ...trigger, at: now };
+    draft.revertTrigger = { ...trigger, detail: boundedText(trigger.detail), at: now };
     noteEvent(`${trigger.by}: reverting (${trigger.reason}): ${trigger.detail}`)(draft, now);
   };
 }

@@ -16,6 +16,20 @@ import { OperatorError } from '../../system/operator-error.js';
 export const JOURNAL_FORMAT = 'bridge-migrate-journal/1';
 /** The event log is for people reading `status`; it must not grow a journal rewritten every second. */
 export const MAX_EVENTS = 200;
+/**
+ * The longest text field the screens print from the journal (an event, the revert trigger's detail,
+ * a difference, a step's message or error): a tool's stderr fits many times over. The parser
+ * refuses a longer one (a planted field would flood every screen that shows it); the journal's own
+ * writers cut theirs to it (boundedText), so a long stderr can never make the journal unreadable.
+ */
+export const MAX_JOURNAL_TEXT = 8192;
+
+/** `text` cut to MAX_JOURNAL_TEXT characters, saying so. */
+export function boundedText(text: string): string {
+  if (text.length <= MAX_JOURNAL_TEXT) return text;
+  const mark = ' … (cut)';
+  return `${text.slice(0, MAX_JOURNAL_TEXT - mark.length)}${mark}`;
+}
 
 /**
  * 'persisting' and 'persisted' extend the runtime phases because DESIGN.md's persist step runs
@@ -273,6 +287,6 @@ export function stepsToRevert(journal: Journal): string[] {
 }
 
 export function appendEvent(journal: Journal, event: JournalEvent): void {
-  journal.events.push(event);
+  journal.events.push({ ...event, message: boundedText(event.message) });
   if (journal.events.length > MAX_EVENTS) journal.events.splice(0, journal.events.length - MAX_EVENTS);
 }

@@ -8,13 +8,13 @@ import { commandListProblem } from '../../plan/command-shape.js';
 import { shellQuote } from '../../plan/command-text.js';
 import { commandLine, DEFAULT_OPERATOR_COMMANDS, type ExecCommand } from '../../plan/operator-commands.js';
 import { isNetnsName } from '../../system/ifname.js';
-import { isProcessSignal, isSignallablePid, PROCESS_SIGNALS } from '../../system/process-signal.js';
 import {
   JOURNAL_FORMAT,
   JOURNAL_PHASES,
   type Journal,
   JournalError,
   type JournalPhase,
+  MAX_JOURNAL_TEXT,
   OUTCOME_KINDS,
   OUTCOME_REASONS,
   type Outcome,
@@ -77,12 +77,14 @@ export function journalProblem(data: unknown): string | null {
   }
   if (!JOURNAL_PHASES.includes(data.phase as JournalPhase))
     return `"phase" is not one of ${JOURNAL_PHASES.join(', ')}`;
-  if (!isRecord(data.preState)) return '"preState" is missing';
+  const preState = preStateProblem(data.preState);
+  if (preState) return preState;
   if (!isRecord(data.plan) || !Array.isArray(data.plan.steps)) return '"plan" or its steps are missing';
   return (
     requestNetnsProblem(data.plan.request) ??
-    listProblem(data.plan.steps, 'plan.steps', stepSignalsProblem) ??
+    listProblem(data.plan.steps, 'plan.steps', stepProblem) ??
     listProblem(data.applied, 'applied', appliedProblem) ??
+    appliedStepsProblem(data.applied as unknown[], data.plan.steps) ??
     (data.guardian === null ? null : guardianProblem(data.guardian)) ??
     listProblem(data.events, 'events', eventProblem) ??
     (data.outcome === null ? null : outcomeProblem(data.outcome)) ??
@@ -107,32 +109,55 @@ function requestNetnsProblem(request: unknown): string | null {
 }
 
 /**
- * A step's signal commands, strictly: the pid a signal goes to and the signal itself are read from
- * a file anyone with root may have edited, and both are shown in the terminal (commandText) and
- * handed to `kill`. The revert allowlist judges the other command kinds before anything runs them.
+ * A plan step as far as a revert and the screens use it: its id and title, and its commands and
+ * inverse as Command lists of every kind (plan/command-shape.ts). A revert runs the inverses of a
+ * file anyone with root may have edited: a missing list, a null or a string where a Command should
+ * be must refuse the journal at load, not crash the revert after it marked the journal reverting.
+ * The pid and signal of a signal command are shown (commandText) and handed to `kill`; the revert
+ * allowlist judges the other command kinds before anything runs them.
  */
-function stepSignalsProblem(step: Record<string, unknown>): string | null {
+function stepProblem(step: Record<string, unknown>): string | null {
+  if (typeof step.id !== 'string' || step.id === '') return 'lacks its id';
+  if (typeof step.title !== 'string') return 'lacks its title';
   for (const list of ['commands', 'inverse'] as const) {
-    const commands = step[list];
-    if (commands === undefined) continue;
-    if (!Array.isArray(commands)) return `has "${list}" that is not a list`;
-    for (const command of commands) {
-      if (!isRecord(command) || command.kind !== 'signal') continue;
-      if (Object.keys(command).some((key) => !['kind', 'pid', 'signal'].includes(key)))
-        return 'has a signal command with unknown fields';
-      if (!isSignallablePid(command.pid)) return 'has a signal command whose pid is not a positive integer';
-      if (!isProcessSignal(command.signal))
-        return `has a signal command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
-    }
+    const problem = commandListProblem(step[list]);
+    if (problem) return `"${list}" ${problem}`;
   }
   return null;
+}
+
+/**
+ * The pre-state as far as a revert reads it: the lists it compares the host with and restarts DHCP
+ * clients from, and what the checks after it are derived from (connectivity.ts deriveChecks). A
+ * missing list would crash the revert after it began undoing; the items' own fields are the host
+ * comparison's to judge (it runs under a catch and reports what it could not read).
+ */
+const PRE_STATE_LISTS = ['links', 'addresses', 'routes', 'rules', 'defaultGateways', 'dhcpClients'] as const;
+
+function preStateProblem(value: unknown): string | null {
+  if (!isRecord(value)) return '"preState" is missing';
+  for (const key of PRE_STATE_LISTS) {
+    const problem = listProblem(value[key], `preState.${key}`, () => null);
+    if (problem) return problem;
+  }
+  const dns = value.dns;
+  if (!isRecord(dns) || !Array.isArray(dns.nameservers) || dns.nameservers.some((s) => typeof s !== 'string'))
+    return '"preState.dns" lacks its list of nameservers';
+  return value.ssh === null || isRecord(value.ssh) ? null : '"preState.ssh" is neither null nor an object';
+}
+
+/** Every step the journal says was started must be one of its plan's: the revert undoes it. */
+function appliedStepsProblem(applied: unknown[], steps: unknown[]): string | null {
+  const ids = new Set(steps.map((step) => (step as Record<string, unknown>).id));
+  const index = applied.findIndex((item) => !ids.has((item as Record<string, unknown>).stepId));
+  return index === -1 ? null : `"applied" entry #${index} names a step its plan does not have`;
 }
 
 function appliedProblem(item: Record<string, unknown>): string | null {
   if (typeof item.stepId !== 'string' || !Number.isFinite(item.startedAt)) return 'lacks stepId or startedAt';
   if (item.finishedAt !== null && !Number.isFinite(item.finishedAt)) return 'has a bad finishedAt';
   if (item.ok !== null && typeof item.ok !== 'boolean') return 'has a bad ok';
-  return null;
+  return item.error === undefined || isText(item.error) ? null : `has an error that is not a text ${UP_TO}`;
 }
 
 function guardianProblem(value: unknown): string | null {
@@ -147,7 +172,8 @@ function guardianProblem(value: unknown): string | null {
 
 function eventProblem(item: Record<string, unknown>): string | null {
   if (!JOURNAL_PHASES.includes(item.phase as JournalPhase)) return 'has an unknown phase';
-  return Number.isFinite(item.at) && typeof item.message === 'string' ? null : 'lacks at or message';
+  if (!Number.isFinite(item.at)) return 'lacks at';
+  return isText(item.message) ? null : `has a message that is not a text ${UP_TO}`;
 }
 
 function outcomeProblem(value: unknown): string | null {
@@ -156,6 +182,7 @@ function outcomeProblem(value: unknown): string | null {
   if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason'])) return '"outcome.reason" is unknown';
   if (!Number.isFinite(value.at)) return '"outcome.at" is not a number';
   return (
+    (value.differences === undefined ? null : textListProblem(value.differences, 'outcome.differences')) ??
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
     (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem)) ??
     manualCommandsProblem(value.manualCommands)
@@ -172,7 +199,7 @@ function revertTriggerProblem(value: unknown): string | null {
   if (!REVERT_DECIDERS.includes(value.by as RevertTrigger['by'])) return '"revertTrigger.by" is unknown';
   if (!OUTCOME_REASONS.includes(value.reason as Outcome['reason']))
     return '"revertTrigger.reason" is unknown';
-  if (typeof value.detail !== 'string') return '"revertTrigger.detail" is not a text';
+  if (!isText(value.detail)) return `"revertTrigger.detail" is not a text ${UP_TO}`;
   return Number.isFinite(value.at) ? null : '"revertTrigger.at" is not a number';
 }
 
@@ -191,7 +218,9 @@ function manualCommandsProblem(value: unknown): string | null {
 function revertedStepProblem(item: Record<string, unknown>): string | null {
   if (typeof item.stepId !== 'string' || typeof item.title !== 'string') return 'lacks stepId or title';
   if (item.state !== 'reverted' && item.state !== 'revert-failed') return 'has an unknown state';
-  return item.message === undefined || typeof item.message === 'string' ? null : 'has a bad message';
+  return item.message === undefined || isText(item.message)
+    ? null
+    : `has a message that is not a text ${UP_TO}`;
 }
 
 function watchProblem(value: unknown): string | null {
@@ -225,6 +254,19 @@ function listProblem(
     if (problem) return `"${name}" entry #${index} ${problem}`;
   }
   return null;
+}
+
+const UP_TO = `of at most ${MAX_JOURNAL_TEXT} characters`;
+
+/** A text field a screen prints: bounded, since a planted one would flood every screen (journal-format.ts). */
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_JOURNAL_TEXT;
+}
+
+function textListProblem(value: unknown, name: string): string | null {
+  if (!Array.isArray(value)) return `"${name}" is not a list`;
+  const index = value.findIndex((item) => !isText(item));
+  return index === -1 ? null : `"${name}" entry #${index} is not a text ${UP_TO}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

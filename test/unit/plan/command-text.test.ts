@@ -52,4 +52,15 @@ describe('command text', () => {
       expect(() => ipBatchFile([['link', 'set', 'dev', token, 'up']])).toThrow(/unsafe ip -batch token/);
     }
   });
+
+  it('never lets a batch token end the here-document: a newline in it is shown escaped', () => {
+    const token = 'x\nEOF\ntouch /tmp/INJECTED\ncat <<EOF2';
+    const text = commandText({ kind: 'ip-batch', lines: [['link', 'del', token]] });
+    expect(text).toEqual([
+      "ip -batch - <<'EOF'",
+      'link del x\\nEOF\\ntouch /tmp/INJECTED\\ncat <<EOF2',
+      'EOF',
+    ]);
+    expect(text.join('\n').split('\n')).toHaveLength(3);
+  });
 });

@@ -119,6 +119,17 @@ describe('checkPrivateDir', () => {
     expect(line).toContain(`has mode 0777, which lets group or others write it`);
     expect(line).toContain(`chmod 700 '${dir}/my state'\\''s dir'`);
   });
+
+  it("spells a control character in the path as $'...' escapes, so the pasted fix names the same path", async () => {
+    const target = join(dir, 'state\u001b[31m');
+    mkdirSync(target, { mode: 0o777 });
+    chmodSync(target, 0o777);
+    const line = await refusal(checkPrivateDir(target));
+    // Inside '...' a shell reads "\x1b" as four characters: the fix would name another path.
+    expect(line).toContain(`chmod 700 $'${dir}/state\\x1b[31m'`);
+    // (The path that opens the line is the problem's, escaped where it is printed: cli/errors.ts.)
+    expect(line.slice(line.indexOf('; check what'))).not.toContain('\u001b');
+  });
 });
 
 describe('readTrustedFile', () => {

@@ -2,6 +2,7 @@
  * The engine against an in-memory host (engine-fake-host.ts): the plan is the real planner's, the
  * snapshot the real probe's, the journal real files in a temp dir; only the kernel is imitated.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
@@ -16,7 +17,11 @@ import {
   PlanNotApplicable,
 } from '../../../source/txn/engine/engine.js';
 import type { EngineDeps, EngineEvent } from '../../../source/txn/engine/engine-api.js';
-import { createJournalStore, MigrationPending } from '../../../source/txn/journal/journal.js';
+import {
+  createJournalStore,
+  JournalUnreadable,
+  MigrationPending,
+} from '../../../source/txn/journal/journal.js';
 import {
   dhcpHost,
   type FakeHostOptions,
@@ -27,6 +32,9 @@ import {
   UPLINK_MAC,
 } from './engine-fake-host.js';
 import { makeTempStateDir, manualClock } from './journal-fixture.js';
+
+/** A journal as JSON.parse reads it, for a test to forge any field. */
+type ForgedJournal = ReturnType<typeof JSON.parse>;
 
 const ENV = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir: '/nonexistent-root' };
 const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };
@@ -564,4 +572,79 @@ describe('revert, confirm, watch', () => {
     ]);
     expect(events.filter((event) => event.kind === 'check' && event.phase === 'watch')).toHaveLength(2);
   });
+});
+
+/**
+ * A journal is a root-owned file that a person can edit: one that parses as JSON but names a step
+ * its plan lacks, or holds an inverse that is not a list of Commands, is refused when the revert
+ * reads it (the unreadable-journal fix: check the host, move the file aside), before the revert
+ * marks it reverting or runs anything. It used to crash the revert half way, as "internal".
+ */
+describe('a forged journal that parses cleanly', () => {
+  const forgeries: [string, (journal: ForgedJournal) => void, RegExp][] = [
+    [
+      'an applied step its plan does not have',
+      (journal) => journal.applied.push({ stepId: 'ghost', startedAt: 1, finishedAt: 2, ok: true }),
+      /"applied" entry #3 names a step its plan does not have/,
+    ],
+    [
+      'a step with no inverse',
+      (journal) => delete journal.plan.steps[0].inverse,
+      /"plan.steps" entry #0 "inverse" is not a list/,
+    ],
+    [
+      'an inverse holding null',
+      (journal) => {
+        journal.plan.steps[0].inverse = [null];
+      },
+      /"plan.steps" entry #0 "inverse" entry #0 is not an object/,
+    ],
+    [
+      'an inverse holding shell text',
+      (journal) => {
+        journal.plan.steps[0].inverse = ['ip link del fcbr0'];
+      },
+      /"plan.steps" entry #0 "inverse" entry #0 is text from an older version/,
+    ],
+    [
+      'a command of no kind the plan has',
+      (journal) => {
+        journal.plan.steps[2].commands = [{ kind: 'shell', line: 'reboot' }];
+      },
+      /"plan.steps" entry #2 "commands" entry #0 has an unknown kind/,
+    ],
+    [
+      'a batch line whose token breaks out of the line',
+      (journal) => {
+        journal.plan.steps[2].inverse[0].lines[0][3] = 'x\nEOF\ntouch /tmp/INJECTED';
+      },
+      /"plan.steps" entry #2 "inverse" entry #0 has a line with the token "x\\nEOF/,
+    ],
+  ];
+
+  test.each(forgeries)(
+    '%s: rollback refuses it at load and changes nothing',
+    async (_what, forge, problem) => {
+      const { host, plan, snapshot, engine, deps, journal } = await setup();
+      await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+      const file = `${temp.stateDir}/journal.json`;
+      const forged = JSON.parse(readFileSync(file, 'utf8'));
+      forge(forged);
+      writeFileSync(file, JSON.stringify(forged), { mode: 0o600 });
+      const changes = host.changes().length;
+
+      const error = await createEngine({ ...deps, journal: createJournalStore() })
+        .revert('operator')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JournalUnreadable);
+      const message = (error as Error).message;
+      expect(message).toMatch(problem);
+      expect(message).toContain('move the file aside');
+      expect(message).not.toContain('\n');
+      expect(host.changes()).toHaveLength(changes);
+      // Still as the forger left it: not moved to reverting, so nothing claims a revert is under way.
+      expect(JSON.parse(readFileSync(file, 'utf8')).phase).toBe('applied');
+      await expect(journal.load(temp.stateDir)).rejects.toBeInstanceOf(JournalUnreadable);
+    },
+  );
 });

@@ -41,6 +41,14 @@ export function makePreState(): HostSnapshot {
   const partial = {
     takenAt: '2024-01-02T03:04:05.000Z',
     hostname: 'lab-host',
+    // The lists a revert reads are there (the journal refuses a pre-state without them), empty.
+    links: [],
+    routes: [],
+    rules: [],
+    defaultGateways: [],
+    dhcpClients: [],
+    dns: { nameservers: [], search: [], source: null },
+    ssh: null,
     addresses: [
       {
         ifname: 'ens18',

@@ -25,6 +25,9 @@ import {
 } from '../../../source/txn/journal/journal.js';
 import { makePlan, makePreState, makeTempStateDir, manualClock } from './journal-fixture.js';
 
+/** A journal as JSON.parse reads it, for a test to forge any field. */
+type ForgedJournal = ReturnType<typeof JSON.parse>;
+
 let temp: ReturnType<typeof makeTempStateDir>;
 let clock: ReturnType<typeof manualClock>;
 let ids: number;
@@ -319,7 +322,7 @@ describe('a journal that cannot be used', () => {
         ...valid.plan,
         steps: [
           ...valid.plan.steps,
-          { id: 'stop-dhcp', kind: 'stop-dhcp', commands: [command], inverse: [] },
+          { id: 'stop-dhcp', kind: 'stop-dhcp', title: 'stop', commands: [command], inverse: [] },
         ],
       },
     });
@@ -404,5 +407,130 @@ describe('a journal that cannot be used', () => {
     await expect(store.setPhase(temp.stateDir, 'reverting', 'operator')).rejects.toThrow(refusal);
     await expect(create(store)).rejects.toThrow(refusal);
     expect(readFileSync(journalFile(), 'utf8')).toBe(before);
+  });
+});
+
+describe('a journal whose revert data is forged', () => {
+  const load = () => newStore().load(temp.stateDir);
+
+  it.each<[string, (journal: ForgedJournal) => void, RegExp]>([
+    [
+      'an applied step its plan does not have',
+      (journal) => {
+        journal.applied = [{ stepId: 'ghost', startedAt: 1, finishedAt: null, ok: null }];
+      },
+      /"applied" entry #0 names a step its plan does not have/,
+    ],
+    ['a step without a title', (journal) => delete journal.plan.steps[1].title, /entry #1 lacks its title/],
+    [
+      'a step whose commands are not a list',
+      (journal) => {
+        journal.plan.steps[0].commands = { kind: 'exec', argv: ['true'] };
+      },
+      /"plan.steps" entry #0 "commands" is not a list/,
+    ],
+    [
+      'a command with a field its kind does not have',
+      (journal) => {
+        journal.plan.steps[0].inverse[0].stdin = 'x';
+      },
+      /"inverse" entry #0 is a exec command with unknown fields/,
+    ],
+    [
+      'an argv word with a newline',
+      (journal) => {
+        journal.plan.steps[0].inverse[0].argv.push('fcbr0\ntouch /tmp/x');
+      },
+      /"inverse" entry #0 has argv with a word holding a NUL, newline or carriage return/,
+    ],
+    [
+      'a pre-state without the routes the revert compares',
+      (journal) => delete journal.preState.routes,
+      /"preState.routes" is not a list/,
+    ],
+    [
+      'a pre-state whose DNS has no nameserver list',
+      (journal) => {
+        journal.preState.dns = null;
+      },
+      /"preState.dns" lacks its list of nameservers/,
+    ],
+    [
+      "an outcome's differences that are not text",
+      (journal) => {
+        journal.outcome = { kind: 'reverted', reason: 'timeout', at: 1, differences: [{}] };
+      },
+      /"outcome.differences" entry #0 is not a text/,
+    ],
+  ])('%s is refused as unreadable', async (_what, forge, problem) => {
+    await create();
+    const journal = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    forge(journal);
+    writeFileSync(journalFile(), JSON.stringify(journal));
+    const error = await load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalUnreadable);
+    expect((error as Error).message).toMatch(problem);
+  });
+});
+
+describe('a journal bounded in size', () => {
+  const load = () => newStore().load(temp.stateDir);
+
+  it('a journal file over 8 MiB is refused unread, with the unreadable-journal fix', async () => {
+    await create();
+    const journal = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    journal.outcome = {
+      kind: 'revert-incomplete',
+      reason: 'timeout',
+      at: 1,
+      manualCommands: Array.from({ length: 1000 }, () => ({
+        kind: 'exec',
+        argv: ['x'.repeat(4000), 'y'.repeat(4000), 'z'.repeat(4000)],
+      })),
+    };
+    writeFileSync(journalFile(), JSON.stringify(journal));
+    const error = await load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalUnreadable);
+    expect((error as Error).message).toContain('cannot be used: it is larger than 8 MiB');
+    expect((error as Error).message).toContain('move the file aside');
+  });
+
+  it.each<[string, (journal: ForgedJournal) => void, RegExp]>([
+    [
+      "the revert trigger's detail",
+      (journal) => {
+        journal.revertTrigger = { by: 'guardian', reason: 'timeout', detail: 'x'.repeat(8193), at: 1 };
+      },
+      /"revertTrigger.detail" is not a text of at most 8192 characters/,
+    ],
+    [
+      'an event message',
+      (journal) => journal.events.push({ at: 1, phase: 'planned', message: 'x'.repeat(8193) }),
+      /"events" entry #1 has a message that is not a text of at most 8192 characters/,
+    ],
+  ])('%s longer than a screen could show is refused, not cut', async (_what, forge, problem) => {
+    await create();
+    const journal = JSON.parse(readFileSync(journalFile(), 'utf8'));
+    forge(journal);
+    writeFileSync(journalFile(), JSON.stringify(journal));
+    await expect(load()).rejects.toThrow(problem);
+  });
+
+  it("the journal's own long texts (a tool's stderr) are cut when written, so it stays readable", async () => {
+    const store = newStore();
+    await create(store);
+    await store.setPhase(temp.stateDir, 'applying');
+    await store.recordStepStart(temp.stateDir, 'stage-bridge');
+    await store.recordStepEnd(temp.stateDir, 'stage-bridge', { ok: false, error: 'e'.repeat(20_000) });
+    await store.recordRevertTrigger(temp.stateDir, {
+      by: 'guardian',
+      reason: 'timeout',
+      detail: 'd'.repeat(20_000),
+    });
+    const journal = await load();
+    expect(journal?.applied[0]?.error).toHaveLength(8192);
+    expect(journal?.applied[0]?.error?.endsWith('… (cut)')).toBe(true);
+    expect(journal?.revertTrigger?.detail).toHaveLength(8192);
+    expect(journal?.events.every((event) => event.message.length <= 8192)).toBe(true);
   });
 });

@@ -71,6 +71,26 @@ describe('a journal read back: outcome.manualCommands', () => {
       /more than 1024/,
     ],
     ['a word too long', [{ kind: 'exec', argv: ['x'.repeat(4097)] }], /over 4096 characters/],
+    [
+      'a batch token that would end the here-document it is shown in',
+      [{ kind: 'ip-batch', lines: [['link', 'del', 'x\nEOF\ntouch /tmp/INJECTED\ncat <<EOF2']] }],
+      /entry #0 has a line with the token "x\\nEOF\\ntouch \/tmp\/INJECTED\\ncat <<EOF2", which is not safe in an ip batch/,
+    ],
+    [
+      'a batch token with a space',
+      [{ kind: 'ip-batch', lines: [['link', 'del', 'a b']] }],
+      /not safe in an ip batch/,
+    ],
+    [
+      'an argv word with a newline',
+      [{ kind: 'exec', argv: ['ip', 'link', 'del', 'x\nrm -rf /'] }],
+      /has argv with a word holding a NUL, newline or carriage return/,
+    ],
+    [
+      'a signal to a pid no process can have',
+      [{ kind: 'signal', pid: 0, signal: 'TERM' }],
+      /signal command whose pid is not a positive integer/,
+    ],
   ])('%s is refused', async (_what, manual, problem) => {
     await journalWith(manual);
     await expect(load()).rejects.toThrow(problem);

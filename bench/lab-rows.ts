@@ -20,7 +20,7 @@ export async function labSections(
   progress: (line: string) => void,
 ): Promise<LabSection[]> {
   return [
-    await section('lost replies during apply and revert (issue 3)', progress, async () => {
+    await section('lost replies during apply and revert', progress, async () => {
       const measured = await measureCutoverLoss(rounds.cutover, progress);
       const lost = (pick: (round: (typeof measured)[number]) => number) => measured.map(pick);
       return {
@@ -59,7 +59,7 @@ export async function labSections(
         ],
       };
     }),
-    await section('revert at the deadline (issue 4)', progress, async () => {
+    await section('revert at the deadline', progress, async () => {
       const measured = await measureDeadlineRevert(rounds.deadline, progress);
       return {
         rounds: measured,
@@ -79,7 +79,7 @@ export async function labSections(
         ],
       };
     }),
-    await section('lost SSH session and countdown output (issue 4)', progress, async () => {
+    await section('lost SSH session and countdown output', progress, async () => {
       const measured = await measureLostSession(rounds.deadline, progress);
       return {
         rounds: measured,

@@ -160,6 +160,32 @@ export interface DhcpClient {
   exe: string | null;
 }
 
+/**
+ * The identity an uplink's DHCP lease was obtained with, read from the lease itself (networkd's
+ * lease file, dhclient's lease file) or from the running client's arguments. A client that renews
+ * the lease on the bridge must send the same identity, or a server that binds leases by client id
+ * (dnsmasq does by default) hands out another address.
+ */
+export interface DhcpLease {
+  ifname: string;
+  /** Who obtained it. */
+  client: 'networkd' | 'networkmanager' | 'dhclient' | 'udhcpc' | 'dhcpcd';
+  /** The leased IPv4 address, when the source says. */
+  address: string | null;
+  /**
+   * DHCP option 61 as sent: lowercase hex bytes joined by ':' (type byte first: "01:52:54:…" is
+   * the MAC, "ff:<IAID 4 bytes>:<DUID>" is RFC 4361). null: the client sends none, so the server
+   * keys the lease by the MAC (chaddr).
+   */
+  clientId: string | null;
+  /** How clientId was learned: read from a lease file, from the client's argv, or its documented default. */
+  source: 'lease-file' | 'argv' | 'client-default';
+  /** The file it was read from, when any (a host path). */
+  file: string | null;
+  /** When the lease ends by the host clock (epoch ms), when the source says. */
+  expiresAt: number | null;
+}
+
 export type CloudProvider = 'aws' | 'gcp' | 'azure' | 'oracle' | 'digitalocean' | null;
 
 export interface Virtualization {
@@ -243,6 +269,8 @@ export interface HostSnapshot {
   dns: Dns;
   renderer: Renderer;
   dhcpClients: DhcpClient[];
+  /** DHCP lease identities per interface; absent in recordings made before it was probed. */
+  dhcpLeases?: DhcpLease[];
   virt: Virtualization;
   netfilter: Netfilter;
   ssh: SshPath | null;

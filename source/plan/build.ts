@@ -4,9 +4,10 @@
  * fix; it never throws for it.
  *
  * Step order: remove the bridge's NAT, stage the bridge, hold the renderer off the uplink and the
- * bridge (steps/renderer-hold.ts), stop the uplink's DHCP clients, cut over. Reverting runs the
- * inverses in reverse, so the addresses are back on the uplink before a DHCP client is restarted,
- * and the bridge is torn down last.
+ * bridge (steps/renderer-hold.ts), stop the uplink's DHCP clients, cut over, keep the lease alive on
+ * the bridge (steps/keep-lease.ts). Reverting runs the inverses in reverse, so the bridge's DHCP
+ * client is stopped first, the addresses are back on the uplink before the uplink's client is
+ * restarted, and the bridge is torn down last.
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
@@ -19,6 +20,7 @@ import { blocker } from './preflight/verdict.js';
 import { warnings } from './preflight/warnings.js';
 import { resolveRequest } from './resolve.js';
 import { buildCutoverStep } from './steps/cutover.js';
+import { buildKeepLease } from './steps/keep-lease.js';
 import { buildRemoveNatStep } from './steps/remove-nat.js';
 import { buildRendererHold } from './steps/renderer-hold.js';
 import { buildStageBridgeStep } from './steps/stage-bridge.js';
@@ -90,14 +92,19 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
 function buildSteps(context: PlanContext): { steps: Step[]; verdicts: Verdict[] } {
   const { target, nat, dhcpClients, state } = context;
   const hold = buildRendererHold(context);
+  const keep = buildKeepLease(context);
   const steps = [
     buildRemoveNatStep(context.snapshot, target.bridge, nat),
     buildStageBridgeStep({ bridge: target.bridge, uplink: target.uplink, existing: target.existingBridge }),
     hold.step,
     buildStopDhcpStep(dhcpClients, target.nic),
     buildCutoverStep({ nic: target.nic, bridge: target.bridge, state }),
+    keep.step,
   ];
-  return { steps: steps.filter((step): step is Step => step !== null), verdicts: hold.verdicts };
+  return {
+    steps: steps.filter((step): step is Step => step !== null),
+    verdicts: [...hold.verdicts, ...keep.verdicts],
+  };
 }
 
 type Guarded<T> = { ok: true; value: T } | { ok: false; verdict: Verdict };

@@ -75,7 +75,7 @@ export type Command =
   /** Remove a file that write-file wrote; one that is already gone is fine. Same path rules. */
   | { kind: 'remove-file'; path: string };
 
-export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold';
+export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold' | 'keep-lease';
 
 /** What the executor checks after a step: the state the step promises. */
 export type Expectation =

@@ -123,7 +123,13 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
   const first = { addresses: firstAddresses, routes: firstRoutes };
   const firstUplink = defaultGateways(firstRoutes).find((gateway) => gateway.family === 4)?.dev ?? null;
   // The lease identities need the links, addresses and clients; they are read while DAD settles.
-  const leaseFacts = { links, addresses: firstAddresses, dhcpClients, renderer: rendererFacts, nowMs: Date.now() };
+  const leaseFacts = {
+    links,
+    addresses: firstAddresses,
+    dhcpClients,
+    renderer: rendererFacts,
+    nowMs: Date.now(),
+  };
   const [{ addresses, routes }, dhcpLeases] = await Promise.all([
     track(
       'ipv6-dad',

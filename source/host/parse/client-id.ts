@@ -54,6 +54,5 @@ export function iaidFromMac(mac: string | null): string | null {
 
 /** Whether `text` holds a NUL or a control character other than tab, CR and LF: not a text file. */
 export function isBinaryText(text: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what is looked for
   return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
 }

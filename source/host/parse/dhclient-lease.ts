@@ -122,7 +122,9 @@ export function dhclientDefaultDuid(text: string): LeaseRead<string | null> {
   const value = statement[1];
   const bytes = statement.length === 2 && value?.kind === 'string' ? unquoteBytes(value.text) : null;
   const duid = bytes === null ? null : clientIdFromColonHex(bytes.join(':'));
-  return duid === null ? { ok: false, problem: 'has a default-duid it cannot read' } : { ok: true, value: duid };
+  return duid === null
+    ? { ok: false, problem: 'has a default-duid it cannot read' }
+    : { ok: true, value: duid };
 }
 
 /** A dhclient quoted string's bytes as two-digit hex; null on an escape it does not write. */

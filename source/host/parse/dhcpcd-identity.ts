@@ -12,12 +12,22 @@
  * bridge). Forms this reader does not follow (`clientid VALUE`, `iaid VALUE`, `anonymous`) leave
  * the identity unknown rather than guessed.
  */
-import { clientIdFromColonHex, iaidFromMac, isBinaryText, macClientId, rfc4361ClientId } from './client-id.js';
+import {
+  clientIdFromColonHex,
+  iaidFromMac,
+  isBinaryText,
+  macClientId,
+  rfc4361ClientId,
+} from './client-id.js';
 
 export const DHCPCD_CONF = '/etc/dhcpcd.conf';
 export const DHCPCD_DUID_FILES = ['/var/lib/dhcpcd/duid', '/etc/dhcpcd.duid'] as const;
 
-export type DhcpcdMode = { kind: 'duid' } | { kind: 'clientid' } | { kind: 'none' } | { kind: 'unreadable'; why: string };
+export type DhcpcdMode =
+  | { kind: 'duid' }
+  | { kind: 'clientid' }
+  | { kind: 'none' }
+  | { kind: 'unreadable'; why: string };
 
 /** What dhcpcd.conf says about `ifname`'s client id. */
 export function dhcpcdIdentityMode(text: string | null, ifname: string): DhcpcdMode {

@@ -20,7 +20,9 @@ export function nmLeaseFileNames(names: string[], ifname: string): string[] {
 }
 
 /** ADDRESS=, and CLIENTID= when the file has one (undefined: the nettools format, which has none). */
-export function parseNmLease(text: string): LeaseRead<{ address: string | null; clientId: string | undefined }> {
+export function parseNmLease(
+  text: string,
+): LeaseRead<{ address: string | null; clientId: string | undefined }> {
   if (isBinaryText(text)) return { ok: false, problem: 'holds control characters' };
   const values = parseKeyValueLines(text);
   if (values === null) return { ok: false, problem: 'has a line that is not KEY=VALUE' };

@@ -69,7 +69,9 @@ export function udhcpcClientId(args: string[]): UdhcpcClientId {
   if (given.length === 1) {
     const hex = (given[0] as string).replace(/^[^:]*:/, '');
     // hex2bin accepts "0102…" and "01:02:…"; anything else would not have started.
-    const clientId = /^[0-9a-f]{2}(?::?[0-9a-f]{2})*$/i.test(hex) ? clientIdFromHexRun(hex.replace(/:/g, '')) : null;
+    const clientId = /^[0-9a-f]{2}(?::?[0-9a-f]{2})*$/i.test(hex)
+      ? clientIdFromHexRun(hex.replace(/:/g, ''))
+      : null;
     return clientId === null
       ? { kind: 'unreadable', why: 'has a -x 61: value that is not 2 to 255 hex bytes' }
       : { kind: 'argv', clientId };

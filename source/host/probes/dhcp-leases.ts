@@ -17,7 +17,6 @@ import { posix } from 'node:path';
 import { displaySafe } from '../../system/display-text.js';
 import { isValidInterfaceName } from '../../system/ifname.js';
 import { iaidFromMac, macClientId, rfc4361ClientId } from '../parse/client-id.js';
-import { clientArguments, isClientExe } from '../parse/dhcp-clients.js';
 import {
   DHCLIENT_CONF,
   DHCLIENT_LEASE_DIR,
@@ -25,6 +24,7 @@ import {
   dhclientDefaultDuid,
   parseDhclientLeases,
 } from '../parse/dhclient-lease.js';
+import { clientArguments, isClientExe } from '../parse/dhcp-clients.js';
 import {
   DHCPCD_CONF,
   DHCPCD_DUID_FILES,
@@ -32,11 +32,7 @@ import {
   dhcpcdIdentityMode,
   parseDuidFile,
 } from '../parse/dhcpcd-identity.js';
-import {
-  NETWORKD_LINKS_DIR,
-  networkdLeasePath,
-  parseNetworkdLease,
-} from '../parse/networkd-lease.js';
+import { NETWORKD_LINKS_DIR, networkdLeasePath, parseNetworkdLease } from '../parse/networkd-lease.js';
 import { NM_LEASE_DIR, nmLeaseFileNames, parseNmLease } from '../parse/nm-lease.js';
 import { udhcpcClientId } from '../parse/udhcpc-client-id.js';
 import type { Address, DhcpClient, DhcpLease, Link, Renderer } from '../snapshot.js';
@@ -102,7 +98,10 @@ async function leaseOf(context: ProbeContext, facts: LeaseFacts, link: Link): Pr
   if (fromNetworkd.lease || fromNetworkd.note) return fromNetworkd;
   const clients = clientsOf(facts.dhcpClients, link.name);
   if (clients.length > 1)
-    return unknown(link, `${clients.length} DHCP clients serve it (pids ${clients.map((c) => c.pid).join(', ')})`);
+    return unknown(
+      link,
+      `${clients.length} DHCP clients serve it (pids ${clients.map((c) => c.pid).join(', ')})`,
+    );
   const client = clients[0];
   if (client?.program === 'udhcpc') return udhcpcLease(facts, link, client);
   if (client?.program === 'dhclient') return dhclientLease(context, facts, link, client);
@@ -164,7 +163,8 @@ function udhcpcLease(facts: LeaseFacts, link: Link, client: DhcpClient): Found {
   const id = udhcpcClientId(clientArguments(client.argv));
   if (id.kind === 'unreadable') return unknown(link, `udhcpc (pid ${client.pid}) ${id.why}`);
   const byMac = macClientId(link.mac);
-  if (id.kind === 'default' && byMac === null) return unknown(link, 'udhcpc sends 01 and its MAC, which is unknown');
+  if (id.kind === 'default' && byMac === null)
+    return unknown(link, 'udhcpc sends 01 and its MAC, which is unknown');
   return {
     lease: {
       ifname: link.name,
@@ -195,8 +195,11 @@ async function dhclientLease(
 ): Promise<Found> {
   const args = clientArguments(client.argv);
   const named = optionValue(args, '-lf');
-  if (named !== null && !absolute(named)) return unknown(link, `dhclient's -lf ${named} is not an absolute path`);
-  const paths = named ? [named] : [`${DHCLIENT_LEASE_DIR}/dhclient.${link.name}.leases`, `${DHCLIENT_LEASE_DIR}/dhclient.leases`];
+  if (named !== null && !absolute(named))
+    return unknown(link, `dhclient's -lf ${named} is not an absolute path`);
+  const paths = named
+    ? [named]
+    : [`${DHCLIENT_LEASE_DIR}/dhclient.${link.name}.leases`, `${DHCLIENT_LEASE_DIR}/dhclient.leases`];
   let file: string | null = null;
   let text: string | null = null;
   for (const path of paths) {
@@ -211,7 +214,8 @@ async function dhclientLease(
   const leases = parseDhclientLeases(text, link.name);
   if (!leases.ok) return unknown(link, `${file} ${leases.problem}`);
   if (leases.value === null) return unknown(link, `${file} holds no lease for ${link.name}`);
-  const { address, expiresAt } = leases.value;
+  const { address } = leases.value;
+  const expiresAt = leases.value.expiresAt ?? addressEnd(facts, link, address);
   const lease = (clientId: string | null, source: DhcpLease['source'], from: string | null): Found => ({
     lease: { ifname: link.name, client: 'dhclient', address, clientId, source, file: from, expiresAt },
     note: null,
@@ -228,7 +232,8 @@ async function dhclientLease(
   if (confText === null) return lease(null, 'client-default', file);
   const sent = dhclientConfClientId(confText, link.name, link.mac);
   if (!sent.ok) return unknown(link, `${conf} ${sent.problem}`);
-  if (sent.value === undefined) return unknown(link, `${conf} sets dhcp-client-identifier in a form not read`);
+  if (sent.value === undefined)
+    return unknown(link, `${conf} sets dhcp-client-identifier in a form not read`);
   return sent.value === null ? lease(null, 'client-default', file) : lease(sent.value, 'config-file', conf);
 }
 
@@ -245,12 +250,14 @@ async function dhclientDuidLease(
   const secondary = optionValue(args, '-df');
   if (duid.ok && duid.value === null && secondary !== null && absolute(secondary)) {
     const other = await readCapped(context, secondary, DHCLIENT_LEASES_MAX_BYTES);
-    if (typeof other === 'string' && other !== 'tooBig') [duid, from] = [dhclientDefaultDuid(other), secondary];
+    if (typeof other === 'string' && other !== 'tooBig')
+      [duid, from] = [dhclientDefaultDuid(other), secondary];
   }
   if (!duid.ok) return unknown(link, `${from} ${duid.problem}`);
   const iaid = iaidFromMac(link.mac);
   const clientId = duid.value === null || iaid === null ? null : rfc4361ClientId(iaid, duid.value);
-  if (clientId === null) return unknown(link, `dhclient -i: no DUID in ${file}${secondary ? ` or ${secondary}` : ''}`);
+  if (clientId === null)
+    return unknown(link, `dhclient -i: no DUID in ${file}${secondary ? ` or ${secondary}` : ''}`);
   return lease(clientId, 'lease-file', from);
 }
 
@@ -280,10 +287,12 @@ async function dhcpcdLease(
       duidFile = path;
       break;
     }
-    if (duid === null) return unknown(link, `dhcpcd uses a DUID, and neither ${DHCPCD_DUID_FILES.join(' nor ')} holds one`);
+    if (duid === null)
+      return unknown(link, `dhcpcd uses a DUID, and neither ${DHCPCD_DUID_FILES.join(' nor ')} holds one`);
   }
   const clientId = dhcpcdClientId(mode, duid, link.mac);
-  if (mode.kind !== 'none' && clientId === null) return unknown(link, 'dhcpcd derives its client id from a MAC that is unknown');
+  if (mode.kind !== 'none' && clientId === null)
+    return unknown(link, 'dhcpcd derives its client id from a MAC that is unknown');
   return {
     lease: {
       ifname: link.name,
@@ -301,9 +310,13 @@ async function dhcpcdLease(
 async function nmLease(context: ProbeContext, facts: LeaseFacts, link: Link): Promise<Found> {
   const { running, devices } = facts.renderer.networkManager;
   const device = devices[link.name];
-  if (!running || !device || !device.state.startsWith('connected')) return NOTHING;
+  if (!running || !device?.state.startsWith('connected')) return NOTHING;
   const names = nmLeaseFileNames((await context.files.listDir(NM_LEASE_DIR)) ?? [], link.name);
-  if (names.length === 0) return unknown(link, `NetworkManager holds its lease, and ${NM_LEASE_DIR} has no internal lease file for it`);
+  if (names.length === 0)
+    return unknown(
+      link,
+      `NetworkManager holds its lease, and ${NM_LEASE_DIR} has no internal lease file for it`,
+    );
   if (names.length > 1) return unknown(link, `${NM_LEASE_DIR} has ${names.length} lease files for it`);
   const file = `${NM_LEASE_DIR}/${names[0]}`;
   const text = await readCapped(context, file);
@@ -312,7 +325,10 @@ async function nmLease(context: ProbeContext, facts: LeaseFacts, link: Link): Pr
   const read = parseNmLease(text);
   if (!read.ok) return unknown(link, `${file} ${read.problem}`);
   if (read.value.clientId === undefined)
-    return unknown(link, `${file} records no client id (NetworkManager's profile decides it: ipv4.dhcp-client-id)`);
+    return unknown(
+      link,
+      `${file} records no client id (NetworkManager's profile decides it: ipv4.dhcp-client-id)`,
+    );
   return {
     lease: {
       ifname: link.name,

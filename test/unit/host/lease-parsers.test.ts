@@ -5,7 +5,11 @@
  * them: huge, non-hex, NUL, CR/LF, unbalanced. A bad file is a problem sentence, never an exception.
  */
 import { describe, expect, it } from 'vitest';
-import { clientIdFromColonHex, clientIdFromHexRun, macClientId } from '../../../source/host/parse/client-id.js';
+import {
+  clientIdFromColonHex,
+  clientIdFromHexRun,
+  macClientId,
+} from '../../../source/host/parse/client-id.js';
 import {
   dhclientConfClientId,
   dhclientDefaultDuid,
@@ -64,8 +68,14 @@ describe('networkd lease files (systemd 252)', () => {
   it('refuses hostile variants with a reason', () => {
     const real = fixture('networkd-lease-mac-lab.txt');
     const cases: Array<[string, string]> = [
-      [real.replace('CLIENTID=0102626d000018', 'CLIENTID=01zz626d000018'), 'has a CLIENTID that is not 2 to 255 hex bytes'],
-      [real.replace('CLIENTID=0102626d000018', `CLIENTID=${'ab'.repeat(300)}`), 'has a CLIENTID that is not 2 to 255 hex bytes'],
+      [
+        real.replace('CLIENTID=0102626d000018', 'CLIENTID=01zz626d000018'),
+        'has a CLIENTID that is not 2 to 255 hex bytes',
+      ],
+      [
+        real.replace('CLIENTID=0102626d000018', `CLIENTID=${'ab'.repeat(300)}`),
+        'has a CLIENTID that is not 2 to 255 hex bytes',
+      ],
       [real.replace(/^CLIENTID=.*\n/m, ''), 'names no CLIENTID'],
       [real.replace('\nCLIENTID', '\0\nCLIENTID'), 'holds control characters'],
       // networkd never writes a CR: a line ending in one is not its KEY=VALUE line.
@@ -99,8 +109,9 @@ describe('dhclient lease database (ISC dhclient 4.4.3)', () => {
       ok: true,
       value: { address: '198.51.100.240', clientId: '01:02:62:6d:00:00:18' },
     });
-    expect(parseDhclientLeases(text.replace(/expire .*;/, 'expire epoch 1796217324; # Wed Dec 02'), 'ens18'))
-      .toMatchObject({ ok: true, value: { expiresAt: 1796217324000 } });
+    expect(
+      parseDhclientLeases(text.replace(/expire .*;/, 'expire epoch 1796217324; # Wed Dec 02'), 'ens18'),
+    ).toMatchObject({ ok: true, value: { expiresAt: 1796217324000 } });
     expect(parseDhclientLeases(text.replace(/expire .*;/, 'expire never;'), 'ens18')).toMatchObject({
       ok: true,
       value: { expiresAt: null },
@@ -125,15 +136,22 @@ describe('dhclient lease database (ISC dhclient 4.4.3)', () => {
       [`${text}}`, 'is not a dhclient lease database'],
       [text.replace('interface', 'inter\0face'), 'is not a dhclient lease database'],
       [text.replace('interface "ens18"', 'interface "ens18'), 'is not a dhclient lease database'],
-      [text.replace('fixed-address 198.51.100.240', 'fixed-address 1.2.3'), 'has a fixed-address that is not IPv4'],
+      [
+        text.replace('fixed-address 198.51.100.240', 'fixed-address 1.2.3'),
+        'has a fixed-address that is not IPv4',
+      ],
       [text.replace(/expire .*;/, 'expire 3 2026/02/31 13:15:24;'), 'has an expire date it cannot read'],
       [
-        text.replace('  option dhcp-lease-time', '  option dhcp-client-identifier 1:2:zz;\n  option dhcp-lease-time'),
+        text.replace(
+          '  option dhcp-lease-time',
+          '  option dhcp-client-identifier 1:2:zz;\n  option dhcp-lease-time',
+        ),
         'has a dhcp-client-identifier it cannot read',
       ],
       ['{'.repeat(100), 'is not a dhclient lease database'],
     ];
-    for (const [bad, problem] of cases) expect(parseDhclientLeases(bad, 'ens18')).toEqual({ ok: false, problem });
+    for (const [bad, problem] of cases)
+      expect(parseDhclientLeases(bad, 'ens18')).toEqual({ ok: false, problem });
     // CR/LF line ends are whitespace to dhclient's own lexer: the same lease.
     expect(parseDhclientLeases(text.replaceAll('\n', '\r\n'), 'ens18')).toMatchObject({ ok: true });
     // A megabyte of one word, never ended by ';', is read in bounded time and refused.
@@ -146,7 +164,10 @@ describe('dhclient lease database (ISC dhclient 4.4.3)', () => {
 
   it('reads what dhclient.conf makes it send: the interface block first, none by default', () => {
     const mac = '02:62:6d:00:00:18';
-    expect(dhclientConfClientId('request subnet-mask, routers;\n', 'ens18', mac)).toEqual({ ok: true, value: null });
+    expect(dhclientConfClientId('request subnet-mask, routers;\n', 'ens18', mac)).toEqual({
+      ok: true,
+      value: null,
+    });
     const conf = `send dhcp-client-identifier 1:2:62:6d:0:0:18;
 interface "ens19" { send dhcp-client-identifier "lab-host"; }
 `;
@@ -207,9 +228,12 @@ describe('dhcpcd identity', () => {
 
   it('leaves forms it does not follow unknown, and refuses a bad DUID file', () => {
     expect(dhcpcdIdentityMode('clientid 01:02\n', 'eno1')).toMatchObject({ kind: 'unreadable' });
-    expect(dhcpcdIdentityMode('duid\ninterface eno1\niaid 7\n', 'eno1')).toMatchObject({ kind: 'unreadable' });
+    expect(dhcpcdIdentityMode('duid\ninterface eno1\niaid 7\n', 'eno1')).toMatchObject({
+      kind: 'unreadable',
+    });
     expect(dhcpcdIdentityMode('duid\0\n', 'eno1')).toMatchObject({ kind: 'unreadable' });
-    for (const bad of ['', '00:01\n00:02', '00:01:zz', '\0\0'.repeat(10)]) expect(parseDuidFile(bad)).toBeNull();
+    for (const bad of ['', '00:01\n00:02', '00:01:zz', '\0\0'.repeat(10)])
+      expect(parseDuidFile(bad)).toBeNull();
   });
 });
 

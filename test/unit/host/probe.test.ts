@@ -183,8 +183,12 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
     const together = PROBE_NAMES.filter((name) => !later.includes(name));
     expect(events.slice(0, together.length)).toEqual(together.map((name) => ({ name, state: 'running' })));
     const firstLater = events.findIndex((event) => later.includes(event.name));
-    expect(events.slice(0, firstLater).filter((event) => event.state !== 'running')).toHaveLength(together.length);
-    expect(events.slice(firstLater, firstLater + 2)).toEqual(later.map((name) => ({ name, state: 'running' })));
+    expect(events.slice(0, firstLater).filter((event) => event.state !== 'running')).toHaveLength(
+      together.length,
+    );
+    expect(events.slice(firstLater, firstLater + 2)).toEqual(
+      later.map((name) => ({ name, state: 'running' })),
+    );
     for (const name of PROBE_NAMES) {
       expect(events.filter((event) => event.name === name && event.state !== 'running')).toHaveLength(1);
     }

@@ -1,0 +1,183 @@
+/**
+ * The lease identity the probe reads is the one the DHCP server bound the lease to. Each case runs a
+ * real client against the lab router's dnsmasq (2-minute leases), probes the lab host the way the
+ * engine does (every command inside the host namespace, scratch --root-dir), and compares the
+ * probed client id with the one dnsmasq wrote in its own lease file:
+ * - busybox udhcpc left running with no identity options: its default, 01 + MAC;
+ * - udhcpc with `-x 61:…`: the id from its argv;
+ * - systemd-networkd configured by netplan with its default identity (DUID + IAID): the id from
+ *   its lease file. networkd runs in a private mount namespace (as in renderer-hold.test.ts), so
+ *   the probe's reads of /run/systemd/netif are answered from /proc/PID/root of networkd, where a
+ *   probe running on that machine would find them.
+ * Needs root.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { probeHost } from '../../source/host/probe.js';
+import type { HostSnapshot } from '../../source/host/snapshot.js';
+import type { Lab, LabProcess } from '../../source/lab/index.js';
+import { waitFor } from '../../source/lab/wait.js';
+import { leaseFor } from '../../source/plan/lease-identity.js';
+import { silentLog } from '../../source/system/debug-log.js';
+import { createExecRunner } from '../../source/system/exec-runner.js';
+import type { FileReader } from '../../source/system/files.js';
+import { dnsmasqLeaseOf } from './helpers/dnsmasq-leases.js';
+import { namespaceFiles, namespaceRunner } from './helpers/engine-lab.js';
+import { withLab } from './helpers/lab-state.js';
+
+const isRoot = process.getuid?.() === 0;
+const LAB_TIMEOUT_MS = 180_000;
+/** Every wait is bounded in attempts and time. */
+const RECORDED = { attempts: 150, intervalMs: 100, timeoutMs: 15_000 };
+
+/** Probes the lab host as the engine does; `files` may answer some paths from elsewhere. */
+async function probeLabHost(lab: Lab, files?: FileReader): Promise<HostSnapshot> {
+  const rootDir = mkdtempSync(join(tmpdir(), 'bm-lease-root-'));
+  try {
+    return await probeHost({
+      runner: namespaceRunner(createExecRunner(silentLog), lab.ns.host),
+      files: files ?? namespaceFiles(lab.ns.host),
+      env: { uid: 0, sshConnection: null, rootDir },
+    });
+  } finally {
+    rmSync(rootDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits (bounded) until dnsmasq has recorded a client id matching `expected` for the lab host's MAC,
+ * and returns it. (dnsmasq keeps the id of a lease's last client that sent one: the lab's first
+ * one-shot udhcpc leaves 01:MAC until another client renews with its own.)
+ */
+async function recordedClientId(lab: Lab, expected: RegExp): Promise<string | null> {
+  const lease = await waitFor('dnsmasq to record the host lease', RECORDED, (problem) => {
+    const found = dnsmasqLeaseOf(lab, lab.hostMac);
+    if (found === null) return problem('no lease for the host MAC yet');
+    return expected.test(found.clientId ?? '*') ? found : problem(`client id ${found.clientId}`);
+  });
+  return lease.clientId;
+}
+
+const NETPLAN = 'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n';
+
+const NETWORKD_SCRIPT = `#!/bin/sh
+set -e
+mount -t tmpfs -o mode=0755 tmpfs /run/systemd
+mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp /run/systemd/network
+chown -R systemd-network:systemd-network /run/systemd/netif
+mount --bind "$1" /run/systemd/network
+mount -o remount,ro /sys
+SYSTEMD_LOG_TARGET=console exec /lib/systemd/systemd-networkd
+`;
+
+/** networkd for the lab host from a netplan file, as renderer-hold.test.ts runs it. */
+async function startNetworkd(lab: Lab): Promise<LabProcess> {
+  const root = join(lab.dir, 'networkd-root');
+  mkdirSync(join(root, 'etc/netplan'), { recursive: true });
+  writeFileSync(join(root, 'etc/netplan/50-lab.yaml'), NETPLAN, { mode: 0o600 });
+  await lab.exec(lab.ns.host, ['netplan', 'generate', '--root-dir', root], { timeoutMs: 30_000 });
+  // The lab's one-shot client configured ens18; from here on only networkd does.
+  await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
+  const script = join(lab.dir, 'networkd-in-namespace.sh');
+  writeFileSync(script, NETWORKD_SCRIPT, { mode: 0o700 });
+  const networkd = await lab.spawn(lab.ns.host, ['/bin/sh', script, join(root, 'run/systemd/network')], {
+    label: 'networkd',
+    privateMounts: true,
+  });
+  const leases = `/proc/${networkd.pid}/root/run/systemd/netif/leases`;
+  await waitFor('networkd to save its DHCP lease', RECORDED, (problem) => {
+    if (networkd.hasExited()) throw new Error(`networkd exited: ${networkd.readLog()}`);
+    return existsSync(leases) && readdirSync(leases).length > 0 ? true : problem(networkd.readLog().trim());
+  });
+  return networkd;
+}
+
+/** The host's files, except networkd's runtime state, read inside networkd's mount namespace. */
+function withNetworkdState(lab: Lab, networkd: LabProcess): FileReader {
+  const files = namespaceFiles(lab.ns.host);
+  const inside = (path: string) =>
+    path.startsWith('/run/systemd/netif/') ? `/proc/${networkd.pid}/root${path}` : path;
+  return {
+    readFile: (path, options) => files.readFile(inside(path), options),
+    listDir: (path) => files.listDir(inside(path)),
+    readLink: (path) => files.readLink(path),
+  };
+}
+
+describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmasq bound the lease to', () => {
+  test(
+    "udhcpc's default: 01 + the uplink's MAC",
+    async () => {
+      await withLab(
+        { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m' },
+        async (lab) => {
+          const recorded = await recordedClientId(lab, /./);
+          const lease = leaseFor(await probeLabHost(lab), 'ens18');
+          expect(lease).toMatchObject({ client: 'udhcpc', source: 'client-default' });
+          expect(lease?.clientId).toBe(recorded);
+          expect(recorded).toBe(`01:${lab.hostMac}`);
+          // The address carries the 2-minute lease as its lifetime: the lease ends within it.
+          expect(lease?.expiresAt).toBeGreaterThan(Date.now());
+          expect(lease?.expiresAt).toBeLessThanOrEqual(Date.now() + 120_000);
+        },
+      );
+    },
+    LAB_TIMEOUT_MS,
+  );
+
+  test(
+    'udhcpc -x 61:…: the id from its argv',
+    async () => {
+      await withLab(
+        { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m' },
+        async (lab) => {
+          if (lab.dhcpClient) await lab.stop(lab.dhcpClient);
+          const script = join(lab.dir, 'noop-udhcpc.sh');
+          writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o700 });
+          const client = await lab.spawn(lab.ns.host, [
+            'udhcpc',
+            '-f',
+            '-i',
+            'ens18',
+            '-x',
+            '61:ff00c0ffee0042',
+            '-t',
+            '5',
+            '-T',
+            '1',
+            '-s',
+            script,
+          ]);
+          const recorded = await recordedClientId(lab, /^ff:00:c0:ff:ee:00:42$/);
+          const lease = leaseFor(await probeLabHost(lab), 'ens18');
+          expect(client.hasExited()).toBe(false);
+          expect(lease).toMatchObject({ client: 'udhcpc', source: 'argv', clientId: recorded });
+        },
+      );
+    },
+    LAB_TIMEOUT_MS,
+  );
+
+  test(
+    "systemd-networkd's default DUID + IAID, from its lease file",
+    async () => {
+      await withLab({ host: { kind: 'dhcp' }, leaseTime: '2m' }, async (lab) => {
+        const networkd = await startNetworkd(lab);
+        // RFC 4361: type 255, then IAID and DUID, as networkd sends by default.
+        const recorded = await recordedClientId(lab, /^ff(:[0-9a-f]{2}){5,}$/);
+        const snapshot = await probeLabHost(lab, withNetworkdState(lab, networkd));
+        const ifindex = snapshot.links.find((link) => link.name === 'ens18')?.ifindex;
+        expect(leaseFor(snapshot, 'ens18')).toMatchObject({
+          client: 'networkd',
+          source: 'lease-file',
+          file: `/run/systemd/netif/leases/${ifindex}`,
+          address: lab.hostAddress,
+          clientId: recorded,
+        });
+      });
+    },
+    LAB_TIMEOUT_MS,
+  );
+});

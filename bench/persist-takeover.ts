@@ -133,9 +133,11 @@ async function oneRound(
   addresses.push(await hostAddress(lab, BRIDGE));
   let changes = 0;
   for (let at = 1; at < addresses.length; at++) if (addresses[at] !== addresses[at - 1]) changes += 1;
+  const { transmitted, received, lost } = takeover.replies;
   return {
     who,
     takeover: takeover.replies,
+    unanswered: Math.max(lost, transmitted - received - 1),
     ownedAfterMs: takeover.owned,
     addresses,
     addressChanges: changes,

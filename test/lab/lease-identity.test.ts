@@ -8,16 +8,28 @@
  * - systemd-networkd configured by netplan with its default identity (DUID + IAID): the id from
  *   its lease file. networkd runs in a private mount namespace (as in renderer-hold.test.ts), so
  *   the probe's reads of /run/systemd/netif are answered from /proc/PID/root of networkd, where a
- *   probe running on that machine would find them.
- * Needs root.
+ *   probe running on that machine would find them;
+ * - the same through the product end to end: the built CLI's `capture` run inside the lab's
+ *   networkd machine (--root-dir /, no DHCP reservation) records networkd's files, and
+ *   `plan --replay` of that capture shows the lease line with the id dnsmasq recorded.
+ * Needs root and `npm run build`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { probeHost } from '../../source/host/probe.js';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
-import type { Lab, LabProcess } from '../../source/lab/index.js';
+import { type Lab, type LabProcess, startNetworkdMachine } from '../../source/lab/index.js';
 import { waitFor } from '../../source/lab/wait.js';
 import { leaseFor } from '../../source/plan/lease-identity.js';
 import { silentLog } from '../../source/system/debug-log.js';
@@ -28,6 +40,7 @@ import { namespaceFiles, namespaceRunner } from './helpers/engine-lab.js';
 import { withLab } from './helpers/lab-state.js';
 
 const isRoot = process.getuid?.() === 0;
+const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'dist/cli.js');
 const LAB_TIMEOUT_MS = 180_000;
 /** Every wait is bounded in attempts and time. */
 const RECORDED = { attempts: 150, intervalMs: 100, timeoutMs: 15_000 };
@@ -176,6 +189,51 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
           address: lab.hostAddress,
           clientId: recorded,
         });
+      });
+    },
+    LAB_TIMEOUT_MS,
+  );
+
+  test(
+    "capture inside a networkd machine carries networkd's lease, and the replayed plan shows it",
+    async () => {
+      await withLab({ host: { kind: 'dhcp' }, leaseTime: '2m', reservation: false }, async (lab) => {
+        if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+        await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
+        const machine = await startNetworkdMachine(lab, {
+          root: join(lab.dir, 'machine-root'),
+          netplan: { '50-lab.yaml': NETPLAN },
+        });
+        const recorded = await recordedClientId(lab, /^ff(:[0-9a-f]{2}){5,}$/);
+        await waitFor('networkd to configure ens18', RECORDED, async (problem) => {
+          const state = await machine.adminState('ens18');
+          return state === 'configured' ? true : problem(`ADMIN_STATE=${state}`);
+        });
+        const capture = join(lab.dir, 'machine-capture.json');
+        const stateDir = join(lab.dir, 'machine-state');
+        mkdirSync(stateDir, { mode: 0o700 });
+        await machine.exec(
+          [process.execPath, CLI, 'capture', '-o', capture, '--state-dir', stateDir, '--root-dir', '/'],
+          { timeoutMs: 60_000 },
+        );
+        const doc = JSON.parse(readFileSync(capture, 'utf8')) as { files: Record<string, string | null> };
+        const leaseFiles = Object.keys(doc.files).filter((path) => path.startsWith('/run/systemd/netif/'));
+        expect(leaseFiles.map((path) => path.replace(/\d+$/, 'N')).sort()).toEqual([
+          '/run/systemd/netif/leases/N',
+          '/run/systemd/netif/links/N',
+        ]);
+        const plan = await lab.exec(
+          lab.ns.host,
+          [process.execPath, CLI, 'plan', '--replay', capture, '--nic', 'ens18'],
+          {
+            timeoutMs: 60_000,
+            check: false,
+          },
+        );
+        expect(plan.stdout).toMatch(
+          new RegExp(`^ {6}lease: client id ${recorded}, from /run/systemd/netif/leases/\\d+, ends `, 'm'),
+        );
+        await machine.stop();
       });
     },
     LAB_TIMEOUT_MS,

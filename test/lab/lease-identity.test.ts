@@ -6,30 +6,22 @@
  * - busybox udhcpc left running with no identity options: its default, 01 + MAC;
  * - udhcpc with `-x 61:…`: the id from its argv;
  * - systemd-networkd configured by netplan with its default identity (DUID + IAID): the id from
- *   its lease file. networkd runs in a private mount namespace (as in renderer-hold.test.ts), so
- *   the probe's reads of /run/systemd/netif are answered from /proc/PID/root of networkd, where a
- *   probe running on that machine would find them;
+ *   its lease file. networkd runs in the lab's networkd machine (a private mount namespace), so
+ *   the probe's reads of /run/systemd/netif are answered from /proc/PID/root of the machine, where
+ *   a probe running on that machine would find them;
  * - the same through the product end to end: the built CLI's `capture` run inside the lab's
  *   networkd machine (--root-dir /, no DHCP reservation) records networkd's files, and
  *   `plan --replay` of that capture shows the lease line with the id dnsmasq recorded.
  * Needs root and `npm run build`.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { probeHost } from '../../source/host/probe.js';
 import type { HostSnapshot } from '../../source/host/snapshot.js';
-import { type Lab, type LabProcess, startNetworkdMachine } from '../../source/lab/index.js';
+import { type Lab, type NetworkdMachine, startNetworkdMachine } from '../../source/lab/index.js';
 import { waitFor } from '../../source/lab/wait.js';
 import { leaseFor } from '../../source/plan/lease-identity.js';
 import { silentLog } from '../../source/system/debug-log.js';
@@ -75,43 +67,26 @@ async function recordedClientId(lab: Lab, expected: RegExp): Promise<string | nu
 
 const NETPLAN = 'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n';
 
-const NETWORKD_SCRIPT = `#!/bin/sh
-set -e
-mount -t tmpfs -o mode=0755 tmpfs /run/systemd
-mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp /run/systemd/network
-chown -R systemd-network:systemd-network /run/systemd/netif
-mount --bind "$1" /run/systemd/network
-mount -o remount,ro /sys
-SYSTEMD_LOG_TARGET=console exec /lib/systemd/systemd-networkd
-`;
-
-/** networkd for the lab host from a netplan file, as renderer-hold.test.ts runs it. */
-async function startNetworkd(lab: Lab): Promise<LabProcess> {
-  const root = join(lab.dir, 'networkd-root');
-  mkdirSync(join(root, 'etc/netplan'), { recursive: true });
-  writeFileSync(join(root, 'etc/netplan/50-lab.yaml'), NETPLAN, { mode: 0o600 });
-  await lab.exec(lab.ns.host, ['netplan', 'generate', '--root-dir', root], { timeoutMs: 30_000 });
+/** The lab's networkd machine for the host, configured from a netplan file (DHCP, default identity). */
+async function startMachine(lab: Lab): Promise<NetworkdMachine> {
   // The lab's one-shot client configured ens18; from here on only networkd does.
   await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
-  const script = join(lab.dir, 'networkd-in-namespace.sh');
-  writeFileSync(script, NETWORKD_SCRIPT, { mode: 0o700 });
-  const networkd = await lab.spawn(lab.ns.host, ['/bin/sh', script, join(root, 'run/systemd/network')], {
-    label: 'networkd',
-    privateMounts: true,
+  const machine = await startNetworkdMachine(lab, {
+    root: join(lab.dir, 'machine-root'),
+    netplan: { '50-lab.yaml': NETPLAN },
   });
-  const leases = `/proc/${networkd.pid}/root/run/systemd/netif/leases`;
-  await waitFor('networkd to save its DHCP lease', RECORDED, (problem) => {
-    if (networkd.hasExited()) throw new Error(`networkd exited: ${networkd.readLog()}`);
-    return existsSync(leases) && readdirSync(leases).length > 0 ? true : problem(networkd.readLog().trim());
+  await waitFor('networkd to configure ens18', RECORDED, async (problem) => {
+    const state = await machine.adminState('ens18');
+    return state === 'configured' ? true : problem(`ADMIN_STATE=${state}`);
   });
-  return networkd;
+  return machine;
 }
 
-/** The host's files, except networkd's runtime state, read inside networkd's mount namespace. */
-function withNetworkdState(lab: Lab, networkd: LabProcess): FileReader {
+/** The host's files, except networkd's runtime state, read inside the machine's mount namespace. */
+function withNetworkdState(lab: Lab, machine: NetworkdMachine): FileReader {
   const files = namespaceFiles(lab.ns.host);
   const inside = (path: string) =>
-    path.startsWith('/run/systemd/netif/') ? `/proc/${networkd.pid}/root${path}` : path;
+    path.startsWith('/run/systemd/netif/') ? `/proc/${machine.pid}/root${path}` : path;
   return {
     readFile: (path, options) => files.readFile(inside(path), options),
     listDir: (path) => files.listDir(inside(path)),
@@ -177,10 +152,10 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
     "systemd-networkd's default DUID + IAID, from its lease file",
     async () => {
       await withLab({ host: { kind: 'dhcp' }, leaseTime: '2m' }, async (lab) => {
-        const networkd = await startNetworkd(lab);
+        const machine = await startMachine(lab);
         // RFC 4361: type 255, then IAID and DUID, as networkd sends by default.
         const recorded = await recordedClientId(lab, /^ff(:[0-9a-f]{2}){5,}$/);
-        const snapshot = await probeLabHost(lab, withNetworkdState(lab, networkd));
+        const snapshot = await probeLabHost(lab, withNetworkdState(lab, machine));
         const ifindex = snapshot.links.find((link) => link.name === 'ens18')?.ifindex;
         expect(leaseFor(snapshot, 'ens18')).toMatchObject({
           client: 'networkd',
@@ -199,16 +174,8 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
     async () => {
       await withLab({ host: { kind: 'dhcp' }, leaseTime: '2m', reservation: false }, async (lab) => {
         if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-        await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
-        const machine = await startNetworkdMachine(lab, {
-          root: join(lab.dir, 'machine-root'),
-          netplan: { '50-lab.yaml': NETPLAN },
-        });
+        const machine = await startMachine(lab);
         const recorded = await recordedClientId(lab, /^ff(:[0-9a-f]{2}){5,}$/);
-        await waitFor('networkd to configure ens18', RECORDED, async (problem) => {
-          const state = await machine.adminState('ens18');
-          return state === 'configured' ? true : problem(`ADMIN_STATE=${state}`);
-        });
         const capture = join(lab.dir, 'machine-capture.json');
         const stateDir = join(lab.dir, 'machine-state');
         mkdirSync(stateDir, { mode: 0o700 });

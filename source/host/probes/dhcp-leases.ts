@@ -67,13 +67,16 @@ export async function probeDhcpLeases(
   };
 }
 
-/** Interfaces that hold a lease or run a client: a dynamic IPv4 address, or a client of our own. */
+/**
+ * Interfaces that hold a lease or run a client: a dynamic IPv4 address, or a client of our own
+ * naming them (a client named without one, serving all, makes no interface a candidate by itself).
+ */
 function candidates(facts: LeaseFacts): Link[] {
   return facts.links.filter(
     (link) =>
       isValidInterfaceName(link.name) &&
       (facts.addresses.some((a) => a.ifname === link.name && a.family === 4 && a.dynamic) ||
-        clientsOf(facts.dhcpClients, link.name).length > 0),
+        clientsOf(facts.dhcpClients, link.name).some((client) => client.ifname === link.name)),
   );
 }
 

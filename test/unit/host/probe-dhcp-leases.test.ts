@@ -173,6 +173,17 @@ describe('the dhcp-leases probe', () => {
     });
   });
 
+  it('asks a dhclient serving every interface only about those that hold a lease', async () => {
+    const all = client('dhclient', ['dhclient', '-lf', '/l'], '/usr/sbin/dhclient');
+    const links = [link(1, 'lo', null), link(2, 'ens18'), link(3, 'ens19')];
+    const { value, note } = await probe(
+      { '/l': fixture('dhclient-leases-lab.txt') },
+      { clients: [{ ...all, ifname: null }], links },
+    );
+    expect(value.map((lease) => lease.ifname)).toEqual(['ens18']);
+    expect(note).toBeNull();
+  });
+
   it('notes a dhclient whose lease database is missing, relative or oversized', async () => {
     const cases: Array<[string[], Record<string, string>, string]> = [
       [['dhclient', 'ens18'], {}, 'dhclient (pid 700) has no lease file'],

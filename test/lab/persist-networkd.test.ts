@@ -5,7 +5,7 @@
  * Then networkd is restarted (the bridge stays as it is) and the host is rebooted from the files
  * written (it comes up bridged with the same address, and a VM on the bridge gets a lease).
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Lab, NetworkdMachine } from '../../source/lab/index.js';
@@ -121,6 +121,30 @@ describe.concurrent('persist on a netplan + networkd host', () => {
       await lab.exec(lab.ns.host, ['ip', 'link', 'set', 'dev', vm.hostLink, 'master', BRIDGE]);
       const lease = await vm.dhcp();
       expect(lease.address).toMatch(/^198\.51\.100\.\d+$/);
+    });
+  }, 480_000);
+
+  test('a netplan config that netplan generate refuses is never written: the runtime is reverted (exit 3)', async () => {
+    await withMachine(async ({ lab, root, cli, before }) => {
+      const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
+      const original = readFileSync(netplanFile);
+      const apply = await cli(['apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '120']);
+      expect(apply.exitCode, apply.stderr).toBe(0);
+      // Another file in /etc/netplan that netplan refuses: the scratch copy has it too.
+      const broken = join(root, 'etc/netplan/60-broken.yaml');
+      writeFileSync(broken, 'network:\n  version: 2\n  ethernets:\n    ens18:\n      no-such-key: 1\n', {
+        mode: 0o600,
+      });
+      const brokenBytes = readFileSync(broken);
+
+      const confirm = await cli(['confirm']);
+      expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(3);
+      expect(confirm.stderr).toContain('netplan generate refused the new config');
+      expect(readFileSync(netplanFile).equals(original)).toBe(true);
+      expect(readFileSync(broken).equals(brokenBytes)).toBe(true);
+      expect(await ipv4(lab, BRIDGE)).toEqual([]);
+      expect(await ipv4(lab, 'ens18')).toEqual(before);
+      expect(await defaultVia(lab)).toBe('ens18');
     });
   }, 480_000);
 

@@ -17,6 +17,7 @@ import type { Plan } from '../plan/types.js';
 import type { ConfirmOutcome } from '../store/app-state.js';
 import type { Engine } from '../txn/engine/engine-api.js';
 import type { TouchedFile } from '../txn/journal/journal.js';
+import { persistRendererFor } from '../txn/persist/persist-renderers.js';
 
 export { nothingToPersist } from '../txn/persist/persist.js';
 
@@ -99,6 +100,13 @@ export function confirmedOutcome(
     };
   }
   const files = plan.config.map((file) => file.path).join(', ');
+  if (persistRendererFor(plan.persistWith)) {
+    // Seen from another session while (or just before) that session's confirm writes the config.
+    return {
+      journalPhase,
+      note: `Confirmed; its ${plan.persistWith} config (${files}) is being written under the guardian, which restores the files and reverts if that fails. \`${commandLine(commands.rollback)}\` undoes the change.`,
+    };
+  }
   return {
     journalPhase,
     note: `This version cannot write the ${plan.persistWith} config yet (${files}), so nothing was written: the change lives at runtime only and a reboot brings back the old network. The journal stays "confirmed" with the config still to persist; \`${commandLine(commands.rollback)}\` undoes the change.`,

@@ -124,6 +124,24 @@ describe.concurrent('persist on a netplan + networkd host', () => {
     });
   }, 480_000);
 
+  test('rollback of a persisted migration puts the netplan file back and networkd runs the uplink again', async () => {
+    await withMachine(async ({ lab, root, machine, cli, before }) => {
+      const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
+      const original = readFileSync(netplanFile);
+      const apply = await cli(['apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '120']);
+      expect(apply.exitCode, apply.stderr).toBe(0);
+      const confirm = await cli(['confirm']);
+      expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
+
+      const rollback = await cli(['rollback', '--yes']);
+      expect(rollback.exitCode, `${rollback.stdout}\n${rollback.stderr}`).toBe(3);
+      expect(readFileSync(netplanFile).equals(original)).toBe(true);
+      expect(await ipv4(lab, BRIDGE)).toEqual([]);
+      expect(await configured(lab, machine.current, 'ens18')).toEqual(before);
+      expect(await defaultVia(lab)).toBe('ens18');
+    });
+  }, 480_000);
+
   test('a netplan config that netplan generate refuses is never written: the runtime is reverted (exit 3)', async () => {
     await withMachine(async ({ lab, root, cli, before }) => {
       const netplanFile = join(root, 'etc/netplan/50-lab.yaml');

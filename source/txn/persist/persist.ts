@@ -14,6 +14,7 @@
  * restores the recorded files exactly, lets the renderer take the uplink back, then undoes the
  * runtime steps (engine.ts, undoAndRecord).
  */
+import { commandLine } from '../../plan/operator-commands.js';
 import type { Expectation, Plan } from '../../plan/types.js';
 import { checkKey, deriveChecks, passedAtBaseline, runVerifyChecks } from '../engine/connectivity.js';
 import type { PersistOptions, PersistOutcome, RevertOutcome, RevertReason } from '../engine/engine-api.js';
@@ -57,7 +58,7 @@ export async function persistMigration(
   if (loaded.phase !== 'confirmed') {
     throw new JournalRefused(
       `the migration is ${loaded.phase}; only a confirmed change is persisted`,
-      `see \`${store.commands.status.argv.join(' ')}\``,
+      `see \`${commandLine(store.commands.status)}\``,
     );
   }
   const { plan } = loaded;

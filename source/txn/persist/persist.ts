@@ -38,15 +38,6 @@ export function nothingToPersist(plan: Pick<Plan, 'persistWith' | 'config'>): bo
   return plan.persistWith === 'none' || plan.config.length === 0;
 }
 
-class PartFailed extends Error {
-  constructor(
-    readonly part: PersistPart,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function persistMigration(
   context: EngineContext,
   options: PersistOptions,
@@ -94,7 +85,7 @@ export async function persistMigration(
   try {
     await run('validate', async () => {
       const problem = await renderer.validate(persistContext, plan.config);
-      if (problem) throw new PartFailed('validate', problem);
+      if (problem) throw new Error(problem);
     });
     const touched = await run(
       'back-up',
@@ -119,11 +110,11 @@ export async function persistMigration(
     );
     await run('hand-over', async () => {
       const problem = await renderer.handOver(persistContext, plan);
-      if (problem) throw new PartFailed('hand-over', problem);
+      if (problem) throw new Error(problem);
     });
     await run('verify', async () => {
       const problems = await verifyPersisted(context, journal);
-      if (problems.length > 0) throw new PartFailed('verify', problems.join('; '));
+      if (problems.length > 0) throw new Error(problems.join('; '));
     });
     await store.setPhase(
       context.stateDir,

@@ -1,7 +1,9 @@
 /**
  * `bridge-migrate confirm`: keep the pending change. Root only. Best run from a NEW SSH session,
  * which proves that a connection over the new path works. Exit 0 confirmed; 1 refused, nothing
- * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed).
+ * changed (not root, no journal, nothing awaiting confirmation, the deadline has passed); 3 the
+ * config could not be written, so the files were restored and the change reverted; 4 that revert
+ * is incomplete.
  */
 
 import { commandLine } from '../plan/operator-commands.js';
@@ -17,7 +19,7 @@ import {
   requireRealRoot,
 } from './journal-access.js';
 import type { CommonOptions } from './options.js';
-import { outcomeLines } from './report-text.js';
+import { outcomeLines, progressLines, revertReport } from './report-text.js';
 
 /** Why a journal in this phase cannot be confirmed, naming this run's `status` and `apply` commands. */
 const PHASE_FIXES: Record<string, (commands: { status: string; apply: string }) => string> = {
@@ -50,13 +52,20 @@ export async function runConfirmCommand(deps: CommandDeps, common: CommonOptions
   const alive = journal.guardian ? await deps.processExists(journal.guardian.pid) : false;
   const alert = guardianAlert(journal, alive, deps.clock.now());
   if (alert) out.stderr(`bridge-migrate: ${alert.problem}; confirming keeps the change as it is\n`);
-  const outcome = await confirmAndSettle(
-    deps.engine(),
-    deps.journal,
-    common.stateDir,
-    journal.plan,
-    deps.commands,
-  );
+  // Each part of the persist is printed as it goes (stderr, like apply's steps).
+  const engine = deps.engine((event) => {
+    for (const line of progressLines(event, journal.plan, glyphs)) out.stderr(`${line}\n`);
+  });
+  const outcome = await confirmAndSettle(engine, journal.plan, journal.preState, deps.commands);
+  const failed = outcome.persistFailed;
+  if (failed) {
+    for (const line of revertReport(failed.revert, `${failed.part}: ${failed.failure}`, glyphs))
+      out.stdout(`${line}\n`);
+    out.stderr(
+      `bridge-migrate: writing the config failed (${failed.failure}); every file it touched was restored and the change ${failed.revert.kind === 'reverted' ? 'reverted' : 'partly reverted'}\n`,
+    );
+    return failed.revert.kind === 'reverted' ? EXIT.reverted : EXIT.revertIncomplete;
+  }
   const content = confirmedContent(
     { plan: journal.plan, confirmation: outcome, elsewhere: false, rollback: deps.commands.rollback },
     glyphs,

@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { EngineEvent, RevertOutcome } from '../txn/engine/engine-api.js';
 import type { GuardianInfo } from '../txn/journal/journal.js';
 import type { Glyphs } from '../ui/glyphs.js';
-import { checkRows, stepRows } from '../ui/migration-text.js';
+import { checkRows, persistPartRows, stepRows } from '../ui/migration-text.js';
 import { type OutcomeContent, pendingContent, revertContent } from '../ui/outcome-content.js';
 
 /** Lines are not cut for a terminal here: they go to a log, a pipe or a wide terminal alike. */
@@ -29,6 +29,8 @@ export function progressLines(event: EngineEvent, plan: Plan, glyphs: Glyphs): s
     }
     case 'check':
       return checkRows(event.phase, event.result, glyphs, NO_LIMIT).map((row) => row.text);
+    case 'persist':
+      return persistPartRows(event, plan, glyphs, NO_LIMIT).map((row) => row.text);
     case 'phase':
       return [
         displaySafe(
@@ -47,6 +49,7 @@ const PHASE_WORDS: Record<string, string> = {
   applying: 'applying the steps',
   applied: 'applied and verified',
   confirmed: 'confirmed',
+  persisting: 'writing the config (under the guardian, fresh deadline)',
   persisted: 'finished',
   reverting: 'reverting: undoing the applied steps, last first',
   reverted: 'reverted',

@@ -45,7 +45,9 @@ export async function runRollbackCommand(
   );
   const journal = await loadJournalOrRefuse(deps, common.stateDir, 'roll back');
   requireJournalNamespace(journal, common, 'rollback');
-  if (!deps.journal.isPending(journal)) {
+  // A persisted migration is undone from its journal: files from their backups, then the runtime.
+  const persisted = journal.phase === 'persisted' && journal.files.length > 0;
+  if (!deps.journal.isPending(journal) && !persisted) {
     throw new Refused(
       `nothing to roll back: ${describeMigration(journal)} is already ${journal.phase}`,
       journal.phase === 'reverted'
@@ -60,7 +62,7 @@ export async function runRollbackCommand(
       : deps.ask && process.stdout.isTTY
         ? openGuidedRollback
         : null;
-  if (!options.yes && guided) return guided(deps, common);
+  if (!options.yes && guided && !persisted) return guided(deps, common);
   if (!options.yes) {
     // Said first: with its guardian gone, the change stays as it is until someone decides, so the
     // question offers the other way out too (a new guardian for the same deadline).

@@ -10,7 +10,7 @@ import type { FileReader } from '../system/files.js';
 import { readGuardianStatus } from '../txn/guardian/guardian-status.js';
 import { type Journal, NoJournal } from '../txn/journal/journal.js';
 import type { CommandDeps } from './command-deps.js';
-import { confirmAndSettle, confirmedOutcome } from './confirm-migration.js';
+import { confirmAndSettle, confirmedOutcome, leaseLapses, writtenTexts } from './confirm-migration.js';
 import { requireJournalNamespace } from './journal-access.js';
 import type { CommonOptions } from './options.js';
 
@@ -48,10 +48,10 @@ export function tuiMigration(
       await inJournalNamespace('guard --rearm');
       return armGuardian({ stateDir, ...deps.guardianLaunch });
     },
-    async confirm() {
+    async confirm(listener) {
       const journal = await inJournalNamespace('confirm');
       if (!journal) throw new NoJournal(stateDir, commands.status);
-      return confirmAndSettle(deps.engine(), deps.journal, stateDir, journal.plan, commands);
+      return confirmAndSettle(deps.engine(listener), journal.plan, journal.preState, commands);
     },
     async read(): Promise<JournalReading> {
       const journal = await deps.journal.load(stateDir);
@@ -75,11 +75,15 @@ export function tuiMigration(
 function keptNote(journal: Journal, commands: Pick<OperatorCommands, 'rollback'>): ConfirmOutcome | null {
   switch (journal.phase) {
     case 'persisted': {
-      const written = journal.files.map((file) =>
-        file.backup ? `${file.path} (backup ${file.backup.backup})` : `${file.path} (new)`,
-      );
+      const written = writtenTexts(journal.files);
       return {
-        ...confirmedOutcome(journal.plan, 'persisted', commands, written),
+        ...confirmedOutcome(
+          journal.plan,
+          'persisted',
+          commands,
+          written,
+          leaseLapses(journal.plan, journal.preState),
+        ),
         written: journal.files.map((file) => file.path),
       };
     }

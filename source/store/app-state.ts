@@ -51,8 +51,8 @@ export interface MigrationDeps {
   start(plan: Plan, preState: HostSnapshot, listener: EngineListener): Promise<ApplyOutcome>;
   /** The operator's "roll back now" (Engine.revert('operator')). */
   revert(listener: EngineListener): Promise<RevertOutcome>;
-  /** Engine.confirm, then whatever can honestly be recorded about persisting. */
-  confirm(): Promise<ConfirmOutcome>;
+  /** Engine.confirm, then Engine.persist (each part reported to the listener). */
+  confirm(listener: EngineListener): Promise<ConfirmOutcome>;
   /** Reads the journal and the guardian's liveness; the countdown and recovery call it about once a second. */
   read(): Promise<JournalReading>;
   /**

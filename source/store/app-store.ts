@@ -279,6 +279,7 @@ function exitFor(state: AppState): AppExit | null {
     case 'applying':
     case 'verifying':
     case 'confirming':
+    case 'persisting':
     case 'reverting':
       return null;
     default:

@@ -122,8 +122,27 @@ export function migrationActions(
       if (phase === 'recovery' && watched?.reading.journal.phase !== 'applied') return;
       if (!migration || !dispatch({ type: 'confirm' }, { notice: null })) return;
       try {
-        const confirmation = await migration.confirm();
+        const confirmation = await migration.confirm(listener);
         const { migration: progress, commands } = get();
+        const failed = confirmation.persistFailed;
+        if (failed) {
+          // Writing the config failed: the engine restored the files and reverted, as after a failed step.
+          const failure = `writing the config failed (${failed.part}): ${failed.failure}`;
+          dispatch(
+            { type: 'revert-finished', kind: failed.revert.kind, elsewhere: false },
+            {
+              notice: null,
+              watched: null,
+              migration: progress
+                ? withLogEntries(
+                    { ...progress, revert: failed.revert, failure },
+                    { kind: 'revert-report', revert: failed.revert, failure },
+                  )
+                : progress,
+            },
+          );
+          return;
+        }
         dispatch(
           { type: 'confirmed' },
           {

@@ -16,6 +16,7 @@ import type {
   RevertOutcome,
   StepState,
 } from '../txn/engine/engine-api.js';
+import type { PersistPart, PersistPartState } from '../txn/persist/persist-parts.js';
 import type { PhaseEvent } from './phase-flow.js';
 
 /** What confirming did to the journal, and what the operator must know about it. */
@@ -29,6 +30,8 @@ export interface ConfirmOutcome {
   note: string;
   /** Config files the persist step wrote; absent or empty: nothing was written to disk. */
   written?: string[];
+  /** Persisting failed: the files were restored and the change reverted (the revert's outcome). */
+  persistFailed?: { part: string; failure: string; revert: RevertOutcome };
 }
 
 export interface StepProgress {
@@ -44,6 +47,8 @@ export type LogEntry =
   | { kind: 'step'; stepId: string; state: StepState; message: string | null }
   | { kind: 'check'; phase: CheckPhase; result: CheckResult }
   | { kind: 'reverting'; reason: string | null }
+  /** A part of the persist transaction that ended (ok or failed), with what it did or why it failed. */
+  | { kind: 'persist'; part: PersistPart; state: PersistPartState; detail: string | null }
   /**
    * Applied and verified: who enforces the deadline and the exact commands for another session.
    * Printed once above the countdown, whose live part is then only the bar, the guardian and the checks.
@@ -103,6 +108,15 @@ export function withEngineEvent(progress: MigrationProgress, event: EngineEvent)
         ...progress,
         log: [...progress.log, { kind: 'check', phase: event.phase, result: event.result }],
       };
+    case 'persist':
+      if (event.state === 'running') return progress;
+      return {
+        ...progress,
+        log: [
+          ...progress.log,
+          { kind: 'persist', part: event.part, state: event.state, detail: event.detail ?? null },
+        ],
+      };
     case 'phase':
       if (event.phase !== 'reverting') return progress;
       return { ...progress, log: [...progress.log, { kind: 'reverting', reason: event.message ?? null }] };
@@ -122,6 +136,8 @@ export function withEngineEvent(progress: MigrationProgress, event: EngineEvent)
 export function engineTurn(progress: MigrationProgress, event: EngineEvent): PhaseEvent | null {
   if (event.kind === 'phase' && event.phase === 'reverting') return { type: 'revert-started' };
   if (event.kind === 'phase' && event.phase === 'applying') return { type: 'steps-started' };
+  if (event.kind === 'phase' && event.phase === 'persisting') return { type: 'persist-started' };
+  if (event.kind === 'persist' || event.kind === 'phase') return null;
   if (progress.steps.length > 0 && progress.steps.every((step) => step.state === 'ok')) {
     return { type: 'steps-done' };
   }

@@ -42,7 +42,9 @@ export type PhaseEvent =
   | { type: 'pending' }
   /** `c`/Enter on the countdown, `c` at recovery. */
   | { type: 'confirm' }
-  /** The journal took this session's confirmation. */
+  /** The journal took this session's confirmation; the persist transaction starts writing. */
+  | { type: 'persist-started' }
+  /** The journal took this session's confirmation (and its config is written, if any). */
   | { type: 'confirmed' }
   /** The journal says the change was kept by another process (`confirm` from a new SSH session). */
   | { type: 'kept-elsewhere' }
@@ -58,11 +60,9 @@ export type PhaseEvent =
   | { type: 'refused' }
   /** Probe, plan, apply or this session's revert broke outside the engine's own revert. */
   | { type: 'fail' };
-// The persist phase (DESIGN.md flow step 6) slots in here as three events, and `persisting` joins Phase and BUSY_PHASES:
-//   'persist-started'  confirming → persisting (the renderer's config is written under the guardian)
-//   'persisted'        persisting → done
-//   'persist-failed'   persisting → reverting (the guardian reverts; its trigger says why)
-// and 'confirmed' then ends in done only when there is nothing to write (--persist none).
+// The persist phase (DESIGN.md flow step 6): 'persist-started' moves confirming → persisting (the
+// renderer's config is written under the guardian); 'confirmed' ends it in done; a failed persist
+// reverts as this session's engine does ('revert-started', then 'revert-finished').
 
 /** The next flow state, or null: the event is refused in this state and nothing may change. */
 export function transition(state: FlowState, event: PhaseEvent): FlowState | null {
@@ -103,8 +103,10 @@ export function transition(state: FlowState, event: PhaseEvent): FlowState | nul
       return only(phase === 'awaiting-confirmation' || phase === 'recovery', () =>
         to('confirming', { resumePhase: phase }),
       );
+    case 'persist-started':
+      return only(phase === 'confirming', () => to('persisting'));
     case 'confirmed':
-      return only(phase === 'confirming', () => to('done'));
+      return only(phase === 'confirming' || phase === 'persisting', () => to('done'));
     case 'kept-elsewhere':
       return only(DECIDING_PHASES.includes(phase), () => to('done'));
     case 'rollback':
@@ -114,8 +116,9 @@ export function transition(state: FlowState, event: PhaseEvent): FlowState | nul
     case 'revert-started':
       // During this session's own rollback the engine's "reverting" only confirms the phase.
       if (ownRevert) return to('reverting', { resumePhase: state.resumePhase });
-      return only(phase === 'arming' || phase === 'applying' || phase === 'verifying', () =>
-        to('reverting', { remoteRevert: false }),
+      return only(
+        phase === 'arming' || phase === 'applying' || phase === 'verifying' || phase === 'persisting',
+        () => to('reverting', { remoteRevert: false }),
       );
     case 'reverting-elsewhere':
       return only(phase === 'awaiting-confirmation', () => to('reverting', { remoteRevert: true }));

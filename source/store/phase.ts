@@ -24,6 +24,11 @@ export type Phase =
   | 'awaiting-confirmation'
   /** `c` was pressed: the journal is being marked confirmed. */
   | 'confirming'
+  /**
+   * Confirmed, and the renderer's config is being written under the guardian (validate, back up,
+   * write, hand over, verify); a failure restores the files and reverts.
+   */
+  | 'persisting'
   /** Confirmed; the change is kept. */
   | 'done'
   /**
@@ -41,7 +46,14 @@ export type Phase =
 // The sets of phases the actions and the flow (phase-flow.ts) ask about, each defined once here.
 
 /** Phases in which a change is in flight: quitting is refused, only `?` and the hints respond. */
-export const BUSY_PHASES: readonly Phase[] = ['arming', 'applying', 'verifying', 'confirming', 'reverting'];
+export const BUSY_PHASES: readonly Phase[] = [
+  'arming',
+  'applying',
+  'verifying',
+  'confirming',
+  'persisting',
+  'reverting',
+];
 
 /**
  * A change is live and waits for the operator's decision, and the journal decides the screen:
@@ -54,7 +66,7 @@ export const DECIDING_PHASES: readonly Phase[] = ['awaiting-confirmation', 'reco
 export const RECOVERY_PHASES: readonly Phase[] = ['recovery', 'confirm-rollback'];
 
 /** This session's engine is at work (apply, or its own revert): its events move the flow. */
-export const ENGINE_PHASES: readonly Phase[] = ['arming', 'applying', 'verifying', 'reverting'];
+export const ENGINE_PHASES: readonly Phase[] = ['arming', 'applying', 'verifying', 'persisting', 'reverting'];
 
 export function isBusy(phase: Phase): boolean {
   return BUSY_PHASES.includes(phase);

@@ -78,6 +78,7 @@ function screenFor(phase: Phase, plan: AppStoreState['plan'], viewport: Viewport
     case 'applying':
     case 'verifying':
     case 'confirming':
+    case 'persisting':
     case 'reverting':
       return plan ? <ApplyScreen phase={phase} plan={plan} viewport={viewport} /> : <Missing what="plan" />;
     case 'awaiting-confirmation':

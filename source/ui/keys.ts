@@ -37,6 +37,7 @@ export function keyContext(state: Pick<AppState, 'phase' | 'helpOpen'>): KeyCont
     case 'applying':
     case 'verifying':
     case 'confirming':
+    case 'persisting':
     case 'reverting':
       return 'busy';
     case 'awaiting-confirmation':

@@ -6,7 +6,7 @@
 import type { Plan } from '../plan/types.js';
 import type { LogEntry } from '../store/migration-progress.js';
 import type { Glyphs } from './glyphs.js';
-import { checkRows, REVERT_REASONS, stepRows } from './migration-text.js';
+import { checkRows, persistPartRows, REVERT_REASONS, stepRows } from './migration-text.js';
 import { confirmedEntryRows, pendingEntryRows, revertReportRows } from './outcome-text.js';
 import type { Row } from './rows.js';
 import { clip } from './text-fit.js';
@@ -35,6 +35,8 @@ export function logEntryRows(entry: LogEntry, plan: Plan, glyphs: Glyphs, width:
             'warning',
           )
         : line(`${glyphs.reverted} Reverting outside this session (the guardian or \`rollback\`)`, 'warning');
+    case 'persist':
+      return persistPartRows(entry, plan, glyphs, width);
     case 'rolling-back':
       return line(
         `bridge-migrate  rolling back ${plan.nic} ${glyphs.arrow} ${plan.bridge}, found pending in phase ${entry.phase}`,

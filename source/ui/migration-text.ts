@@ -6,6 +6,7 @@
 import { commandText } from '../plan/command-text.js';
 import type { Plan, Step } from '../plan/types.js';
 import type { CheckPhase, CheckResult, StepState } from '../txn/engine/engine-api.js';
+import { type PersistPart, type PersistPartState, persistPartTitle } from '../txn/persist/persist-parts.js';
 import type { Glyphs } from './glyphs.js';
 import type { Row, Tone } from './rows.js';
 import { clip, padEnd } from './text-fit.js';
@@ -124,6 +125,38 @@ export function checkRows(phase: CheckPhase, result: CheckResult, glyphs: Glyphs
   const glyph = result.ok ? glyphs.ok : glyphs.failed;
   const text = `${glyph} ${padEnd(CHECK_LABELS[phase], STATE_WIDTH)} ${result.title} (via ${result.via}): ${result.detail}`;
   return [{ text: clip(glyphs.text(text), width, glyphs), tone: result.ok ? 'plain' : 'warning' }];
+}
+
+/**
+ * One part of the persist transaction (txn/persist/persist-parts.ts) as it starts, ends or fails,
+ * with what it did (the files) or why it failed on a second row.
+ */
+export function persistPartRows(
+  event: { part: PersistPart; state: PersistPartState; detail?: string | null },
+  plan: Pick<Plan, 'persistWith'>,
+  glyphs: Glyphs,
+  width: number,
+): Row[] {
+  const glyph = event.state === 'ok' ? glyphs.ok : event.state === 'failed' ? glyphs.failed : glyphs.pending;
+  const word = event.state === 'running' ? 'running' : event.state;
+  const title = persistPartTitle(event.part, plan.persistWith);
+  const tone: Tone = event.state === 'failed' ? 'blocker' : event.state === 'ok' ? 'plain' : 'accent';
+  const rows: Row[] = [
+    {
+      text: clip(
+        glyphs.text(`${glyph} ${padEnd(`persist ${word}`, STATE_WIDTH + 6)} ${title}`),
+        width,
+        glyphs,
+      ),
+      tone,
+    },
+  ];
+  if (event.detail)
+    rows.push({
+      text: clip(`${' '.repeat(STATE_WIDTH + 9)}${glyphs.text(event.detail)}`, width, glyphs),
+      tone: 'dim',
+    });
+  return rows;
 }
 
 export const REVERT_REASONS: Record<string, string> = {

@@ -43,8 +43,16 @@ export function check(id: string, via: string, ok = true): CheckResult {
 
 export const CHECK_IDS = ['gateway-arp', 'gateway-icmp', 'peer-icmp'];
 
-export function fakeMigration(options: { confirm?: ConfirmOutcome; world?: JournalWorld } = {}) {
+export function fakeMigration(
+  options: {
+    confirm?: ConfirmOutcome;
+    world?: JournalWorld;
+    /** confirm stays in flight (persisting) until the test calls finishConfirm. */
+    holdConfirm?: boolean;
+  } = {},
+) {
   let listener: EngineListener = () => {};
+  let confirming: Pending<ConfirmOutcome> | null = null;
   let started: Pending<ApplyOutcome> | null = null;
   let reverting: Pending<RevertOutcome> | null = null;
   let startedPlan: Plan | null = null;
@@ -65,13 +73,19 @@ export function fakeMigration(options: { confirm?: ConfirmOutcome; world?: Journ
           reverting = { resolve, reject };
         }),
     ),
-    confirm: vi.fn(
-      async () =>
+    confirm: vi.fn(async (onEvent: EngineListener) => {
+      listener = onEvent;
+      if (options.holdConfirm)
+        return new Promise<ConfirmOutcome>((resolve, reject) => {
+          confirming = { resolve, reject };
+        });
+      return (
         options.confirm ?? {
           journalPhase: 'persisted' as const,
           note: 'Nothing is written to disk for this plan, so the change lives at runtime only.',
-        },
-    ),
+        }
+      );
+    }),
     read: vi.fn(() => world.read()),
     extend: vi.fn(async (seconds: number) => {
       const journal = world.journal;
@@ -121,6 +135,10 @@ export function fakeMigration(options: { confirm?: ConfirmOutcome; world?: Journ
     },
     failStart(error: Error) {
       started?.reject(error);
+    },
+    /** Settles a held confirm (holdConfirm), after the test emitted the persist's events. */
+    finishConfirm(outcome: ConfirmOutcome) {
+      confirming?.resolve(outcome);
     },
     finishRevert(outcome: RevertOutcome) {
       reverting?.resolve(outcome);

@@ -22,6 +22,7 @@ const EVERY_PHASE = {
   verifying: true,
   'awaiting-confirmation': true,
   confirming: true,
+  persisting: true,
   done: true,
   reverting: true,
   reverted: true,
@@ -41,6 +42,7 @@ const EVERY_EVENT_TYPE = {
   'steps-done': true,
   pending: true,
   confirm: true,
+  'persist-started': true,
   confirmed: true,
   'kept-elsewhere': true,
   rollback: true,
@@ -95,7 +97,8 @@ const FLOW: [string, PhaseEvent, Partial<Record<Column, Column>>][] = [
     },
   ],
   ['confirm', { type: 'confirm' }, { 'awaiting-confirmation': 'confirming', recovery: 'confirming' }],
-  ['confirmed', { type: 'confirmed' }, { confirming: 'done' }],
+  ['persist-started', { type: 'persist-started' }, { confirming: 'persisting' }],
+  ['confirmed', { type: 'confirmed' }, { confirming: 'done', persisting: 'done' }],
   [
     'kept-elsewhere',
     { type: 'kept-elsewhere' },
@@ -109,13 +112,25 @@ const FLOW: [string, PhaseEvent, Partial<Record<Column, Column>>][] = [
   [
     'revert-started',
     { type: 'revert-started' },
-    { arming: 'reverting', applying: 'reverting', verifying: 'reverting', reverting: 'reverting' },
+    {
+      arming: 'reverting',
+      applying: 'reverting',
+      verifying: 'reverting',
+      persisting: 'reverting',
+      reverting: 'reverting',
+    },
   ],
   ['reverting-elsewhere', { type: 'reverting-elsewhere' }, { 'awaiting-confirmation': 'reverting (seen)' }],
   [
     'revert-finished: reverted, here',
     finished('reverted', false),
-    { arming: 'reverted', applying: 'reverted', verifying: 'reverted', reverting: 'reverted' },
+    {
+      arming: 'reverted',
+      applying: 'reverted',
+      verifying: 'reverted',
+      persisting: 'reverted',
+      reverting: 'reverted',
+    },
   ],
   [
     'revert-finished: incomplete, here',
@@ -124,6 +139,7 @@ const FLOW: [string, PhaseEvent, Partial<Record<Column, Column>>][] = [
       arming: 'revert-incomplete',
       applying: 'revert-incomplete',
       verifying: 'revert-incomplete',
+      persisting: 'revert-incomplete',
       reverting: 'revert-incomplete',
     },
   ],
@@ -152,7 +168,14 @@ const FLOW: [string, PhaseEvent, Partial<Record<Column, Column>>][] = [
   [
     'fail',
     { type: 'fail' },
-    { probing: 'failed', arming: 'failed', applying: 'failed', verifying: 'failed', reverting: 'failed' },
+    {
+      probing: 'failed',
+      arming: 'failed',
+      applying: 'failed',
+      verifying: 'failed',
+      persisting: 'failed',
+      reverting: 'failed',
+    },
   ],
 ];
 

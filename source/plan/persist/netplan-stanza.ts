@@ -4,9 +4,17 @@
  * the link itself (match, set-name, mtu, wakeonlan...) with DHCP off.
  *
  * The bridge gets the uplink's MAC so the DHCP server and ARP caches see the same host, and, under
- * networkd, `dhcp-identifier: mac`: networkd sends a DUID-based client identifier by default, and
- * the MAC-based one is what keeps the lease the host had (verified in the lab; NetworkManager
- * ignores this key). STP off and forward delay 0 make the port forward at once.
+ * networkd, the uplink's DHCP identity (`dhcp-identifier`, netplan-identity.ts): networkd sends a
+ * DUID-based client identifier by default, and a server that binds leases by client id would hand
+ * that another address (NetworkManager ignores this key). STP off and forward delay 0 make the port
+ * forward at once.
+ *
+ * Under networkd the bridge is also `critical: true` (networkd's KeepConfiguration=yes, written by
+ * netplan 0.106 as CriticalConnection=true): when networkd takes the bridge over at persist, the
+ * address the cutover moved is a foreign one to it, and without KeepConfiguration it may drop it
+ * before DHCP gets the same lease back; and a networkd restart (an upgrade) then leaves the DHCP
+ * address in place instead of removing it on stop. The cost: an address whose lease really ends
+ * stays until networkd gets a new one, which on a host carrying VMs is the safer side.
  */
 
 import { addressBits } from '../../system/ip-math.js';
@@ -53,7 +61,7 @@ export function movedKeys(config: Stanza): Stanza {
 
 export function bridgeStanza(
   context: PlanContext,
-  options: { portId: string; networkd: boolean; l3: Stanza; renderer: unknown },
+  options: { portId: string; networkd: boolean; l3: Stanza; renderer: unknown; identifier: 'mac' | 'duid' },
 ): Stanza {
   const { uplink } = context.target;
   const stanza: Stanza = { interfaces: [options.portId], macaddress: uplink.mac?.toLowerCase() };
@@ -62,7 +70,9 @@ export function bridgeStanza(
   stanza.parameters = { stp: false, 'forward-delay': 0 };
   const { 'dhcp-identifier': _ignored, ...l3 } = options.l3;
   Object.assign(stanza, l3);
-  if (options.networkd && (stanza.dhcp4 === true || stanza.dhcp6 === true)) stanza['dhcp-identifier'] = 'mac';
+  if (options.networkd && (stanza.dhcp4 === true || stanza.dhcp6 === true))
+    stanza['dhcp-identifier'] = options.identifier;
+  if (options.networkd) stanza.critical = true;
   return stanza;
 }
 

@@ -17,6 +17,7 @@ import type { PlanContext } from '../context.js';
 import { warning } from '../preflight/verdict.js';
 import type { ConfigFile, Verdict } from '../types.js';
 import { configFile } from './diff.js';
+import { identityDropIn, netplanIdentity } from './netplan-identity.js';
 import {
   bridgeStanza,
   hasIpv4Config,
@@ -121,8 +122,15 @@ export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verd
     if (!document.has('network')) document.set('network', document.createNode({ version: 2 }));
     document.setIn(['network', 'ethernets', nic], document.createNode({ dhcp4: false, dhcp6: false }));
   }
+  const identity = netplanIdentity();
   const bridgeNode = document.createNode(
-    bridgeStanza(context, { portId, networkd, l3, renderer: stanzaRenderer }),
+    bridgeStanza(context, {
+      portId,
+      networkd,
+      l3,
+      renderer: stanzaRenderer,
+      identifier: identity.identifier,
+    }),
   ) as YAMLMap;
   for (const [key, value] of movedNodes) if (bridgeNode.has(key)) bridgeNode.set(key, value);
   const mac = bridgeNode.get('macaddress', true);
@@ -144,6 +152,8 @@ export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verd
         : `Removes the old definition of ${bridge} (its NAT setup), replaced by the new one.`;
     files.push(configFile(path, 'netplan', before, after, note));
   }
+  const dropIn = networkd ? identityDropIn(bridge, identity) : null;
+  if (dropIn) files.push(dropIn);
   if (renderer.cloudInitNetwork) files.push(cloudInitDisable(nic, bridge, targetPath));
   return { files, verdicts };
 }

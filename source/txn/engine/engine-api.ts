@@ -13,7 +13,8 @@ import type { FileReader } from '../../system/files.js';
 import type { Runner } from '../../system/runner.js';
 import type { RuntimeFiles } from '../../system/runtime-files.js';
 import type { SpawnDetached } from '../../system/spawn-detached.js';
-import type { Journal, JournalPhase, JournalStore, RecordedCheck } from '../journal/journal.js';
+import type { Journal, JournalPhase, JournalStore, RecordedCheck, TouchedFile } from '../journal/journal.js';
+import type { PersistPart, PersistPartState } from '../persist/persist-parts.js';
 
 export type StepState = 'pending' | 'running' | 'ok' | 'failed' | 'reverting' | 'reverted' | 'revert-failed';
 
@@ -29,7 +30,9 @@ export type CheckPhase = 'baseline' | 'verify' | 'watch' | 'after-revert';
 export type EngineEvent =
   | { kind: 'step'; stepId: string; state: StepState; message?: string }
   | { kind: 'check'; phase: CheckPhase; result: CheckResult }
-  | { kind: 'phase'; phase: JournalPhase; message?: string };
+  | { kind: 'phase'; phase: JournalPhase; message?: string }
+  /** A part of the persist transaction (txn/persist/persist.ts) starts, ends or fails. */
+  | { kind: 'persist'; part: PersistPart; state: PersistPartState; detail?: string };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -66,7 +69,13 @@ export interface EngineDeps {
   runtimeDir?: string;
 }
 
-export type RevertReason = 'operator' | 'timeout' | 'probe-failed' | 'apply-failed' | 'recovery';
+export type RevertReason =
+  | 'operator'
+  | 'timeout'
+  | 'probe-failed'
+  | 'apply-failed'
+  | 'persist-failed'
+  | 'recovery';
 
 export interface RevertOutcome {
   kind: 'reverted' | 'revert-incomplete';
@@ -112,6 +121,19 @@ export interface StartOptions {
   beforeFirstChange?: () => Promise<void>;
 }
 
+export interface PersistOptions {
+  /** The pause between looks at the renderer (waiting for it to configure the bridge); tests skip it. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type PersistOutcome =
+  /** The config is written and the renderer owns the bridge; `files` empty: nothing needed writing. */
+  | { kind: 'persisted'; files: TouchedFile[] }
+  /** This version has no writer for the renderer: the journal stays `confirmed`, nothing written. */
+  | { kind: 'unsupported'; renderer: Plan['persistWith'] }
+  /** A part failed: the files were restored and the runtime change reverted ('persist-failed'). */
+  | { kind: 'failed'; part: PersistPart; failure: string; revert: RevertOutcome };
+
 export interface Engine {
   /** Journal → baseline checks → beforeFirstChange → steps (each verified) → verify checks. */
   start(options: StartOptions): Promise<ApplyOutcome>;
@@ -119,6 +141,11 @@ export interface Engine {
   revert(reason: RevertReason, options?: RevertOptions): Promise<RevertOutcome>;
   /** Mark the pending change confirmed (root only; the caller checks). */
   confirm(): Promise<void>;
+  /**
+   * Write the confirmed change's config under the guardian (txn/persist/persist.ts): confirmed →
+   * persisting → persisted, or reverted with the files restored when a part fails.
+   */
+  persist(options?: PersistOptions): Promise<PersistOutcome>;
   /** Re-run the checks that passed at baseline (the guardian's watch loop calls this). */
   watch(): Promise<CheckResult[]>;
 }

@@ -18,6 +18,8 @@ import {
   stepsToRevert,
 } from '../journal/journal.js';
 import { MigrationLocked } from '../journal/lock.js';
+import { persistMigration } from '../persist/persist.js';
+import { restorePersistedFiles } from '../persist/restore-persisted.js';
 import { startMigration } from './apply.js';
 import { deriveChecks, passedAtBaseline, runChecks } from './connectivity.js';
 import type {
@@ -47,6 +49,7 @@ export function createEngine(deps: EngineDeps): Engine {
     start: (options) => startMigration(context, options, revert),
     revert,
     confirm: () => confirmMigration(context),
+    persist: (options = {}) => persistMigration(context, options, (reason) => revert(reason)),
     watch: () => watchMigration(context),
   };
 }
@@ -120,7 +123,11 @@ async function undoAndRecord(
   }
   context.emit({ kind: 'phase', phase: 'reverting', message: reason });
 
-  const undo = await undoSteps(context, journal, stepsToRevert(journal));
+  // Config files first (a failed or undone persist): the renderer must take the uplink back from
+  // the old files before the runtime steps move the addresses back to it.
+  const restored = await restorePersistedFiles(context, journal);
+  const undone = await undoSteps(context, journal, stepsToRevert(journal));
+  const undo = { ...undone, differences: [...restored, ...undone.differences] };
   const checks = await runChecks(context, baselinePassed(journal), 'after-revert').catch((error: Error) => {
     context.note(`the checks after the revert could not run: ${error.message}`);
     return [];
@@ -218,7 +225,14 @@ function refuseUnrevertable(context: EngineContext, journal: Journal, undoConfir
     );
   }
   const finished = journal.phase === 'reverted' || journal.phase === 'revert-incomplete';
-  if (!finished && !context.deps.journal.isPending(journal) && journal.phase !== 'reverting')
+  // A persisted change is undone only by the operator: its files come back from the backups first.
+  const undoPersisted = journal.phase === 'persisted' && undoConfirmed;
+  if (
+    !finished &&
+    !undoPersisted &&
+    !context.deps.journal.isPending(journal) &&
+    journal.phase !== 'reverting'
+  )
     throw new NothingToRevert(journal.phase, context.deps.journal.commands.status);
 }
 

@@ -57,6 +57,11 @@ export interface GuardianTiming {
   /** How long a check that passed at baseline must keep failing before an early revert. */
   probeFailMs: number;
   stalledRevertMs: number;
+  /**
+   * How long it stays after a confirmation whose config is still to be written, for the persist
+   * transaction to start (confirmed → persisting); then the change is kept at runtime and it exits.
+   */
+  persistStartMs: number;
   /** First pause between two revert attempts; it doubles up to revertRetryMaxMs (never gives up). */
   revertRetryMs: number;
   revertRetryMaxMs: number;

@@ -9,7 +9,12 @@
  * - planned, applying, applied: the countdown runs; at the deadline it reverts ('timeout'). Only in
  *   `applied` does it watch the checks (during `applying` the apply process verifies each step and
  *   a check would fail mid-cutover by design).
- * - confirmed, persisting, persisted: the change is kept; it exits.
+ * - confirmed with config still to write: it stays (up to `persistStartMs`) for the persist
+ *   transaction, which moves the journal to persisting with a fresh deadline.
+ * - persisting: the countdown runs again on that deadline and the checks are watched, as in
+ *   `applied`; at the deadline, or when a check keeps failing, it reverts ('persist-failed'), and
+ *   the engine's revert restores the written files first (txn/persist/restore-persisted.ts).
+ * - confirmed with nothing to write, persisted: the change is kept; it exits.
  * - reverted, revert-incomplete: someone else (rollback, apply's own failure path) finished; it exits.
  * - reverting: someone else is reverting; it waits. If that revert stalls (no journal change for
  *   `stalledRevertMs`, e.g. `rollback` killed half way) it finishes the revert itself ('recovery'):
@@ -44,6 +49,8 @@ import {
   REVERTED_PHASES,
   type WatchRecord,
 } from '../journal/journal.js';
+import { nothingToPersist } from '../persist/persist.js';
+import { persistRendererFor } from '../persist/persist-renderers.js';
 import type { GuardianClock, GuardianEnd, GuardianTiming } from './guardian-api.js';
 import { describeChecks, revertAsGuardian } from './guardian-revert.js';
 
@@ -69,6 +76,7 @@ export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
   watchEveryMs: 2_000,
   probeFailMs: 10_000,
   stalledRevertMs: 60_000,
+  persistStartMs: 30_000,
   revertRetryMs: 1_000,
   revertRetryMaxMs: 30_000,
 };
@@ -115,6 +123,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
   let lastBeatAt = clock.monotonic();
   let lastSeen: Journal | null = null;
   let stall: { fingerprint: string; since: number } | null = null;
+  let confirmedSince: number | null = null;
   let finished = false;
 
   function startWatch(): void {
@@ -211,9 +220,15 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     if (seen === null) return { kind: 'finished-elsewhere', phase: null };
     lastSeen = seen;
     if (seen.guardian && seen.guardian.pid !== pid) return { kind: 'replaced', by: seen.guardian.pid };
-    if (KEPT_PHASES.includes(seen.phase)) return { kind: 'confirmed', phase: seen.phase };
-    if (REVERTED_PHASES.includes(seen.phase)) return { kind: 'finished-elsewhere', phase: seen.phase };
     const monotonic = clock.monotonic();
+    if (seen.phase === 'confirmed' && persistFollows(seen)) {
+      confirmedSince ??= monotonic;
+      if (monotonic - confirmedSince < timing.persistStartMs) return timing.maxSleepMs;
+      note('no persist started after the confirmation: the change is kept at runtime');
+    }
+    if (KEPT_PHASES.includes(seen.phase) && seen.phase !== 'persisting')
+      return { kind: 'confirmed', phase: seen.phase };
+    if (REVERTED_PHASES.includes(seen.phase)) return { kind: 'finished-elsewhere', phase: seen.phase };
     if (seen.phase === 'reverting') {
       const fingerprint = `${seen.events.length}:${seen.events.at(-1)?.at ?? 0}`;
       if (stall?.fingerprint !== fingerprint) stall = { fingerprint, since: monotonic };
@@ -227,23 +242,29 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
       return timing.maxSleepMs;
     }
     stall = null;
+    const persisting = seen.phase === 'persisting';
+    const watched = seen.phase === 'applied' || persisting;
     const remaining = deadline.remainingMs({ deadline: seen.deadline, now: clock.now(), monotonic });
-    if (remaining <= 0) return revert('timeout', 'the deadline passed without a confirmation', seen);
-    const broken = seen.phase === 'applied' ? failures.broken() : [];
+    if (remaining <= 0) {
+      return persisting
+        ? revert('persist-failed', 'writing the config did not finish before its deadline', seen)
+        : revert('timeout', 'the deadline passed without a confirmation', seen);
+    }
+    const broken = watched ? failures.broken() : [];
     if (broken.length > 0) {
       const what = broken.map(
         (check) =>
           `${check.title} failed ${check.failures} times in ${(check.failingForMs / 1000).toFixed(1)} s (${check.detail})`,
       );
-      return revert('probe-failed', what.join('; '), seen);
+      return revert(persisting ? 'persist-failed' : 'probe-failed', what.join('; '), seen);
     }
-    if (seen.phase === 'applied' && watching === null) {
+    if (watched && watching === null) {
       if (lastWatchAt === null || monotonic - lastWatchAt >= timing.watchEveryMs) startWatch();
     }
     const untilBeat = lastBeatAt + timing.heartbeatMs - monotonic;
     // A watch in flight wakes the loop when it ends; the next one is due a period after it began.
     const untilWatch =
-      seen.phase === 'applied' && watching === null && lastWatchAt !== null
+      watched && watching === null && lastWatchAt !== null
         ? lastWatchAt + timing.watchEveryMs - monotonic
         : timing.maxSleepMs;
     return Math.max(1, Math.min(timing.maxSleepMs, remaining, untilBeat, untilWatch));
@@ -313,6 +334,11 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     signals.off('SIGHUP', onHangup);
     for (const [signal, handler] of Object.entries(stopHandlers))
       signals.off(signal as NodeJS.Signals, handler);
+  }
+
+  /** A confirmation whose config the persist transaction is about to write. */
+  function persistFollows(journal: Journal): boolean {
+    return !nothingToPersist(journal.plan) && persistRendererFor(journal.plan.persistWith) !== null;
   }
 
   async function reportEnd(end: GuardianEnd): Promise<void> {

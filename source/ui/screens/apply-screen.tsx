@@ -14,7 +14,10 @@ import { type Row, wrapped } from '../rows.js';
 import { useSpinnerFrame } from '../spinner/use-spinner-frame.js';
 import type { Viewport } from '../use-viewport.js';
 
-export type BusyPhase = Extract<Phase, 'arming' | 'applying' | 'verifying' | 'confirming' | 'reverting'>;
+export type BusyPhase = Extract<
+  Phase,
+  'arming' | 'applying' | 'verifying' | 'confirming' | 'persisting' | 'reverting'
+>;
 
 /** One sentence on what the engine is doing, and whether the host has changed yet. */
 export function activity(phase: BusyPhase, plan: Plan, remote = false): string {
@@ -27,6 +30,8 @@ export function activity(phase: BusyPhase, plan: Plan, remote = false): string {
       return `Verifying through ${plan.bridge}: what passed before the change must pass again.`;
     case 'confirming':
       return 'Confirming: recording the decision in the journal.';
+    case 'persisting':
+      return `Writing the ${plan.persistWith} config under the guardian: check, back up, write, hand over, verify. A failure restores every file and reverts.`;
     case 'reverting':
       return remote
         ? 'The guardian (or another session) is reverting the change; its outcome shows here.'

@@ -22,11 +22,13 @@ import type {
   Engine,
   EngineEvent,
   EngineListener,
+  PersistOutcome,
   RevertOutcome,
   StartOptions,
 } from '../../../source/txn/engine/engine-api.js';
 import type { GuardianInfo } from '../../../source/txn/journal/journal.js';
 import { createJournalStore, type JournalStore } from '../../../source/txn/journal/journal.js';
+import { nothingToPersist } from '../../../source/txn/persist/persist.js';
 import { asciiGlyphs } from '../../../source/ui/glyphs.js';
 import { replayHostDocument } from '../../ui/replay-host.js';
 
@@ -54,6 +56,8 @@ export function check(id: string, via: string, ok = true): CheckResult {
 export interface EngineScript {
   start?: (options: StartOptions, emit: EngineListener, journal: JournalStore) => Promise<ApplyOutcome>;
   revert?: (emit: EngineListener) => Promise<RevertOutcome>;
+  /** Default: what the engine does for a plan with nothing to write, else "unsupported". */
+  persist?: (emit: EngineListener, journal: JournalStore) => Promise<PersistOutcome>;
 }
 
 export interface Fixture {
@@ -112,6 +116,15 @@ export function fixture(
       async confirm() {
         calls.confirm += 1;
         await journal.setPhase(stateDir, 'confirmed');
+      },
+      async persist() {
+        if (options.script?.persist) return options.script.persist(emit, journal);
+        const current = await journal.load(stateDir);
+        if (current && nothingToPersist(current.plan)) {
+          await journal.setPhase(stateDir, 'persisted', 'nothing to write to disk');
+          return { kind: 'persisted', files: [] };
+        }
+        return { kind: 'unsupported', renderer: current?.plan.persistWith ?? 'none' };
       },
       async watch() {
         return [];

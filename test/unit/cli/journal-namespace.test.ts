@@ -97,7 +97,7 @@ describe('acting on a journal from another network namespace', () => {
       readLink: async () => null,
     } as never);
     await expect(migration.revert(() => {})).rejects.toThrow(/run it there: ip netns exec trialatk-x/);
-    await expect(migration.confirm()).rejects.toThrow(/made in network namespace trialatk-x/);
+    await expect(migration.confirm(() => {})).rejects.toThrow(/made in network namespace trialatk-x/);
     await expect(migration.rearm()).rejects.toThrow(/guard --rearm/);
     expect(f.calls.revert).toEqual([]);
     expect(f.calls.confirm).toBe(0);

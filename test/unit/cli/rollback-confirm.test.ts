@@ -175,9 +175,9 @@ describe('rollback racing the guardian', () => {
 });
 
 describe('confirm', () => {
-  it('confirms an applied change; with config still to write the journal stays confirmed and says so', async () => {
+  it('confirms an applied change; config this version cannot write (ifupdown) stays to persist and says so', async () => {
     const f = setup();
-    await f.pendingJournal('applied', { persist: 'netplan' });
+    await f.pendingJournal('applied', { persist: 'ifupdown' });
     expect(await confirm(f)).toBe(0);
     expect(f.calls.confirm).toBe(1);
     expect(f.stdout()).toContain('+ Confirmed: ens18 -> fcbr0 is kept.');
@@ -186,6 +186,51 @@ describe('confirm', () => {
     );
     expect(f.stdout()).toContain('The journal stays "confirmed"');
     expect((await f.journal.load(f.stateDir))?.phase).toBe('confirmed');
+  });
+
+  it('with netplan config: each part printed as it goes, then finished with the files and their backups', async () => {
+    const f = setup({
+      script: {
+        persist: async (emit, journal) => {
+          emit({ kind: 'phase', phase: 'persisting' });
+          for (const part of ['validate', 'back-up', 'write', 'hand-over', 'verify'] as const)
+            emit({ kind: 'persist', part, state: 'ok' });
+          await journal.update(f.stateDir, (draft) => {
+            draft.phase = 'persisting';
+          });
+          await journal.setPhase(f.stateDir, 'persisted');
+          return { kind: 'persisted', files: [{ path: '/etc/netplan/50-cloud-init.yaml', backup: null }] };
+        },
+      },
+    });
+    await f.pendingJournal('applied', { persist: 'netplan' });
+    expect(await confirm(f)).toBe(0);
+    expect(f.stderr()).toContain('writing the config (under the guardian, fresh deadline)');
+    expect(f.stderr()).toMatch(/persist ok +Check the new netplan config in a scratch copy/);
+    expect(f.stderr()).toMatch(/persist ok +Verify: same addresses, default route and checks as before/);
+    expect(f.stdout()).toContain(
+      'The migration is finished; its config was written: /etc/netplan/50-cloud-init.yaml (new).',
+    );
+  });
+
+  it('a failed persist prints why and the revert (files restored); exit 3, never "finished"', async () => {
+    const f = setup({
+      script: {
+        persist: async (emit) => {
+          emit({ kind: 'persist', part: 'hand-over', state: 'failed', detail: 'networkctl reload failed' });
+          const revert = await f.deps.engine().revert('persist-failed');
+          return { kind: 'failed', part: 'hand-over', failure: 'networkctl reload failed', revert };
+        },
+      },
+    });
+    await f.pendingJournal('applied', { persist: 'netplan' });
+    expect(await confirm(f)).toBe(3);
+    expect(f.stderr()).toMatch(/persist failed +Let netplan take over the bridge/);
+    expect(f.stderr()).toContain(
+      'writing the config failed (networkctl reload failed); every file it touched was restored',
+    );
+    expect(f.stdout()).toContain('Reverted');
+    expect(f.stdout()).not.toContain('finished');
   });
 
   it('with nothing to write (--persist none) the migration is finished: journal persisted', async () => {

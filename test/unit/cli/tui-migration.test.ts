@@ -68,8 +68,9 @@ describe('read', () => {
     await f.journal.setPhase(f.stateDir, 'persisted', 'nothing to write to disk');
     expect((await migration.read()).confirmation).toEqual({
       journalPhase: 'persisted',
-      // The same note a confirm in this session prints (confirm-migration.ts confirmedOutcome).
-      note: 'Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. The migration is finished.',
+      // The same note a confirm in this session prints (confirm-migration.ts confirmedOutcome). The
+      // fixture's uplink has a DHCP address and the plan no keep-lease step: never "finished" then.
+      note: `Nothing is written to disk for this plan, so the change lives at runtime only: a reboot brings back the old network. Nothing renews fcbr0's DHCP lease, so its address ends with the lease; \`bridge-migrate rollback --yes --state-dir ${f.stateDir}\` undoes the change.`,
       written: [],
     });
   });

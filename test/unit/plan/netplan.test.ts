@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildPlan } from '../../../source/plan/build.js';
 import { CLOUD_INIT_DISABLE_PATH, NEW_NETPLAN_PATH } from '../../../source/plan/persist/netplan.js';
+import { identityDropIn } from '../../../source/plan/persist/netplan-identity.js';
 import type { ConfigFile } from '../../../source/plan/types.js';
 import { baseSnapshot, CLOUD_INIT_NETPLAN, request, UPLINK_MAC, variant } from './fixtures.js';
 import { natSetup, networkManagerServer, staticMulti } from './hosts.js';
@@ -51,6 +52,7 @@ describe('netplan config', () => {
       parameters: { stp: false, 'forward-delay': 0 },
       dhcp4: true,
       'dhcp-identifier': 'mac',
+      critical: true,
     });
     expect(file?.diff).toContain(
       '--- a/etc/netplan/50-cloud-init.yaml\n+++ b/etc/netplan/50-cloud-init.yaml',
@@ -154,3 +156,20 @@ function netplanGenerate(files: ConfigFile[]): Record<string, string> {
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+describe('the DHCP identity netplan cannot say', () => {
+  it('goes into a networkd drop-in beside netplan file for the bridge, and none is written when not needed', () => {
+    expect(identityDropIn('fcbr0', { identifier: 'mac', dropIn: [] })).toBeNull();
+    const file = identityDropIn('fcbr0', {
+      identifier: 'duid',
+      dropIn: ['IAID=305419896', 'DUIDType=link-layer', 'DUIDRawData=52:54:00:12:34:56'],
+    });
+    expect(file?.path).toBe(
+      '/etc/systemd/network/10-netplan-fcbr0.network.d/50-bridge-migrate-dhcp-identity.conf',
+    );
+    expect(file?.before).toBeNull();
+    expect(file?.after).toContain(
+      '[DHCPv4]\nIAID=305419896\nDUIDType=link-layer\nDUIDRawData=52:54:00:12:34:56\n',
+    );
+  });
+});

@@ -74,6 +74,7 @@ describe("the original plan's host (ubuntu-proxmox-netplan-dhcp)", () => {
       parameters: { stp: false, 'forward-delay': 0 },
       dhcp4: true,
       'dhcp-identifier': 'mac',
+      critical: true,
     });
     expect(after.network.ethernets?.ens18).toMatchObject({
       dhcp4: false,

@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configFile } from '../../../source/plan/persist/diff.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import type { RevertOptions, RevertOutcome, RevertReason } from '../../../source/txn/engine/engine-api.js';
 import { readGuardianRuntimeStatus } from '../../../source/txn/engine/runtime-state.js';
@@ -446,5 +447,78 @@ describe('starting', () => {
     const { engine, run } = guard();
     expect(await run).toEqual({ kind: 'finished-elsewhere', phase: 'reverted' });
     expect(engine.reverts).toEqual([]);
+  });
+});
+
+/**
+ * While the confirmed change's config is written (txn/persist): it stays after a confirmation with
+ * files to write, counts down again on the persist's fresh deadline and watches the checks, and
+ * reverts with the reason 'persist-failed'; it leaves once the config is persisted.
+ */
+describe('while the config is written', () => {
+  const PERSIST_SEC = 20;
+  beforeEach(async () => {
+    await applied();
+    await store.update(temp.stateDir, (draft) => {
+      draft.plan = {
+        ...draft.plan,
+        persistWith: 'netplan',
+        config: [configFile('/etc/netplan/50-cloud-init.yaml', 'netplan', 'a: 1\n', 'b: 2\n', 'bridge')],
+      };
+    });
+  });
+
+  /** What the persist transaction does to the journal at `at` ms: confirmed, then persisting. */
+  function confirmAndPersistAt(at: number): void {
+    clock.at(at, () => store.setPhase(temp.stateDir, 'confirmed'));
+    clock.at(at + 1_000, () =>
+      store.update(temp.stateDir, (draft) => {
+        draft.phase = 'persisting';
+        draft.deadline = clock.now() + PERSIST_SEC * 1000;
+      }),
+    );
+  }
+
+  it("stays after the confirmation and reverts 'persist-failed' at the persist's deadline", async () => {
+    confirmAndPersistAt(5_000);
+    const { engine, run } = guard();
+    const end = await run;
+
+    expect(end.kind).toBe('reverted');
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['persist-failed']);
+    // The fresh deadline, not the apply's: 6 s in, plus the persist's 20 s.
+    expect(engine.reverts[0]?.wall).toBeGreaterThanOrEqual(START + 6_000 + PERSIST_SEC * 1000);
+    expect((engine.reverts[0]?.wall ?? 0) - (START + 6_000 + PERSIST_SEC * 1000)).toBeLessThanOrEqual(1);
+    const journal = await store.load(temp.stateDir);
+    expect(journal?.revertTrigger).toMatchObject({
+      reason: 'persist-failed',
+      detail: 'writing the config did not finish before its deadline',
+    });
+  });
+
+  it("reverts 'persist-failed' early when a check that passed at baseline keeps failing while persisting", async () => {
+    confirmAndPersistAt(1_000);
+    const { engine, run } = guard({
+      watch: () => ({ results: [check('gateway-icmp', clock.now() < START + 2_000)] }),
+    });
+    expect((await run).kind).toBe('reverted');
+    expect(engine.reverts.map((revert) => revert.reason)).toEqual(['persist-failed']);
+    expect(engine.reverts[0]?.wall).toBeLessThan(START + 2_000 + PERSIST_SEC * 1000);
+  });
+
+  it('leaves once the config is persisted', async () => {
+    confirmAndPersistAt(5_000);
+    clock.at(10_000, () => store.setPhase(temp.stateDir, 'persisted', 'written'));
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'confirmed', phase: 'persisted' });
+    expect(engine.reverts).toEqual([]);
+  });
+
+  it('leaves a confirmation whose persist never starts, keeping the change at runtime', async () => {
+    clock.at(5_000, () => store.setPhase(temp.stateDir, 'confirmed'));
+    const { engine, run } = guard();
+    expect(await run).toEqual({ kind: 'confirmed', phase: 'confirmed' });
+    expect(engine.reverts).toEqual([]);
+    expect(clock.monotonic()).toBeGreaterThanOrEqual(35_000);
   });
 });

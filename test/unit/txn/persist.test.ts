@@ -1,0 +1,245 @@
+/**
+ * The persist transaction against the in-memory host (engine-fake-host.ts) and real files under a
+ * temp --root-dir: the plan is the real planner's with a netplan config file added, the journal
+ * real files; `netplan` and `networkctl` are answered by the test (its verdicts are what is
+ * injected), everything the kernel does by the fake host.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { probeHost } from '../../../source/host/probe.js';
+import { buildPlan } from '../../../source/plan/build.js';
+import { configFile } from '../../../source/plan/persist/diff.js';
+import type { Plan } from '../../../source/plan/types.js';
+import { silentLog } from '../../../source/system/debug-log.js';
+import type { Runner, RunResult } from '../../../source/system/runner.js';
+import { createEngine } from '../../../source/txn/engine/engine.js';
+import type { EngineDeps, EngineEvent } from '../../../source/txn/engine/engine-api.js';
+import { createJournalStore } from '../../../source/txn/journal/journal.js';
+import { dhcpHost, type FakeState, fakeHost, OUR_NETNS, stateView } from './engine-fake-host.js';
+import { makeTempStateDir, manualClock } from './journal-fixture.js';
+
+const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };
+const OLD_YAML = 'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n';
+const NEW_YAML =
+  'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: false\n  bridges:\n    fcbr0:\n      interfaces: [ens18]\n      dhcp4: true\n';
+const ADDED_YAML = 'network:\n  version: 2\n';
+const HOLD = '/run/systemd/network/00-bridge-migrate-hold.network';
+const NETPLAN_OUTPUT = '/run/systemd/network/10-netplan-ens18.network';
+
+interface Verdicts {
+  /** `netplan generate --root-dir SCRATCH` (the validation). */
+  validate?: RunResult['exitCode'];
+  reload?: RunResult['exitCode'] | 'missing';
+  /** networkd's setup state of the bridge after the reload. */
+  bridgeState?: string;
+}
+
+let temp: ReturnType<typeof makeTempStateDir>;
+let rootDir: string;
+beforeEach(() => {
+  temp = makeTempStateDir();
+  rootDir = join(temp.root, 'root');
+  mkdirSync(join(rootDir, 'etc/netplan'), { recursive: true });
+  mkdirSync(join(rootDir, 'run/systemd/network'), { recursive: true });
+  writeFileSync(join(rootDir, 'etc/netplan/50-cloud-init.yaml'), OLD_YAML, { mode: 0o640 });
+  chmodSync(join(rootDir, 'etc/netplan/50-cloud-init.yaml'), 0o640);
+  writeFileSync(join(rootDir, HOLD), '[Match]\nName=ens18 fcbr0\n[Link]\nUnmanaged=yes\n');
+  writeFileSync(join(rootDir, NETPLAN_OUTPUT), 'old output\n');
+});
+afterEach(() => temp.cleanup());
+
+/** netplan and networkctl as the test decides; the rest goes to the fake host. */
+function withRenderer(inner: Runner, verdicts: Verdicts, seen: string[][]): Runner {
+  const result = (argv: readonly string[], exitCode: number, stdout = '', notFound = false): RunResult => ({
+    argv: [...argv],
+    exitCode,
+    stdout,
+    stderr: exitCode === 0 ? '' : `${argv[0]}: refused by the test\n`,
+    durationMs: 1,
+    timedOut: false,
+    notFound,
+  });
+  return {
+    async run(argv, options) {
+      if (argv[0] === 'netplan') {
+        seen.push([...argv]);
+        const scratch = argv[3] !== rootDir;
+        if (scratch) return result(argv, verdicts.validate ?? 0);
+        writeFileSync(
+          join(rootDir, NETPLAN_OUTPUT),
+          readFileSync(join(rootDir, 'etc/netplan/50-cloud-init.yaml')),
+        );
+        return result(argv, 0);
+      }
+      if (argv[0] === 'networkctl') {
+        seen.push([...argv]);
+        if (verdicts.reload === 'missing') return result(argv, 127, '', true);
+        if (argv[1] === 'reload') return result(argv, verdicts.reload ?? 0);
+        const state = verdicts.bridgeState ?? 'configured';
+        return result(argv, 0, `  2 ens18 ether carrier configured\n  3 fcbr0 bridge routable ${state}\n`);
+      }
+      return inner.run(argv, options);
+    },
+  };
+}
+
+async function setup(verdicts: Verdicts = {}, state: FakeState = dhcpHost()) {
+  const host = fakeHost(state);
+  const seen: string[][] = [];
+  const runner = withRenderer(host.runner, verdicts, seen);
+  const env = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir };
+  const snapshot = await probeHost({ runner: host.runner, files: host.files, env });
+  const base = buildPlan(snapshot, REQUEST);
+  const plan: Plan = {
+    ...base,
+    persistWith: 'netplan',
+    config: [
+      configFile('/etc/netplan/50-cloud-init.yaml', 'netplan', OLD_YAML, NEW_YAML, 'bridge'),
+      configFile('/etc/netplan/90-bridge-migrate.yaml', 'netplan', null, ADDED_YAML, 'new'),
+    ],
+  };
+  const events: EngineEvent[] = [];
+  const journal = createJournalStore({ clock: manualClock(Date.now()).now });
+  const deps: EngineDeps = {
+    runner,
+    files: host.files,
+    env,
+    stateDir: temp.stateDir,
+    runtimeDir: `${temp.root}/run`,
+    journal,
+    clock: { now: () => Date.now() },
+    log: silentLog,
+    listener: (event) => events.push(event),
+    spawnDetached: async (argv) => {
+      state.processes.set(5001, { argv: [...argv], netns: OUR_NETNS });
+      return { pid: 5001 };
+    },
+    queryDns: async () => ({ ok: true, rcode: 0, durationMs: 1 }),
+  };
+  const engine = createEngine(deps);
+  const before = stateView(state);
+  const applied = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+  expect(applied.kind).toBe('pending');
+  await engine.confirm();
+  events.length = 0;
+  return { host, engine, events, journal, seen, before, state };
+}
+
+const parts = (events: EngineEvent[]) =>
+  events.flatMap((event) => (event.kind === 'persist' ? [`${event.part}:${event.state}`] : []));
+const file = (path: string) => join(rootDir, path);
+
+describe('persist', () => {
+  test('validates in a scratch copy, backs up, writes, hands over to networkd and verifies: persisted', async () => {
+    const { engine, events, journal, seen } = await setup();
+    const outcome = await engine.persist({ sleep: async () => {} });
+
+    expect(outcome.kind).toBe('persisted');
+    expect(parts(events)).toEqual([
+      'validate:running',
+      'validate:ok',
+      'back-up:running',
+      'back-up:ok',
+      'write:running',
+      'write:ok',
+      'hand-over:running',
+      'hand-over:ok',
+      'verify:running',
+      'verify:ok',
+    ]);
+    // Validation ran on a copy elsewhere, then the real generate, then networkd over D-Bus.
+    expect(seen[0]?.slice(0, 3)).toEqual(['netplan', 'generate', '--root-dir']);
+    expect(seen[0]?.[3]).not.toBe(rootDir);
+    expect(seen.slice(1, 3)).toEqual([
+      ['netplan', 'generate', '--root-dir', rootDir],
+      ['networkctl', 'reload'],
+    ]);
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(NEW_YAML);
+    // The original's mode stays; a new netplan file is root-only (netplan warns otherwise).
+    expect(statSync(file('etc/netplan/50-cloud-init.yaml')).mode & 0o777).toBe(0o640);
+    expect(statSync(file('etc/netplan/90-bridge-migrate.yaml')).mode & 0o777).toBe(0o600);
+    // The window's hold is gone (netplan's files take over); netplan's own output is kept.
+    expect(existsSync(file(HOLD))).toBe(false);
+    expect(existsSync(file(NETPLAN_OUTPUT))).toBe(true);
+
+    const saved = await journal.load(temp.stateDir);
+    expect(saved?.phase).toBe('persisted');
+    expect(saved?.files.map((entry) => [entry.path, entry.backup === null])).toEqual([
+      ['/etc/netplan/50-cloud-init.yaml', false],
+      ['/etc/netplan/90-bridge-migrate.yaml', true],
+    ]);
+    const backup = saved?.files[0]?.backup;
+    expect(readFileSync(backup?.backup as string, 'utf8')).toBe(OLD_YAML);
+    expect(backup?.mode).toBe(0o640);
+  });
+
+  test.each([
+    ['validation refused', { validate: 1 }, 'validate'],
+    ['networkctl missing', { reload: 'missing' as const }, 'hand-over'],
+    ['networkctl reload fails', { reload: 1 }, 'hand-over'],
+    ['networkd never configures the bridge', { bridgeState: 'failed' }, 'hand-over'],
+  ])('%s: every file byte-exact, the runtime reverted, persist-failed', async (_name, verdicts, part) => {
+    const { engine, journal, host, before, state } = await setup(verdicts);
+    const modeBefore = statSync(file('etc/netplan/50-cloud-init.yaml')).mode;
+    const outcome = await engine.persist({ sleep: async () => {} });
+
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.part).toBe(part);
+    expect(outcome.revert.kind).toBe('reverted');
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(OLD_YAML);
+    expect(statSync(file('etc/netplan/50-cloud-init.yaml')).mode).toBe(modeBefore);
+    expect(existsSync(file('etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
+    expect(stateView(state)).toEqual(before);
+    expect(host.state.links.some((link) => link.name === 'fcbr0')).toBe(false);
+    const saved = await journal.load(temp.stateDir);
+    expect(saved?.phase).toBe('reverted');
+    expect(saved?.outcome?.reason).toBe('persist-failed');
+  });
+
+  test('the address lost after the hand-over: verify fails, the files come back and the runtime is reverted', async () => {
+    const { engine, journal, state, before } = await setup();
+    // As if networkd had taken the bridge over and dropped the address: what verify must catch.
+    state.addresses = state.addresses.filter((address) => address.ifname !== 'fcbr0');
+    const outcome = await engine.persist({ sleep: async () => {} });
+
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.part).toBe('verify');
+    expect(outcome.failure).toContain('198.51.100.240/24 is not on fcbr0');
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(OLD_YAML);
+    expect(existsSync(file('etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
+    expect(stateView(state)).toEqual(before);
+    expect((await journal.load(temp.stateDir))?.outcome?.reason).toBe('persist-failed');
+  });
+
+  test('a file changed since the plan is refused before anything is written', async () => {
+    const { engine } = await setup();
+    writeFileSync(file('etc/netplan/50-cloud-init.yaml'), `${OLD_YAML}# edited\n`);
+    const outcome = await engine.persist({ sleep: async () => {} });
+
+    expect(outcome.kind === 'failed' && outcome.part).toBe('back-up');
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(`${OLD_YAML}# edited\n`);
+    expect(existsSync(file('etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
+  });
+
+  test('rollback of a persisted migration restores the files, hands back, then reverts the runtime', async () => {
+    const { engine, journal, seen, state, before } = await setup();
+    expect((await engine.persist({ sleep: async () => {} })).kind).toBe('persisted');
+    seen.length = 0;
+    const outcome = await engine.revert('operator');
+
+    expect(outcome.kind).toBe('reverted');
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(OLD_YAML);
+    expect(existsSync(file('etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
+    expect(seen).toEqual([
+      ['netplan', 'generate', '--root-dir', rootDir],
+      ['networkctl', 'reload'],
+    ]);
+    // netplan's output follows the restored file again.
+    expect(readFileSync(file(NETPLAN_OUTPUT), 'utf8')).toBe(OLD_YAML);
+    expect(stateView(state)).toEqual(before);
+    expect((await journal.load(temp.stateDir))?.phase).toBe('reverted');
+  });
+});

@@ -67,7 +67,9 @@ export const ifupdownRenderer: PersistRenderer = {
           { timeoutMs: CHECK_TIMEOUT_MS },
         );
         context.note(`ifup --no-act on the new ${file.path}: exit ${result.exitCode}`);
-        if (!succeeded(result)) return `ifup --no-act refused the new ${file.path}: ${why(result)}.`;
+        // ifup names the file it read: the operator knows it by its real path, not the scratch copy.
+        if (!succeeded(result))
+          return `ifup --no-act refused the new ${file.path}: ${why(result).replaceAll(copy, file.path)}.`;
       }
       return null;
     } finally {

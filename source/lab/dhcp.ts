@@ -28,6 +28,12 @@ export function dnsmasqArgv(options: {
   leaseTime: string;
   /** Also answer DNS on the gateway address (no upstream: local names only, REFUSED otherwise). */
   dns?: boolean;
+  /**
+   * Give the host a fixed address by its MAC (default true). Without it the host draws from the
+   * pool like any client, and dnsmasq binds the lease to the client id the host sent: the test
+   * of "the same identity keeps the same address" needs that.
+   */
+  reservation?: boolean;
   files: DnsmasqFiles;
 }): string[] {
   return [
@@ -41,7 +47,7 @@ export function dnsmasqArgv(options: {
     '--except-interface=lo',
     `--dhcp-range=${LAN.poolStart},${LAN.poolEnd},255.255.255.0,${options.leaseTime}`,
     `--dhcp-option=3,${LAN.gateway}`,
-    `--dhcp-host=${options.hostMac},${LAN.hostReservation}`,
+    ...(options.reservation === false ? [] : [`--dhcp-host=${options.hostMac},${LAN.hostReservation}`]),
     `--dhcp-leasefile=${options.files.leaseFile}`,
     `--pid-file=${options.files.pidFile}`,
     ...(options.dns

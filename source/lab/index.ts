@@ -4,6 +4,8 @@ export { LAN } from './dhcp.js';
 export { activeExitHooks } from './exit-hooks.js';
 export { createLab, DEFAULT_HOST_MAC } from './lab.js';
 export type { LabNames, VmNames } from './names.js';
+export type { NetworkdMachine, NetworkdMachineOptions } from './networkd-machine.js';
+export { startNetworkdMachine } from './networkd-machine.js';
 export type { LabProcess, StopOutcome } from './processes.js';
 export type { NetnsSnapshot } from './snapshot.js';
 export { SNAPSHOT_COMMANDS, snapshotDifferences } from './snapshot.js';

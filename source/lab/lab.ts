@@ -29,6 +29,7 @@ import { waitFor } from './wait.js';
 export const DEFAULT_HOST_MAC = '02:62:6d:00:00:18';
 const DEFAULT_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const DNSMASQ_READY = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
+const PORT_GONE_WAIT = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
 const DAD_WAIT = { attempts: 60, intervalMs: 100, timeoutMs: 6_000 };
 
 /**
@@ -96,9 +97,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
    * namespace only goes when its last process does). Every one of them is in a namespace this
    * lab created, so it is this lab's to end: by pid, as `ip netns pids` lists them.
    */
-  async function stopNamespaceStragglers(): Promise<void> {
+  async function stopNamespaceStragglers(namespaces: readonly string[] = created): Promise<void> {
     const pids = new Set<number>();
-    for (const ns of created) {
+    for (const ns of namespaces) {
       const result = await runner.run(['ip', 'netns', 'pids', ns]);
       for (const token of result.stdout.split(/\s+/)) {
         const pid = Number(token);
@@ -161,6 +162,24 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
   const dhcp = createDhcpClients({ dir, exec, processes });
 
+  async function rebootHost(): Promise<void> {
+    const hostNs = owned(names.hostNs);
+    for (const started of processes.all()) if (started.ns === hostNs) await processes.stop(started);
+    await stopNamespaceStragglers([hostNs]);
+    expectSuccess(await runner.run(['ip', 'netns', 'delete', hostNs]));
+    // The kernel destroys a deleted namespace's devices in the background: wait for the switch end.
+    await waitFor('the old host uplink to go', PORT_GONE_WAIT, async (problem) => {
+      const shown = await runner.run(['ip', '-n', names.routerNs, 'link', 'show', names.routerHostPort]);
+      return succeeded(shown) ? problem(`${names.routerHostPort} still exists`) : true;
+    });
+    // The veth went with the namespace; its switch end too. A fresh namespace of the same name gets a
+    // fresh pair with the same MAC, as a rebooted machine keeps its NIC.
+    expectSuccess(await runner.run(['ip', 'netns', 'add', hostNs]));
+    writeNetnsResolvConf(hostNs);
+    await plugIntoSwitch(wiring, names, names.routerHostPort, hostNs, uplink, { mtu, mac: hostMac });
+    await bringUpHostLinks(wiring, hostNs, uplink);
+  }
+
   try {
     for (const ns of [names.routerNs, names.hostNs, names.peerNs]) await addNamespace(ns);
     await buildRouter(wiring, names, mtu);
@@ -177,6 +196,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         hostMac,
         leaseTime: options.leaseTime ?? '1h',
         dns: options.dns ?? false,
+        reservation: options.reservation ?? true,
         files: { leaseFile: join(dir, 'dnsmasq.leases'), pidFile: dnsmasqPid },
       }),
       { label: 'dnsmasq', privateMounts: true },
@@ -261,6 +281,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
             port: sessionOptions.port ?? 7007,
           },
         ),
+      rebootHost,
       settle,
       teardown,
     };

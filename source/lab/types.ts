@@ -60,6 +60,8 @@ export interface LabOptions {
   dns?: boolean;
   /** dnsmasq lease time, e.g. `1h` (the default) or `2m`. */
   leaseTime?: string;
+  /** The router reserves 198.51.100.240 for the host's MAC (default true); false: a pool address bound to its client id. */
+  reservation?: boolean;
   /** Runs every command; default the project's exec runner with `log`. */
   runner?: Runner;
   log?: DebugLog;
@@ -145,6 +147,12 @@ export interface Lab {
     clientNs?: string;
     serverAddress?: string;
   }): Promise<TcpSession>;
+  /**
+   * A power cycle of the host: ends every program the lab started in the host namespace (stop a
+   * NetworkdMachine first), deletes the namespace and makes a fresh one with the same uplink name
+   * and MAC on the same switch port, up, with no address — what the host's boot config then finds.
+   */
+  rebootHost(): Promise<void>;
   /** Waits (bounded) until no IPv6 address in `ns` is tentative. */
   settle(ns: string): Promise<void>;
   /** Stops every program by pid, deletes every namespace, removes the temp dir. Idempotent. */

@@ -37,10 +37,14 @@ import {
 import { withLab } from './helpers/lab-state.js';
 
 const INTERFACES = 'auto lo\niface lo inet loopback\n\nauto ens18\niface ens18 inet dhcp\n';
-/** No address from the lab's own client: ifupdown's client takes the first lease (the reservation). */
+/**
+ * No address from the lab's own client (the static one is flushed): ifupdown's client takes the
+ * first lease, from a pool without a reservation, so only the client id keeps the address.
+ */
 const LAB = {
   host: { kind: 'static' as const, addresses: ['198.51.100.240/24'], gateway: null },
   leaseTime: '2m',
+  reservation: false,
 };
 const LONG = 8 * 60_000;
 

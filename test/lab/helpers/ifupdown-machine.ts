@@ -8,11 +8,7 @@
  * machine's except resolv.conf (the lab's /etc/netns file, so a client script writes that one),
  * and ifupdown reads its config with `-i ROOT/etc/network/interfaces`.
  *
- * A reboot: every process in the host namespace ends, the bridge and every other device the
- * migration made go, the uplink is put back as a fresh boot finds it (down, no address, no master,
- * addrgenmode eui64, which bridge-utils sets to none on a port), and a new keeper starts from the
- * same ROOT. lab.rebootHost() (a fresh namespace with the same uplink name and MAC) is used when
- * the lab has it.
+ * A reboot (rebootHost below) ends it and starts a new one from the same ROOT.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +16,7 @@ import type { Lab, LabProcess } from '../../../source/lab/index.js';
 import { waitFor } from '../../../source/lab/wait.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import { createExecRunner } from '../../../source/system/exec-runner.js';
-import { expectSuccess, type Runner, type RunResult } from '../../../source/system/runner.js';
+import type { Runner, RunResult } from '../../../source/system/runner.js';
 
 const KEEPER_SCRIPT = `set -e
 mount -t tmpfs -o mode=0755 tmpfs /run
@@ -78,33 +74,12 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
   };
 }
 
-/** Ends the machine and gives the lab a host namespace as a fresh boot finds it (see the top). */
+/**
+ * A reboot: the machine's processes end (its keeper, and the DHCP client ifup left running in
+ * its mount namespace), then lab.rebootHost() gives a fresh host namespace with the same uplink
+ * name and MAC on the same switch. Start a new machine from the same ROOT to boot it.
+ */
 export async function rebootHost(lab: Lab, machine: IfupdownMachine): Promise<void> {
   await machine.stop();
-  const reboot = (lab as Lab & { rebootHost?: () => Promise<void> }).rebootHost;
-  if (reboot) return reboot.call(lab);
-  const host = lab.ns.host;
-  const root = createExecRunner(silentLog);
-  // ifup's DHCP client daemonized out of the keeper: end it (and anything else there) by pid.
-  const pids = expectSuccess(await root.run(['ip', 'netns', 'pids', host]))
-    .stdout.split(/\s+/)
-    .filter(Boolean);
-  for (const pid of pids) await root.run(['kill', '-KILL', pid]);
-  const links = JSON.parse(
-    expectSuccess(await root.run(['ip', '-n', host, '-j', 'link', 'show'])).stdout,
-  ) as Array<{
-    ifname: string;
-  }>;
-  for (const { ifname } of links) {
-    if (ifname !== 'lo' && ifname !== lab.uplink)
-      expectSuccess(await root.run(['ip', '-n', host, 'link', 'del', ifname]));
-  }
-  for (const args of [
-    ['link', 'set', lab.uplink, 'nomaster'],
-    ['link', 'set', lab.uplink, 'down'],
-    ['addr', 'flush', 'dev', lab.uplink],
-    ['link', 'set', lab.uplink, 'addrgenmode', 'eui64'],
-  ]) {
-    expectSuccess(await root.run(['ip', '-n', host, ...args]));
-  }
+  await lab.rebootHost();
 }

@@ -124,20 +124,7 @@ async function cutOver(machine: IfupdownMachine, lab: Lab): Promise<string[]> {
   if (!client) throw new Error('no DHCP client of ifupdown on ens18');
   const run = async (argv: string[], input?: string) =>
     expectSuccess(await machine.runner.run(argv, input === undefined ? {} : { input }));
-  await run([
-    'ip',
-    'link',
-    'add',
-    'fcbr0',
-    'address',
-    lab.hostMac,
-    'type',
-    'bridge',
-    'stp_state',
-    '0',
-    'forward_delay',
-    '0',
-  ]);
+  await run(`ip link add fcbr0 address ${lab.hostMac} type bridge stp_state 0 forward_delay 0`.split(' '));
   await run(['ip', 'link', 'set', 'fcbr0', 'up']);
   const cidr = `${address.local}/${address.prefixlen}`;
   await run(
@@ -210,9 +197,17 @@ async function planFor(lab: Lab, machine: IfupdownMachine, root: string): Promis
   return plan;
 }
 
-/** What the persist transaction does between validate and handOver: each file written in place. */
-function writeFiles(root: string, plan: Plan): void {
+/**
+ * The renderer's part of persisting, as the transaction calls it: validate, the files written in
+ * place (the transaction's backup and atomic write are not what is tested here), handOver.
+ */
+async function persistAndHandOver(machine: IfupdownMachine, root: string, plan: Plan) {
+  const notes: string[] = [];
+  const context = persistContext(machine, root, notes);
+  expect(await ifupdownRenderer.validate(context, plan.config)).toBeNull();
   for (const file of plan.config) writeFileSync(join(root, file.path), file.after ?? '');
+  expect(await ifupdownRenderer.handOver(context, plan), notes.join('\n')).toBeNull();
+  return { context, notes };
 }
 
 describe.concurrent('ifupdown persist (real ifup, reboot)', () => {
@@ -229,12 +224,7 @@ describe.concurrent('ifupdown persist (real ifup, reboot)', () => {
         const session = await lab.openTcpSession({ serverAddress: address });
         // Let the moved address's lifetime run down, so the handover's renewal of it shows.
         await sleep(10_000);
-        const notes: string[] = [];
-        const context = persistContext(machine, root, notes);
-
-        expect(await ifupdownRenderer.validate(context, plan.config)).toBeNull();
-        writeFiles(root, plan);
-        expect(await ifupdownRenderer.handOver(context, plan), notes.join('\n')).toBeNull();
+        await persistAndHandOver(machine, root, plan);
 
         expect(await ifstate(machine)).toEqual(['ens18=ens18', 'fcbr0=fcbr0', 'lo=lo']);
         const [owned] = await ipv4(machine, 'fcbr0');
@@ -279,11 +269,7 @@ describe.concurrent('ifupdown persist (real ifup, reboot)', () => {
         const address = booted?.local as string;
         const plan = await planFor(lab, machine, root);
         const client = await cutOver(machine, lab);
-        const notes: string[] = [];
-        const context = persistContext(machine, root, notes);
-        expect(await ifupdownRenderer.validate(context, plan.config)).toBeNull();
-        writeFiles(root, plan);
-        expect(await ifupdownRenderer.handOver(context, plan), notes.join('\n')).toBeNull();
+        const { context, notes } = await persistAndHandOver(machine, root, plan);
 
         writeFileSync(join(root, 'etc/network/interfaces'), INTERFACES);
         expect(await ifupdownRenderer.handBack(context, plan), notes.join('\n')).toBeNull();

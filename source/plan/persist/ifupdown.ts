@@ -4,12 +4,17 @@
  * and address options with `bridge_ports NIC`, `bridge_stp off`, `bridge_fd 0` and
  * `hwaddress ether MAC` (the layout verified in the lab: ifupdown with bridge-utils brings the
  * bridge up with the uplink's MAC and the same DHCP lease). The file is edited line by line, so
- * comments and other stanzas stay as they are.
+ * comments and other stanzas stay as they are. A DHCP bridge also keeps the lease's client
+ * identity (ifupdown-identity.ts). Every value taken from the running system (MAC, addresses,
+ * gateway, nameservers) is checked before it becomes a word of the file; one that is not what it
+ * claims to be refuses the plan (UnplannableValue) instead of writing a line ifup would misread.
  */
 import type { PlanContext } from '../context.js';
 import { info, warning } from '../preflight/verdict.js';
+import { checkedAddress, checkedMac, checkedPrefix, UnplannableValue } from '../tokens.js';
 import type { ConfigFile, Verdict } from '../types.js';
 import { configFile } from './diff.js';
+import { ifupdownDhcpIdentity } from './ifupdown-identity.js';
 import { runtimeConfig } from './runtime-config.js';
 
 const INTERFACES_PATH = '/etc/network/interfaces';
@@ -26,6 +31,7 @@ interface Block {
 
 export function ifupdownConfig(context: PlanContext): { files: ConfigFile[]; verdicts: Verdict[] } {
   const { nic, bridge, uplink } = context.target;
+  const mac = checkedMac(uplink.mac);
   const sources = context.renderer.ifupdown.files;
   const owning = sources.find((file) => splitBlocks(file.content).some((block) => isIface(block, nic)));
   const path = owning?.path ?? sources[0]?.path ?? INTERFACES_PATH;
@@ -58,11 +64,22 @@ export function ifupdownConfig(context: PlanContext): { files: ConfigFile[]; ver
     bridgeLines.push(...runtime.main);
     extraStanzas = runtime.extra;
   }
+  if (/^iface \S+ inet dhcp$/.test(bridgeLines[1] ?? '')) {
+    const lease = context.snapshot.dhcpLeases?.find((candidate) => candidate.ifname === nic) ?? null;
+    const identity = ifupdownDhcpIdentity(lease, mac, bridge);
+    const stated = new Set(options(inet ?? { head: null, lines: [] }).map(([key]) => key));
+    bridgeLines.push(
+      ...identity.options
+        .filter((line) => !stated.has(line.split(' ')[0] ?? ''))
+        .map((line) => `${indent}${line}`),
+    );
+    verdicts.push(...identity.verdicts);
+  }
   bridgeLines.push(
     `${indent}bridge_ports ${nic}`,
     `${indent}bridge_stp off`,
     `${indent}bridge_fd 0`,
-    `${indent}hwaddress ether ${uplink.mac?.toLowerCase()}`,
+    `${indent}hwaddress ether ${mac}`,
   );
   if (uplink.mtu !== 1500) bridgeLines.push(`${indent}mtu ${uplink.mtu}`);
   bridgeLines.push(...extraStanzas);
@@ -181,14 +198,23 @@ function optionIndent(block: Block | undefined): string {
 function runtimeStanzas(context: PlanContext, indent: string): { main: string[]; extra: string[] } {
   const config = runtimeConfig(context);
   const { bridge } = context.target;
-  const v4 = config.addresses.filter((address) => !address.includes(':'));
+  const v4 = config.addresses.filter((address) => !address.includes(':')).map(checkedCidr);
   if (config.dhcp4 || v4.length === 0) return { main: [`iface ${bridge} inet dhcp`], extra: [] };
   const main = [`iface ${bridge} inet static`, `${indent}address ${v4[0]}`];
-  if (config.gateway4) main.push(`${indent}gateway ${config.gateway4.gateway}`);
-  if (config.nameservers.length > 0) main.push(`${indent}dns-nameservers ${config.nameservers.join(' ')}`);
+  if (config.gateway4) main.push(`${indent}gateway ${checkedAddress(config.gateway4.gateway, 4)}`);
+  if (config.nameservers.length > 0)
+    main.push(
+      `${indent}dns-nameservers ${config.nameservers.map((server) => checkedAddress(server)).join(' ')}`,
+    );
   // interfaces(5): further addresses go into further stanzas of the same interface.
   const extra = v4
     .slice(1)
     .flatMap((address) => ['', `iface ${bridge} inet static`, `${indent}address ${address}`]);
   return { main, extra };
+}
+
+/** "198.51.100.240/24" as one word of the file: a parsable IPv4 prefix with nothing around it. */
+function checkedCidr(address: string): string {
+  if (/\s/.test(address)) throw new UnplannableValue('address', address);
+  return checkedPrefix(address, 4);
 }

@@ -1,0 +1,85 @@
+/**
+ * The lab host namespace as a Debian machine run by ifupdown (shared notes, lab-recipes.md
+ * "ifupdown"): a keeper process holds a private mount namespace inside the host namespace with a
+ * fresh tmpfs on /run (ifupdown's /run/network state and its clients' pid files,
+ * /run/dhclient.IFACE.pid, stay there and vanish at "reboot"), and ROOT/var/lib/dhcp bound on
+ * /var/lib/dhcp (dhclient's lease files and DUID, which a real disk keeps across a reboot).
+ * Everything the test runs "on the machine" enters it with `nsenter -t KEEPER -m -n`; /etc is the
+ * machine's except resolv.conf (the lab's /etc/netns file, so a client script writes that one),
+ * and ifupdown reads its config with `-i ROOT/etc/network/interfaces`.
+ *
+ * A reboot (rebootHost below) ends it and starts a new one from the same ROOT.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab, LabProcess } from '../../../source/lab/index.js';
+import { waitFor } from '../../../source/lab/wait.js';
+import { silentLog } from '../../../source/system/debug-log.js';
+import { createExecRunner } from '../../../source/system/exec-runner.js';
+import type { Runner, RunResult } from '../../../source/system/runner.js';
+
+const KEEPER_SCRIPT = `set -e
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/network
+mount --bind "$1/var/lib/dhcp" /var/lib/dhcp
+exec sleep 1800
+`;
+
+export interface IfupdownMachine {
+  readonly root: string;
+  readonly interfaces: string;
+  /** Runs inside the machine (its mount namespace and the host's network namespace). */
+  readonly runner: Runner;
+  exec(argv: readonly string[], timeoutMs?: number): Promise<RunResult>;
+  /** `ifup -a -i ROOT/etc/network/interfaces`: what the boot runs. */
+  boot(): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+export function writeRoot(root: string, interfaces: string): void {
+  mkdirSync(join(root, 'etc/network'), { recursive: true });
+  mkdirSync(join(root, 'var/lib/dhcp'), { recursive: true });
+  writeFileSync(join(root, 'etc/network/interfaces'), interfaces);
+}
+
+export async function startIfupdownMachine(lab: Lab, root: string): Promise<IfupdownMachine> {
+  const keeper: LabProcess = await lab.spawn(
+    lab.ns.host,
+    ['unshare', '-m', '--propagation', 'private', 'sh', '-c', KEEPER_SCRIPT, 'keeper', root],
+    { label: 'ifupdown-machine' },
+  );
+  await waitFor('the machine keeper', { attempts: 50, intervalMs: 50, timeoutMs: 5_000 }, async (problem) => {
+    if (keeper.hasExited()) throw new Error(`keeper exited: ${keeper.readLog().trim()}`);
+    const args = await lab.exec(lab.ns.host, ['cat', `/proc/${keeper.pid}/cmdline`], { check: false });
+    return args.stdout.startsWith('sleep\0') ? true : problem('keeper still mounting');
+  });
+  // The keeper was started by `ip netns exec`, so its mount namespace also has the lab's resolv.conf.
+  const exec = createExecRunner(silentLog);
+  const runner: Runner = {
+    async run(argv, options) {
+      const result = await exec.run(['nsenter', '-t', String(keeper.pid), '-m', '-n', ...argv], options);
+      return { ...result, argv: [...argv] };
+    },
+  };
+  const interfaces = join(root, 'etc/network/interfaces');
+  return {
+    root,
+    interfaces,
+    runner,
+    exec: (argv, timeoutMs) => runner.run(argv, { timeoutMs }),
+    boot: () => runner.run(['ifup', '-a', '-i', interfaces], { timeoutMs: 70_000 }),
+    async stop() {
+      await lab.stop(keeper);
+    },
+  };
+}
+
+/**
+ * A reboot: the machine's processes end (its keeper, and the DHCP client ifup left running in
+ * its mount namespace), then lab.rebootHost() gives a fresh host namespace with the same uplink
+ * name and MAC on the same switch. Start a new machine from the same ROOT to boot it.
+ */
+export async function rebootHost(lab: Lab, machine: IfupdownMachine): Promise<void> {
+  await machine.stop();
+  await lab.rebootHost();
+}

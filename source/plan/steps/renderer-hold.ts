@@ -20,6 +20,7 @@
 import type { PlanContext } from '../context.js';
 import { info } from '../preflight/verdict.js';
 import type { Step, Verdict } from '../types.js';
+import { movesLeasedAddress, nmcliDeviceManaged } from './keep-lease-nm.js';
 import {
   type HoldFile,
   networkdHoldFile,
@@ -60,17 +61,22 @@ export interface RendererHold {
   verdicts: Verdict[];
 }
 
-export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'target'>): RendererHold {
+export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'target' | 'state'>): RendererHold {
   const { nic, bridge } = context.target;
   const held = heldRenderer(context);
   if (held === 'networkd') {
     return { step: holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge), verdicts: [] };
   }
   if (held === 'networkmanager') {
-    return {
-      step: holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge),
-      verdicts: [],
-    };
+    const step = holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge);
+    // NetworkManager keeps a leased address in the window (keep-lease-nm.ts), which makes the uplink
+    // unmanaged; this inverse runs after the cutover's, so the address is back on the uplink when NM
+    // manages it again and autoconnects its own profile there, which keeps and renews the address
+    // (lab, NM 1.42: no address deleted). On a link NM still manages (the keep-lease step never
+    // ran) it changes nothing. An explicit `nmcli connection up` is not used: on a device NM has
+    // just autoconnected it re-activates the profile and flushes the address (54 ms in the lab).
+    if (movesLeasedAddress(context)) step.inverse.push(nmcliDeviceManaged(nic, true));
+    return { step, verdicts: [] };
   }
   if (context.renderer.owner === 'ifupdown') {
     return {

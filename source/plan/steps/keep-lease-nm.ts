@@ -181,3 +181,14 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
       : [];
   return { step, verdicts };
 }
+
+/** The bridge profile's UUID as a built keep-lease step names it (its `nmcli connection up uuid U`), or null. */
+export function nmBridgeUuidOf(step: Step): string | null {
+  for (const command of step.commands) {
+    if (command.kind !== 'exec') continue;
+    const [program, object, verb, keyword, uuid] = command.argv;
+    if (program === 'nmcli' && object === 'connection' && verb === 'up' && keyword === 'uuid' && uuid)
+      return uuid;
+  }
+  return null;
+}

@@ -1,31 +1,35 @@
 /**
- * NetworkManager keeps the lease: after the cutover, an in-memory profile (`nmcli connection add
- * save no`, kept under /run/NetworkManager/system-connections, so a reboot drops it) runs NM's DHCP
- * client on the bridge with the identity the uplink's lease used, and NM lets go of the uplink's
- * own profile. What NetworkManager 1.42 does, seen in the lab (a veth managed by NM in a namespace,
- * `ip monitor` watching):
+ * NetworkManager keeps the lease: after the cutover, in-memory profiles (`nmcli connection add
+ * save no`, kept under /run/NetworkManager/system-connections, so a reboot drops them) run NM's
+ * DHCP client on the bridge with the identity the uplink's lease used, with the uplink as its port.
+ * What NetworkManager 1.42 does, seen in the lab (a veth managed by NM in a namespace, `ip monitor`
+ * watching):
  * - `nmcli connection up` on a device NM mirrors as "connected (externally)" first tears the
  *   external connection down and flushes the device: the bridge had no address for 165 ms and its
  *   default route was replaced. Activated from "disconnected" instead (the device set unmanaged,
  *   then managed again), NM keeps the addresses it did not add and the DHCP reply only renews the
  *   one the bridge already has: no address is ever deleted.
  * - `nmcli device set IF managed no` leaves the link as it is (no flush, no DHCP release); it only
- *   stops NM's client there. So the uplink's profile stops renewing without touching anything.
- * - A bridge profile waits for a port before it starts DHCP ("master waiting for slaves"); the
- *   uplink, managed again, becomes that port as an external connection, without being released
- *   from the bridge (activating a port profile released and re-enslaved it: a 32 ms carrier loss).
- * - After a restart NM takes both back as they were (it records the managed state and the
- *   active profile under /run/NetworkManager/devices); the hold file would make both unmanaged
- *   then and leave the lease unrenewed, so this step removes it and its inverse writes it back.
+ *   stops NM's client there. So the uplink's own profile stops renewing without touching anything.
+ * - A bridge profile starts DHCP only once NM runs one of its ports ("master waiting for slaves"),
+ *   so the uplink gets an in-memory port profile too. Activated on the unmanaged uplink it keeps it
+ *   in the bridge (no release, no carrier loss). Merely managing the uplink again instead made NM
+ *   autoconnect the uplink's own profile, which took it out of the bridge (the guardian reverted).
+ * - After a restart NM takes both back as they were (it records the managed state and the active
+ *   profiles under /run/NetworkManager/devices); the hold file would make both unmanaged then and
+ *   leave the lease unrenewed, so this step removes it and its inverse writes it back.
  *
- * The bridge profile has the UUID of the persisted bridge keyfile (persist/networkmanager.ts), so
- * at persist NetworkManager's reload swaps the in-memory profile for the file without touching the
- * device (txn/persist/networkmanager-renderer.ts).
+ * The profiles have the UUIDs of the persisted keyfiles (persist/networkmanager.ts), so at persist
+ * NetworkManager's reload swaps the in-memory profiles for the files without touching the devices
+ * (txn/persist/networkmanager-renderer.ts).
  *
- * Revert: the inverse lets go of both links (unmanaged: addresses stay), deletes the profile and
- * writes the hold back, before the cutover's inverse moves the address; the renderer hold's inverse
- * then makes the uplink managed again, and NM autoconnects its own profile on it, which keeps the
- * address the revert put back and renews it.
+ * Revert: the revert runs every step's `ip` lines as one batch first (txn/engine/revert.ts), so
+ * by the time this inverse runs the address is back on the uplink and the bridge is deleted. NM
+ * then deactivates the port profile (it flushes the uplink: 11 ms without the address in the lab)
+ * and autoconnects the uplink's own profile, which gets the same address by DHCP and renews it.
+ * The inverse deletes the two profiles (inactive by then) and writes the hold back; the hold's
+ * inverse makes the uplink managed again in case this step stopped half way. An uplink profile
+ * that does not autoconnect is left for the operator (`nmcli connection up`).
  */
 import type { DhcpLease } from '../../host/snapshot.js';
 import type { PlanContext } from '../context.js';
@@ -43,6 +47,12 @@ const CLIENT_ID = /^[0-9a-f]{2}(:[0-9a-f]{2}){1,254}$/;
 /** The UUID of the bridge profile, in memory during the window and in the persisted keyfile. */
 export function nmBridgeUuid(context: Pick<PlanContext, 'snapshot' | 'target'>): string {
   return stableUuid(`${context.snapshot.hostname ?? 'host'}/${context.target.bridge}`);
+}
+
+/** The UUID of the uplink's port profile, in memory during the window and in the persisted keyfile. */
+export function nmPortUuid(context: Pick<PlanContext, 'snapshot' | 'target'>): string {
+  const { bridge, nic } = context.target;
+  return stableUuid(`${context.snapshot.hostname ?? 'host'}/${bridge}/${nic}`);
 }
 
 /** The in-memory profile's name (what `nmcli connection` lists while the change is pending). */
@@ -98,6 +108,7 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
   }
   const mac = checkedMac(uplink.mac);
   const uuid = nmBridgeUuid(context);
+  const portUuid = nmPortUuid(context);
   const hold = networkManagerHoldFile(nic, bridge);
   const identity = clientId === null ? [] : ['ipv4.dhcp-client-id', clientId];
   const add = [
@@ -129,30 +140,51 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
     'ipv6.method',
     'ignore',
   ];
+  const addPort = [
+    'nmcli',
+    'connection',
+    'add',
+    'save',
+    'no',
+    'type',
+    'ethernet',
+    'con-name',
+    `${nmWindowProfileName(bridge)}-port`,
+    'connection.uuid',
+    portUuid,
+    'ifname',
+    nic,
+    'connection.autoconnect',
+    'no',
+    'master',
+    uuid,
+    'slave-type',
+    'bridge',
+  ];
   const step: Step = {
     id: 'keep-lease',
     kind: 'keep-lease',
     title: `Renew ${nic}'s DHCP lease on ${bridge} with NetworkManager`,
     detail:
-      `A runtime-only NetworkManager profile runs DHCP on ${bridge} with ${nic}'s MAC and ` +
+      `Runtime-only NetworkManager profiles run DHCP on ${bridge} with ${nic}'s MAC and ` +
       (clientId === null
         ? `NetworkManager's default client id (${lease ? 'the lease was obtained without one' : 'no lease record names one'}), `
         : `the client id ${clientId} of ${nic}'s lease, `) +
-      `so the DHCP server renews the same address; NetworkManager stops renewing it on ${nic} ("${displaySafe(device.connection)}") ` +
-      'without touching the link. The profile lives under /run (gone at reboot); revert deletes it, and persisting replaces it with the written profile.',
+      `with ${nic} as its port, so the DHCP server renews the same address; NetworkManager stops ${nic}'s own profile ("${displaySafe(device.connection)}") ` +
+      `without touching the link. The profiles live under /run (gone at reboot); revert deletes them and NetworkManager takes ${nic} back with "${displaySafe(device.connection)}" (if it autoconnects), and persisting replaces them with the written profiles.`,
     disruptive: false,
     commands: [
       nmcliDeviceManaged(nic, false),
       nmcliDeviceManaged(bridge, false),
       removeHoldFile(hold),
       { kind: 'exec', argv: add },
+      { kind: 'exec', argv: addPort },
       nmcliDeviceManaged(bridge, true),
       { kind: 'exec', argv: ['nmcli', 'connection', 'up', 'uuid', uuid] },
-      nmcliDeviceManaged(nic, true),
+      { kind: 'exec', argv: ['nmcli', 'connection', 'up', 'uuid', portUuid] },
     ],
     inverse: [
-      nmcliDeviceManaged(bridge, false),
-      nmcliDeviceManaged(nic, false),
+      { kind: 'exec', argv: ['nmcli', 'connection', 'delete', 'uuid', portUuid] },
       { kind: 'exec', argv: ['nmcli', 'connection', 'delete', 'uuid', uuid] },
       writeHoldFile(hold),
     ],
@@ -182,13 +214,14 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
   return { step, verdicts };
 }
 
-/** The bridge profile's UUID as a built keep-lease step names it (its `nmcli connection up uuid U`), or null. */
-export function nmBridgeUuidOf(step: Step): string | null {
+/** The UUIDs a built keep-lease step brings up (`nmcli connection up uuid U`): the bridge's, then the port's. */
+export function nmProfileUuidsOf(step: Step): string[] {
+  const uuids: string[] = [];
   for (const command of step.commands) {
     if (command.kind !== 'exec') continue;
     const [program, object, verb, keyword, uuid] = command.argv;
     if (program === 'nmcli' && object === 'connection' && verb === 'up' && keyword === 'uuid' && uuid)
-      return uuid;
+      uuids.push(uuid);
   }
-  return null;
+  return uuids;
 }

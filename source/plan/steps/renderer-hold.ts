@@ -70,11 +70,11 @@ export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'targe
   if (held === 'networkmanager') {
     const step = holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge);
     // NetworkManager keeps a leased address in the window (keep-lease-nm.ts), which makes the uplink
-    // unmanaged; this inverse runs after the cutover's, so the address is back on the uplink when NM
-    // manages it again and autoconnects its own profile there, which keeps and renews the address
-    // (lab, NM 1.42: no address deleted). On a link NM still manages (the keep-lease step never
-    // ran) it changes nothing. An explicit `nmcli connection up` is not used: on a device NM has
-    // just autoconnected it re-activates the profile and flushes the address (54 ms in the lab).
+    // unmanaged first; if that step stopped half way, this (which runs last) makes NM manage the
+    // uplink again so that it autoconnects the uplink's own profile, which keeps the address the
+    // revert put back and renews it. On a link NM manages already it changes nothing. No explicit
+    // `nmcli connection up`: on a device NM has just autoconnected it re-activates the profile and
+    // flushes the address (54 ms in the lab, NM 1.42).
     if (movesLeasedAddress(context)) step.inverse.push(nmcliDeviceManaged(nic, true));
     return { step, verdicts: [] };
   }

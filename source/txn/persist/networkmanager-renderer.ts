@@ -5,11 +5,11 @@
  * needs no daemon and writes nothing), and NM's normalised output read back for keys it dropped
  * (nm-keyfile-check.ts).
  *
- * handOver, when the window's lease was kept by NM (steps/keep-lease-nm.ts): the bridge is active
- * with an in-memory profile whose UUID is the written keyfile's. NM lets a profile under
+ * handOver, when the window's lease was kept by NM (steps/keep-lease-nm.ts): the bridge and its
+ * port are active with in-memory profiles whose UUIDs are the written keyfiles'. NM lets a profile under
  * /run/NetworkManager/system-connections shadow the /etc one of the same UUID, so the in-memory
- * file is removed and `nmcli connection reload` makes the written file the profile of the active
- * connection, without touching the device (lab, NM 1.42: no address or route changed, the bridge
+ * files are removed and `nmcli connection reload` makes the written files the profiles of the active
+ * connections, without touching the devices (lab, NM 1.42: no address or route changed, the bridge
  * stays "connected" and DHCP goes on renewing). `nmcli connection up` of the written profile would
  * tear the active one down first and flush the bridge (165 ms without its address in the lab).
  * Without a kept lease (a static uplink) the bridge is only mirrored by NM ("connected
@@ -17,13 +17,13 @@
  * from "disconnected", keeping the addresses it did not add.
  *
  * handBack (the files restored): NM lets go of both links without touching them, reloads (the
- * written profiles are gone), and with a kept lease the window's in-memory profile is made again as
- * the keep-lease step made it, so the runtime revert that follows finds the state it undoes.
+ * written profiles are gone), and with a kept lease the window's in-memory profiles are made again as
+ * the keep-lease step made them, so the runtime revert that follows finds the state it undoes.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitTerse } from '../../host/parse/nmcli.js';
-import { nmBridgeUuidOf } from '../../plan/steps/keep-lease-nm.js';
+import { nmProfileUuidsOf } from '../../plan/steps/keep-lease-nm.js';
 import type { ConfigFile, Plan, Step } from '../../plan/types.js';
 import { CommandFailed, succeeded } from '../../system/runner.js';
 import { keysNmDropped } from './nm-keyfile-check.js';
@@ -48,12 +48,12 @@ export const networkManagerRenderer: PersistRenderer = {
   async handOver(context, plan) {
     const keeper = keepLeaseStep(plan);
     if (keeper) {
-      const uuid = nmBridgeUuidOf(keeper);
-      if (!uuid) return 'the keep-lease step names no bridge profile';
+      const [bridgeUuid, portUuid] = nmProfileUuidsOf(keeper);
+      if (!bridgeUuid || !portUuid) return 'the keep-lease step names no bridge and port profiles';
       const rows = await connectionRows(context, ['UUID', 'FILENAME']);
       if (typeof rows === 'string') return rows;
       for (const [rowUuid = '', filename = ''] of rows) {
-        if (rowUuid !== uuid || !filename.startsWith(IN_MEMORY_DIR)) continue;
+        if (![bridgeUuid, portUuid].includes(rowUuid) || !filename.startsWith(IN_MEMORY_DIR)) continue;
         if (!isPlainPath(filename))
           return `NetworkManager names the in-memory profile ${filename}, which is not a plain path`;
         await rm(join(context.rootDir, filename), { force: true });
@@ -61,7 +61,10 @@ export const networkManagerRenderer: PersistRenderer = {
       }
       const problem = await nmcli(context, ['connection', 'reload']);
       if (problem) return problem;
-      return activeFromDisk(context, uuid, plan.bridge);
+      return activeFromDisk(context, [
+        [bridgeUuid, plan.bridge],
+        [portUuid, plan.nic],
+      ]);
     }
     for (const argv of [
       ['connection', 'reload'],
@@ -152,18 +155,23 @@ async function connectionRows(
     .map(splitTerse);
 }
 
-/** The bridge's active connection is the written profile (its file is not under /run). */
-async function activeFromDisk(context: PersistContext, uuid: string, bridge: string): Promise<string | null> {
+/** Each device's active connection is its written profile (the file is not under /run). */
+async function activeFromDisk(
+  context: PersistContext,
+  expected: ReadonlyArray<readonly [string, string]>,
+): Promise<string | null> {
   const rows = await connectionRows(context, ['UUID', 'FILENAME', 'DEVICE'], true);
   if (typeof rows === 'string') return rows;
-  const row = rows.find(([rowUuid]) => rowUuid === uuid);
-  if (!row) return `NetworkManager has no active profile ${uuid} on ${bridge} after the reload`;
-  const [, filename = '', device = ''] = row;
-  if (device !== bridge)
-    return `NetworkManager runs profile ${uuid} on ${device || 'no device'}, not ${bridge}`;
-  if (filename.startsWith(IN_MEMORY_DIR))
-    return `NetworkManager still runs ${bridge} from the in-memory profile ${filename}`;
-  context.note(`NetworkManager runs ${bridge} from ${filename}`);
+  for (const [uuid, device] of expected) {
+    const row = rows.find(([rowUuid]) => rowUuid === uuid);
+    if (!row) return `NetworkManager has no active profile ${uuid} on ${device} after the reload`;
+    const [, filename = '', shownDevice = ''] = row;
+    if (shownDevice !== device)
+      return `NetworkManager runs profile ${uuid} on ${shownDevice || 'no device'}, not ${device}`;
+    if (filename.startsWith(IN_MEMORY_DIR))
+      return `NetworkManager still runs ${device} from the in-memory profile ${filename}`;
+    context.note(`NetworkManager runs ${device} from ${filename}`);
+  }
   return null;
 }
 

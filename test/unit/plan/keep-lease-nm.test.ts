@@ -15,6 +15,7 @@ import { HOST_ADDRESS, request, UPLINK_MAC, variant } from './fixtures.js';
 import { networkManagerServer } from './hosts.js';
 
 const BRIDGE_UUID = stableUuid('fc-host/fcbr0');
+const PORT_UUID = stableUuid('fc-host/fcbr0/ens18');
 const LEASE: DhcpLease = {
   ifname: 'ens18',
   client: 'networkmanager',
@@ -54,36 +55,38 @@ describe('NetworkManager keeps the lease on the bridge', () => {
     ]);
   });
 
-  it('lets go of both links, then runs an in-memory bridge profile with the lease client id', () => {
+  it('lets go of both links, then runs in-memory bridge and port profiles with the lease client id', () => {
     expect(argvs(step?.commands)).toEqual([
       'nmcli device set ens18 managed no',
       'nmcli device set fcbr0 managed no',
       'remove-file',
       `nmcli connection add save no type bridge con-name bridge-migrate-fcbr0 connection.uuid ${BRIDGE_UUID} ifname fcbr0 connection.autoconnect no bridge.mac-address ${UPLINK_MAC} bridge.stp no bridge.forward-delay 0 ipv4.method auto ipv4.dhcp-client-id 01:${UPLINK_MAC} ipv6.method ignore`,
+      `nmcli connection add save no type ethernet con-name bridge-migrate-fcbr0-port connection.uuid ${PORT_UUID} ifname ens18 connection.autoconnect no master ${BRIDGE_UUID} slave-type bridge`,
       'nmcli device set fcbr0 managed yes',
       `nmcli connection up uuid ${BRIDGE_UUID}`,
-      'nmcli device set ens18 managed yes',
+      `nmcli connection up uuid ${PORT_UUID}`,
     ]);
     expect(step?.commands[2]).toEqual({ kind: 'remove-file', path: NETWORKMANAGER_HOLD_PATH });
   });
 
-  it('shares its UUID with the persisted bridge keyfile, so persisting swaps one for the other', () => {
+  it('shares the UUIDs of the persisted keyfiles, so persisting swaps the profiles for the files', () => {
     const keyfile = plan.config.find((file) => file.path.endsWith('/fcbr0.nmconnection'));
     expect(keyfile?.after).toContain(`uuid=${BRIDGE_UUID}\n`);
+    const port = plan.config.find((file) => file.path.endsWith('/fcbr0-port-ens18.nmconnection'));
+    expect(port?.after).toContain(`uuid=${PORT_UUID}\n`);
   });
 
-  it('is undone by letting go of both links, deleting the profile and writing the hold back', () => {
+  it('is undone (after the revert batch deleted the bridge) by deleting both profiles and writing the hold back', () => {
     expect(argvs(step?.inverse)).toEqual([
-      'nmcli device set fcbr0 managed no',
-      'nmcli device set ens18 managed no',
+      `nmcli connection delete uuid ${PORT_UUID}`,
       `nmcli connection delete uuid ${BRIDGE_UUID}`,
       'write-file',
     ]);
     const hold = stepOf(plan, 'renderer-hold');
-    expect(step?.inverse[3]).toEqual(hold?.commands[0]);
+    expect(step?.inverse[2]).toEqual(hold?.commands[0]);
   });
 
-  it("hands the uplink back to NetworkManager after the cutover's inverse, in the hold's inverse", () => {
+  it("makes the uplink managed again last, in the hold's inverse", () => {
     const hold = stepOf(plan, 'renderer-hold');
     expect(hold?.inverse).toEqual([
       { kind: 'remove-file', path: NETWORKMANAGER_HOLD_PATH },

@@ -171,30 +171,34 @@ describe('validate', () => {
 
 describe('handOver with the lease kept by NetworkManager', () => {
   const plan = leasedPlan();
-  const up = plan.steps
-    .find((step) => step.kind === 'keep-lease')
-    ?.commands.find((command) => command.kind === 'exec' && command.argv[2] === 'up');
-  const uuid = up?.kind === 'exec' ? (up.argv[4] as string) : '';
+  const [uuid = '', portUuid = ''] = (
+    plan.steps.find((step) => step.kind === 'keep-lease')?.commands ?? []
+  ).flatMap((command) =>
+    command.kind === 'exec' && command.argv[2] === 'up' ? [command.argv[4] as string] : [],
+  );
   const inMemory = '/run/NetworkManager/system-connections/bridge-migrate-fcbr0.nmconnection';
+  const portInMemory = '/run/NetworkManager/system-connections/bridge-migrate-fcbr0-port.nmconnection';
   const onDisk = '/etc/NetworkManager/system-connections/fcbr0.nmconnection';
+  const portOnDisk = '/etc/NetworkManager/system-connections/fcbr0-port-ens18.nmconnection';
 
   function handOverScene(activeFile: string) {
     const s = scene((argv) => {
       if (argv === 'nmcli -t -f UUID,FILENAME connection show')
         return {
-          stdout: `${uuid}:${inMemory}\n${uuid}:${onDisk}\nfd796c76-c90f-4011-805c-ab25cfa7a02c:/run/NetworkManager/system-connections/ens18.nmconnection\n`,
+          stdout: `${uuid}:${inMemory}\n${uuid}:${onDisk}\n${portUuid}:${portInMemory}\nfd796c76-c90f-4011-805c-ab25cfa7a02c:/run/NetworkManager/system-connections/ens18.nmconnection\n`,
         };
       if (argv === 'nmcli -t -f UUID,FILENAME,DEVICE connection show --active')
-        return { stdout: `${uuid}:${activeFile}:fcbr0\n` };
+        return { stdout: `${uuid}:${activeFile}:fcbr0\n${portUuid}:${portOnDisk}:ens18\n` };
       return undefined;
     });
     mkdirSync(join(s.rootDir, '/run/NetworkManager/system-connections'), { recursive: true });
     writeFileSync(join(s.rootDir, inMemory), '[connection]\n');
+    writeFileSync(join(s.rootDir, portInMemory), '[connection]\n');
     writeFileSync(join(s.rootDir, '/run/NetworkManager/system-connections/ens18.nmconnection'), '');
     return s;
   }
 
-  it('removes only the in-memory bridge profile, reloads, and checks the bridge runs from the written file', async () => {
+  it('removes only the in-memory bridge and port profiles, reloads, and checks both run from the written files', async () => {
     const { context, calls, rootDir, notes } = handOverScene(onDisk);
     expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(await networkManagerRenderer.handOver(context, plan)).toBeNull();
@@ -204,8 +208,10 @@ describe('handOver with the lease kept by NetworkManager', () => {
       'nmcli -t -f UUID,FILENAME,DEVICE connection show --active',
     ]);
     expect(existsSync(join(rootDir, inMemory))).toBe(false);
+    expect(existsSync(join(rootDir, portInMemory))).toBe(false);
     expect(existsSync(join(rootDir, '/run/NetworkManager/system-connections/ens18.nmconnection'))).toBe(true);
     expect(notes).toContain(`NetworkManager runs fcbr0 from ${onDisk}`);
+    expect(notes).toContain(`NetworkManager runs ens18 from ${portOnDisk}`);
   });
 
   it('fails when the bridge still runs from the in-memory profile after the reload', async () => {
@@ -226,7 +232,7 @@ describe('handOver with the lease kept by NetworkManager', () => {
     );
   });
 
-  it('handBack lets go of both links, reloads, and makes the window profile again', async () => {
+  it('handBack lets go of both links, reloads, and makes the window profiles again', async () => {
     const { context, calls } = scene();
     expect(await networkManagerRenderer.handBack(context, plan)).toBeNull();
     const argv = calls.map((call) => call.argv);
@@ -237,9 +243,12 @@ describe('handOver with the lease kept by NetworkManager', () => {
     ]);
     expect(argv.slice(3).filter((line) => !line.includes('managed no'))).toEqual([
       expect.stringMatching(/^nmcli connection add save no type bridge con-name bridge-migrate-fcbr0 /),
+      expect.stringMatching(
+        /^nmcli connection add save no type ethernet con-name bridge-migrate-fcbr0-port /,
+      ),
       'nmcli device set fcbr0 managed yes',
       `nmcli connection up uuid ${uuid}`,
-      'nmcli device set ens18 managed yes',
+      `nmcli connection up uuid ${portUuid}`,
     ]);
   });
 });

@@ -31,18 +31,15 @@
  * inverse makes the uplink managed again in case this step stopped half way. An uplink profile
  * that does not autoconnect is left for the operator (`nmcli connection up`).
  */
-import type { DhcpLease } from '../../host/snapshot.js';
 import type { PlanContext } from '../context.js';
 import { displaySafe } from '../display-text.js';
 import { stableUuid } from '../persist/networkmanager.js';
+import { isNmClientId, uplinkLease } from '../persist/nm-dhcp-identity.js';
 import { blocker, info } from '../preflight/verdict.js';
 import { checkedMac } from '../tokens.js';
 import type { Command, Step } from '../types.js';
 import type { KeepLease } from './keep-lease.js';
 import { networkManagerHoldFile, removeHoldFile, writeHoldFile } from './renderer-hold-files.js';
-
-/** DHCP option 61 as NM's ipv4.dhcp-client-id takes it: hex bytes, the type byte first. */
-const CLIENT_ID = /^[0-9a-f]{2}(:[0-9a-f]{2}){1,254}$/;
 
 /** The UUID of the bridge profile, in memory during the window and in the persisted keyfile. */
 export function nmBridgeUuid(context: Pick<PlanContext, 'snapshot' | 'target'>): string {
@@ -69,10 +66,6 @@ export function movesLeasedAddress(context: Pick<PlanContext, 'state'>): boolean
   return context.state.addresses.some((moved) => moved.address.family === 4 && moved.address.dynamic);
 }
 
-function leaseOf(context: PlanContext): DhcpLease | null {
-  return context.snapshot.dhcpLeases?.find((lease) => lease.ifname === context.target.nic) ?? null;
-}
-
 export function networkManagerKeepLease(context: PlanContext): KeepLease {
   const { nic, bridge, uplink } = context.target;
   const device = context.renderer.networkManager.devices[nic];
@@ -92,9 +85,9 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
       ],
     };
   }
-  const lease = leaseOf(context);
+  const lease = uplinkLease(context.snapshot, nic);
   const clientId = lease?.clientId ?? null;
-  if (clientId !== null && !CLIENT_ID.test(clientId)) {
+  if (clientId !== null && !isNmClientId(clientId)) {
     return {
       step: null,
       verdicts: [

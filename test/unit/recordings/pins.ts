@@ -53,8 +53,9 @@ export const PINS: Record<string, Pin> = {
     persistWith: 'networkmanager',
     blockers: [],
     warnings: ['hypervisor-vmware', 'ipv6-slaac', 'renderer-fights', 'ssh-over-uplink'],
-    infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    // NetworkManager renews the lease on the bridge (keep-lease-nm.ts); the recording has no lease record.
+    infos: ['lease-identity-default'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: { firewall: 'iptables-save is not installed' },
   },
   'debian-ifupdown-dhclient': {
@@ -93,8 +94,8 @@ export const PINS: Record<string, Pin> = {
     persistWith: 'networkmanager',
     blockers: ['wifi-uplink'],
     warnings: ['renderer-fights'],
-    infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    infos: ['lease-identity-default'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: { 'ssh-path': 'not an SSH session' },
   },
   'aws-ec2': {

@@ -61,6 +61,34 @@ export function nmcliDeviceManaged(ifname: string, managed: boolean): Command {
   return { kind: 'exec', argv: ['nmcli', 'device', 'set', ifname, 'managed', managed ? 'yes' : 'no'] };
 }
 
+/** `nmcli connection add save no` (in memory, under /run) of a profile that never autoconnects. */
+function addInMemoryProfile(
+  type: 'bridge' | 'ethernet',
+  name: string,
+  uuid: string,
+  ifname: string,
+  settings: ReadonlyArray<readonly [string, string]>,
+): string[] {
+  return [
+    'nmcli',
+    'connection',
+    'add',
+    'save',
+    'no',
+    'type',
+    type,
+    'con-name',
+    name,
+    'connection.uuid',
+    uuid,
+    'ifname',
+    ifname,
+    'connection.autoconnect',
+    'no',
+    ...settings.flat(),
+  ];
+}
+
 /** Does this plan move a DHCP address, so NetworkManager's hold must also hand the uplink back? */
 export function movesLeasedAddress(context: Pick<PlanContext, 'state'>): boolean {
   return context.state.addresses.some((moved) => moved.address.family === 4 && moved.address.dynamic);
@@ -103,57 +131,19 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
   const uuid = nmBridgeUuid(context);
   const portUuid = nmPortUuid(context);
   const hold = networkManagerHoldFile(nic, bridge);
-  const identity = clientId === null ? [] : ['ipv4.dhcp-client-id', clientId];
-  const add = [
-    'nmcli',
-    'connection',
-    'add',
-    'save',
-    'no',
-    'type',
-    'bridge',
-    'con-name',
-    nmWindowProfileName(bridge),
-    'connection.uuid',
-    uuid,
-    'ifname',
-    bridge,
-    'connection.autoconnect',
-    'no',
-    'bridge.mac-address',
-    mac,
-    'bridge.stp',
-    'no',
-    'bridge.forward-delay',
-    '0',
-    'ipv4.method',
-    'auto',
-    ...identity,
+  const add = addInMemoryProfile('bridge', nmWindowProfileName(bridge), uuid, bridge, [
+    ['bridge.mac-address', mac],
+    ['bridge.stp', 'no'],
+    ['bridge.forward-delay', '0'],
+    ['ipv4.method', 'auto'],
+    ...(clientId === null ? [] : [['ipv4.dhcp-client-id', clientId] as const]),
     // IPv6 stays as the kernel and the cutover left it: NM touches no IPv6 address on the bridge.
-    'ipv6.method',
-    'ignore',
-  ];
-  const addPort = [
-    'nmcli',
-    'connection',
-    'add',
-    'save',
-    'no',
-    'type',
-    'ethernet',
-    'con-name',
-    `${nmWindowProfileName(bridge)}-port`,
-    'connection.uuid',
-    portUuid,
-    'ifname',
-    nic,
-    'connection.autoconnect',
-    'no',
-    'master',
-    uuid,
-    'slave-type',
-    'bridge',
-  ];
+    ['ipv6.method', 'ignore'],
+  ]);
+  const addPort = addInMemoryProfile('ethernet', `${nmWindowProfileName(bridge)}-port`, portUuid, nic, [
+    ['master', uuid],
+    ['slave-type', 'bridge'],
+  ]);
   const step: Step = {
     id: 'keep-lease',
     kind: 'keep-lease',

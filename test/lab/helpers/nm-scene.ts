@@ -3,14 +3,13 @@
  * lease and no reservation, and the built CLI run inside that machine with `--root-dir /`: the
  * scene of the NetworkManager lab tests. Every guardian seen is killed by pid afterwards.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../../../source/lab/index.js';
 import { type NetworkManagerMachine, startNetworkManagerMachine } from '../../../source/lab/index.js';
 import { waitFor } from '../../../source/lab/wait.js';
-import { type CliRun, DIST_CLI, killAlive, requireBuiltCli, waitForJournal } from './guardian-cli.js';
+import { type CliRun, killAlive, requireBuiltCli, runCliAfter, waitForJournal } from './guardian-cli.js';
 import { withLab } from './lab-state.js';
 
 const LEASE_SEC = 120;
@@ -34,34 +33,6 @@ export async function ipv4(lab: Lab, ifname: string): Promise<Ipv4[]> {
     cidr: `${info.local}/${info.prefixlen}`,
     validLft: info.valid_life_time,
   }));
-}
-
-/** Runs the built CLI inside the machine's mount and network namespace, killed after `timeoutMs`. */
-function runCliInside(machine: NetworkManagerMachine, args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(
-    machine.prefix[0] as string,
-    [...machine.prefix.slice(1), process.execPath, DIST_CLI, ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  return new Promise<CliRun>((done, fail) => {
-    child.once('error', fail);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ pid: child.pid ?? -1, code, signal, stdout, stderr });
-    });
-  });
 }
 
 export interface NmScene {
@@ -96,7 +67,14 @@ export async function withNmScene(body: (scene: NmScene) => Promise<void>): Prom
         });
         const env = { SSH_CONNECTION: `${lab.peerAddress} 40022 ${leased.split('/')[0]} 22` };
         const cli = async (...args: string[]) => {
-          const run = await runCliInside(machine, [...args, '--state-dir', stateDir, '--root-dir', '/'], env);
+          const run = await runCliAfter(
+            machine.prefix,
+            [...args, '--state-dir', stateDir, '--root-dir', '/'],
+            {
+              env,
+              timeoutMs: 90_000,
+            },
+          );
           const journal = await waitForJournal(stateDir, 'a journal', { timeoutMs: 2_000 }, () => true).catch(
             () => null,
           );

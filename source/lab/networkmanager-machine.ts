@@ -15,9 +15,10 @@
  * The keeper, dbus-daemon and NetworkManager are started through lab.spawn, so the lab ends them
  * by pid.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../system/runner.js';
+import { startMachineKeeper } from './machine-keeper.js';
 import type { LabProcess } from './processes.js';
 import type { ExecOptions, Lab } from './types.js';
 import { waitFor } from './wait.js';
@@ -59,8 +60,6 @@ export function uplinkProfile(uplink: string, uuid: string): string {
 
 export const LAB_UPLINK_UUID = '3b0b5a4e-6f1c-4c3a-9d1e-0b5e1a2c3d4f';
 
-const READY = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
-const BUS_READY = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
 const NM_READY = { attempts: 100, intervalMs: 100, timeoutMs: 10_000 };
 
 export interface NetworkManagerMachineOptions {
@@ -99,32 +98,15 @@ export async function startNetworkManagerMachine(
     writeFileSync(profile, uplinkProfile(lab.uplink, LAB_UPLINK_UUID), { mode: 0o600 });
     chmodSync(profile, 0o600);
   }
-  const script = join(lab.dir, 'nm-machine-keeper.sh');
-  writeFileSync(script, KEEPER_SCRIPT, { mode: 0o700 });
-  const readyFile = join(root, 'machine.ready');
-  writeFileSync(readyFile, '');
-  const keeper = await lab.spawn(lab.ns.host, ['/bin/sh', script, root], {
+  const { keeper, exec, spawnInside, startSystemBus } = await startMachineKeeper(lab, {
+    root,
+    script: KEEPER_SCRIPT,
+    scriptName: 'nm-machine-keeper.sh',
     label: 'nm-machine',
-    privateMounts: true,
   });
-  await waitFor('the NetworkManager machine to mount its directories', READY, (problem) => {
-    if (keeper.hasExited()) throw new Error(`the machine keeper exited: ${keeper.readLog().trim()}`);
-    return readFileSync(readyFile, 'utf8') === 'ready\n' ? true : problem('not ready');
-  });
-
-  const inside = (argv: readonly string[]) => ['nsenter', '-t', String(keeper.pid), '-m', ...argv];
-  const exec = (argv: readonly string[], execOptions?: ExecOptions) =>
-    lab.exec(lab.ns.host, inside(argv), execOptions);
-  const spawnInside = (argv: readonly string[], label: string) =>
-    lab.spawn(lab.ns.host, inside(argv), { label });
   const nmcli = (...args: string[]) => exec(['nmcli', ...args], { check: false });
 
-  const dbus = await spawnInside(['dbus-daemon', '--system', '--nofork', '--nopidfile'], 'nm-dbus');
-  await waitFor('the machine system bus', BUS_READY, async (problem) => {
-    if (dbus.hasExited()) throw new Error(`dbus-daemon exited: ${dbus.readLog().trim()}`);
-    const probe = await exec(['test', '-S', '/run/dbus/system_bus_socket'], { check: false });
-    return probe.exitCode === 0 ? true : problem('no bus socket yet');
-  });
+  const dbus = await startSystemBus('nm-dbus');
 
   let daemon: LabProcess = await startDaemon();
   async function startDaemon(): Promise<LabProcess> {

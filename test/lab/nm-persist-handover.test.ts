@@ -23,7 +23,7 @@ test(
   async () => {
     await withNmScene(async ({ lab, machine, leased, cli, stateDir, root }) => {
       // --persist auto: NetworkManager's keyfiles are in the plan (confirm does not write them yet).
-    const apply = await cli('apply', '--yes', '--nic', 'ens18', '--timeout', '600');
+      const apply = await cli('apply', '--yes', '--nic', 'ens18', '--timeout', '600');
       expect(apply.code, apply.stderr).toBe(0);
       const confirm = await cli('confirm');
       expect(confirm.code, confirm.stderr).toBe(0);

@@ -6,6 +6,8 @@ export { createLab, DEFAULT_HOST_MAC } from './lab.js';
 export type { LabNames, VmNames } from './names.js';
 export type { NetworkdMachine, NetworkdMachineOptions } from './networkd-machine.js';
 export { startNetworkdMachine } from './networkd-machine.js';
+export type { NetworkManagerMachine, NetworkManagerMachineOptions } from './networkmanager-machine.js';
+export { startNetworkManagerMachine } from './networkmanager-machine.js';
 export type { LabProcess, StopOutcome } from './processes.js';
 export type { NetnsSnapshot } from './snapshot.js';
 export { SNAPSHOT_COMMANDS, snapshotDifferences } from './snapshot.js';

@@ -11,9 +11,10 @@
  * Nothing is created outside the scratch root: only directories that exist are bound over. The
  * keeper, dbus-daemon and networkd are started through lab.spawn, so the lab ends them by pid.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../system/runner.js';
+import { startMachineKeeper } from './machine-keeper.js';
 import type { LabProcess } from './processes.js';
 import type { ExecOptions, Lab } from './types.js';
 import { waitFor } from './wait.js';
@@ -38,8 +39,6 @@ echo ready > "$root/machine.ready"
 exec sleep infinity
 `;
 
-const READY = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
-const BUS_READY = { attempts: 100, intervalMs: 50, timeoutMs: 5_000 };
 const NETWORKD_READY = { attempts: 100, intervalMs: 100, timeoutMs: 10_000 };
 
 export interface NetworkdMachineOptions {
@@ -75,32 +74,15 @@ export async function startNetworkdMachine(
     if (name.includes('/')) throw new Error(`netplan file name "${name}" must not contain "/"`);
     writeFileSync(join(root, 'etc/netplan', name), yaml, { mode: 0o600 });
   }
-  const script = join(lab.dir, 'machine-keeper.sh');
-  writeFileSync(script, KEEPER_SCRIPT, { mode: 0o700 });
-  const readyFile = join(root, 'machine.ready');
-  writeFileSync(readyFile, '');
-  const keeper = await lab.spawn(lab.ns.host, ['/bin/sh', script, root], {
+  const { keeper, exec, spawnInside, startSystemBus } = await startMachineKeeper(lab, {
+    root,
+    script: KEEPER_SCRIPT,
+    scriptName: 'machine-keeper.sh',
     label: 'machine',
-    privateMounts: true,
   });
-  await waitFor('the lab machine to mount its directories', READY, (problem) => {
-    if (keeper.hasExited()) throw new Error(`the machine keeper exited: ${keeper.readLog().trim()}`);
-    return readFileSync(readyFile, 'utf8') === 'ready\n' ? true : problem('not ready');
-  });
-
-  const inside = (argv: readonly string[]) => ['nsenter', '-t', String(keeper.pid), '-m', ...argv];
-  const exec = (argv: readonly string[], execOptions?: ExecOptions) =>
-    lab.exec(lab.ns.host, inside(argv), execOptions);
-  const spawnInside = (argv: readonly string[], label: string) =>
-    lab.spawn(lab.ns.host, inside(argv), { label });
 
   await exec(['netplan', 'generate'], { timeoutMs: 30_000 });
-  const dbus = await spawnInside(['dbus-daemon', '--system', '--nofork', '--nopidfile'], 'dbus');
-  await waitFor('the machine system bus', BUS_READY, async (problem) => {
-    if (dbus.hasExited()) throw new Error(`dbus-daemon exited: ${dbus.readLog().trim()}`);
-    const probe = await exec(['test', '-S', '/run/dbus/system_bus_socket'], { check: false });
-    return probe.exitCode === 0 ? true : problem('no bus socket yet');
-  });
+  const dbus = await startSystemBus('dbus');
 
   let networkd: LabProcess = await startNetworkd();
   async function startNetworkd(): Promise<LabProcess> {

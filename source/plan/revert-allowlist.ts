@@ -13,10 +13,14 @@
  * - the NAT rule forms of remove-nat.ts: `iptables -t nat -D|-I|-A CHAIN SPEC... -j MASQUERADE` (never
  *   `--modprobe`/`-M` in any spelling, which names a program iptables runs) and `nft add|insert|delete rule ...`
  *   (a masquerade with no verdict; no option, no `;` or newline that would start a second command).
+ * - NetworkManager's window profile (steps/keep-lease-nm.ts): `nmcli device set IF managed yes|no` and
+ *   `nmcli connection delete uuid UUID`, an interface name and a UUID and nothing else (no `--offline`,
+ *   no file, no other verb: `nmcli connection add|modify` could write any profile as root).
  * Pure: no I/O, tested against every step builder's inverses and hostile entries.
  */
 
 import { IP_FORBIDDEN_TOKENS } from './ip-keywords.js';
+import { isValidInterfaceName } from './names.js';
 import { HOLD_FILE_MODE, NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH } from './steps/renderer-hold-files.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
@@ -91,6 +95,8 @@ function execProblem(argv: readonly string[]): string | null {
       return iptablesProblem(args);
     case 'nft':
       return nftProblem(args);
+    case 'nmcli':
+      return nmcliProblem(args);
     default:
       return `${JSON.stringify(program ?? '')} is not a program a revert runs`;
   }
@@ -152,6 +158,32 @@ function nftProblem(args: readonly string[]): string | null {
   if (!/\bmasquerade\b/.test(statement[0]) || NFT_VERDICT.test(statement[0]))
     return 'an nft rule that is not a masquerade';
   return null;
+}
+
+const NM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `device set IF managed yes|no` or `connection delete uuid UUID`, exactly. */
+function nmcliProblem(args: readonly string[]): string | null {
+  const [object, verb, ...rest] = args;
+  if (object === 'device' && verb === 'set') {
+    const [ifname, property, value, ...extra] = rest;
+    if (!ifname || !isInterfaceName(ifname)) return 'an nmcli device set without an interface name';
+    if (property !== 'managed' || (value !== 'yes' && value !== 'no') || extra.length > 0)
+      return 'an nmcli device set other than "managed yes|no"';
+    return null;
+  }
+  if (object === 'connection' && verb === 'delete') {
+    const [keyword, uuid, ...extra] = rest;
+    return keyword === 'uuid' && uuid !== undefined && NM_UUID.test(uuid) && extra.length === 0
+      ? null
+      : 'an nmcli connection delete that is not one "uuid UUID"';
+  }
+  return `nmcli ${object ?? ''} ${verb ?? ''} is not something a revert does`;
+}
+
+/** The kernel's rule (at most 15 bytes, no "/", ":" or whitespace), and no leading "-" (an option). */
+function isInterfaceName(name: string): boolean {
+  return isValidInterfaceName(name) && !name.startsWith('-');
 }
 
 /** A DHCP client restarted as it ran before: its program (bare or absolute) and its own arguments. */

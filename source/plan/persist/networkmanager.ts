@@ -11,6 +11,7 @@ import { addressBits } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
 import type { ConfigFile } from '../types.js';
 import { configFile } from './diff.js';
+import { isNmClientId, uplinkLease } from './nm-dhcp-identity.js';
 import { type RuntimeConfig, runtimeConfig } from './runtime-config.js';
 
 export const NM_DIR = '/etc/NetworkManager/system-connections';
@@ -23,6 +24,7 @@ export function networkManagerConfig(context: PlanContext): ConfigFile[] {
   const portUuid = stableUuid(`${host}/${bridge}/${nic}`);
   const mac = uplink.mac?.toLowerCase() ?? '';
   const config = runtimeConfig(context);
+  const clientId = uplinkLease(context.snapshot, nic)?.clientId ?? null;
 
   const bridgeFile = keyfile([
     [
@@ -50,7 +52,7 @@ export function networkManagerConfig(context: PlanContext): ConfigFile[] {
         ['forward-delay', '0'],
       ],
     ],
-    ['ipv4', ipv4Settings(config)],
+    ['ipv4', ipv4Settings(config, clientId !== null && isNmClientId(clientId) ? clientId : 'mac')],
     ['ipv6', ipv6Settings(config)],
   ]);
   const portFile = keyfile([
@@ -95,13 +97,14 @@ function keyfile(sections: Section[]): string {
     .join('\n\n')}\n`;
 }
 
-function ipv4Settings(config: RuntimeConfig): Array<[string, string]> {
+function ipv4Settings(config: RuntimeConfig, clientId: string): Array<[string, string]> {
   const v4 = config.addresses.filter((address) => !address.includes(':'));
   if (config.dhcp4 || v4.length === 0) {
-    // The MAC-based client identifier asks the DHCP server for the lease the uplink had.
+    // The uplink lease's client id (nm-dhcp-identity.ts), else the MAC-based one, asks the DHCP
+    // server for the lease the uplink had.
     return [
       ['method', 'auto'],
-      ['dhcp-client-id', 'mac'],
+      ['dhcp-client-id', clientId],
     ];
   }
   const settings: Array<[string, string]> = [['method', 'manual']];

@@ -9,6 +9,7 @@
  * Who renews it depends on who renewed it on the uplink:
  * - systemd-networkd: the renderer hold becomes runtime .network files for the bridge (DHCP, the
  *   same identity) and its port (keep-lease-networkd.ts);
+ * - NetworkManager: an in-memory profile runs NM's DHCP client on the bridge (keep-lease-nm.ts);
  * - a DHCP client the host runs by itself or through ifupdown: the same program started again on the
  *   bridge (keep-lease-client.ts);
  * - anything else: a blocker with the reason, because the tool never leaves a lease to lapse.
@@ -21,6 +22,7 @@ import { blocker } from '../preflight/verdict.js';
 import type { Step, Verdict } from '../types.js';
 import { clientKeepLease } from './keep-lease-client.js';
 import { networkdKeepLease } from './keep-lease-networkd.js';
+import { networkManagerKeepLease } from './keep-lease-nm.js';
 import { heldRenderer } from './renderer-hold.js';
 
 export interface KeepLease {
@@ -53,16 +55,7 @@ export function buildKeepLease(context: PlanContext): KeepLease {
     case 'client':
       return clientKeepLease(context);
     case 'networkmanager':
-      return {
-        step: null,
-        verdicts: [
-          blocker(
-            'lease-no-keeper',
-            `${context.target.nic}'s address is leased by DHCP through NetworkManager, and this version cannot yet hand that lease to ${context.target.bridge} (NetworkManager in-memory profiles are not built), so the address would end with the lease.`,
-            `Give ${context.target.nic} a static address or a DHCP reservation and plan again, or bridge it with nmcli yourself.`,
-          ),
-        ],
-      };
+      return networkManagerKeepLease(context);
     case 'nobody':
       return {
         step: null,

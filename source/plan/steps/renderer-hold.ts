@@ -20,6 +20,7 @@
 import type { PlanContext } from '../context.js';
 import { info } from '../preflight/verdict.js';
 import type { Step, Verdict } from '../types.js';
+import { movesLeasedAddress, nmcliDeviceManaged } from './keep-lease-nm.js';
 import {
   type HoldFile,
   networkdHoldFile,
@@ -60,17 +61,22 @@ export interface RendererHold {
   verdicts: Verdict[];
 }
 
-export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'target'>): RendererHold {
+export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'target' | 'state'>): RendererHold {
   const { nic, bridge } = context.target;
   const held = heldRenderer(context);
   if (held === 'networkd') {
     return { step: holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge), verdicts: [] };
   }
   if (held === 'networkmanager') {
-    return {
-      step: holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge),
-      verdicts: [],
-    };
+    const step = holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge);
+    // NetworkManager keeps a leased address in the window (keep-lease-nm.ts), which makes the uplink
+    // unmanaged first; if that step stopped half way, this (which runs last) makes NM manage the
+    // uplink again so that it autoconnects the uplink's own profile, which keeps the address the
+    // revert put back and renews it. On a link NM manages already it changes nothing. No explicit
+    // `nmcli connection up`: on a device NM has just autoconnected it re-activates the profile and
+    // flushes the address (54 ms in the lab, NM 1.42).
+    if (movesLeasedAddress(context)) step.inverse.push(nmcliDeviceManaged(nic, true));
+    return { step, verdicts: [] };
   }
   if (context.renderer.owner === 'ifupdown') {
     return {

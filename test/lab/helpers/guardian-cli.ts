@@ -44,7 +44,17 @@ export function runCliIn(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliRun> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, DIST_CLI, ...args], {
+  return runCliAfter(['ip', 'netns', 'exec', ns], args, options);
+}
+
+/** Runs the tool under `prefix` (e.g. a lab machine's `nsenter -t PID -m -n`) to its end, as runCliIn. */
+export function runCliAfter(
+  prefix: readonly string[],
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const [program = 'env', ...rest] = prefix;
+  const child = spawn(program, [...rest, process.execPath, DIST_CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });

@@ -56,6 +56,27 @@ describe('NetworkManager config', () => {
     expect(bridge?.after).toContain('[ipv4]\nmethod=auto\ndhcp-client-id=mac\n');
   });
 
+  it("writes the uplink lease's client id (RFC 4361 here) so the bridge keeps the lease after a reboot", () => {
+    const clientId = 'ff:00:11:22:33:00:04:9b:0c:14:a5:de:ad:be:ef:00:01:02:03';
+    const snapshot = variant((s) => {
+      const own = s.addresses.find((a) => a.local === '198.51.100.240');
+      if (own) Object.assign(own, { dynamic: true, validLft: 3000, preferredLft: 3000 });
+      s.dhcpLeases = [
+        {
+          ifname: 'ens18',
+          client: 'networkmanager',
+          address: '198.51.100.240',
+          clientId,
+          source: 'lease-file',
+          file: null,
+          expiresAt: null,
+        },
+      ];
+    }, networkManagerServer());
+    const [bridge] = buildPlan(snapshot, request()).config;
+    expect(bridge?.after).toContain(`[ipv4]\nmethod=auto\ndhcp-client-id=${clientId}\n`);
+  });
+
   it('derives stable, well-formed UUIDs', () => {
     expect(stableUuid('a')).toBe(stableUuid('a'));
     expect(stableUuid('a')).not.toBe(stableUuid('b'));

@@ -53,8 +53,9 @@ export const PINS: Record<string, Pin> = {
     persistWith: 'networkmanager',
     blockers: [],
     warnings: ['hypervisor-vmware', 'ipv6-slaac', 'renderer-fights', 'ssh-over-uplink'],
-    infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    // NetworkManager renews the lease on the bridge (keep-lease-nm.ts); the recording has no lease record.
+    infos: ['lease-identity-default'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {
       'dhcp-leases':
         'ens192: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',
@@ -100,8 +101,8 @@ export const PINS: Record<string, Pin> = {
     persistWith: 'networkmanager',
     blockers: ['wifi-uplink'],
     warnings: ['renderer-fights'],
-    infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    infos: ['lease-identity-default'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {
       'dhcp-leases':
         'wlp2s0: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',

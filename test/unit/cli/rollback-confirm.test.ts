@@ -175,19 +175,6 @@ describe('rollback racing the guardian', () => {
 });
 
 describe('confirm', () => {
-  it('confirms an applied change; config this version cannot write (ifupdown) stays to persist and says so', async () => {
-    const f = setup();
-    await f.pendingJournal('applied', { persist: 'ifupdown' });
-    expect(await confirm(f)).toBe(0);
-    expect(f.calls.confirm).toBe(1);
-    expect(f.stdout()).toContain('+ Confirmed: ens18 -> fcbr0 is kept.');
-    expect(f.stdout()).toContain(
-      'nothing was written: the change lives at runtime only and a reboot brings back the old network',
-    );
-    expect(f.stdout()).toContain('The journal stays "confirmed"');
-    expect((await f.journal.load(f.stateDir))?.phase).toBe('confirmed');
-  });
-
   it('with netplan config: each part printed as it goes, then finished with the files and their backups', async () => {
     const f = setup({
       script: {

@@ -64,7 +64,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['ssh-over-uplink'],
     infos: ['ifupdown-bridge-utils', 'renderer-no-hold'],
-    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
     notes: { firewall: 'iptables-save is not installed' },
   },
   'nat-fcbr0-taps': {
@@ -134,7 +134,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['persist-unsupported', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
     notes: { renderer: NO_SYSTEM_BUS },
   },
   'lab-static-host': {

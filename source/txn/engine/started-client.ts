@@ -13,7 +13,7 @@ import { identityProblem, processIds, readArgv, sameArgv, waitUntilGone } from '
 import type { EngineContext } from './engine-context.js';
 import { EXEC_TIMEOUT_MS } from './step-runner.js';
 
-const RUNNING_WAIT = { attempts: 30, intervalMs: 100 };
+const SETTLE_WAIT = { attempts: 50, intervalMs: 100 };
 
 /** Pids of the root processes in our namespace that run exactly `argv` (its program is argv[0]). */
 export async function startedProcesses(context: EngineContext, argv: readonly string[]): Promise<number[]> {
@@ -29,15 +29,40 @@ export async function startedProcesses(context: EngineContext, argv: readonly st
 }
 
 /**
- * Waits (bounded) until the started program runs: a program started through a wrapper (the lab's
- * `ip netns exec`) shows the wrapper's argv for a moment before it execs.
+ * Waits (bounded) until the started client runs and has settled: asleep with no child process,
+ * twice in a row. A DHCP client runs its script at start-up (udhcpc "deconfig", dhclient PREINIT)
+ * and then sleeps waiting for a reply; the cutover must come after that script, or a script that
+ * flushes its interface would flush the address the cutover just moved (keep-lease-client.ts).
+ * A program started through a wrapper (the lab's `ip netns exec`) shows the wrapper's argv for a
+ * moment before it execs, so a first miss is not an answer either.
  */
-export async function waitUntilStarted(context: EngineContext, argv: readonly string[]): Promise<boolean> {
-  for (let attempt = 0; attempt < RUNNING_WAIT.attempts; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RUNNING_WAIT.intervalMs));
-    if ((await startedProcesses(context, argv)).length > 0) return true;
+export async function waitUntilSettled(
+  context: EngineContext,
+  argv: readonly string[],
+): Promise<'settled' | 'busy' | 'not-running'> {
+  let running = false;
+  let idleBefore = false;
+  for (let attempt = 0; attempt < SETTLE_WAIT.attempts; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT.intervalMs));
+    const pids = await startedProcesses(context, argv);
+    running ||= pids.length > 0;
+    const idle =
+      pids.length > 0 && (await Promise.all(pids.map((pid) => isIdle(context, pid)))).every(Boolean);
+    if (idle && idleBefore) return 'settled';
+    idleBefore = idle;
   }
-  return false;
+  return running ? 'busy' : 'not-running';
+}
+
+/** Asleep (state S in /proc/PID/stat) with no child process (/proc/PID/task/PID/children, proc(5)). */
+async function isIdle(context: EngineContext, pid: number): Promise<boolean> {
+  const [stat, children] = await Promise.all([
+    context.deps.files.readFile(`/proc/${pid}/stat`),
+    context.deps.files.readFile(`/proc/${pid}/task/${pid}/children`),
+  ]);
+  // "PID (COMM) STATE ...": COMM may hold anything, so the state follows the last ")".
+  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'S' && children !== null && children.trim() === '';
 }
 
 /**

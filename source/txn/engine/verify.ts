@@ -10,7 +10,7 @@ import type { Expectation } from '../../plan/types.js';
 import { waitUntilGone } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';
-import { waitUntilStarted } from './started-client.js';
+import { waitUntilSettled } from './started-client.js';
 
 /** Expectations checked on their own, not against the host's links, addresses and routes. */
 type OwnCheck = 'process-gone' | 'process-running' | 'file-content';
@@ -38,8 +38,9 @@ export async function unmetExpectations(
       continue;
     }
     if (expectation.kind === 'process-running') {
-      if (!(await waitUntilStarted(context, expectation.argv)))
-        problems.push(`${expectation.argv.join(' ')} is not running`);
+      const started = await waitUntilSettled(context, expectation.argv);
+      if (started === 'not-running') problems.push(`${expectation.argv.join(' ')} is not running`);
+      if (started === 'busy') problems.push(`${expectation.argv.join(' ')} has not settled after starting`);
       continue;
     }
     if (expectation.kind === 'file-content') {

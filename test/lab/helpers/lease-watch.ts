@@ -1,0 +1,97 @@
+/**
+ * Watching a DHCP lease in real time: the address on an interface and its valid lifetime (which a
+ * client's bound/renew event sets back to the lease time), and the router's dnsmasq lease file
+ * (expiry, MAC, address, client id). A 2-minute lease is renewed at half time, so two lease
+ * periods show at least three renewals when a client keeps it, and the address gone when none does.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from '../../../source/lab/types.js';
+
+export interface LeaseSample {
+  atMs: number;
+  /** valid_lft of the address on the interface; null while the address is not there. */
+  validLft: number | null;
+  echoOk: boolean | null;
+}
+
+export interface DnsmasqLease {
+  expiry: number;
+  mac: string;
+  address: string;
+  clientId: string;
+}
+
+/** valid_lft of `address` on `dev` in the host namespace (4294967295 = forever), null when absent. */
+export async function validLifetime(lab: Lab, dev: string, address: string): Promise<number | null> {
+  const result = await lab.exec(lab.ns.host, ['ip', '-j', '-4', 'addr', 'show', 'dev', dev], {
+    check: false,
+  });
+  if (result.exitCode !== 0) return null;
+  const links = JSON.parse(result.stdout || '[]') as Array<{
+    addr_info?: Array<{ local: string; valid_life_time?: number }>;
+  }>;
+  const info = links.flatMap((link) => link.addr_info ?? []).find((entry) => entry.local === address);
+  return info ? (info.valid_life_time ?? null) : null;
+}
+
+/** The router's leases (dnsmasq's lease file: "EXPIRY MAC ADDRESS HOSTNAME CLIENT-ID" per line). */
+export function dnsmasqLeases(lab: Lab): DnsmasqLease[] {
+  return readFileSync(join(lab.dir, 'dnsmasq.leases'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [expiry = '0', mac = '', address = '', , clientId = ''] = line.split(' ');
+      return { expiry: Number(expiry), mac, address, clientId };
+    });
+}
+
+/**
+ * Samples the address every `intervalMs` for `durationMs` (bounded: at most 200 samples), with one
+ * echo on `echo` per sample when given. Renewals are the samples whose lifetime went up.
+ */
+export async function watchLease(
+  lab: Lab,
+  options: {
+    dev: string;
+    address: string;
+    durationMs: number;
+    intervalMs: number;
+    echo?: () => Promise<boolean>;
+  },
+): Promise<{ samples: LeaseSample[]; renewals: number; missing: number; echoFailures: number }> {
+  const started = Date.now();
+  const samples: LeaseSample[] = [];
+  for (let index = 0; index < 200 && Date.now() - started < options.durationMs; index++) {
+    const validLft = await validLifetime(lab, options.dev, options.address);
+    const echoOk = options.echo ? await options.echo() : null;
+    samples.push({ atMs: Date.now() - started, validLft, echoOk });
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+  }
+  let renewals = 0;
+  for (let index = 1; index < samples.length; index++) {
+    const before = samples[index - 1]?.validLft;
+    const now = samples[index]?.validLft;
+    if (typeof before === 'number' && typeof now === 'number' && now > before) renewals++;
+  }
+  return {
+    samples,
+    renewals,
+    missing: samples.filter((sample) => sample.validLft === null).length,
+    echoFailures: samples.filter((sample) => sample.echoOk === false).length,
+  };
+}
+
+/** Pids of the processes whose argv is exactly `argv` (the client the plan started on the bridge). */
+export function bridgeClients(argv: readonly string[]): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${argv.join('\0')}\0`;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -106,7 +106,10 @@ export type Expectation =
       metric: number | null;
     }
   | { kind: 'process-gone'; pid: number }
-  /** A process started by the step runs: root's, in our network namespace, argv exactly this. */
+  /**
+   * A process the step started runs (root's, in our network namespace, argv exactly this) and has
+   * settled: asleep with no child, its start-up script done (txn/engine/started-client.ts).
+   */
   | { kind: 'process-running'; argv: string[] }
   /** A runtime file (host path, under /run) holds exactly `content`. */
   | { kind: 'file-content'; path: string; content: string };

@@ -24,10 +24,18 @@ const TWO_LEASES_MS = 270_000;
 const BRIDGE = 'ckbr0';
 const IFUPDOWN_UDHCPC = ['udhcpc', '-n', '-p', '/run/udhcpc.ens18.pid', '-i', 'ens18'];
 
-/** ifup in its own mount namespace: a private /run (ifstate, udhcpc's pid file) and the lab's /etc/resolv.conf. */
+/**
+ * ifup in its own mount namespace: a private /run (ifstate, udhcpc's pid file) and the lab's
+ * /etc/resolv.conf. ifupdown runs the first DHCP client it finds (dhclient, then udhcpc): where
+ * dhclient or dhcpcd is installed it is hidden there (a non-executable file over it), so ifup runs
+ * udhcpc and nothing writes the machine's /var/lib/dhcp.
+ */
 const IFUP = `set -e
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/network
+for client in /usr/sbin/dhclient /usr/sbin/dhcpcd; do
+  if [ -e "$client" ]; then mount --bind /dev/null "$client"; fi
+done
 exec ifup -i "$1" ens18
 `;
 
@@ -42,7 +50,7 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
         await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
         const interfaces = join(lab.dir, 'interfaces');
         writeFileSync(interfaces, 'iface ens18 inet dhcp\n');
-        await lab.exec(
+        const ifup = await lab.exec(
           lab.ns.host,
           ['unshare', '-m', '--propagation', 'private', 'sh', '-c', IFUP, 'ifup', interfaces],
           {
@@ -50,8 +58,9 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
           },
         );
         const uplinkClients = clientsIn(lab, IFUPDOWN_UDHCPC);
-        stopAll.push(...uplinkClients);
-        expect(uplinkClients).toHaveLength(1);
+        stopAll.push(...uplinkClients, ...udhcpcsIn(lab));
+        const seen = `${ifup.stdout}${ifup.stderr} ${JSON.stringify(udhcpcsIn(lab).map(cmdline))}`;
+        expect(uplinkClients, seen).toHaveLength(1);
         // Debian's script sets the address with ifconfig: no lifetime, but the lease still ends at the router.
         expect(await validLifetime(lab, 'ens18', address)).toBe(4294967295);
         const clientId = `01:${lab.hostMac}`;

@@ -9,64 +9,59 @@
 import { describe, expect, test } from 'vitest';
 import { stopRestartedClients, withLabEngine } from './helpers/engine-lab.js';
 import { processesMentioning, withLab } from './helpers/lab-state.js';
-import { bridgeClients, dnsmasqLeases, watchLease } from './helpers/lease-watch.js';
-
-const TWO_LEASES_MS = 270_000;
+import {
+  applyWithBridgeClient,
+  bridgeClients,
+  dnsmasqLeases,
+  SHORT_LEASE_LAB,
+  TWO_LEASES_MS,
+  watchLease,
+} from './helpers/lease-watch.js';
 
 describe('a revert hands the lease back to the uplink client', () => {
   test('after apply and rollback: the bridge client is gone, the restarted uplink client renews the same address through two leases', {
     timeout: 480_000,
   }, async () => {
-    await withLab(
-      { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m', reservation: false },
-      async (lab) => {
-        try {
-          await withLabEngine(lab, {}, async (setup) => {
-            const address = lab.hostAddress;
-            const clientId = `01:${lab.hostMac}`;
-            const session = await lab.openTcpSession();
-            const snapshot = await setup.probe();
-            const plan = setup.plan(snapshot);
-            expect(plan.blocked, JSON.stringify(plan.verdicts)).toBe(false);
-            const started = plan.steps.find((step) => step.id === 'keep-lease')?.commands[0];
-            if (started?.kind !== 'spawn-detached') throw new Error('keep-lease starts no client');
+    await withLab(SHORT_LEASE_LAB, async (lab) => {
+      try {
+        await withLabEngine(lab, {}, async (setup) => {
+          const address = lab.hostAddress;
+          const clientId = `01:${lab.hostMac}`;
+          const session = await lab.openTcpSession();
+          const { argv } = await applyWithBridgeClient(setup);
+          expect(bridgeClients(argv)).toHaveLength(1);
 
-            const outcome = await setup.engine.start({ plan, preState: snapshot, timeoutSec: 120 });
-            expect(outcome.kind, JSON.stringify(outcome)).toBe('pending');
-            expect(bridgeClients(started.argv)).toHaveLength(1);
+          const revert = await setup.another().revert('operator');
+          expect(revert).toMatchObject({ kind: 'reverted', differences: [], manualCommands: [] });
+          // The bridge's client is stopped (after the cutover's inverse), then the uplink's restarts.
+          expect(revert.steps.map((step) => [step.stepId, step.state])).toEqual([
+            ['cutover', 'reverted'],
+            ['keep-lease', 'reverted'],
+            ['stop-dhcp', 'reverted'],
+            ['stage-bridge', 'reverted'],
+          ]);
+          expect(bridgeClients(argv)).toEqual([]);
+          const owned = new Set(lab.processes().map((process) => process.pid));
+          expect(processesMentioning(lab.dir).filter((pid) => !owned.has(pid))).toHaveLength(1);
 
-            const revert = await setup.another().revert('operator');
-            expect(revert).toMatchObject({ kind: 'reverted', differences: [], manualCommands: [] });
-            // The bridge's client is stopped (after the cutover's inverse), then the uplink's restarts.
-            expect(revert.steps.map((step) => [step.stepId, step.state])).toEqual([
-              ['cutover', 'reverted'],
-              ['keep-lease', 'reverted'],
-              ['stop-dhcp', 'reverted'],
-              ['stage-bridge', 'reverted'],
-            ]);
-            expect(bridgeClients(started.argv)).toEqual([]);
-            const owned = new Set(lab.processes().map((process) => process.pid));
-            expect(processesMentioning(lab.dir).filter((pid) => !owned.has(pid))).toHaveLength(1);
-
-            const watched = await watchLease(lab, {
-              dev: 'ens18',
-              address,
-              durationMs: TWO_LEASES_MS,
-              intervalMs: 5_000,
-              echo: async () => (await session.echo()).ok,
-            });
-            expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
-            expect(watched.echoFailures).toBe(0);
-            expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
-            const [lease, ...others] = dnsmasqLeases(lab);
-            expect(others).toEqual([]);
-            expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
-            await session.close();
+          const watched = await watchLease(lab, {
+            dev: 'ens18',
+            address,
+            durationMs: TWO_LEASES_MS,
+            intervalMs: 5_000,
+            echo: async () => (await session.echo()).ok,
           });
-        } finally {
-          await stopRestartedClients(lab);
-        }
-      },
-    );
+          expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
+          expect(watched.echoFailures).toBe(0);
+          expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
+          const [lease, ...others] = dnsmasqLeases(lab);
+          expect(others).toEqual([]);
+          expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
+          await session.close();
+        });
+      } finally {
+        await stopRestartedClients(lab);
+      }
+    });
   });
 });

@@ -10,72 +10,67 @@
 import { describe, expect, test } from 'vitest';
 import { stopRestartedClients, withLabEngine } from './helpers/engine-lab.js';
 import { withLab } from './helpers/lab-state.js';
-import { bridgeClients, dnsmasqLeases, validLifetime, watchLease } from './helpers/lease-watch.js';
-
-const TWO_LEASES_MS = 270_000;
+import {
+  applyWithBridgeClient,
+  bridgeClients,
+  dnsmasqLeases,
+  SHORT_LEASE_LAB,
+  TWO_LEASES_MS,
+  validLifetime,
+  watchLease,
+} from './helpers/lease-watch.js';
 
 describe('a bare udhcpc keeps the lease on the bridge', () => {
   test('after apply and confirm: same address renewed through two 2-minute leases, same client id, the TCP session lives', {
     timeout: 480_000,
   }, async () => {
-    await withLab(
-      { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m', reservation: false },
-      async (lab) => {
-        try {
-          await withLabEngine(lab, {}, async (setup) => {
-            const address = lab.hostAddress;
-            const clientId = `01:${lab.hostMac}`;
-            expect(dnsmasqLeases(lab)).toEqual([
-              expect.objectContaining({ address, mac: lab.hostMac, clientId }),
-            ]);
-            const session = await lab.openTcpSession();
-            const snapshot = await setup.probe();
-            const plan = setup.plan(snapshot);
-            expect(plan.blocked, JSON.stringify(plan.verdicts)).toBe(false);
-            expect(plan.steps.map((step) => step.id)).toEqual([
-              'stage-bridge',
-              'stop-dhcp',
-              'keep-lease',
-              'cutover',
-            ]);
-            const keep = plan.steps.find((step) => step.id === 'keep-lease');
-            const started = keep?.commands[0];
-            if (started?.kind !== 'spawn-detached') throw new Error('keep-lease starts no client');
-            expect(started.argv).toEqual(expect.arrayContaining(['-i', 'fcbr0', '-r', address]));
+    await withLab(SHORT_LEASE_LAB, async (lab) => {
+      try {
+        await withLabEngine(lab, {}, async (setup) => {
+          const address = lab.hostAddress;
+          const clientId = `01:${lab.hostMac}`;
+          expect(dnsmasqLeases(lab)).toEqual([
+            expect.objectContaining({ address, mac: lab.hostMac, clientId }),
+          ]);
+          const session = await lab.openTcpSession();
+          const { plan, argv } = await applyWithBridgeClient(setup);
+          expect(plan.steps.map((step) => step.id)).toEqual([
+            'stage-bridge',
+            'stop-dhcp',
+            'keep-lease',
+            'cutover',
+          ]);
+          expect(argv).toEqual(expect.arrayContaining(['-i', 'fcbr0', '-r', address]));
+          await setup.engine.confirm();
+          // The uplink's client is gone, the bridge's runs as root with exactly the planned argv.
+          expect(lab.dhcpClient?.hasExited()).toBe(true);
+          const running = bridgeClients(argv);
+          expect(running).toHaveLength(1);
+          expect(await validLifetime(lab, 'ens18', address)).toBeNull();
 
-            const outcome = await setup.engine.start({ plan, preState: snapshot, timeoutSec: 120 });
-            expect(outcome.kind, JSON.stringify(outcome)).toBe('pending');
-            await setup.engine.confirm();
-            // The uplink's client is gone, the bridge's runs as root with exactly the planned argv.
-            expect(lab.dhcpClient?.hasExited()).toBe(true);
-            const running = bridgeClients(started.argv);
-            expect(running).toHaveLength(1);
-            expect(await validLifetime(lab, 'ens18', address)).toBeNull();
-
-            const watched = await watchLease(lab, {
-              dev: 'fcbr0',
-              address,
-              durationMs: TWO_LEASES_MS,
-              intervalMs: 5_000,
-              echo: async () => (await session.echo()).ok,
-            });
-            expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
-            expect(watched.echoFailures).toBe(0);
-            // Renewed at half time (60 s) from the cutover on: 4 in 270 s, at least 3 seen.
-            expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
-            // Never anywhere near lapsing: a renewal resets it to 120 s, half of it is 60.
-            expect(Math.min(...watched.samples.map((sample) => sample.validLft ?? 0))).toBeGreaterThan(40);
-            const [lease, ...others] = dnsmasqLeases(lab);
-            expect(others).toEqual([]);
-            expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
-            expect(lease?.expiry ?? 0).toBeGreaterThan(Date.now() / 1000 + 40);
-            expect(bridgeClients(started.argv)).toEqual(running);
-            await session.close();
+          const watched = await watchLease(lab, {
+            dev: 'fcbr0',
+            address,
+            durationMs: TWO_LEASES_MS,
+            intervalMs: 5_000,
+            echo: async () => (await session.echo()).ok,
           });
-        } finally {
-          await stopRestartedClients(lab);
-        }
-      },
-    );
+          expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
+          expect(watched.echoFailures).toBe(0);
+          // Renewed at half time (60 s) from the cutover on: 4 in 270 s, at least 3 seen.
+          expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
+          // Never anywhere near lapsing: a renewal resets it to 120 s, half of it is 60.
+          expect(Math.min(...watched.samples.map((sample) => sample.validLft ?? 0))).toBeGreaterThan(40);
+          const [lease, ...others] = dnsmasqLeases(lab);
+          expect(others).toEqual([]);
+          expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
+          expect(lease?.expiry ?? 0).toBeGreaterThan(Date.now() / 1000 + 40);
+          expect(bridgeClients(argv)).toEqual(running);
+          await session.close();
+        });
+      } finally {
+        await stopRestartedClients(lab);
+      }
+    });
   });
 });

@@ -18,9 +18,14 @@ import type { Lab } from '../../source/lab/types.js';
 import { waitFor } from '../../source/lab/wait.js';
 import { namespaceIdentity, REQUEST, withLabEngine } from './helpers/engine-lab.js';
 import { isAlive, withLab } from './helpers/lab-state.js';
-import { bridgeClients, dnsmasqLeases, validLifetime } from './helpers/lease-watch.js';
+import {
+  applyWithBridgeClient,
+  bridgeClients,
+  dnsmasqLeases,
+  TWO_LEASES_MS,
+  validLifetime,
+} from './helpers/lease-watch.js';
 
-const TWO_LEASES_MS = 270_000;
 const BRIDGE = 'ckbr0';
 const IFUPDOWN_UDHCPC = ['udhcpc', '-n', '-p', '/run/udhcpc.ens18.pid', '-i', 'ens18'];
 
@@ -68,12 +73,8 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
 
         await withLabEngine(lab, {}, async (setup) => {
           const session = await lab.openTcpSession();
-          const snapshot = await setup.probe();
-          const plan = setup.plan(snapshot, { ...REQUEST, bridge: BRIDGE });
-          expect(plan.blocked, JSON.stringify(plan.verdicts)).toBe(false);
-          const started = plan.steps.find((step) => step.id === 'keep-lease')?.commands[0];
-          if (started?.kind !== 'spawn-detached') throw new Error('keep-lease starts no client');
-          expect(started.argv).toEqual([
+          const { argv } = await applyWithBridgeClient(setup, { ...REQUEST, bridge: BRIDGE });
+          expect(argv).toEqual([
             '/usr/bin/busybox',
             'udhcpc',
             '-n',
@@ -84,8 +85,6 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
             '-r',
             address,
           ]);
-          const outcome = await setup.engine.start({ plan, preState: snapshot, timeoutSec: 120 });
-          expect(outcome.kind, JSON.stringify(outcome)).toBe('pending');
           await setup.engine.confirm();
           expect(uplinkClients.some(isAlive)).toBe(false);
           // Once it has the lease, udhcpc -n goes to the background: a forked child with the same argv.
@@ -93,7 +92,7 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
             'the bridge client to bind and go to the background',
             { attempts: 150, intervalMs: 100, timeoutMs: 15_000 },
             () => {
-              const pids = bridgeClients(started.argv);
+              const pids = bridgeClients(argv);
               stopAll.push(...pids);
               return pids.length === 1 && existsSync(`/run/udhcpc.${BRIDGE}.pid`) ? pids : undefined;
             },
@@ -116,7 +115,7 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
             (expiry, index) => index > 0 && expiry > (expiries[index - 1] ?? 0),
           );
           expect(renewals.length, JSON.stringify(expiries)).toBeGreaterThanOrEqual(3);
-          expect(bridgeClients(started.argv)).toEqual(bridgeClient);
+          expect(bridgeClients(argv)).toEqual(bridgeClient);
           await session.close();
         });
       } finally {

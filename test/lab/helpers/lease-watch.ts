@@ -6,7 +6,37 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lab } from '../../../source/lab/types.js';
+import { expect } from 'vitest';
+import type { Lab, LabOptions } from '../../../source/lab/types.js';
+import type { Plan, PlanRequest } from '../../../source/plan/types.js';
+import { type LabEngine, REQUEST } from './engine-lab.js';
+
+/** A DHCP host whose udhcpc stays on ens18, on dnsmasq's shortest lease and no reservation. */
+export const SHORT_LEASE_LAB: LabOptions = {
+  host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true },
+  leaseTime: '2m',
+  reservation: false,
+};
+/** Two 2-minute lease periods and a margin. */
+export const TWO_LEASES_MS = 270_000;
+
+/**
+ * Probes the lab host, plans (it must not be blocked) and applies through the engine; returns the
+ * plan and the argv of the DHCP client its keep-lease step starts on the bridge.
+ */
+export async function applyWithBridgeClient(
+  setup: LabEngine,
+  request: PlanRequest = REQUEST,
+): Promise<{ plan: Plan; argv: string[] }> {
+  const snapshot = await setup.probe();
+  const plan = setup.plan(snapshot, request);
+  expect(plan.blocked, JSON.stringify(plan.verdicts)).toBe(false);
+  const started = plan.steps.find((step) => step.id === 'keep-lease')?.commands[0];
+  if (started?.kind !== 'spawn-detached') throw new Error('keep-lease starts no client');
+  const outcome = await setup.engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+  expect(outcome.kind, JSON.stringify(outcome)).toBe('pending');
+  return { plan, argv: started.argv };
+}
 
 export interface LeaseSample {
   atMs: number;

@@ -5,6 +5,7 @@ import { revertCommandProblem } from '../../../source/plan/revert-allowlist.js';
 import { fileForBridge } from '../../../source/plan/steps/keep-lease-client.js';
 import type { Plan, Step } from '../../../source/plan/types.js';
 import { dhcpClient, HOST_ADDRESS, request, variant } from './fixtures.js';
+import { noNetplan } from './hosts.js';
 
 /** A host nothing but `client` manages (no netplan, no networkd), with the base fixture's dynamic address. */
 function planWith(
@@ -13,10 +14,7 @@ function planWith(
 ): Plan {
   return buildPlan(
     variant((s) => {
-      s.renderer.netplan.files = [];
-      s.renderer.netplan.uplinkFile = null;
-      s.renderer.cloudInitNetwork = false;
-      s.renderer.networkd = { available: false, links: {} };
+      noNetplan(s);
       s.dhcpClients = [client];
       change(s);
     }),
@@ -87,10 +85,7 @@ describe('keep-lease with udhcpc', () => {
   it('names the bridge when udhcpc named no interface (it then served eth0, the uplink)', () => {
     const plan = buildPlan(
       variant((s) => {
-        s.renderer.netplan.files = [];
-        s.renderer.netplan.uplinkFile = null;
-        s.renderer.cloudInitNetwork = false;
-        s.renderer.networkd = { available: false, links: {} };
+        noNetplan(s);
         for (const item of s.links) if (item.name === 'ens18') item.name = 'eth0';
         for (const item of s.addresses)
           if (item.ifname === 'ens18') Object.assign(item, { ifname: 'eth0', label: 'eth0' });
@@ -123,24 +118,24 @@ describe('keep-lease with udhcpc', () => {
   });
 });
 
+/** What the bridge's dhclient adds after its own options: its files, the DUID source, the bridge. */
+const DHCLIENT_BRIDGE_TAIL = [
+  '-pf',
+  '/run/dhclient.fcbr0.pid',
+  '-lf',
+  '/var/lib/dhcp/dhclient.fcbr0.leases',
+  '-df',
+  '/var/lib/dhcp/dhclient.leases',
+  'fcbr0',
+];
+
 describe('keep-lease with dhclient', () => {
   it('gives the bridge its own pid and lease files and keeps the default lease file as the DUID source', () => {
     const plan = planWith(dhcpClient(612, ['/sbin/dhclient', '-4', '-d', 'ens18']));
     expect(keepStep(plan).commands).toEqual([
       {
         kind: 'spawn-detached',
-        argv: [
-          '/sbin/dhclient',
-          '-4',
-          '-d',
-          '-pf',
-          '/run/dhclient.fcbr0.pid',
-          '-lf',
-          '/var/lib/dhcp/dhclient.fcbr0.leases',
-          '-df',
-          '/var/lib/dhcp/dhclient.leases',
-          'fcbr0',
-        ],
+        argv: ['/sbin/dhclient', '-4', '-d', ...DHCLIENT_BRIDGE_TAIL],
       },
     ]);
     expect(keepStep(plan).inverse).toEqual([expect.objectContaining({ signal: 'KILL' })]);
@@ -160,13 +155,7 @@ describe('keep-lease with dhclient', () => {
       '/etc/dhcp/x.conf',
       '-sf',
       '/sbin/ens18-script',
-      '-pf',
-      '/run/dhclient.fcbr0.pid',
-      '-lf',
-      '/var/lib/dhcp/dhclient.fcbr0.leases',
-      '-df',
-      '/var/lib/dhcp/dhclient.leases',
-      'fcbr0',
+      ...DHCLIENT_BRIDGE_TAIL,
     ]);
   });
 

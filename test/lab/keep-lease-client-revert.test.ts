@@ -7,61 +7,36 @@
  * keep-lease-client.test.ts.
  */
 import { describe, expect, test } from 'vitest';
-import { stopRestartedClients, withLabEngine } from './helpers/engine-lab.js';
-import { processesMentioning, withLab } from './helpers/lab-state.js';
+import { processesMentioning } from './helpers/lab-state.js';
 import {
   applyWithBridgeClient,
   bridgeClients,
-  dnsmasqLeases,
-  SHORT_LEASE_LAB,
-  TWO_LEASES_MS,
-  watchLease,
+  expectLeaseKept,
+  withShortLeaseLab,
 } from './helpers/lease-watch.js';
 
 describe('a revert hands the lease back to the uplink client', () => {
   test('after apply and rollback: the bridge client is gone, the restarted uplink client renews the same address through two leases', {
     timeout: 480_000,
   }, async () => {
-    await withLab(SHORT_LEASE_LAB, async (lab) => {
-      try {
-        await withLabEngine(lab, {}, async (setup) => {
-          const address = lab.hostAddress;
-          const clientId = `01:${lab.hostMac}`;
-          const session = await lab.openTcpSession();
-          const { argv } = await applyWithBridgeClient(setup);
-          expect(bridgeClients(argv)).toHaveLength(1);
+    await withShortLeaseLab(async (lab, setup, session) => {
+      const { argv } = await applyWithBridgeClient(setup);
+      expect(bridgeClients(argv)).toHaveLength(1);
 
-          const revert = await setup.another().revert('operator');
-          expect(revert).toMatchObject({ kind: 'reverted', differences: [], manualCommands: [] });
-          // The bridge's client is stopped (after the cutover's inverse), then the uplink's restarts.
-          expect(revert.steps.map((step) => [step.stepId, step.state])).toEqual([
-            ['cutover', 'reverted'],
-            ['keep-lease', 'reverted'],
-            ['stop-dhcp', 'reverted'],
-            ['stage-bridge', 'reverted'],
-          ]);
-          expect(bridgeClients(argv)).toEqual([]);
-          const owned = new Set(lab.processes().map((process) => process.pid));
-          expect(processesMentioning(lab.dir).filter((pid) => !owned.has(pid))).toHaveLength(1);
+      const revert = await setup.another().revert('operator');
+      expect(revert).toMatchObject({ kind: 'reverted', differences: [], manualCommands: [] });
+      // The bridge's client is stopped (after the cutover's inverse), then the uplink's restarts.
+      expect(revert.steps.map((step) => [step.stepId, step.state])).toEqual([
+        ['cutover', 'reverted'],
+        ['keep-lease', 'reverted'],
+        ['stop-dhcp', 'reverted'],
+        ['stage-bridge', 'reverted'],
+      ]);
+      expect(bridgeClients(argv)).toEqual([]);
+      const owned = new Set(lab.processes().map((process) => process.pid));
+      expect(processesMentioning(lab.dir).filter((pid) => !owned.has(pid))).toHaveLength(1);
 
-          const watched = await watchLease(lab, {
-            dev: 'ens18',
-            address,
-            durationMs: TWO_LEASES_MS,
-            intervalMs: 5_000,
-            echo: async () => (await session.echo()).ok,
-          });
-          expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
-          expect(watched.echoFailures).toBe(0);
-          expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
-          const [lease, ...others] = dnsmasqLeases(lab);
-          expect(others).toEqual([]);
-          expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
-          await session.close();
-        });
-      } finally {
-        await stopRestartedClients(lab);
-      }
+      await expectLeaseKept(lab, 'ens18', session);
     });
   });
 });

@@ -8,69 +8,44 @@
  * Runs side by side with keep-lease-client-revert.test.ts (each waits ~5 minutes).
  */
 import { describe, expect, test } from 'vitest';
-import { stopRestartedClients, withLabEngine } from './helpers/engine-lab.js';
-import { withLab } from './helpers/lab-state.js';
 import {
   applyWithBridgeClient,
   bridgeClients,
   dnsmasqLeases,
-  SHORT_LEASE_LAB,
-  TWO_LEASES_MS,
+  expectLeaseKept,
   validLifetime,
-  watchLease,
+  withShortLeaseLab,
 } from './helpers/lease-watch.js';
 
 describe('a bare udhcpc keeps the lease on the bridge', () => {
   test('after apply and confirm: same address renewed through two 2-minute leases, same client id, the TCP session lives', {
     timeout: 480_000,
   }, async () => {
-    await withLab(SHORT_LEASE_LAB, async (lab) => {
-      try {
-        await withLabEngine(lab, {}, async (setup) => {
-          const address = lab.hostAddress;
-          const clientId = `01:${lab.hostMac}`;
-          expect(dnsmasqLeases(lab)).toEqual([
-            expect.objectContaining({ address, mac: lab.hostMac, clientId }),
-          ]);
-          const session = await lab.openTcpSession();
-          const { plan, argv } = await applyWithBridgeClient(setup);
-          expect(plan.steps.map((step) => step.id)).toEqual([
-            'stage-bridge',
-            'stop-dhcp',
-            'keep-lease',
-            'cutover',
-          ]);
-          expect(argv).toEqual(expect.arrayContaining(['-i', 'fcbr0', '-r', address]));
-          await setup.engine.confirm();
-          // The uplink's client is gone, the bridge's runs as root with exactly the planned argv.
-          expect(lab.dhcpClient?.hasExited()).toBe(true);
-          const running = bridgeClients(argv);
-          expect(running).toHaveLength(1);
-          expect(await validLifetime(lab, 'ens18', address)).toBeNull();
+    await withShortLeaseLab(async (lab, setup, session) => {
+      const address = lab.hostAddress;
+      expect(dnsmasqLeases(lab)).toEqual([
+        expect.objectContaining({ address, mac: lab.hostMac, clientId: `01:${lab.hostMac}` }),
+      ]);
+      const { plan, argv } = await applyWithBridgeClient(setup);
+      expect(plan.steps.map((step) => step.id)).toEqual([
+        'stage-bridge',
+        'stop-dhcp',
+        'keep-lease',
+        'cutover',
+      ]);
+      expect(argv).toEqual(expect.arrayContaining(['-i', 'fcbr0', '-r', address]));
+      await setup.engine.confirm();
+      // The uplink's client is gone, the bridge's runs as root with exactly the planned argv.
+      expect(lab.dhcpClient?.hasExited()).toBe(true);
+      const running = bridgeClients(argv);
+      expect(running).toHaveLength(1);
+      expect(await validLifetime(lab, 'ens18', address)).toBeNull();
 
-          const watched = await watchLease(lab, {
-            dev: 'fcbr0',
-            address,
-            durationMs: TWO_LEASES_MS,
-            intervalMs: 5_000,
-            echo: async () => (await session.echo()).ok,
-          });
-          expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
-          expect(watched.echoFailures).toBe(0);
-          // Renewed at half time (60 s) from the cutover on: 4 in 270 s, at least 3 seen.
-          expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
-          // Never anywhere near lapsing: a renewal resets it to 120 s, half of it is 60.
-          expect(Math.min(...watched.samples.map((sample) => sample.validLft ?? 0))).toBeGreaterThan(40);
-          const [lease, ...others] = dnsmasqLeases(lab);
-          expect(others).toEqual([]);
-          expect(lease).toMatchObject({ address, mac: lab.hostMac, clientId });
-          expect(lease?.expiry ?? 0).toBeGreaterThan(Date.now() / 1000 + 40);
-          expect(bridgeClients(argv)).toEqual(running);
-          await session.close();
-        });
-      } finally {
-        await stopRestartedClients(lab);
-      }
+      const samples = await expectLeaseKept(lab, 'fcbr0', session);
+      // Never anywhere near lapsing: a renewal resets it to 120 s, half of it is 60.
+      expect(Math.min(...samples.map((sample) => sample.validLft ?? 0))).toBeGreaterThan(40);
+      expect(dnsmasqLeases(lab)[0]?.expiry ?? 0).toBeGreaterThan(Date.now() / 1000 + 40);
+      expect(bridgeClients(argv)).toEqual(running);
     });
   });
 });

@@ -27,6 +27,13 @@
  * the addresses back (revert.ts runs the batch first), without a release, so the uplink's own
  * client, restarted next by stop-dhcp's inverse, renews the same lease.
  *
+ * Known limit: Debian 12's dhclient-script sets the lease time as the address's lifetime with
+ * `ip -4 addr add` on BOUND, which fails on the address the cutover already put there, and with
+ * `ip -4 addr change` on RENEW; so on the bridge the moved address keeps its remaining lifetime
+ * until the first RENEW, half a lease after the bridge's bind. That is before the uplink's own
+ * next renewal would have been due, so it holds, but the margin is the time that renewal was
+ * still away at the cutover (seconds, when migrating just before it).
+ *
  * dhcpcd is refused: it rewrites its process title (so the program it started cannot be found
  * again by its argv), forks privilege-separated helpers, and de-configures its interface on exit
  * unless run with -p.

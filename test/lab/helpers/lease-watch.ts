@@ -7,9 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import type { TcpSession } from '../../../source/lab/tcp-echo.js';
 import type { Lab, LabOptions } from '../../../source/lab/types.js';
 import type { Plan, PlanRequest } from '../../../source/plan/types.js';
-import { type LabEngine, REQUEST } from './engine-lab.js';
+import { type LabEngine, REQUEST, stopRestartedClients, withLabEngine } from './engine-lab.js';
+import { withLab } from './lab-state.js';
 
 /** A DHCP host whose udhcpc stays on ens18, on dnsmasq's shortest lease and no reservation. */
 export const SHORT_LEASE_LAB: LabOptions = {
@@ -124,4 +126,48 @@ export function bridgeClients(argv: readonly string[]): number[] {
       }
     })
     .map(Number);
+}
+
+/**
+ * A short-lease lab (SHORT_LEASE_LAB) with an engine aimed at its host and a TCP session from the
+ * peer opened before anything changes; DHCP clients the test's engine started (they carry the
+ * lab's dir in their argv) are ended by pid, however the body ends.
+ */
+export async function withShortLeaseLab(
+  body: (lab: Lab, setup: LabEngine, session: TcpSession) => Promise<void>,
+): Promise<void> {
+  await withLab(SHORT_LEASE_LAB, async (lab) => {
+    try {
+      await withLabEngine(lab, {}, async (setup) => {
+        const session = await lab.openTcpSession();
+        await body(lab, setup, session);
+        await session.close();
+      });
+    } finally {
+      await stopRestartedClients(lab);
+    }
+  });
+}
+
+/**
+ * Watches `dev` for two lease periods: the host's address never leaves it, its lifetime goes back
+ * up at each renewal (at half time: at least 3 in 270 s), the session answers throughout, and the
+ * router still has one lease, that address, under the uplink MAC's client id (01:MAC).
+ */
+export async function expectLeaseKept(lab: Lab, dev: string, session: TcpSession): Promise<LeaseSample[]> {
+  const address = lab.hostAddress;
+  const watched = await watchLease(lab, {
+    dev,
+    address,
+    durationMs: TWO_LEASES_MS,
+    intervalMs: 5_000,
+    echo: async () => (await session.echo()).ok,
+  });
+  expect(watched.missing, JSON.stringify(watched.samples)).toBe(0);
+  expect(watched.echoFailures).toBe(0);
+  expect(watched.renewals, JSON.stringify(watched.samples)).toBeGreaterThanOrEqual(3);
+  expect(dnsmasqLeases(lab)).toEqual([
+    expect.objectContaining({ address, mac: lab.hostMac, clientId: `01:${lab.hostMac}` }),
+  ]);
+  return watched.samples;
 }

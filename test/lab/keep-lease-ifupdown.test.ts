@@ -94,7 +94,9 @@ describe('ifupdown: its udhcpc keeps the lease on the bridge', () => {
             () => {
               const pids = bridgeClients(argv);
               stopAll.push(...pids);
-              return pids.length === 1 && existsSync(`/run/udhcpc.${BRIDGE}.pid`) ? pids : undefined;
+              // The one the engine started is this process's child until it forks away from it.
+              const background = pids.length === 1 && parentOf(pids[0] as number) !== process.pid;
+              return background && existsSync(`/run/udhcpc.${BRIDGE}.pid`) ? pids : undefined;
             },
           );
           expect(readFileSync(`/run/udhcpc.${BRIDGE}.pid`, 'utf8').trim()).toBe(String(bridgeClient[0]));
@@ -147,6 +149,16 @@ function udhcpcsIn(lab: Lab): number[] {
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
     .filter((pid) => netnsOf(pid) === identity && cmdline(pid).includes('udhcpc'));
+}
+
+/** The parent pid from /proc/PID/stat ("PID (COMM) STATE PPID ..."), null when gone. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
 }
 
 function netnsOf(pid: number): string | null {

@@ -5,9 +5,10 @@
  *
  * Step order: remove the bridge's NAT, stage the bridge, hold the renderer off the uplink and the
  * bridge (steps/renderer-hold.ts), stop the uplink's DHCP clients, cut over, keep the lease alive on
- * the bridge (steps/keep-lease.ts). Reverting runs the inverses in reverse, so the bridge's DHCP
- * client is stopped first, the addresses are back on the uplink before the uplink's client is
- * restarted, and the bridge is torn down last.
+ * the bridge (steps/keep-lease.ts; the host's own DHCP client starts on the bridge just before the
+ * cutover). Reverting runs the inverses in reverse, so the bridge's DHCP client is stopped before
+ * the uplink's client is restarted, the addresses are back on the uplink before that, and the
+ * bridge is torn down last.
  */
 import type { HostSnapshot } from '../host/snapshot.js';
 import { type PlanContext, planContext } from './context.js';
@@ -98,8 +99,9 @@ function buildSteps(context: PlanContext): { steps: Step[]; verdicts: Verdict[] 
     buildStageBridgeStep({ bridge: target.bridge, uplink: target.uplink, existing: target.existingBridge }),
     hold.step,
     buildStopDhcpStep(dhcpClients, target.nic),
+    keep.beforeCutover ? keep.step : null,
     buildCutoverStep({ nic: target.nic, bridge: target.bridge, state }),
-    keep.step,
+    keep.beforeCutover ? null : keep.step,
   ];
   return {
     steps: steps.filter((step): step is Step => step !== null),

@@ -58,6 +58,10 @@ export function commandProblem(value: unknown): string | null {
       }
       return null;
     }
+    case 'stop-started':
+      if (!isProcessSignal(command.signal))
+        return `is a stop-started command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
+      return tokensProblem(command.argv, 'argv', argvWordProblem);
     case 'signal':
       if (!isSignallablePid(command.pid)) return 'is a signal command whose pid is not a positive integer';
       return isProcessSignal(command.signal)
@@ -86,6 +90,7 @@ const FIELDS: Readonly<Record<Command['kind'], readonly string[]>> = {
   'ip-batch': ['lines'],
   signal: ['pid', 'signal'],
   'spawn-detached': ['argv'],
+  'stop-started': ['argv', 'signal'],
   'write-file': ['path', 'content', 'mode'],
   'remove-file': ['path'],
 };

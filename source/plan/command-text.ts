@@ -29,6 +29,19 @@ export function commandWords(command: Command): string[][] {
       return [killArgv(command.pid, command.signal).map(shellQuote)];
     case 'spawn-detached':
       return [[...command.argv.map(shellQuote), '&']];
+    case 'stop-started':
+      // pkill matches -f patterns against the argv joined by spaces; -x makes it the whole line.
+      return [
+        [
+          'pkill',
+          `-${command.signal}`,
+          '--euid',
+          '0',
+          '--exact',
+          '--full',
+          shellQuote(exactPattern(command.argv)),
+        ],
+      ];
     case 'ip-batch': {
       // Quoted delimiter: a pasted body is passed to ip verbatim, so a name holding `$(...)` or a
       // backquote (both valid in an interface name) is never run by the operator's shell. ip's
@@ -59,6 +72,11 @@ export function commandWords(command: Command): string[][] {
       return unreachable;
     }
   }
+}
+
+/** An extended regular expression that matches exactly `argv` joined by spaces (as pgrep -f reads it). */
+export function exactPattern(argv: readonly string[]): string {
+  return argv.join(' ').replace(/[\\^$.|?*+()[\]{}]/g, (special) => `\\${special}`);
 }
 
 /** The `ip -batch` file: one command per line, tokens separated by single spaces. */

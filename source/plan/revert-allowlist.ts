@@ -9,7 +9,8 @@
  *   keyword that loads a BPF object or program (`xdp`, `bpf`, `encap`, `obj`, ...; ip-keywords.ts);
  * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten;
  * - restarting a DHCP client: dhclient, dhcpcd, udhcpc or `busybox udhcpc`, by bare name or by an
- *   absolute path (the client's /proc/PID/exe), started detached;
+ *   absolute path (the client's /proc/PID/exe), started detached; and stopping the client of that
+ *   shape the plan started on the bridge (found by its exact argv, never by a pid);
  * - the NAT rule forms of remove-nat.ts: `iptables -t nat -D|-I|-A CHAIN SPEC... -j MASQUERADE` (never
  *   `--modprobe`/`-M` in any spelling, which names a program iptables runs) and `nft add|insert|delete rule ...`
  *   (a masquerade with no verdict; no option, no `;` or newline that would start a second command).
@@ -55,6 +56,9 @@ export function revertCommandProblem(command: Command): string | null {
       // No inverse the planner builds signals a process (a stopped client is started again).
       return `signalling pid ${command.pid} is never part of a revert`;
     case 'spawn-detached':
+      return dhcpClientProblem(command.argv);
+    case 'stop-started':
+      // Only a DHCP client the plan started on the bridge is ever stopped by a revert.
       return dhcpClientProblem(command.argv);
     case 'write-file':
       if (!HOLD_PATHS.includes(command.path)) return `${command.path} is not a renderer hold file`;

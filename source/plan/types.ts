@@ -67,6 +67,13 @@ export type Command =
   /** Start a long-running program detached (restarting a stopped DHCP client on revert). */
   | { kind: 'spawn-detached'; argv: string[] }
   /**
+   * Stop what a spawn-detached of this step started (the bridge's DHCP client): every root process
+   * in our network namespace whose argv is exactly `argv` and whose program is argv[0]. Found by
+   * its argv, not a pid: the pid is only known when it starts, and a client that goes to the
+   * background once it has a lease (udhcpc without -f, dhclient) carries on in a forked child.
+   */
+  | { kind: 'stop-started'; argv: string[]; signal: ProcessSignal }
+  /**
    * Replace a runtime-only file (the renderer hold). `path` is where the file lives on the host,
    * always under /run (so it vanishes at reboot); the executor joins it under --root-dir and
    * refuses any path that would land elsewhere. `mode` is the file's permission bits.
@@ -99,6 +106,11 @@ export type Expectation =
       metric: number | null;
     }
   | { kind: 'process-gone'; pid: number }
+  /**
+   * A process the step started runs (root's, in our network namespace, argv exactly this) and has
+   * settled: asleep with no child, its start-up script done (txn/engine/started-client.ts).
+   */
+  | { kind: 'process-running'; argv: string[] }
   /** A runtime file (host path, under /run) holds exactly `content`. */
   | { kind: 'file-content'; path: string; content: string };
 

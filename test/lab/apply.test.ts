@@ -67,10 +67,17 @@ describe('apply and revert on a DHCP host', () => {
           const snapshot = await setup.probe();
           const plan = setup.plan(snapshot);
           expect(plan.blocked).toBe(false);
-          expect(plan.steps.map((step) => step.id)).toEqual(['stage-bridge', 'stop-dhcp', 'cutover']);
+          expect(plan.steps.map((step) => step.id)).toEqual([
+            'stage-bridge',
+            'stop-dhcp',
+            'keep-lease',
+            'cutover',
+          ]);
           const client = lab.dhcpClient;
           expect(client?.hasExited()).toBe(false);
 
+          const leaseRecord = join(lab.dir, `${lab.ns.host}.ens18.lease`);
+          const recordApplied = statSync(leaseRecord).mtimeMs;
           const applyStarted = performance.now();
           const outcome = await setup.engine.start({ plan, preState: snapshot, timeoutSec: 120 });
           const applyMs = performance.now() - applyStarted;
@@ -94,6 +101,7 @@ describe('apply and revert on a DHCP host', () => {
           expect(journal?.applied.map((step) => [step.stepId, step.ok])).toEqual([
             ['stage-bridge', true],
             ['stop-dhcp', true],
+            ['keep-lease', true],
             ['cutover', true],
           ]);
 
@@ -115,6 +123,13 @@ describe('apply and revert on a DHCP host', () => {
             `${lab.hostMac} ${lab.hostAddress}`,
           );
           expect(await session.echo()).toEqual({ ok: true, detail: 'ok' });
+          // The same udhcpc runs on the bridge (keep-lease) and binds the same lease there.
+          await waitFor(
+            "the bridge's udhcpc to bind",
+            { attempts: 100, intervalMs: 100, timeoutMs: 10_000 },
+            () => (statSync(leaseRecord).mtimeMs > recordApplied ? true : undefined),
+          );
+          expect(await ipv4(lab, 'fcbr0')).toEqual([`${lab.hostAddress}/24`]);
 
           // A VM whose host-side veth joins the bridge gets a lease from the LAN's router.
           await lab.exec(lab.ns.host, ['ip', 'link', 'set', vm.hostLink, 'master', 'fcbr0']);
@@ -123,7 +138,6 @@ describe('apply and revert on a DHCP host', () => {
           expect(Number(lease.address.split('.')[3])).toBeGreaterThanOrEqual(100);
           expect((await lab.ping(lab.ns.peer, lease.address, 2, 1)).received).toBe(2);
 
-          const leaseRecord = join(lab.dir, `${lab.ns.host}.ens18.lease`);
           const recordBefore = statSync(leaseRecord).mtimeMs;
           const revertStarted = performance.now();
           const revert = await setup.another().revert('operator');
@@ -136,6 +150,7 @@ describe('apply and revert on a DHCP host', () => {
           });
           expect(revert.steps.map((step) => [step.stepId, step.state])).toEqual([
             ['cutover', 'reverted'],
+            ['keep-lease', 'reverted'],
             ['stop-dhcp', 'reverted'],
             ['stage-bridge', 'reverted'],
           ]);

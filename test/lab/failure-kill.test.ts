@@ -68,7 +68,7 @@ function startApplying(
 describe('kill -9 of the applying process', () => {
   test.each([
     { after: 'stage-bridge', index: 0 },
-    { after: 'cutover', index: 2 },
+    { after: 'cutover', index: 3 },
   ])(
     'killed after $after: rollback from a new process restores the pre-state from the journal',
     async ({ after, index }) => {
@@ -104,7 +104,7 @@ describe('kill -9 of the applying process', () => {
                   return step?.stepId === after && step.finishedAt !== null ? true : problem(output());
                 },
               );
-              expect(output()).toContain('steps stage-bridge,stop-dhcp,cutover');
+              expect(output()).toContain('steps stage-bridge,stop-dhcp,keep-lease,cutover');
               const exited = new Promise((done) => child.once('exit', done));
               process.kill(child.pid as number, 'SIGKILL');
               await exited;
@@ -112,7 +112,7 @@ describe('kill -9 of the applying process', () => {
               const orphan = await journal.load(setup.stateDir);
               expect(orphan?.phase).toBe('applying');
               expect(orphan?.applied.map((step) => step.stepId)).toEqual(
-                ['stage-bridge', 'stop-dhcp', 'cutover'].slice(0, index + 1),
+                ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'].slice(0, index + 1),
               );
               if (after === 'cutover') expect(lab.dhcpClient?.hasExited()).toBe(true);
 
@@ -126,7 +126,7 @@ describe('kill -9 of the applying process', () => {
                 manualCommands: [],
               });
               expect(revert.steps.map((step) => step.stepId)).toEqual(
-                ['cutover', 'stop-dhcp', 'stage-bridge'].slice(2 - index),
+                ['cutover', 'keep-lease', 'stop-dhcp', 'stage-bridge'].slice(3 - index),
               );
               if (after === 'cutover') {
                 // The client the child stopped was restarted; let it re-apply its lease before comparing.

@@ -129,7 +129,7 @@ function programOf(argv: string[]): { program: Program; args: string[]; title: b
 }
 
 /** ISC dhclient 4.4 options that take a value (its options are whole words after one dash). */
-const DHCLIENT_VALUE_OPTIONS = new Set([
+export const DHCLIENT_VALUE_OPTIONS = new Set([
   '-p',
   '-D',
   '-s',
@@ -155,7 +155,7 @@ const DHCLIENT_VALUE_OPTIONS = new Set([
 const DHCPCD_VALUE_SHORT = new Set('ceEfhijlmorstuvyzCFIOQSWXZ'.split(''));
 
 /** busybox udhcpc short options that take a value ("CV:H:h:F:i:np:qRr:s:T:t:SA:O:ox:fB"). */
-const UDHCPC_VALUE_SHORT = new Set('VHhFiprsTtAOx'.split(''));
+export const UDHCPC_VALUE_SHORT = new Set('VHhFiprsTtAOx'.split(''));
 
 /**
  * Non-option arguments. `wordOptions` are whole tokens taking the next token as value (dhclient);

@@ -10,6 +10,7 @@
  * claims to be refuses the plan (UnplannableValue) instead of writing a line ifup would misread.
  */
 import type { PlanContext } from '../context.js';
+import { leaseFor } from '../lease-identity.js';
 import { info, warning } from '../preflight/verdict.js';
 import { checkedAddress, checkedMac, checkedPrefix, UnplannableValue } from '../tokens.js';
 import type { ConfigFile, Verdict } from '../types.js';
@@ -65,7 +66,7 @@ export function ifupdownConfig(context: PlanContext): { files: ConfigFile[]; ver
     extraStanzas = runtime.extra;
   }
   if (/^iface \S+ inet dhcp$/.test(bridgeLines[1] ?? '')) {
-    const lease = context.snapshot.dhcpLeases?.find((candidate) => candidate.ifname === nic) ?? null;
+    const lease = leaseFor(context.snapshot, nic);
     const identity = ifupdownDhcpIdentity(lease, mac, bridge);
     const stated = new Set(options(inet ?? { head: null, lines: [] }).map(([key]) => key));
     bridgeLines.push(

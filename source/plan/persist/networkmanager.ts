@@ -9,9 +9,10 @@
 import { createHash } from 'node:crypto';
 import { addressBits } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
+import { leaseFor } from '../lease-identity.js';
 import type { ConfigFile } from '../types.js';
 import { configFile } from './diff.js';
-import { isNmClientId, uplinkLease } from './nm-dhcp-identity.js';
+import { isNmClientId } from './nm-dhcp-identity.js';
 import { type RuntimeConfig, runtimeConfig } from './runtime-config.js';
 
 export const NM_DIR = '/etc/NetworkManager/system-connections';
@@ -24,7 +25,7 @@ export function networkManagerConfig(context: PlanContext): ConfigFile[] {
   const portUuid = stableUuid(`${host}/${bridge}/${nic}`);
   const mac = uplink.mac?.toLowerCase() ?? '';
   const config = runtimeConfig(context);
-  const clientId = uplinkLease(context.snapshot, nic)?.clientId ?? null;
+  const clientId = leaseFor(context.snapshot, nic)?.clientId ?? null;
 
   const bridgeFile = keyfile([
     [

@@ -5,14 +5,7 @@
  * "ff:<IAID>:<DUID>"). null when the lease was obtained without one or no lease record names one:
  * then NM's default is left, which is what the uplink's own profile used unless it set one.
  */
-import type { DhcpLease, HostSnapshot } from '../../host/snapshot.js';
-
 const CLIENT_ID = /^[0-9a-f]{2}(:[0-9a-f]{2}){1,254}$/;
-
-/** The uplink's lease record (until lease-identity.ts lands: the snapshot's own list). */
-export function uplinkLease(snapshot: Pick<HostSnapshot, 'dhcpLeases'>, nic: string): DhcpLease | null {
-  return snapshot.dhcpLeases?.find((lease) => lease.ifname === nic) ?? null;
-}
 
 /** A client id NM can be given as it is (hostile input otherwise: refused, never passed on). */
 export function isNmClientId(clientId: string): boolean {

@@ -33,8 +33,9 @@
  */
 import type { PlanContext } from '../context.js';
 import { displaySafe } from '../display-text.js';
+import { leaseFor } from '../lease-identity.js';
 import { stableUuid } from '../persist/networkmanager.js';
-import { isNmClientId, uplinkLease } from '../persist/nm-dhcp-identity.js';
+import { isNmClientId } from '../persist/nm-dhcp-identity.js';
 import { blocker, info } from '../preflight/verdict.js';
 import { checkedMac } from '../tokens.js';
 import type { Command, Step } from '../types.js';
@@ -113,7 +114,7 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
       ],
     };
   }
-  const lease = uplinkLease(context.snapshot, nic);
+  const lease = leaseFor(context.snapshot, nic);
   const clientId = lease?.clientId ?? null;
   if (clientId !== null && !isNmClientId(clientId)) {
     return {

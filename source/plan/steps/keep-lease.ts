@@ -14,8 +14,9 @@
  *   bridge (keep-lease-client.ts);
  * - anything else: a blocker with the reason, because the tool never leaves a lease to lapse.
  *
- * The step runs after the cutover (the bridge has the address by then); its inverse stops the
- * bridge's client before the cutover's inverse moves the address back.
+ * The step runs after the cutover (the bridge has the address by then), except a client's, which
+ * starts just before it (keep-lease-client.ts says why). A revert stops the bridge's client before
+ * the uplink's is started again.
  */
 import type { PlanContext } from '../context.js';
 import { blocker } from '../preflight/verdict.js';
@@ -28,18 +29,30 @@ import { heldRenderer } from './renderer-hold.js';
 export interface KeepLease {
   step: Step | null;
   verdicts: Verdict[];
+  /**
+   * The step goes before the cutover instead of after it: a DHCP client started on the bridge
+   * flushes it at start-up, which must happen while the bridge has nothing to lose
+   * (keep-lease-client.ts). Its inverse then still runs after the cutover's inverse.
+   */
+  beforeCutover?: boolean;
 }
 
 export type LeaseKeeper = 'none-needed' | 'networkd' | 'networkmanager' | 'client' | 'nobody';
 
-/** Who renews the moved lease on the bridge; 'none-needed' when no IPv4 address on the uplink is dynamic. */
+/**
+ * Who renews the moved lease on the bridge; 'none-needed' when the uplink has no leased IPv4
+ * address: none is dynamic and no DHCP client serves it. A running client counts even when the
+ * address is not dynamic: Debian's client scripts add the leased address without a lifetime
+ * (udhcpc's default.script with ifconfig, dhclient-script with `ip addr add`), so the kernel keeps
+ * it, but the server hands it to someone else once the lease ends unrenewed.
+ */
 export function leaseKeeper(
   context: Pick<PlanContext, 'renderer' | 'target' | 'state' | 'dhcpClients'>,
 ): LeaseKeeper {
   const dynamic = context.state.addresses.some(
     (moved) => moved.address.family === 4 && moved.address.dynamic,
   );
-  if (!dynamic) return 'none-needed';
+  if (!dynamic && context.dhcpClients.length === 0) return 'none-needed';
   const held = heldRenderer(context);
   if (held !== null) return held;
   return context.dhcpClients.length > 0 ? 'client' : 'nobody';

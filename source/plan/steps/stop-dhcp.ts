@@ -75,7 +75,7 @@ export function startedByNetworkManager(client: DhcpClient): boolean {
   return client.argv.some((arg) => /NetworkManager|nm-dhcp-helper/.test(arg));
 }
 
-export function stopSignal(client: DhcpClient): ProcessSignal {
+export function stopSignal(client: Pick<DhcpClient, 'program' | 'argv'>): ProcessSignal {
   if (client.program !== 'udhcpc') return 'KILL';
   const releases = client.argv.some((arg) => arg === '--release' || /^-[A-Za-z]*R/.test(arg));
   return releases ? 'KILL' : 'TERM';

@@ -60,10 +60,10 @@ export async function checkSignalTarget(
  * Why the running process `pid` is not `client` as the plan saw it (owner, program, namespace);
  * null when it is. Anything unreadable counts against it.
  */
-async function identityProblem(
+export async function identityProblem(
   context: EngineContext,
   pid: number,
-  client: DhcpClient,
+  client: Pick<DhcpClient, 'exe' | 'program'>,
   check: { netns: boolean } = { netns: true },
 ): Promise<string | null> {
   const { files } = context.deps;
@@ -138,18 +138,22 @@ export async function checkRestart(
   // The pre-state's own pid, still root's and the same program: it was never stopped (its stop was
   // refused, also when it now shows in another namespace), so starting another would double it.
   if (await isOrigin(origin.pid, false)) return { kind: 'running', pid: origin.pid };
-  const entries = ((await context.deps.files.listDir('/proc')) ?? [])
-    .filter((name) => /^\d+$/.test(name))
-    .slice(0, MAX_PROCESSES_SCANNED);
-  for (const entry of entries) {
-    if (Number(entry) !== origin.pid && (await isOrigin(Number(entry), true)))
-      return { kind: 'running', pid: Number(entry) };
+  for (const pid of await processIds(context)) {
+    if (pid !== origin.pid && (await isOrigin(pid, true))) return { kind: 'running', pid };
   }
   return { kind: 'start' };
 }
 
+/** The pids in /proc (bounded). */
+export async function processIds(context: EngineContext): Promise<number[]> {
+  return ((await context.deps.files.listDir('/proc')) ?? [])
+    .filter((name) => /^\d+$/.test(name))
+    .slice(0, MAX_PROCESSES_SCANNED)
+    .map(Number);
+}
+
 /** The argv of a running process, or null when it does not exist or is a zombie (empty cmdline). */
-async function readArgv(context: EngineContext, pid: number): Promise<string[] | null> {
+export async function readArgv(context: EngineContext, pid: number): Promise<string[] | null> {
   const raw = await context.deps.files.readFile(`/proc/${pid}/cmdline`);
   if (raw === null || raw === '') return null;
   return parseCmdline(raw);

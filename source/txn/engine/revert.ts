@@ -9,7 +9,8 @@
  *    undone: lines undoing what never happened fail harmlessly ("Cannot assign requested address")
  *    and the rest runs. One process also keeps the outage of the way back as short as the way in.
  * 2. The other inverses (`ip -6 rule` commands, which cannot go in a batch; iptables/nft rules;
- *    restarting a DHCP client) then run in order, after the addresses are back on the uplink.
+ *    stopping the bridge's DHCP client, then restarting the uplink's) then run in order, after the
+ *    addresses are back on the uplink.
  * 3. The host is compared with the journal's pre-state (links, addresses, routes, rules of the
  *    uplink and the bridge) and whatever still differs is reported with the commands that fix it.
  */
@@ -28,6 +29,7 @@ import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
 import { manualCommands } from './manual-commands.js';
+import { stopStarted } from './started-client.js';
 import { EXEC_TIMEOUT_MS, runFileCommand } from './step-runner.js';
 
 /** A DHCP client restarted by the revert may re-apply its lease a moment later; wait for it, bounded. */
@@ -181,6 +183,9 @@ async function runInverse(
         return (error as Error).message;
       }
     }
+    case 'stop-started':
+      // The bridge's client, so that it never renews the lease the uplink's client takes back.
+      return stopStarted(context, command.argv, command.signal);
     case 'signal':
       // The allowlist refuses it before this runs; kept so a signal can never slip through here.
       return `signalling pid ${command.pid} is never part of a revert`;

@@ -4,7 +4,8 @@
  * - signal: a `kill` through the Runner, once the target is checked (dhcp-guard.ts); refused,
  *   unsignalled, when the pid is not the plan's DHCP client in our own namespace;
  * - ip-batch: one `ip -batch -` fed on stdin (ip-batch.ts), stopping at the first refused line;
- * - spawn-detached: a program started in its own session (restarting a DHCP client);
+ * - spawn-detached: a program started in its own session (a DHCP client on the bridge, or restarted);
+ * - stop-started: the program a spawn-detached started, found by its exact argv (started-client.ts);
  * - write-file / remove-file: a runtime-only file under --root-dir's /run (the renderer hold),
  *   refused anywhere else (system/runtime-files.ts).
  */
@@ -16,6 +17,7 @@ import { CommandFailed, succeeded } from '../../system/runner.js';
 import { checkSignalTarget } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
 import { batchLineError, runIpBatch } from './ip-batch.js';
+import { stopStarted } from './started-client.js';
 
 export const EXEC_TIMEOUT_MS = 15_000;
 
@@ -75,6 +77,8 @@ async function runCommand(
         return (error as Error).message;
       }
     }
+    case 'stop-started':
+      return stopStarted(context, command.argv, command.signal);
     case 'write-file':
     case 'remove-file':
       return runFileCommand(context, command);

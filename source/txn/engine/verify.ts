@@ -10,6 +10,15 @@ import type { Expectation } from '../../plan/types.js';
 import { waitUntilGone } from './dhcp-guard.js';
 import type { EngineContext } from './engine-context.js';
 import { readHostState } from './host-state.js';
+import { waitUntilSettled } from './started-client.js';
+
+/** Expectations checked on their own, not against the host's links, addresses and routes. */
+type OwnCheck = 'process-gone' | 'process-running' | 'file-content';
+const OWN_CHECKS: ReadonlySet<Expectation['kind']> = new Set<OwnCheck>([
+  'process-gone',
+  'process-running',
+  'file-content',
+]);
 
 /** Sentences for each expectation the host does not meet; empty when all hold. */
 export async function unmetExpectations(
@@ -18,9 +27,7 @@ export async function unmetExpectations(
   preState: Pick<HostSnapshot, 'dhcpClients'>,
 ): Promise<string[]> {
   if (expectations.length === 0) return [];
-  const needsState = expectations.some(
-    (expectation) => expectation.kind !== 'process-gone' && expectation.kind !== 'file-content',
-  );
+  const needsState = expectations.some((expectation) => !OWN_CHECKS.has(expectation.kind));
   const state = needsState ? await readHostState(context) : null;
   const problems: string[] = [];
   for (const expectation of expectations) {
@@ -28,6 +35,12 @@ export async function unmetExpectations(
       const argv = preState.dhcpClients.find((client) => client.pid === expectation.pid)?.argv ?? [];
       if (!(await waitUntilGone(context, expectation.pid, argv)))
         problems.push(`pid ${expectation.pid} is still running`);
+      continue;
+    }
+    if (expectation.kind === 'process-running') {
+      const started = await waitUntilSettled(context, expectation.argv);
+      if (started === 'not-running') problems.push(`${expectation.argv.join(' ')} is not running`);
+      if (started === 'busy') problems.push(`${expectation.argv.join(' ')} has not settled after starting`);
       continue;
     }
     if (expectation.kind === 'file-content') {
@@ -43,7 +56,7 @@ export async function unmetExpectations(
 
 export function stateProblem(
   state: HostState,
-  expectation: Exclude<Expectation, { kind: 'process-gone' | 'file-content' }>,
+  expectation: Exclude<Expectation, { kind: OwnCheck }>,
 ): string | null {
   switch (expectation.kind) {
     case 'link-exists': {

@@ -30,6 +30,7 @@ describe('buildPlan', () => {
   });
 
   it('orders NAT removal first and stops DHCP clients before the cutover, so reverting restarts them last', () => {
+    // The host's client starts on the bridge between the two: a revert stops it before the uplink's restarts.
     expect(buildPlan(natSetup(), request()).steps.map((step) => step.kind)).toEqual([
       'remove-nat',
       'stage-bridge',
@@ -39,6 +40,7 @@ describe('buildPlan', () => {
     expect(buildPlan(ifupdownDhclient(), request()).steps.map((step) => step.kind)).toEqual([
       'stage-bridge',
       'stop-dhcp',
+      'keep-lease',
       'cutover',
     ]);
   });

@@ -18,6 +18,13 @@ describe('command text', () => {
     expect(shellQuote('')).toBe("''");
   });
 
+  it("shows the stop of the bridge's client as a pkill of exactly its command line, root's", () => {
+    const argv = ['/usr/bin/busybox', 'udhcpc', '-i', 'fcbr0', '-s', '/etc/u[1].sh', '-r', '198.51.100.240'];
+    expect(commandText({ kind: 'stop-started', argv, signal: 'TERM' })).toEqual([
+      `pkill -TERM --euid 0 --exact --full '/usr/bin/busybox udhcpc -i fcbr0 -s /etc/u\\[1\\]\\.sh -r 198\\.51\\.100\\.240'`,
+    ]);
+  });
+
   it('shows an ip batch as a here-document and writes it as one line per command', () => {
     const lines = [
       ['link', 'set', 'dev', 'ens18', 'master', 'fcbr0'],

@@ -17,7 +17,7 @@ import {
   variant,
 } from './fixtures.js';
 
-const noNetplan = (snapshot: HostSnapshot) => {
+export const noNetplan = (snapshot: HostSnapshot) => {
   snapshot.renderer.netplan.files = [];
   snapshot.renderer.netplan.uplinkFile = null;
   snapshot.renderer.cloudInitNetwork = false;

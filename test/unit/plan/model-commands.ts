@@ -20,6 +20,13 @@ export function applyCommand(state: ModelState, command: Command): void {
   }
   // Runtime files (the renderer hold) are not kernel state: the model has nothing to change.
   if (command.kind === 'write-file' || command.kind === 'remove-file') return;
+  if (command.kind === 'stop-started') {
+    const argv = JSON.stringify(command.argv);
+    const started = [...state.processes].filter(([, running]) => running === argv);
+    if (started.length === 0) fail(`no process runs ${argv}`);
+    for (const [pid] of started) state.processes.delete(pid);
+    return;
+  }
   if (command.kind === 'signal') {
     if (!state.processes.delete(String(command.pid))) fail(`no process ${command.pid}`);
     return;

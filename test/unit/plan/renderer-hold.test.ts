@@ -13,7 +13,7 @@ import {
 import type { Plan, Step } from '../../../source/plan/types.js';
 import { runtimePathProblem } from '../../../source/system/runtime-files.js';
 import { planFor, recordingNames } from '../recordings/replay.js';
-import { request, variant } from './fixtures.js';
+import { dhcpClient, request, variant } from './fixtures.js';
 import { ifupdownDhclient, networkManagerServer } from './hosts.js';
 
 const hold = (plan: Plan): Step | undefined => plan.steps.find((step) => step.kind === 'renderer-hold');
@@ -151,6 +151,8 @@ describe('hosts without a daemon to hold off', () => {
         s.renderer.netplan.uplinkFile = null;
         s.renderer.cloudInitNetwork = false;
         s.renderer.networkd = { available: false, links: {} };
+        // Its lease is renewed by a client of its own (without one the plan is blocked: lease-no-keeper).
+        s.dhcpClients = [dhcpClient(640, ['udhcpc', '-f', '-i', 'ens18'])];
       }),
       request(),
     );

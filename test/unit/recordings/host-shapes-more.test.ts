@@ -163,6 +163,18 @@ describe('captured lab hosts', () => {
     expect((await replayHost('lab-static-host')).snapshot.dhcpLeases).toEqual([]);
   });
 
+  it('starts the same udhcpc on fcbr0 asking for the address it has, and stops exactly that one with TERM on undo', async () => {
+    const plan = await planFor('lab-dhcp-host');
+    const keep = stepOf(plan, 'keep-lease');
+    const script = '/tmp/bm9a06df-7VL0jH/bm9a06df-h.ens18.udhcpc.sh';
+    const argv = ['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'fcbr0', '-t', '5', '-T', '1', '-s', script];
+    const address = plan.topology.before.find((node) => node.name === 'ens18')?.addresses[0]?.split('/')[0];
+    expect(address).toMatch(/^198\.51\.100\./);
+    expect(keep.commands).toEqual([{ kind: 'spawn-detached', argv: [...argv, '-r', address] }]);
+    expect(keep.inverse).toEqual([{ kind: 'stop-started', argv: [...argv, '-r', address], signal: 'TERM' }]);
+    expect(keep.expect).toEqual([{ kind: 'process-running', argv: [...argv, '-r', address] }]);
+  });
+
   it('moves both static addresses and the metric-50 route of the static lab host, and leaves its from-rule alone', async () => {
     const lines = batchLines(stepOf(await planFor('lab-static-host'), 'cutover').commands);
     expect(linesStartingWith(lines, 'addr', 'add').map((line) => line[2])).toEqual([

@@ -189,6 +189,27 @@ describe('Debian ifupdown with dhclient (debian-ifupdown-dhclient)', () => {
     );
   });
 
+  it("starts the same dhclient on fcbr0 with its own pid and lease files, the DUID from eno1's, and kills it on undo", async () => {
+    const keep = stepOf(await planFor('debian-ifupdown-dhclient'), 'keep-lease');
+    const argv = [
+      '/usr/sbin/dhclient',
+      '-4',
+      '-v',
+      '-i',
+      '-I',
+      '-pf',
+      '/run/dhclient.fcbr0.pid',
+      '-lf',
+      '/var/lib/dhcp/dhclient.fcbr0.leases',
+      '-df',
+      '/var/lib/dhcp/dhclient.eno1.leases',
+      'fcbr0',
+    ];
+    expect(keep.commands).toEqual([{ kind: 'spawn-detached', argv }]);
+    // dhclient's shutdown path releases the lease and flushes the interface: KILL, as stop-dhcp does.
+    expect(keep.inverse).toEqual([{ kind: 'stop-started', argv, signal: 'KILL' }]);
+  });
+
   it('turns eno1 into a manual port of a DHCP bridge in /etc/network/interfaces', async () => {
     const plan = await planFor('debian-ifupdown-dhclient');
     const [file] = plan.config;

@@ -69,7 +69,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['ssh-over-uplink'],
     infos: ['ifupdown-bridge-utils', 'renderer-no-hold'],
-    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
     notes: {
       'dhcp-leases': 'eno1: lease identity unknown: dhclient (pid 612) has no lease file',
       firewall: 'iptables-save is not installed',
@@ -146,7 +146,7 @@ export const PINS: Record<string, Pin> = {
     blockers: [],
     warnings: ['persist-unsupported', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
+    steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
     notes: { renderer: NO_SYSTEM_BUS },
   },
   'lab-static-host': {

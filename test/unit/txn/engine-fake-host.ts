@@ -209,6 +209,14 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
         const uid = process?.uid ?? 0;
         return process ? `Name:\t${process.argv[0]}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n` : null;
       }
+      // Every process sleeps with no child: a started client has settled (started-client.ts).
+      const stat = /^\/proc\/(\d+)\/stat$/.exec(path);
+      if (stat) {
+        const process = state.processes.get(Number(stat[1]));
+        return process ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0\n` : null;
+      }
+      const children = /^\/proc\/(\d+)\/task\/\1\/children$/.exec(path);
+      if (children) return state.processes.has(Number(children[1])) ? '' : null;
       return null;
     },
     async listDir(path) {

@@ -38,6 +38,19 @@ type ForgedJournal = ReturnType<typeof JSON.parse>;
 
 const ENV = { uid: 0, sshConnection: '198.51.100.50 40000 198.51.100.240 22', rootDir: '/nonexistent-root' };
 const REQUEST = { nic: 'ens18', bridge: 'fcbr0', timeoutSec: 120, persist: 'none' as const };
+/** The host's udhcpc, and the same started on the bridge (keep-lease) asking for the address it has. */
+const UPLINK_UDHCPC = ['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'];
+const BRIDGE_UDHCPC = [
+  '/usr/bin/busybox',
+  'udhcpc',
+  '-f',
+  '-i',
+  'fcbr0',
+  '-s',
+  '/etc/udhcpc.sh',
+  '-r',
+  '198.51.100.240',
+];
 
 let temp: ReturnType<typeof makeTempStateDir>;
 beforeEach(() => {
@@ -83,8 +96,8 @@ const stepEvents = (events: EngineEvent[]) =>
 
 describe('start', () => {
   test('runs each step between its journal records, the cutover as one batch on stdin, and verifies through the bridge', async () => {
-    const { host, snapshot, plan, events, journal, engine } = await setup();
-    expect(plan.steps.map((step) => step.id)).toEqual(['stage-bridge', 'stop-dhcp', 'cutover']);
+    const { host, snapshot, plan, events, journal, engine, spawned } = await setup();
+    expect(plan.steps.map((step) => step.id)).toEqual(['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover']);
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
 
     expect(outcome.kind).toBe('pending');
@@ -114,6 +127,8 @@ describe('start', () => {
     ]);
     expect(host.state.links.find((link) => link.name === 'ens18')?.master).toBe('fcbr0');
     expect(host.state.processes.has(4242)).toBe(false);
+    // The host's client, started again on the bridge before the cutover, renews the lease there.
+    expect(spawned).toEqual([BRIDGE_UDHCPC]);
 
     const saved = await journal.load(temp.stateDir);
     expect(saved?.phase).toBe('applied');
@@ -126,16 +141,20 @@ describe('start', () => {
     expect(saved?.applied.map((step) => [step.stepId, step.ok])).toEqual([
       ['stage-bridge', true],
       ['stop-dhcp', true],
+      ['keep-lease', true],
       ['cutover', true],
     ]);
     expect(stepEvents(events)).toEqual([
       'stage-bridge:pending',
       'stop-dhcp:pending',
+      'keep-lease:pending',
       'cutover:pending',
       'stage-bridge:running',
       'stage-bridge:ok',
       'stop-dhcp:running',
       'stop-dhcp:ok',
+      'keep-lease:running',
+      'keep-lease:ok',
       'cutover:running',
       'cutover:ok',
     ]);
@@ -281,9 +300,13 @@ describe('failures revert at once', () => {
       'link set dev ens18 nomaster',
       'link del dev fcbr0',
     ]);
-    // The stopped client was restarted, after the addresses were back, by the program the kernel
-    // ran (busybox, as its udhcpc applet) with its own arguments.
-    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+    // The bridge's client was stopped (TERM, found by its argv), then the uplink's restarted, after
+    // the addresses were back, by the program the kernel ran (busybox's udhcpc) with its own arguments.
+    expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([
+      ['kill', '-TERM', '4242'],
+      ['kill', '-TERM', '5001'],
+    ]);
+    expect(spawned).toEqual([BRIDGE_UDHCPC, UPLINK_UDHCPC]);
     expect(stateView(host.state)).toEqual(before);
     expect(outcome.revert).toMatchObject({
       kind: 'reverted',
@@ -293,6 +316,7 @@ describe('failures revert at once', () => {
     });
     expect(outcome.revert.steps.map((step) => [step.stepId, step.state])).toEqual([
       ['cutover', 'reverted'],
+      ['keep-lease', 'reverted'],
       ['stop-dhcp', 'reverted'],
       ['stage-bridge', 'reverted'],
     ]);
@@ -443,9 +467,13 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     expect(stop?.commands).toEqual([{ kind: 'signal', pid: 4242, signal: 'TERM' }]);
     await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect((await engine.revert('operator')).kind).toBe('reverted');
-    expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([['kill', '-TERM', '4242']]);
+    // Root's udhcpc is stopped and started on the bridge, then back; the user's dhclient never.
+    expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([
+      ['kill', '-TERM', '4242'],
+      ['kill', '-TERM', '5001'],
+    ]);
     expect(host.state.processes.get(4300)?.uid).toBe(65534);
-    expect(spawned).toEqual([['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh']]);
+    expect(spawned).toEqual([BRIDGE_UDHCPC, UPLINK_UDHCPC]);
   });
 
   test('a revert refuses to start what no root client of the pre-state ran (an edited journal)', async () => {
@@ -462,7 +490,8 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     expect(outcome.differences.join('\n')).toContain(
       'no DHCP client of the pre-state ran as root with this program and these arguments, so it is not started',
     );
-    expect(spawned).toEqual([]);
+    // Only the bridge's client, on the way in; nothing on the way back.
+    expect(spawned).toEqual([BRIDGE_UDHCPC]);
   });
 
   test('a client that already exited is not signalled, and the step still succeeds', async () => {
@@ -470,6 +499,43 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     host.state.processes.delete(4242);
     expect((await engine.start({ plan, preState: snapshot, timeoutSec: 120 })).kind).toBe('pending');
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+  });
+});
+
+describe("the bridge's DHCP client", () => {
+  test('a revert stops exactly the one it started: root, its program, our namespace; look-alikes are left alone', async () => {
+    const { host, snapshot, plan, engine } = await setup();
+    await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    const lookAlikes = [
+      { argv: BRIDGE_UDHCPC, netns: OUR_NETNS, uid: 65534 },
+      { argv: BRIDGE_UDHCPC, netns: OUR_NETNS, exe: '/tmp/x/busybox' },
+      { argv: BRIDGE_UDHCPC, netns: 'net:[4026532999]' },
+      { argv: [...BRIDGE_UDHCPC, '-q'], netns: OUR_NETNS },
+    ];
+    for (const [index, process] of lookAlikes.entries()) host.state.processes.set(6001 + index, process);
+    expect((await engine.revert('operator')).kind).toBe('reverted');
+    expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([
+      ['kill', '-TERM', '4242'],
+      ['kill', '-TERM', '5001'],
+    ]);
+    expect([6001, 6002, 6003, 6004].every((pid) => host.state.processes.has(pid))).toBe(true);
+  });
+
+  test('a client that did not start fails the step, and the migration reverts before the cutover', async () => {
+    const { host, snapshot, plan, engine, before } = await setup(dhcpHost(), {
+      deps: { spawnDetached: async () => ({ pid: 5999 }) },
+    });
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind).toBe('reverted');
+    if (outcome.kind === 'pending') return;
+    expect(outcome.failure).toContain(`${BRIDGE_UDHCPC.join(' ')} is not running`);
+    expect(host.batches.map((batch) => batch.argv)).toEqual([['ip', '-force', '-batch', '-']]);
+    expect(outcome.revert.steps.map((step) => step.stepId)).toEqual([
+      'keep-lease',
+      'stop-dhcp',
+      'stage-bridge',
+    ]);
+    expect(stateView(host.state)).toEqual(before);
   });
 });
 
@@ -491,7 +557,7 @@ describe('revert, confirm, watch', () => {
       ['peer-icmp', 'ens18', true],
     ]);
     expect(stateView(first.host.state)).toEqual(first.before);
-    expect(first.spawned).toHaveLength(1);
+    expect(first.spawned).toEqual([BRIDGE_UDHCPC, UPLINK_UDHCPC]);
     await expect(later.revert('operator')).rejects.toThrow(
       /the migration is reverted; there is nothing to revert/,
     );
@@ -538,7 +604,7 @@ describe('revert, confirm, watch', () => {
       netns: OUR_NETNS,
     });
     expect((await first.engine.revert('operator')).kind).toBe('reverted');
-    expect(first.spawned).toEqual([]);
+    expect(first.spawned).toEqual([BRIDGE_UDHCPC]);
   });
 
   test('confirm moves an applied change to confirmed; not before, and not after the deadline', async () => {
@@ -585,7 +651,7 @@ describe('a forged journal that parses cleanly', () => {
     [
       'an applied step its plan does not have',
       (journal) => journal.applied.push({ stepId: 'ghost', startedAt: 1, finishedAt: 2, ok: true }),
-      /"applied" entry #3 names a step its plan does not have/,
+      /"applied" entry #4 names a step its plan does not have/,
     ],
     [
       'a step with no inverse',
@@ -609,16 +675,16 @@ describe('a forged journal that parses cleanly', () => {
     [
       'a command of no kind the plan has',
       (journal) => {
-        journal.plan.steps[2].commands = [{ kind: 'shell', line: 'reboot' }];
+        journal.plan.steps[3].commands = [{ kind: 'shell', line: 'reboot' }];
       },
-      /"plan.steps" entry #2 "commands" entry #0 has an unknown kind/,
+      /"plan.steps" entry #3 "commands" entry #0 has an unknown kind/,
     ],
     [
       'a batch line whose token breaks out of the line',
       (journal) => {
-        journal.plan.steps[2].inverse[0].lines[0][3] = 'x\nEOF\ntouch /tmp/INJECTED';
+        journal.plan.steps[3].inverse[0].lines[0][3] = 'x\nEOF\ntouch /tmp/INJECTED';
       },
-      /"plan.steps" entry #2 "inverse" entry #0 has a line with the token "x\\nEOF/,
+      /"plan.steps" entry #3 "inverse" entry #0 has a line with the token "x\\nEOF/,
     ],
   ];
 

@@ -444,6 +444,24 @@ describe('a journal whose revert data is forged', () => {
       /"inverse" entry #0 has argv with a word holding a NUL, newline or carriage return/,
     ],
     [
+      'a stop of the bridge client with a signal the tool never sends',
+      (journal) => {
+        journal.plan.steps[0].inverse = [
+          { kind: 'stop-started', argv: ['/sbin/dhclient', 'fcbr0'], signal: 'HUP' },
+        ];
+      },
+      /"inverse" entry #0 is a stop-started command whose signal is not one of TERM, KILL/,
+    ],
+    [
+      'a stop of the bridge client with a field it does not have',
+      (journal) => {
+        journal.plan.steps[0].inverse = [
+          { kind: 'stop-started', argv: ['/sbin/dhclient', 'fcbr0'], signal: 'KILL', pid: 1 },
+        ];
+      },
+      /"inverse" entry #0 is a stop-started command with unknown fields/,
+    ],
+    [
       'a pre-state without the routes the revert compares',
       (journal) => delete journal.preState.routes,
       /"preState.routes" is not a list/,

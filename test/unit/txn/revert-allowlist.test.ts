@@ -194,6 +194,12 @@ describe('entries a tampered journal could carry are refused', () => {
     ['kill', exec('kill', '-9', '1')],
     ['a signal (no inverse stops a process)', { kind: 'signal', pid: 4242, signal: 'TERM' }],
     ['systemctl', exec('systemctl', 'stop', 'sshd')],
+    ['stopping a shell by its argv', { kind: 'stop-started', argv: ['/bin/sh', '-c', 'x'], signal: 'KILL' }],
+    ['stopping sshd by its argv', { kind: 'stop-started', argv: ['/usr/sbin/sshd', '-D'], signal: 'TERM' }],
+    [
+      'stopping a client path with ..',
+      { kind: 'stop-started', argv: ['/usr/sbin/../../tmp/udhcpc', '-i', 'fcbr0'], signal: 'TERM' },
+    ],
     ['a spawned shell', spawn('sh', '-c', 'x')],
     ['a spawned program named like a client but relative', spawn('./dhclient', 'ens18')],
     ['a spawned client path with ..', spawn('/usr/sbin/../../tmp/dhclient', 'ens18')],

@@ -37,11 +37,11 @@ const table: Row[] = [
     blockers: [],
     warnings: [...PROXMOX, ...NETWORKD_CLOUD_INIT],
   },
-  // The laptop's lease is NetworkManager's, which cannot yet keep it on a bridge (keep-lease.ts).
+  // The laptop's lease is NetworkManager's, which keeps it on the bridge (keep-lease-nm.ts): only Wi-Fi blocks.
   {
     host: 'Wi-Fi laptop',
     snapshot: wifiLaptop,
-    blockers: ['wifi-uplink', 'lease-no-keeper'],
+    blockers: ['wifi-uplink'],
     warnings: ['renderer-fights'],
   },
   {

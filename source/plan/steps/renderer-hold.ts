@@ -22,6 +22,7 @@ import { info } from '../preflight/verdict.js';
 import type { Step, Verdict } from '../types.js';
 import {
   type HoldFile,
+  NETWORKCTL_RELOAD,
   networkdHoldFile,
   networkManagerHoldFile,
   removeHoldFile,
@@ -29,6 +30,12 @@ import {
 } from './renderer-hold-files.js';
 
 export type HeldRenderer = 'networkd' | 'networkmanager';
+
+/** networkd runs and manages `nic`: networkctl listed it, and not as unmanaged. */
+export function networkdManages(renderer: PlanContext['renderer'], nic: string): boolean {
+  const state = renderer.networkd.links[nic]?.setupState;
+  return state !== undefined && state !== 'unmanaged';
+}
 
 /**
  * Which daemon would fight the pending change: the same rule as the `renderer-fights` verdict
@@ -64,7 +71,19 @@ export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'targe
   const { nic, bridge } = context.target;
   const held = heldRenderer(context);
   if (held === 'networkd') {
-    return { step: holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge), verdicts: [] };
+    const step = holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge);
+    if (!networkdManages(context.renderer, nic)) return { step, verdicts: [] };
+    // Removing the file changes nothing until networkd reads its config again; if it read the hold
+    // in the window (the keep-lease step's reload, or a restart), it leaves the uplink unmanaged and
+    // nobody renews its lease (seen: "rollback left ens18 unmanaged"). The reload hands it back.
+    return {
+      step: {
+        ...step,
+        detail: `${step.detail} The revert then runs networkctl reload, so networkd manages ${nic} again and renews its lease.`,
+        inverse: [...step.inverse, { kind: 'exec', argv: [...NETWORKCTL_RELOAD] }],
+      },
+      verdicts: [],
+    };
   }
   if (held === 'networkmanager') {
     return {

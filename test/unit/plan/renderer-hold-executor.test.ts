@@ -93,6 +93,7 @@ describe('the hold step in the engine', () => {
     expect(program.batch).toEqual([]);
     expect(program.others).toEqual([
       { stepId: 'renderer-hold', command: { kind: 'remove-file', path: NETWORKD_HOLD_PATH } },
+      { stepId: 'renderer-hold', command: { kind: 'exec', argv: ['networkctl', 'reload'] } },
     ]);
     const [undo] = program.others;
     if (undo?.command.kind !== 'remove-file') throw new Error('no remove-file inverse');

@@ -53,8 +53,12 @@ describe('renderer-hold on a netplan/networkd host', () => {
     expect(runtimePathProblem(NETWORKD_HOLD_PATH)).toBeNull();
   });
 
-  it('is undone by removing the file, checked by reading it back, and is not disruptive', () => {
-    expect(step?.inverse).toEqual([{ kind: 'remove-file', path: NETWORKD_HOLD_PATH }]);
+  it('is undone by removing the file and reloading networkd, checked by reading it back, and is not disruptive', () => {
+    // Without the reload a networkd that read the hold in the window leaves the uplink unmanaged.
+    expect(step?.inverse).toEqual([
+      { kind: 'remove-file', path: NETWORKD_HOLD_PATH },
+      { kind: 'exec', argv: ['networkctl', 'reload'] },
+    ]);
     expect(step?.expect).toEqual([
       { kind: 'file-content', path: NETWORKD_HOLD_PATH, content: NETWORKD_FILE },
     ]);
@@ -67,6 +71,7 @@ describe('renderer-hold on a netplan/networkd host', () => {
       'stage-bridge',
       'renderer-hold',
       'cutover',
+      'keep-lease',
     ]);
     expect(ids(plan)).toContain('renderer-fights');
     expect(plan.verdicts.find((verdict) => verdict.id === 'renderer-fights')?.fix).toMatch(/under \/run/);

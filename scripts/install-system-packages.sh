@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the tool and its tests use: iproute2 for every probe and
 # change, the lab's real services (dnsmasq, busybox udhcpc, sshd, systemd-networkd via netplan,
-# ifupdown), the firewall tools the probe reads, and tmux for the real-terminal tests.
+# ifupdown, ISC dhclient), the firewall tools the probe reads, and tmux for the real-terminal tests.
 # Idempotent: packages already present are skipped by apt-get.
 set -euo pipefail
 packages=(
   iproute2 iputils-ping procps kmod
-  dnsmasq-base busybox udhcpc
+  dnsmasq-base busybox udhcpc isc-dhcp-client
   netplan.io ifupdown bridge-utils
   iptables nftables
   openssh-server openssh-client

@@ -16,6 +16,7 @@ import type { ProbeDeps, ProbeListener } from './probe-api.js';
 import type { ProbeContext, ProbeOutcome } from './probes/context.js';
 import { dadWaitNote, probeDadSettled, realClock } from './probes/dad.js';
 import { probeDhcpClients } from './probes/dhcp.js';
+import { probeDhcpLeases } from './probes/dhcp-leases.js';
 import { probeDns } from './probes/dns.js';
 import { probeFirewall } from './probes/firewall.js';
 import { probeAddresses, probeRoutes, probeRules } from './probes/ip-state.js';
@@ -35,6 +36,7 @@ export const PROBE_NAMES = [
   'dns',
   'renderer',
   'dhcp-clients',
+  'dhcp-leases',
   'virtualization',
   'firewall',
   'ssh-path',
@@ -120,12 +122,23 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
   // The pre-state is taken once the uplink's IPv6 DAD has ended (probes/dad.ts), bounded.
   const first = { addresses: firstAddresses, routes: firstRoutes };
   const firstUplink = defaultGateways(firstRoutes).find((gateway) => gateway.family === 4)?.dev ?? null;
-  const { addresses, routes } = await track(
-    'ipv6-dad',
-    (context) => probeDadSettled(context, first, firstUplink, deps.clock ?? realClock),
-    first,
-    dadWaitNote(first, firstUplink),
-  );
+  // The lease identities need the links, addresses and clients; they are read while DAD settles.
+  const leaseFacts = {
+    links,
+    addresses: firstAddresses,
+    dhcpClients,
+    renderer: rendererFacts,
+    nowMs: Date.now(),
+  };
+  const [{ addresses, routes }, dhcpLeases] = await Promise.all([
+    track(
+      'ipv6-dad',
+      (context) => probeDadSettled(context, first, firstUplink, deps.clock ?? realClock),
+      first,
+      dadWaitNote(first, firstUplink),
+    ),
+    track('dhcp-leases', (context) => probeDhcpLeases(context, leaseFacts), []),
+  ]);
   const gateways = defaultGateways(routes);
   const uplink = gateways.find((gateway) => gateway.family === 4)?.dev ?? null;
   const uplinkLink = links.find((link) => link.name === uplink);
@@ -145,6 +158,7 @@ export async function probeHost(deps: ProbeDeps, listener: ProbeListener = () =>
     dns,
     renderer,
     dhcpClients,
+    dhcpLeases,
     // The uplink's MAC may name the hypervisor when DMI does not (Proxmox VE's OUI).
     virt: { ...virt, hypervisorHint: hypervisorHint(virt.kind, dmiOf(virt), uplinkMac) },
     netfilter: { ...netfilter, natRules: withBridgeOwners(netfilter.natRules, links, addresses) },

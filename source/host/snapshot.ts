@@ -178,11 +178,18 @@ export interface DhcpLease {
    * keys the lease by the MAC (chaddr).
    */
   clientId: string | null;
-  /** How clientId was learned: read from a lease file, from the client's argv, or its documented default. */
-  source: 'lease-file' | 'argv' | 'client-default';
+  /**
+   * How clientId was learned: read from a lease file, from the client's argv, from the client's
+   * configuration file (ISC dhclient's `send dhcp-client-identifier`), or its documented default.
+   */
+  source: 'lease-file' | 'argv' | 'config-file' | 'client-default';
   /** The file it was read from, when any (a host path). */
   file: string | null;
-  /** When the lease ends by the host clock (epoch ms), when the source says. */
+  /**
+   * When the lease ends by the host clock (epoch ms): dhclient's `expire`, otherwise the moment the
+   * kernel's valid lifetime of the leased address runs out (networkd and the clients set it from
+   * the lease); null when neither says (a lease the client installed without lifetimes).
+   */
   expiresAt: number | null;
 }
 

@@ -65,8 +65,8 @@ export function createRecorder(runner: Runner, files: FileReader) {
     },
   };
   const recordingFiles: FileReader = {
-    async readFile(path) {
-      const value = await files.readFile(path);
+    async readFile(path, options) {
+      const value = await files.readFile(path, options);
       fileMap[path] = value;
       return value;
     },

@@ -101,7 +101,10 @@ export default {
     "in the host's own network namespace) and holds 198.51.100.23/24 with a default route via " +
     '198.51.100.1, both added by dhclient-script (no lifetimes, proto boot); resolv.conf written by ' +
     'dhclient-script. networkd is installed but not running, no NetworkManager, no iptables, nft with an ' +
-    'empty ruleset. Operator on SSH from 198.51.100.50. ps output abridged.',
+    'empty ruleset. Operator on SSH from 198.51.100.50. ps output abridged. The owner (/proc/612/status, ' +
+    'root) and program (/proc/612/exe, /usr/sbin/dhclient, where Debian 12 installs it; /sbin is a ' +
+    'symlink to usr/sbin) of the dhclient are part of the composition; its status abridged. No lease ' +
+    'database is composed: the lease identity shows as unknown.',
   env: { uid: 0, sshConnection: `${CLIENT} 41736 198.51.100.23 22`, rootDir: '/' },
   commands: {
     'ip -j -d link show': { stdout: ipJson([lo, eno1]) },
@@ -147,6 +150,8 @@ export default {
     '/etc/resolv.conf': 'domain lan\nsearch lan\nnameserver 198.51.100.1\n',
     '/etc/network/interfaces': INTERFACES,
     '/proc/612/cmdline': cmdline(DHCLIENT_ARGV),
+    '/proc/612/status':
+      'Name:\tdhclient\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t612\nNgid:\t0\nPid:\t612\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t \n',
     '/sys/class/dmi/id/sys_vendor': 'Intel(R) Client Systems\n',
     '/sys/class/dmi/id/product_name': 'NUC11TNHi5\n',
     '/sys/class/dmi/id/product_version': 'M11904-404\n',
@@ -160,6 +165,7 @@ export default {
   },
   links: {
     '/proc/self/ns/net': `net:[${NETNS}]`,
+    '/proc/612/exe': '/usr/sbin/dhclient',
     '/sys/class/net/eno1/device/driver': '../../../bus/pci/drivers/e1000e',
   },
 };

@@ -111,6 +111,11 @@ export function describeDhcpClient(argv: string[]): { program: Program; ifname: 
   return { program: 'other', ifname: null };
 }
 
+/** A client's arguments after its program name (and after busybox's applet name). */
+export function clientArguments(argv: string[]): string[] {
+  return programOf(argv).args;
+}
+
 function programOf(argv: string[]): { program: Program; args: string[]; title: boolean } {
   const [first = '', second = '', ...rest] = argv;
   const base = posix.basename(first);

@@ -70,6 +70,10 @@ describe('what probeHost runs and reads', () => {
         'file /proc/sys/net/bridge/bridge-nf-call-ip6tables',
         'file /proc/sys/net/bridge/bridge-nf-call-iptables',
         'file /proc/sys/net/ipv4/ip_forward',
+        // The lease identity of the interfaces that hold a lease (ens18) or run a client (fcbr0):
+        // networkd's link state files, which name no lease here.
+        'file /run/systemd/netif/links/2',
+        'file /run/systemd/netif/links/3',
         'file /run/systemd/resolve/resolv.conf',
         'file /sys/class/dmi/id/bios_vendor',
         'file /sys/class/dmi/id/bios_version',

@@ -33,6 +33,8 @@ function comparable(snapshot: HostSnapshot) {
     ...snapshot,
     takenAt: '',
     probes: snapshot.probes.map((record) => ({ ...record, durationMs: 0 })),
+    // A lease's end is the probe's clock plus the address's remaining lifetime.
+    dhcpLeases: snapshot.dhcpLeases?.map((lease) => ({ ...lease, expiresAt: lease.expiresAt && 0 })),
   };
 }
 
@@ -175,10 +177,18 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
 
   it('announces every probe as running, then ends each exactly once', async () => {
     const { events } = await probe(proxmoxVmSpec());
-    // The wait for the uplink's IPv6 DAD needs the first look at addresses and routes: it runs last.
-    const together = PROBE_NAMES.filter((name) => name !== 'ipv6-dad');
+    // The wait for the uplink's IPv6 DAD needs the first look at addresses and routes, and the lease
+    // identities the links, addresses and clients: both start once the others have ended.
+    const later: string[] = ['ipv6-dad', 'dhcp-leases'];
+    const together = PROBE_NAMES.filter((name) => !later.includes(name));
     expect(events.slice(0, together.length)).toEqual(together.map((name) => ({ name, state: 'running' })));
-    expect(events.at(-2)).toEqual({ name: 'ipv6-dad', state: 'running' });
+    const firstLater = events.findIndex((event) => later.includes(event.name));
+    expect(events.slice(0, firstLater).filter((event) => event.state !== 'running')).toHaveLength(
+      together.length,
+    );
+    expect(events.slice(firstLater, firstLater + 2)).toEqual(
+      later.map((name) => ({ name, state: 'running' })),
+    );
     for (const name of PROBE_NAMES) {
       expect(events.filter((event) => event.name === name && event.state !== 'running')).toHaveLength(1);
     }

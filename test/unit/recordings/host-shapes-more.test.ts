@@ -144,6 +144,23 @@ describe('captured lab hosts', () => {
     expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: ['/usr/bin/busybox', 'udhcpc', ...args] }]);
   });
 
+  it("reads the lab udhcpc's lease identity: no -x 61 and no -C, so busybox's default 01 + ens18's MAC", async () => {
+    const { snapshot } = await replayHost('lab-dhcp-host');
+    expect(snapshot.dhcpLeases).toEqual([
+      {
+        ifname: 'ens18',
+        client: 'udhcpc',
+        address: null,
+        clientId: '01:02:62:6d:00:00:18',
+        source: 'client-default',
+        file: null,
+        expiresAt: expect.any(Number),
+      },
+    ]);
+    // The static lab host holds no lease and runs no client: nothing to read.
+    expect((await replayHost('lab-static-host')).snapshot.dhcpLeases).toEqual([]);
+  });
+
   it('moves both static addresses and the metric-50 route of the static lab host, and leaves its from-rule alone', async () => {
     const lines = batchLines(stepOf(await planFor('lab-static-host'), 'cutover').commands);
     expect(linesStartingWith(lines, 'addr', 'add').map((line) => line[2])).toEqual([

@@ -55,7 +55,11 @@ export const PINS: Record<string, Pin> = {
     warnings: ['hypervisor-vmware', 'ipv6-slaac', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
     steps: ['stage-bridge', 'renderer-hold', 'cutover'],
-    notes: { firewall: 'iptables-save is not installed' },
+    notes: {
+      'dhcp-leases':
+        'ens192: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',
+      firewall: 'iptables-save is not installed',
+    },
   },
   'debian-ifupdown-dhclient': {
     origin: 'composed',
@@ -65,7 +69,10 @@ export const PINS: Record<string, Pin> = {
     warnings: ['ssh-over-uplink'],
     infos: ['ifupdown-bridge-utils', 'renderer-no-hold'],
     steps: ['stage-bridge', 'stop-dhcp', 'cutover'],
-    notes: { firewall: 'iptables-save is not installed' },
+    notes: {
+      'dhcp-leases': 'eno1: lease identity unknown: dhclient (pid 612) has no lease file',
+      firewall: 'iptables-save is not installed',
+    },
   },
   'nat-fcbr0-taps': {
     origin: 'composed',
@@ -95,7 +102,11 @@ export const PINS: Record<string, Pin> = {
     warnings: ['renderer-fights'],
     infos: [],
     steps: ['stage-bridge', 'renderer-hold', 'cutover'],
-    notes: { 'ssh-path': 'not an SSH session' },
+    notes: {
+      'dhcp-leases':
+        'wlp2s0: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',
+      'ssh-path': 'not an SSH session',
+    },
   },
   'aws-ec2': {
     origin: 'composed',

@@ -14,8 +14,8 @@
  * (renderer-hold.ts): networkd then lets the bridge go, with no release (SendRelease=no,
  * KeepConfiguration=dhcp), and takes the uplink back with its own config.
  */
-import type { DhcpLease } from '../../host/snapshot.js';
 import type { PlanContext } from '../context.js';
+import { leaseFor } from '../lease-identity.js';
 import { networkdDhcpIdentity } from '../persist/networkd-identity.js';
 import { blocker, warning } from '../preflight/verdict.js';
 import { isDefaultRoute } from '../route-spec.js';
@@ -33,7 +33,7 @@ export function networkdKeepLease(context: PlanContext): KeepLease {
   // the lease is a client of its own, if any.
   if (!networkdManages(context.renderer, nic)) return clientKeepLease(context);
 
-  const lease = leaseOf(context, nic);
+  const lease = leaseFor(context.snapshot, nic);
   const identity = networkdDhcpIdentity(lease, uplink.mac ?? '');
   if (identity === null) {
     return {
@@ -93,11 +93,6 @@ export function networkdKeepLease(context: PlanContext): KeepLease {
     ],
   };
   return { step, verdicts };
-}
-
-/** The uplink's lease as the probe read it (lease-identity.ts's leaseFor once that lands). */
-function leaseOf(context: PlanContext, nic: string): DhcpLease | null {
-  return context.snapshot.dhcpLeases?.find((lease) => lease.ifname === nic) ?? null;
 }
 
 /** The metric of the IPv4 default route networkd's DHCP put on the uplink and the cutover moved. */

@@ -44,7 +44,17 @@ export function runCliIn(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliRun> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, DIST_CLI, ...args], {
+  return runCliUnder(['ip', 'netns', 'exec', ns], args, options);
+}
+
+/** The same, under any prefix that enters a namespace and execs the rest (a lab machine's `nsenter`). */
+export function runCliUnder(
+  prefix: readonly string[],
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const [program = 'ip', ...rest] = prefix;
+  const child = spawn(program, [...rest, process.execPath, DIST_CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });

@@ -70,14 +70,20 @@ export async function defaultRouteDevs(lab: Lab): Promise<string[]> {
 }
 
 /** networkd configures `ifname` (ADMIN_STATE) and it carries exactly `address`/24. */
-export function waitConfigured(lab: Lab, machine: NetworkdMachine, ifname: string, address: string) {
-  return waitFor(`networkd to configure ${ifname} with ${address}`, CONFIGURED, async (problem) => {
-    const state = await machine.adminState(ifname);
-    const addresses = await ipv4(lab, ifname);
-    return state === 'configured' && addresses.join() === `${address}/24`
-      ? true
-      : problem(`ADMIN_STATE=${state}, addresses ${addresses}`);
-  });
+export async function waitConfigured(lab: Lab, machine: NetworkdMachine, ifname: string, address: string) {
+  try {
+    await waitFor(`networkd to configure ${ifname} with ${address}`, CONFIGURED, async (problem) => {
+      const state = await machine.adminState(ifname);
+      const addresses = await ipv4(lab, ifname);
+      return state === 'configured' && addresses.join() === `${address}/24`
+        ? true
+        : problem(`ADMIN_STATE=${state}, addresses ${addresses}`);
+    });
+  } catch (error) {
+    const status = await machine.networkctl('status', '-n', '30', ifname);
+    const log = lab.processes().filter((p) => p.label === 'networkd').map((p) => p.readLog()).join('\n');
+    throw new Error(`${(error as Error).message}\n${status.stdout}\nnetworkd:\n${log}`);
+  }
 }
 
 /** Starts the machine, lets networkd lease ens18, opens the peer's session and applies (pending). */

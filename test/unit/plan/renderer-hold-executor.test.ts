@@ -94,6 +94,23 @@ describe('the hold step in the engine', () => {
     expect(program.others).toEqual([
       { stepId: 'renderer-hold', command: { kind: 'remove-file', path: NETWORKD_HOLD_PATH } },
       { stepId: 'renderer-hold', command: { kind: 'exec', argv: ['networkctl', 'reload'] } },
+      {
+        stepId: 'renderer-hold',
+        command: {
+          kind: 'exec',
+          argv: [
+            'ip',
+            '-6',
+            'addr',
+            'replace',
+            'fe80::be24:11ff:fe5e:2a01/64',
+            'dev',
+            'ens18',
+            'scope',
+            'link',
+          ],
+        },
+      },
     ]);
     const [undo] = program.others;
     if (undo?.command.kind !== 'remove-file') throw new Error('no remove-file inverse');

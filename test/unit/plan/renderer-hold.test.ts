@@ -54,10 +54,25 @@ describe('renderer-hold on a netplan/networkd host', () => {
   });
 
   it('is undone by removing the file and reloading networkd, checked by reading it back, and is not disruptive', () => {
-    // Without the reload a networkd that read the hold in the window leaves the uplink unmanaged.
+    // Without the reload a networkd that read the hold in the window leaves the uplink unmanaged;
+    // without the link-local address announced again, networkd 252 leaves it "configuring".
     expect(step?.inverse).toEqual([
       { kind: 'remove-file', path: NETWORKD_HOLD_PATH },
       { kind: 'exec', argv: ['networkctl', 'reload'] },
+      {
+        kind: 'exec',
+        argv: [
+          'ip',
+          '-6',
+          'addr',
+          'replace',
+          'fe80::be24:11ff:fe5e:2a01/64',
+          'dev',
+          'ens18',
+          'scope',
+          'link',
+        ],
+      },
     ]);
     expect(step?.expect).toEqual([
       { kind: 'file-content', path: NETWORKD_HOLD_PATH, content: NETWORKD_FILE },

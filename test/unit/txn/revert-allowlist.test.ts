@@ -108,7 +108,7 @@ describe('every inverse the planner builds is allowed', () => {
     for (const command of step?.inverse ?? []) expect(revertCommandProblem(command)).toBeNull();
   });
 
-  it('for the networkd hold and lease steps: the file removals and networkctl reload', () => {
+  it('for the networkd hold and lease steps: the file removals, networkctl reload, the link-local replace', () => {
     const plan = buildPlan(
       variant(() => {}),
       request(),
@@ -119,6 +119,20 @@ describe('every inverse the planner builds is allowed', () => {
     expect(inverses).toEqual([
       { kind: 'remove-file', path: NETWORKD_HOLD_PATH },
       { kind: 'exec', argv: ['networkctl', 'reload'] },
+      {
+        kind: 'exec',
+        argv: [
+          'ip',
+          '-6',
+          'addr',
+          'replace',
+          'fe80::be24:11ff:fe5e:2a01/64',
+          'dev',
+          'ens18',
+          'scope',
+          'link',
+        ],
+      },
       { kind: 'remove-file', path: NETWORKD_LEASE_PATH },
     ]);
     for (const command of inverses) expect(revertCommandProblem(command)).toBeNull();

@@ -81,7 +81,11 @@ export async function waitConfigured(lab: Lab, machine: NetworkdMachine, ifname:
     });
   } catch (error) {
     const status = await machine.networkctl('status', '-n', '30', ifname);
-    const log = lab.processes().filter((p) => p.label === 'networkd').map((p) => p.readLog()).join('\n');
+    const log = lab
+      .processes()
+      .filter((p) => p.label === 'networkd')
+      .map((p) => p.readLog())
+      .join('\n');
     throw new Error(`${(error as Error).message}\n${status.stdout}\nnetworkd:\n${log}`);
   }
 }

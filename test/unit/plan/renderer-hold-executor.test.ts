@@ -18,7 +18,7 @@ import { engineContext } from '../../../source/txn/engine/engine-context.js';
 import { revertProgram } from '../../../source/txn/engine/revert.js';
 import { runFileCommand, runStepCommands } from '../../../source/txn/engine/step-runner.js';
 import { unmetExpectations } from '../../../source/txn/engine/verify.js';
-import { request, variant } from './fixtures.js';
+import { NETWORKD_HAND_BACK, request, variant } from './fixtures.js';
 
 let root: string;
 beforeEach(() => {
@@ -93,24 +93,7 @@ describe('the hold step in the engine', () => {
     expect(program.batch).toEqual([]);
     expect(program.others).toEqual([
       { stepId: 'renderer-hold', command: { kind: 'remove-file', path: NETWORKD_HOLD_PATH } },
-      { stepId: 'renderer-hold', command: { kind: 'exec', argv: ['networkctl', 'reload'] } },
-      {
-        stepId: 'renderer-hold',
-        command: {
-          kind: 'exec',
-          argv: [
-            'ip',
-            '-6',
-            'addr',
-            'replace',
-            'fe80::be24:11ff:fe5e:2a01/64',
-            'dev',
-            'ens18',
-            'scope',
-            'link',
-          ],
-        },
-      },
+      ...NETWORKD_HAND_BACK.map((command) => ({ stepId: 'renderer-hold', command })),
     ]);
     const [undo] = program.others;
     if (undo?.command.kind !== 'remove-file') throw new Error('no remove-file inverse');

@@ -17,7 +17,7 @@ import {
 } from '../../../source/plan/steps/renderer-hold-files.js';
 import { buildStopDhcpStep } from '../../../source/plan/steps/stop-dhcp.js';
 import type { Command, Plan } from '../../../source/plan/types.js';
-import { dhcpClient, natRule, request, variant } from '../plan/fixtures.js';
+import { dhcpClient, NETWORKD_HAND_BACK, natRule, request, variant } from '../plan/fixtures.js';
 import { hostArbitrary, snapshotFromSpec } from '../plan/generators.js';
 import {
   dockerHost,
@@ -118,21 +118,7 @@ describe('every inverse the planner builds is allowed', () => {
       .flatMap((step) => step.inverse);
     expect(inverses).toEqual([
       { kind: 'remove-file', path: NETWORKD_HOLD_PATH },
-      { kind: 'exec', argv: ['networkctl', 'reload'] },
-      {
-        kind: 'exec',
-        argv: [
-          'ip',
-          '-6',
-          'addr',
-          'replace',
-          'fe80::be24:11ff:fe5e:2a01/64',
-          'dev',
-          'ens18',
-          'scope',
-          'link',
-        ],
-      },
+      ...NETWORKD_HAND_BACK,
       { kind: 'remove-file', path: NETWORKD_LEASE_PATH },
     ]);
     for (const command of inverses) expect(revertCommandProblem(command)).toBeNull();

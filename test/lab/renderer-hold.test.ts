@@ -139,24 +139,25 @@ async function startNetworkdHost(
 }
 
 /**
- * Plans and applies the migration without the hold (and without the keep-lease step, whose
- * `networkctl reload` needs the networkd machine's own bus: test/lab/networkd-keep-*.test.ts);
- * it stays pending. This networkd's lease file is in its private /run, so the plan cannot read the
- * lease identity: that blocker is the only one, and it is about the step left out.
+ * Plans and applies the migration without the hold, and without the keep-lease step that follows
+ * from it (its `networkctl reload` needs the networkd machine's own bus: see
+ * test/lab/networkd-keep-*.test.ts); it stays pending. Whether the probe could read this
+ * networkd's lease (its /run is private) only decides whether that step was planned.
  */
 async function applyPlanWithoutHold(setup: LabEngine): Promise<void> {
   const snapshot = await setup.probe();
   const plan = setup.plan(snapshot);
-  expect(plan.verdicts.filter((verdict) => verdict.level === 'blocker').map((verdict) => verdict.id)).toEqual(
-    ['lease-identity-unknown'],
-  );
+  const blockers = plan.verdicts
+    .filter((verdict) => verdict.level === 'blocker')
+    .map((verdict) => verdict.id);
+  expect(blockers.filter((id) => id !== 'lease-identity-unknown')).toEqual([]);
   expect(plan.verdicts.map((verdict) => verdict.id)).toContain('renderer-fights');
-  expect(plan.steps.map((step) => step.kind)).toEqual(['stage-bridge', 'renderer-hold', 'cutover']);
   const applied = {
     ...plan,
     blocked: false,
-    steps: plan.steps.filter((step) => step.kind !== 'renderer-hold'),
+    steps: plan.steps.filter((step) => step.kind !== 'renderer-hold' && step.kind !== 'keep-lease'),
   };
+  expect(applied.steps.map((step) => step.kind)).toEqual(['stage-bridge', 'cutover']);
   const outcome = await setup.engine.start({ plan: applied, preState: snapshot, timeoutSec: 120 });
   expect(outcome.kind).toBe('pending');
 }

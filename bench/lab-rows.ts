@@ -5,6 +5,7 @@
 import { measureCutoverLoss } from './cutover-loss.js';
 import { measureDeadlineRevert } from './deadline-revert.js';
 import { measureLostSession } from './lost-session.js';
+import { measurePersistTakeover, type TakeoverRound } from './persist-takeover.js';
 import { type BenchRow, ratio, row } from './stats.js';
 
 export interface LabSection {
@@ -16,7 +17,7 @@ export interface LabSection {
 }
 
 export async function labSections(
-  rounds: { cutover: number; deadline: number },
+  rounds: { cutover: number; deadline: number; persist: number },
   progress: (line: string) => void,
 ): Promise<LabSection[]> {
   return [
@@ -101,6 +102,49 @@ export async function labSections(
             'ms',
             measured.map((r) => r.restoredAfterDeadlineMs),
             '< 1000 ms',
+          ),
+        ],
+      };
+    }),
+    await section('persist: the renderer takes over (networkd, no DHCP reservation)', progress, async () => {
+      const measured = await measurePersistTakeover(rounds.persist, progress);
+      const of = (who: TakeoverRound['who'], pick: (round: TakeoverRound) => number) =>
+        measured.filter((round) => round.who === who).map(pick);
+      // "Never" within the bound counts as the bound, so the median cannot hide it.
+      const owned = (round: TakeoverRound) => round.ownedAfterMs ?? Number.POSITIVE_INFINITY;
+      return {
+        rounds: measured,
+        rows: [
+          row(
+            'lost replies (5 ms ping), takeover: tool',
+            'replies',
+            of('tool', (r) => r.takeover.lost),
+            '0',
+          ),
+          row(
+            'lost replies (5 ms ping), takeover: original plan',
+            'replies',
+            of('original plan', (r) => r.takeover.lost),
+            'baseline',
+          ),
+          row('confirm → renderer owns the bridge: tool', 'ms', of('tool', owned), '< 5000 ms'),
+          row(
+            'netplan apply → renderer owns the bridge: original plan',
+            'ms',
+            of('original plan', owned),
+            'baseline',
+          ),
+          row(
+            'address changes, before → apply → takeover → reboot: tool',
+            'changes',
+            of('tool', (r) => r.addressChanges),
+            '0',
+          ),
+          row(
+            'address changes, before → apply → takeover → reboot: original plan',
+            'changes',
+            of('original plan', (r) => r.addressChanges),
+            'baseline',
           ),
         ],
       };

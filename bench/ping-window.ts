@@ -35,6 +35,8 @@ const TAIL_MS = 300;
 export async function lostRepliesDuring<T>(
   lab: Lab,
   operation: () => Promise<T>,
+  /** The address pinged; default the lab's host address (the router's reservation). */
+  address: string = lab.hostAddress,
 ): Promise<{ result: T; replies: LostReplies }> {
   const count = Math.floor((MAX_WINDOW_SEC * 1000) / INTERVAL_MS);
   // `ip netns exec` execs ping, so the child's pid is ping's own: it is stopped by that pid.
@@ -54,7 +56,7 @@ export async function lostRepliesDuring<T>(
       String(MAX_WINDOW_SEC),
       '-W',
       '1',
-      lab.hostAddress,
+      address,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

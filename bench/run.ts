@@ -20,6 +20,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const LAB_ROUNDS = {
   cutover: Number(process.env.BENCH_CUTOVER_ROUNDS ?? 5),
   deadline: Number(process.env.BENCH_DEADLINE_ROUNDS ?? 3),
+  /** A persist round (tool and original plan, each with a reboot) takes about a minute. */
+  persist: Number(process.env.BENCH_PERSIST_ROUNDS ?? 2),
 };
 
 async function probeMs(): Promise<number> {

@@ -8,6 +8,7 @@ packages=(
   iproute2 iputils-ping procps kmod
   dnsmasq-base busybox udhcpc isc-dhcp-client
   netplan.io ifupdown bridge-utils
+  systemd dbus-daemon
   iptables nftables
   openssh-server openssh-client
   tmux socat util-linux time

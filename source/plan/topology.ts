@@ -3,6 +3,7 @@
  * bridge's ports. The preview draws them; addresses are shown as CIDR, link-local ones left out.
  */
 import type { HostSnapshot, Link } from '../host/snapshot.js';
+import { leaseFor } from './lease-identity.js';
 import { defaultRouteDevice } from './resolve.js';
 import type { Topology, TopologyNode } from './types.js';
 import { isMovable } from './uplink-state.js';
@@ -23,6 +24,8 @@ export function buildTopology(snapshot: HostSnapshot, nic: string, bridge: strin
   });
   const uplink = snapshot.links.find((link) => link.name === nic);
   const existing = snapshot.links.find((link) => link.name === bridge);
+  // The operator sees with which identity the uplink's lease was obtained (and so will be renewed).
+  const lease = leaseFor(snapshot, nic);
 
   const before: TopologyNode[] = [
     {
@@ -31,6 +34,7 @@ export function buildTopology(snapshot: HostSnapshot, nic: string, bridge: strin
       addresses: addressesOf(nic),
       master: uplink?.master ?? null,
       defaultRoute: defaultDev === nic,
+      ...(lease ? { lease } : {}),
     },
   ];
   if (existing) {

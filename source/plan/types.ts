@@ -2,7 +2,7 @@
  * Plan: what a migration would do, as data. Built by pure functions from a HostSnapshot and the
  * operator's request; rendered by the preview, printed by `plan --json`, carried out by txn/.
  */
-import type { HostSnapshot } from '../host/snapshot.js';
+import type { DhcpLease, HostSnapshot } from '../host/snapshot.js';
 import type { ProcessSignal } from '../system/process-signal.js';
 
 export interface PlanRequest {
@@ -75,7 +75,13 @@ export type Command =
   /** Remove a file that write-file wrote; one that is already gone is fine. Same path rules. */
   | { kind: 'remove-file'; path: string };
 
-export type StepKind = 'stage-bridge' | 'remove-nat' | 'cutover' | 'stop-dhcp' | 'renderer-hold' | 'keep-lease';
+export type StepKind =
+  | 'stage-bridge'
+  | 'remove-nat'
+  | 'cutover'
+  | 'stop-dhcp'
+  | 'renderer-hold'
+  | 'keep-lease';
 
 /** What the executor checks after a step: the state the step promises. */
 export type Expectation =
@@ -136,6 +142,8 @@ export interface TopologyNode {
   addresses: string[];
   master: string | null;
   defaultRoute: boolean;
+  /** The DHCP lease the uplink holds and the identity it was obtained with; only when one was read. */
+  lease?: DhcpLease;
 }
 
 export interface Plan {

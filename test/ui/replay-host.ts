@@ -224,6 +224,8 @@ export function replayHostDocument(): CaptureDocument {
       '/sys/class/dmi/id/bios_vendor': 'SeaBIOS\n',
       '/sys/class/dmi/id/bios_version': 'rel-1.16.3-0-ga6ed6b701f0a-prebuilt.qemu.org\n',
       '/sys/class/dmi/id/chassis_asset_tag': '\n',
+      // networkd's state for ens18 (index 2), where its DHCP lease would be named: none.
+      '/run/systemd/netif/links/2': null,
     },
     dirs: {
       '/etc/netplan': ['50-cloud-init.yaml'],

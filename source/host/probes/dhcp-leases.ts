@@ -67,13 +67,16 @@ export async function probeDhcpLeases(
   };
 }
 
-/** Interfaces that hold a lease or run a client: a dynamic IPv4 address, or a client of our own. */
+/**
+ * Interfaces that hold a lease or run a client: a dynamic IPv4 address, or a client of our own
+ * naming them (a client named without one, serving all, makes no interface a candidate by itself).
+ */
 function candidates(facts: LeaseFacts): Link[] {
   return facts.links.filter(
     (link) =>
       isValidInterfaceName(link.name) &&
       (facts.addresses.some((a) => a.ifname === link.name && a.family === 4 && a.dynamic) ||
-        clientsOf(facts.dhcpClients, link.name).length > 0),
+        clientsOf(facts.dhcpClients, link.name).some((client) => client.ifname === link.name)),
   );
 }
 
@@ -159,24 +162,33 @@ async function networkdLease(context: ProbeContext, facts: LeaseFacts, link: Lin
   };
 }
 
+/**
+ * A lease known from a running client that keeps no record of the address (udhcpc, dhcpcd): the
+ * kernel's lifetime of the interface's dynamic address says when it ends.
+ */
+function clientLease(
+  facts: LeaseFacts,
+  link: Link,
+  client: DhcpLease['client'],
+  clientId: string | null,
+  source: DhcpLease['source'],
+  file: string | null,
+): Found {
+  const expiresAt = addressEnd(facts, link, null);
+  return {
+    lease: { ifname: link.name, client, address: null, clientId, source, file, expiresAt },
+    note: null,
+  };
+}
+
 function udhcpcLease(facts: LeaseFacts, link: Link, client: DhcpClient): Found {
   const id = udhcpcClientId(clientArguments(client.argv));
   if (id.kind === 'unreadable') return unknown(link, `udhcpc (pid ${client.pid}) ${id.why}`);
   const byMac = macClientId(link.mac);
   if (id.kind === 'default' && byMac === null)
     return unknown(link, 'udhcpc sends 01 and its MAC, which is unknown');
-  return {
-    lease: {
-      ifname: link.name,
-      client: 'udhcpc',
-      address: null,
-      clientId: id.kind === 'argv' ? id.clientId : id.kind === 'none' ? null : byMac,
-      source: id.kind === 'argv' ? 'argv' : 'client-default',
-      file: null,
-      expiresAt: addressEnd(facts, link, null),
-    },
-    note: null,
-  };
+  const clientId = id.kind === 'argv' ? id.clientId : id.kind === 'none' ? null : byMac;
+  return clientLease(facts, link, 'udhcpc', clientId, id.kind === 'argv' ? 'argv' : 'client-default', null);
 }
 
 /** The value of a dhclient option (its options are whole words: "-lf FILE"). */
@@ -293,18 +305,7 @@ async function dhcpcdLease(
   const clientId = dhcpcdClientId(mode, duid, link.mac);
   if (mode.kind !== 'none' && clientId === null)
     return unknown(link, 'dhcpcd derives its client id from a MAC that is unknown');
-  return {
-    lease: {
-      ifname: link.name,
-      client: 'dhcpcd',
-      address: null,
-      clientId,
-      source: 'client-default',
-      file: duidFile,
-      expiresAt: addressEnd(facts, link, null),
-    },
-    note: null,
-  };
+  return clientLease(facts, link, 'dhcpcd', clientId, 'client-default', duidFile);
 }
 
 async function nmLease(context: ProbeContext, facts: LeaseFacts, link: Link): Promise<Found> {

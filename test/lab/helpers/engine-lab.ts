@@ -63,7 +63,7 @@ export function namespaceFiles(ns: string, redirects: Record<string, string> = {
   const host = createHostFiles();
   const identity = namespaceIdentity(ns);
   return {
-    readFile: (path) => host.readFile(redirects[path] ?? path),
+    readFile: (path, options) => host.readFile(redirects[path] ?? path, options),
     listDir: (path) => host.listDir(path),
     readLink: async (path) => (path === '/proc/self/ns/net' ? identity : host.readLink(path)),
   };

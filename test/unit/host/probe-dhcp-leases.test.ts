@@ -6,61 +6,21 @@
 import { describe, expect, it } from 'vitest';
 import { probeDhcpLeases } from '../../../source/host/probes/dhcp-leases.js';
 import type { Address, DhcpClient, Link } from '../../../source/host/snapshot.js';
+import { address, dhcpClient, link as linkFixture } from '../plan/fixtures.js';
 import { fakeHost } from './fake-host.js';
 import { fixture } from './fixture.js';
 
 const NOW = Date.UTC(2026, 11, 2, 13, 0, 0);
 const MAC = '02:62:6d:00:00:18';
 
-const link = (ifindex: number, name: string, mac: string | null = MAC): Link => ({
-  ifindex,
-  name,
-  kind: null,
-  tunType: null,
-  mac,
-  permanentMac: null,
-  mtu: 1500,
-  operstate: 'UP',
-  flags: [],
-  master: null,
-  masterKind: null,
-  parent: null,
-  vlanId: null,
-  wireless: false,
-  driver: null,
-  bridge: null,
-});
+const link = (ifindex: number, name: string, mac: string | null = MAC): Link =>
+  linkFixture(name, { ifindex, mac, flags: [], driver: null });
 
-const dynamicAddress = (ifname: string, validLft: number | null = 100): Address => ({
-  ifname,
-  family: 4,
-  local: '198.51.100.240',
-  prefixlen: 24,
-  scope: 'global',
-  dynamic: true,
-  validLft,
-  preferredLft: validLft,
-  broadcast: null,
-  peer: null,
-  label: null,
-  flags: [],
-});
+const dynamicAddress = (ifname: string, validLft: number | null = 100): Address =>
+  address(ifname, '198.51.100.240/24', { dynamic: true, validLft, preferredLft: validLft });
 
-const client = (
-  program: DhcpClient['program'],
-  argv: string[],
-  exe: string,
-  ifname = 'ens18',
-): DhcpClient => ({
-  pid: 700,
-  program,
-  argv,
-  ifname,
-  sameNetns: true,
-  uid: 0,
-  euid: 0,
-  exe,
-});
+const client = (program: DhcpClient['program'], argv: string[], exe: string, ifname = 'ens18'): DhcpClient =>
+  dhcpClient(700, argv, { program, ifname, sameNetns: true, uid: 0, euid: 0, exe });
 
 const NETWORKD_LINK = fixture('networkd-link-lab.txt');
 
@@ -211,6 +171,17 @@ describe('the dhcp-leases probe', () => {
       source: 'config-file',
       file: '/etc/dhcp/dhclient.conf',
     });
+  });
+
+  it('asks a dhclient serving every interface only about those that hold a lease', async () => {
+    const all = client('dhclient', ['dhclient', '-lf', '/l'], '/usr/sbin/dhclient');
+    const links = [link(1, 'lo', null), link(2, 'ens18'), link(3, 'ens19')];
+    const { value, note } = await probe(
+      { '/l': fixture('dhclient-leases-lab.txt') },
+      { clients: [{ ...all, ifname: null }], links },
+    );
+    expect(value.map((lease) => lease.ifname)).toEqual(['ens18']);
+    expect(note).toBeNull();
   });
 
   it('notes a dhclient whose lease database is missing, relative or oversized', async () => {

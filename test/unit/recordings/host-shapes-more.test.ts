@@ -157,6 +157,8 @@ describe('captured lab hosts', () => {
         expiresAt: expect.any(Number),
       },
     ]);
+    // The preview shows it under the uplink.
+    expect((await planFor('lab-dhcp-host')).topology.before[0]?.lease?.clientId).toBe('01:02:62:6d:00:00:18');
     // The static lab host holds no lease and runs no client: nothing to read.
     expect((await replayHost('lab-static-host')).snapshot.dhcpLeases).toEqual([]);
   });

@@ -26,7 +26,14 @@ describe('buildPlan', () => {
     expect(plan.snapshotTakenAt).toBe('2025-06-01T10:00:00.000Z');
     expect(plan.topology).toEqual({
       before: [
-        { name: 'ens18', role: 'uplink', addresses: ['198.51.100.240/24'], master: null, defaultRoute: true },
+        {
+          name: 'ens18',
+          role: 'uplink',
+          addresses: ['198.51.100.240/24'],
+          master: null,
+          defaultRoute: true,
+          lease: baseSnapshot().dhcpLeases?.[0],
+        },
       ],
       after: [
         { name: 'fcbr0', role: 'bridge', addresses: ['198.51.100.240/24'], master: null, defaultRoute: true },

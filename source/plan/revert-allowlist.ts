@@ -7,7 +7,10 @@
  * - `ip` link/addr/route/rule lines (batch lines, or `ip [-4|-6] OBJECT ...`), with no global
  *   option that would read a file or enter a namespace (`-batch`, `-n`, `netns`, `exec`) and no
  *   keyword that loads a BPF object or program (`xdp`, `bpf`, `encap`, `obj`, ...; ip-keywords.ts);
- * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten;
+ * - the renderer hold files (the exact paths the planner uses, under /run), removed or rewritten, and
+ *   the bridge's runtime networkd lease file, removed;
+ * - `networkctl reload` (networkd takes the uplink back after the hold is gone), and nothing else of
+ *   networkctl: no interface name, no other verb;
  * - restarting a DHCP client: dhclient, dhcpcd, udhcpc or `busybox udhcpc`, by bare name or by an
  *   absolute path (the client's /proc/PID/exe), started detached; and stopping the client of that
  *   shape the plan started on the bridge (found by its exact argv, never by a pid);
@@ -22,7 +25,13 @@
 
 import { IP_FORBIDDEN_TOKENS } from './ip-keywords.js';
 import { isValidInterfaceName } from './names.js';
-import { HOLD_FILE_MODE, NETWORKD_HOLD_PATH, NETWORKMANAGER_HOLD_PATH } from './steps/renderer-hold-files.js';
+import { NETWORKD_LEASE_PATH } from './steps/networkd-lease-file.js';
+import {
+  HOLD_FILE_MODE,
+  NETWORKCTL_RELOAD,
+  NETWORKD_HOLD_PATH,
+  NETWORKMANAGER_HOLD_PATH,
+} from './steps/renderer-hold-files.js';
 import { isBatchSafe } from './tokens.js';
 import type { Command } from './types.js';
 
@@ -65,7 +74,9 @@ export function revertCommandProblem(command: Command): string | null {
       if (command.mode !== HOLD_FILE_MODE) return `mode ${command.mode.toString(8)} is not the hold file's`;
       return null;
     case 'remove-file':
-      return HOLD_PATHS.includes(command.path) ? null : `${command.path} is not a renderer hold file`;
+      return HOLD_PATHS.includes(command.path) || command.path === NETWORKD_LEASE_PATH
+        ? null
+        : `${command.path} is not a renderer hold file`;
     default: {
       const unknown: { kind?: unknown } = command;
       return `unknown command kind ${String(unknown.kind)}`;
@@ -101,6 +112,10 @@ function execProblem(argv: readonly string[]): string | null {
       return nftProblem(args);
     case 'nmcli':
       return nmcliProblem(args);
+    case 'networkctl':
+      return argv.length === NETWORKCTL_RELOAD.length && argv.every((arg, i) => arg === NETWORKCTL_RELOAD[i])
+        ? null
+        : 'a networkctl command other than "networkctl reload"';
     default:
       return `${JSON.stringify(program ?? '')} is not a program a revert runs`;
   }

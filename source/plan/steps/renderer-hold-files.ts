@@ -27,13 +27,20 @@ export const NETWORKMANAGER_HOLD_PATH = '/run/NetworkManager/conf.d/99-bridge-mi
 /** Config files are read by daemons that do not run as root (networkd runs as systemd-network). */
 export const HOLD_FILE_MODE = 0o644;
 
+/**
+ * Makes networkd read its .network files again (over D-Bus: no systemd as PID 1 needed). It
+ * reconfigures only the links whose matching file changed (manager_reload → link_reconfigure with
+ * force=false), so a link networkd already configures from an unchanged file is left alone.
+ */
+export const NETWORKCTL_RELOAD: readonly string[] = ['networkctl', 'reload'];
+
 export interface HoldFile {
   path: string;
   content: string;
 }
 
 /** networkd's Name= takes globs (fnmatch) and a leading "!" negates: such a name is refused. */
-function literalNetworkdName(name: string): string {
+export function literalNetworkdName(name: string): string {
   checkedName(name);
   if (/[*?[\]]/.test(name) || name.startsWith('!'))
     throw new UnplannableValue('interface name for a networkd Name= match', name);

@@ -18,11 +18,14 @@
  * renderer manages has nobody to hold off: neither gets a hold; ifupdown gets a note saying why.
  */
 import type { PlanContext } from '../context.js';
+import { checkedName } from '../names.js';
 import { info } from '../preflight/verdict.js';
-import type { Step, Verdict } from '../types.js';
+import { checkedAddress, checkedNumber } from '../tokens.js';
+import type { Command, Step, Verdict } from '../types.js';
 import { movesLeasedAddress, nmcliDeviceManaged } from './keep-lease-nm.js';
 import {
   type HoldFile,
+  NETWORKCTL_RELOAD,
   networkdHoldFile,
   networkManagerHoldFile,
   removeHoldFile,
@@ -30,6 +33,12 @@ import {
 } from './renderer-hold-files.js';
 
 export type HeldRenderer = 'networkd' | 'networkmanager';
+
+/** networkd runs and manages `nic`: networkctl listed it, and not as unmanaged. */
+export function networkdManages(renderer: PlanContext['renderer'], nic: string): boolean {
+  const state = renderer.networkd.links[nic]?.setupState;
+  return state !== undefined && state !== 'unmanaged';
+}
 
 /**
  * Which daemon would fight the pending change: the same rule as the `renderer-fights` verdict
@@ -61,11 +70,22 @@ export interface RendererHold {
   verdicts: Verdict[];
 }
 
-export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'target' | 'state'>): RendererHold {
+export function buildRendererHold(
+  context: Pick<PlanContext, 'renderer' | 'target' | 'state' | 'snapshot'>,
+): RendererHold {
   const { nic, bridge } = context.target;
   const held = heldRenderer(context);
   if (held === 'networkd') {
-    return { step: holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge), verdicts: [] };
+    const step = holdStep('systemd-networkd', networkdHoldFile(nic, bridge), nic, bridge);
+    if (!networkdManages(context.renderer, nic)) return { step, verdicts: [] };
+    return {
+      step: {
+        ...step,
+        detail: `${step.detail} The revert then runs networkctl reload, so networkd manages ${nic} again and renews its lease.`,
+        inverse: [...step.inverse, ...networkdHandBack(context)],
+      },
+      verdicts: [],
+    };
   }
   if (held === 'networkmanager') {
     const step = holdStep('NetworkManager', networkManagerHoldFile(nic, bridge), nic, bridge);
@@ -91,6 +111,42 @@ export function buildRendererHold(context: Pick<PlanContext, 'renderer' | 'targe
     };
   }
   return { step: null, verdicts: [] };
+}
+
+/**
+ * Hands the uplink back to networkd after the hold file is removed. Removing it changes nothing
+ * until networkd reads its config again; if it read the hold in the window (the keep-lease step's
+ * reload, or a restart), it leaves the uplink unmanaged and nobody renews its lease (seen: "rollback
+ * left ens18 unmanaged"). `networkctl reload` makes it manage the uplink again (a link whose
+ * matching file changed is reconfigured). networkd 252 then waits for the uplink's IPv6 link-local
+ * address before calling it configured, but forgot that address while the link was unmanaged and
+ * hears of it only from a new RTM_NEWADDR: seen in the lab, ens18 stayed "configuring" (DHCPv4 ran,
+ * NDisc never started) until an `ip -6 addr replace` of the same address announced it again, after
+ * which it was "configured". `networkctl reconfigure` did not help. So each link-local address the
+ * uplink had is replaced by itself (same prefix, scope, and the kernel's forever lifetimes).
+ */
+function networkdHandBack({ snapshot, target }: Pick<PlanContext, 'snapshot' | 'target'>): Command[] {
+  const nic = checkedName(target.nic);
+  const linkLocal = snapshot.addresses.filter(
+    (address) => address.ifname === target.nic && address.family === 6 && address.scope === 'link',
+  );
+  return [
+    { kind: 'exec', argv: [...NETWORKCTL_RELOAD] },
+    ...linkLocal.map((address) => ({
+      kind: 'exec' as const,
+      argv: [
+        'ip',
+        '-6',
+        'addr',
+        'replace',
+        `${checkedAddress(address.local, 6)}/${checkedNumber(address.prefixlen, 'prefix length')}`,
+        'dev',
+        nic,
+        'scope',
+        'link',
+      ],
+    })),
+  ];
 }
 
 function holdStep(daemon: string, file: HoldFile, nic: string, bridge: string): Step {

@@ -9,8 +9,14 @@ describe('buildPlan', () => {
     expect(plan.nic).toBe('ens18');
     expect(plan.bridge).toBe('fcbr0');
     expect(plan.blocked).toBe(false);
-    // netplan renders for networkd here, so networkd is held off the links while it is pending.
-    expect(plan.steps.map((step) => step.kind)).toEqual(['stage-bridge', 'renderer-hold', 'cutover']);
+    // netplan renders for networkd here, so networkd is held off the links while it is pending, and
+    // renews the moved lease on the bridge after the cutover.
+    expect(plan.steps.map((step) => step.kind)).toEqual([
+      'stage-bridge',
+      'renderer-hold',
+      'cutover',
+      'keep-lease',
+    ]);
     expect(plan.persistWith).toBe('netplan');
     expect(plan.config.map((file) => file.path)).toEqual([
       '/etc/netplan/50-cloud-init.yaml',
@@ -20,7 +26,14 @@ describe('buildPlan', () => {
     expect(plan.snapshotTakenAt).toBe('2025-06-01T10:00:00.000Z');
     expect(plan.topology).toEqual({
       before: [
-        { name: 'ens18', role: 'uplink', addresses: ['198.51.100.240/24'], master: null, defaultRoute: true },
+        {
+          name: 'ens18',
+          role: 'uplink',
+          addresses: ['198.51.100.240/24'],
+          master: null,
+          defaultRoute: true,
+          lease: baseSnapshot().dhcpLeases?.[0],
+        },
       ],
       after: [
         { name: 'fcbr0', role: 'bridge', addresses: ['198.51.100.240/24'], master: null, defaultRoute: true },
@@ -36,6 +49,7 @@ describe('buildPlan', () => {
       'stage-bridge',
       'renderer-hold',
       'cutover',
+      'keep-lease',
     ]);
     expect(buildPlan(ifupdownDhclient(), request()).steps.map((step) => step.kind)).toEqual([
       'stage-bridge',

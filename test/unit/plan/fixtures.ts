@@ -17,6 +17,19 @@ import type {
 export const UPLINK_MAC = 'bc:24:11:5e:2a:01';
 export const HOST_ADDRESS = '198.51.100.240';
 export const GATEWAY = '198.51.100.1';
+/**
+ * What the hold's revert runs after removing the file on the base host (renderer-hold.ts
+ * networkdHandBack): networkd reads its config again, and hears of ens18's link-local address again.
+ */
+export const NETWORKD_HAND_BACK = [
+  { kind: 'exec', argv: ['networkctl', 'reload'] },
+  {
+    kind: 'exec',
+    argv: ['ip', '-6', 'addr', 'replace', 'fe80::be24:11ff:fe5e:2a01/64', 'dev', 'ens18', 'scope', 'link'],
+  },
+] as const;
+/** networkd's default client id: RFC 4361 ff + IAID + DUID-EN (as read from a lab networkd lease file). */
+export const NETWORKD_CLIENT_ID = 'ff:ca:d8:30:2e:00:02:00:00:ab:11:00:33:bd:eb:f9:5e:19:2c';
 
 export const CLOUD_INIT_NETPLAN = `# This file is generated from information provided by the datasource.  Changes
 # to it will not persist across an instance reboot.  To disable cloud-init's
@@ -233,6 +246,17 @@ export function baseSnapshot(): HostSnapshot {
       cloudInitNetwork: true,
     },
     dhcpClients: [],
+    dhcpLeases: [
+      {
+        ifname: 'ens18',
+        client: 'networkd',
+        address: HOST_ADDRESS,
+        clientId: NETWORKD_CLIENT_ID,
+        source: 'lease-file',
+        file: '/run/systemd/netif/leases/2',
+        expiresAt: null,
+      },
+    ],
     virt: {
       kind: 'kvm',
       dmi: {

@@ -18,7 +18,7 @@ import { engineContext } from '../../../source/txn/engine/engine-context.js';
 import { revertProgram } from '../../../source/txn/engine/revert.js';
 import { runFileCommand, runStepCommands } from '../../../source/txn/engine/step-runner.js';
 import { unmetExpectations } from '../../../source/txn/engine/verify.js';
-import { request, variant } from './fixtures.js';
+import { NETWORKD_HAND_BACK, request, variant } from './fixtures.js';
 
 let root: string;
 beforeEach(() => {
@@ -93,6 +93,7 @@ describe('the hold step in the engine', () => {
     expect(program.batch).toEqual([]);
     expect(program.others).toEqual([
       { stepId: 'renderer-hold', command: { kind: 'remove-file', path: NETWORKD_HOLD_PATH } },
+      ...NETWORKD_HAND_BACK.map((command) => ({ stepId: 'renderer-hold', command })),
     ]);
     const [undo] = program.others;
     if (undo?.command.kind !== 'remove-file') throw new Error('no remove-file inverse');

@@ -13,7 +13,7 @@ import {
 import type { Plan, Step } from '../../../source/plan/types.js';
 import { runtimePathProblem } from '../../../source/system/runtime-files.js';
 import { planFor, recordingNames } from '../recordings/replay.js';
-import { dhcpClient, request, variant } from './fixtures.js';
+import { dhcpClient, NETWORKD_HAND_BACK, request, variant } from './fixtures.js';
 import { ifupdownDhclient, networkManagerServer } from './hosts.js';
 
 const hold = (plan: Plan): Step | undefined => plan.steps.find((step) => step.kind === 'renderer-hold');
@@ -53,8 +53,10 @@ describe('renderer-hold on a netplan/networkd host', () => {
     expect(runtimePathProblem(NETWORKD_HOLD_PATH)).toBeNull();
   });
 
-  it('is undone by removing the file, checked by reading it back, and is not disruptive', () => {
-    expect(step?.inverse).toEqual([{ kind: 'remove-file', path: NETWORKD_HOLD_PATH }]);
+  it('is undone by removing the file and reloading networkd, checked by reading it back, and is not disruptive', () => {
+    // Without the reload a networkd that read the hold in the window leaves the uplink unmanaged;
+    // without the link-local address announced again, networkd 252 leaves it "configuring".
+    expect(step?.inverse).toEqual([{ kind: 'remove-file', path: NETWORKD_HOLD_PATH }, ...NETWORKD_HAND_BACK]);
     expect(step?.expect).toEqual([
       { kind: 'file-content', path: NETWORKD_HOLD_PATH, content: NETWORKD_FILE },
     ]);
@@ -67,6 +69,7 @@ describe('renderer-hold on a netplan/networkd host', () => {
       'stage-bridge',
       'renderer-hold',
       'cutover',
+      'keep-lease',
     ]);
     expect(ids(plan)).toContain('renderer-fights');
     expect(plan.verdicts.find((verdict) => verdict.id === 'renderer-fights')?.fix).toMatch(/under \/run/);

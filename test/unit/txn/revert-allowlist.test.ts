@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../source/plan/build.js';
 import { bridgeNameProblem } from '../../../source/plan/names.js';
 import { revertCommandProblem } from '../../../source/plan/revert-allowlist.js';
+import { NETWORKD_LEASE_PATH } from '../../../source/plan/steps/networkd-lease-file.js';
 import { buildRemoveNatStep, natStateFor } from '../../../source/plan/steps/remove-nat.js';
 import {
   NETWORKD_HOLD_PATH,
@@ -16,7 +17,7 @@ import {
 } from '../../../source/plan/steps/renderer-hold-files.js';
 import { buildStopDhcpStep } from '../../../source/plan/steps/stop-dhcp.js';
 import type { Command, Plan } from '../../../source/plan/types.js';
-import { dhcpClient, natRule, request, variant } from '../plan/fixtures.js';
+import { dhcpClient, NETWORKD_HAND_BACK, natRule, request, variant } from '../plan/fixtures.js';
 import { hostArbitrary, snapshotFromSpec } from '../plan/generators.js';
 import {
   dockerHost,
@@ -105,6 +106,22 @@ describe('every inverse the planner builds is allowed', () => {
       'nft insert rule',
     ]);
     for (const command of step?.inverse ?? []) expect(revertCommandProblem(command)).toBeNull();
+  });
+
+  it('for the networkd hold and lease steps: the file removals, networkctl reload, the link-local replace', () => {
+    const plan = buildPlan(
+      variant(() => {}),
+      request(),
+    );
+    const inverses = plan.steps
+      .filter((step) => step.kind === 'renderer-hold' || step.kind === 'keep-lease')
+      .flatMap((step) => step.inverse);
+    expect(inverses).toEqual([
+      { kind: 'remove-file', path: NETWORKD_HOLD_PATH },
+      ...NETWORKD_HAND_BACK,
+      { kind: 'remove-file', path: NETWORKD_LEASE_PATH },
+    ]);
+    for (const command of inverses) expect(revertCommandProblem(command)).toBeNull();
   });
 
   it('for DHCP clients restarted by name, by absolute path (/proc/PID/exe) and through busybox', () => {
@@ -212,6 +229,14 @@ describe('entries a tampered journal could carry are refused', () => {
     [
       'a hold file made executable',
       { kind: 'write-file', path: NETWORKD_HOLD_PATH, content: 'x', mode: 0o4755 },
+    ],
+    ['networkctl reconfigure (never planned)', exec('networkctl', 'reconfigure', 'ens18')],
+    ['networkctl down', exec('networkctl', 'down', 'ens18')],
+    ['networkctl reload with more', exec('networkctl', 'reload', '--help')],
+    ['networkctl by a path', exec('/usr/bin/networkctl', 'reload')],
+    [
+      "a write of the bridge's lease file (only its removal is an inverse)",
+      { kind: 'write-file', path: NETWORKD_LEASE_PATH, content: 'x', mode: 0o644 },
     ],
     ['a removal outside /run', { kind: 'remove-file', path: '/etc/shadow' }],
     ['a removal that climbs out of /run', { kind: 'remove-file', path: '/run/../etc/shadow' }],

@@ -195,6 +195,8 @@ export const ifupdownDhclient = () =>
         'ens18',
       ]),
     ];
+    // The base host's lease record is networkd's; this host's lease is dhclient's, whose file names no id.
+    s.dhcpLeases = [];
     s.routes = s.routes.filter((r) => r.dst !== GATEWAY);
     for (const r of s.routes) if (r.metric === 100) r.metric = null;
     s.virt = {

@@ -47,10 +47,11 @@ describe('NetworkManager config', () => {
     expect(port?.after).toContain('autoconnect-priority=100\n');
   });
 
-  it('asks DHCP with the MAC as client id when the uplink has a dynamic address', () => {
+  it('asks DHCP with the MAC as client id when the uplink has a dynamic address and no lease record names an id', () => {
     const snapshot = variant((s) => {
       const own = s.addresses.find((a) => a.local === '198.51.100.240');
       if (own) Object.assign(own, { dynamic: true, validLft: 3000, preferredLft: 3000 });
+      s.dhcpLeases = [];
     }, networkManagerServer());
     const [bridge] = buildPlan(snapshot, request()).config;
     expect(bridge?.after).toContain('[ipv4]\nmethod=auto\ndhcp-client-id=mac\n');

@@ -26,11 +26,13 @@ const NO_SYSTEM_BUS =
   'networkctl list --no-legend --no-pager exited 1: Failed to connect system bus: No such file or directory';
 
 export const PINS: Record<string, Pin> = {
+  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
+  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'ubuntu-proxmox-netplan-dhcp': {
     origin: 'composed',
     nic: 'ens18',
     persistWith: 'netplan',
-    blockers: [],
+    blockers: ['lease-identity-unknown'],
     warnings: ['cloud-init-owns-netplan', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
     steps: ['stage-bridge', 'renderer-hold', 'cutover'],
@@ -75,21 +77,25 @@ export const PINS: Record<string, Pin> = {
       firewall: 'iptables-save is not installed',
     },
   },
+  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
+  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'nat-fcbr0-taps': {
     origin: 'composed',
     nic: 'ens18',
     persistWith: 'netplan',
-    blockers: [],
+    blockers: ['lease-identity-unknown'],
     warnings: ['existing-nat', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
     steps: ['remove-nat', 'stage-bridge', 'renderer-hold', 'cutover'],
     notes: {},
   },
+  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
+  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'docker-host': {
     origin: 'composed',
     nic: 'eno1',
     persistWith: 'netplan',
-    blockers: [],
+    blockers: ['lease-identity-unknown'],
     warnings: ['docker-forward-drop', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
     steps: ['stage-bridge', 'renderer-hold', 'cutover'],
@@ -109,11 +115,13 @@ export const PINS: Record<string, Pin> = {
       'ssh-path': 'not an SSH session',
     },
   },
+  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
+  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'aws-ec2': {
     origin: 'composed',
     nic: 'ens5',
     persistWith: 'netplan',
-    blockers: ['public-cloud'],
+    blockers: ['lease-identity-unknown', 'public-cloud'],
     warnings: ['cloud-init-owns-netplan', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
     steps: ['stage-bridge', 'renderer-hold', 'cutover'],

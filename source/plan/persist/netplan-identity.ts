@@ -5,13 +5,15 @@
  * IAID=, DUIDType=, DUIDRawData=) goes into a networkd drop-in beside netplan's generated file,
  * which networkd reads after it (systemd.network(5), "[Match]... drop-in directories").
  *
- * The mapping from the uplink's lease is networkdDhcpIdentity in networkd-identity.ts (it reads the
- * lease's client id); this file's `netplanIdentity` sends the MAC-based client id, networkd's
- * `ClientIdentifier=mac`, which is what a lease keyed by the uplink's MAC (01:<mac>) asks for, the
- * bridge carrying the uplink's MAC.
+ * The mapping from the uplink's lease is networkdDhcpIdentity in networkd-identity.ts, the same the
+ * pending window's runtime file uses (steps/keep-lease-networkd.ts), so the persisted bridge sends
+ * what the bridge sent in the window. Without a lease record it sends the MAC-based client id
+ * (networkd's `ClientIdentifier=mac`), the bridge carrying the uplink's MAC.
  */
+import type { DhcpLease } from '../../host/snapshot.js';
 import type { ConfigFile } from '../types.js';
 import { configFile } from './diff.js';
+import { networkdDhcpIdentity } from './networkd-identity.js';
 
 export interface NetplanIdentity {
   /** netplan's `dhcp-identifier:` for the bridge. */
@@ -20,8 +22,10 @@ export interface NetplanIdentity {
   dropIn: string[];
 }
 
-export function netplanIdentity(): NetplanIdentity {
-  return { identifier: 'mac', dropIn: [] };
+export function netplanIdentity(lease: DhcpLease | null, mac: string | null): NetplanIdentity {
+  const mapped = mac === null ? null : networkdDhcpIdentity(lease, mac);
+  if (mapped === null) return { identifier: 'mac', dropIn: [] };
+  return { identifier: mapped.netplanIdentifier, dropIn: mapped.netplanDropIn };
 }
 
 /** netplan names its networkd file 10-netplan-NAME.network (checked with netplan 0.106). */

@@ -14,6 +14,7 @@
 import { type Document, isCollection, isMap, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { findNetplanStanza } from '../../host/parse/netplan.js';
 import type { PlanContext } from '../context.js';
+import { leaseFor } from '../lease-identity.js';
 import { warning } from '../preflight/verdict.js';
 import type { ConfigFile, Verdict } from '../types.js';
 import { configFile } from './diff.js';
@@ -122,7 +123,11 @@ export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verd
     if (!document.has('network')) document.set('network', document.createNode({ version: 2 }));
     document.setIn(['network', 'ethernets', nic], document.createNode({ dhcp4: false, dhcp6: false }));
   }
-  const identity = netplanIdentity();
+  // Only a bridge that asks DHCP sends an identity; a static bridge gets neither key nor drop-in.
+  const asksDhcp = l3.dhcp4 === true || l3.dhcp6 === true;
+  const identity = asksDhcp
+    ? netplanIdentity(leaseFor(context.snapshot, nic), context.target.uplink.mac)
+    : netplanIdentity(null, null);
   const bridgeNode = document.createNode(
     bridgeStanza(context, {
       portId,

@@ -20,6 +20,8 @@ describe('buildPlan', () => {
     expect(plan.persistWith).toBe('netplan');
     expect(plan.config.map((file) => file.path)).toEqual([
       '/etc/netplan/50-cloud-init.yaml',
+      // networkd's lease was DUID+IAID: netplan says `dhcp-identifier: duid`, the drop-in the rest.
+      '/etc/systemd/network/10-netplan-fcbr0.network.d/50-bridge-migrate-dhcp-identity.conf',
       '/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg',
     ]);
     expect(plan.deadlineSec).toBe(180);

@@ -33,8 +33,10 @@ const network = (file: ConfigFile | undefined) =>
 
 describe('netplan config', () => {
   it("edits cloud-init's file in place: comments, indentation and match stay, the bridge takes DHCP", () => {
-    const [file, disable] = netplanFiles();
+    const [file, identity, disable] = netplanFiles();
     expect(file?.path).toBe('/etc/netplan/50-cloud-init.yaml');
+    // What netplan cannot say of the DUID+IAID identity goes into a networkd drop-in.
+    expect(identity?.after).toContain('[DHCPv4]\nIAID=');
     expect(file?.before).toBe(CLOUD_INIT_NETPLAN);
     expect(file?.after).toContain(
       '# network: {config: disabled}\nnetwork:\n    ethernets:\n        ens18:\n            dhcp4: false\n',
@@ -51,7 +53,8 @@ describe('netplan config', () => {
       macaddress: UPLINK_MAC,
       parameters: { stp: false, 'forward-delay': 0 },
       dhcp4: true,
-      'dhcp-identifier': 'mac',
+      // The base host's networkd lease was DUID+IAID (networkd's default): the bridge sends the same.
+      'dhcp-identifier': 'duid',
       critical: true,
     });
     expect(file?.diff).toContain(

@@ -21,7 +21,10 @@ describe("cloud-init's netplan file", () => {
   it('is left alone when cloud-init network config is disabled, whatever the header says', () => {
     const plan = planOf(variant((s) => (s.renderer.cloudInitNetwork = false)));
     expect(verdict(plan, 'cloud-init-owns-netplan')).toBeUndefined();
-    expect(plan.config.map((file) => file.path)).toEqual(['/etc/netplan/50-cloud-init.yaml']);
+    expect(plan.config.map((file) => file.path)).toEqual([
+      '/etc/netplan/50-cloud-init.yaml',
+      '/etc/systemd/network/10-netplan-fcbr0.network.d/50-bridge-migrate-dhcp-identity.conf',
+    ]);
   });
 
   it('is warned about, and cloud-init network config disabled on confirm, while cloud-init manages it', () => {
@@ -31,6 +34,7 @@ describe("cloud-init's netplan file", () => {
     );
     expect(plan.config.map((file) => file.path)).toEqual([
       '/etc/netplan/50-cloud-init.yaml',
+      '/etc/systemd/network/10-netplan-fcbr0.network.d/50-bridge-migrate-dhcp-identity.conf',
       CLOUD_INIT_DISABLE_PATH,
     ]);
   });

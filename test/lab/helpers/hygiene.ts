@@ -28,7 +28,7 @@ const LAB_DIR = /^(bm[0-9a-f]{6})-/;
 export interface Leftovers {
   namespaces: string[];
   netnsEtc: string[];
-  /** Mount points under /tmp that were not there when the run began. */
+  /** Mount points under the run's temp directory that were not there when the run began. */
   tmpMounts: string[];
   /** "pid command line" of live processes that name the run's temp directory. */
   processes: string[];
@@ -63,7 +63,10 @@ export function startRunScope(parent = '/tmp'): RunScope {
       return {
         namespaces: netnsList().filter(ours),
         netnsEtc: existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter(ours) : [],
-        tmpMounts: tmpMountPoints().filter((point) => !mountsBefore.has(point)),
+        // Only under the run's own directory: a run beside it (the lease project) has its own.
+        tmpMounts: tmpMountPoints().filter(
+          (point) => !mountsBefore.has(point) && (point === dir || point.startsWith(`${dir}/`)),
+        ),
         processes: processesNaming(dir),
         files: readdirSync(dir),
       };

@@ -43,7 +43,8 @@ export async function runStatusCommand(
     problems.push(`the ${what} could not be read: ${why}${fix ? `; ${fix}` : ''}`);
   };
 
-  const mode = hostMode(await deps.probe());
+  const snapshot = await deps.probe();
+  const mode = hostMode(snapshot);
   let journal: Journal | null = null;
   try {
     journal = await deps.journal.load(stateDir);
@@ -80,6 +81,9 @@ export async function runStatusCommand(
     commands,
     ...(elsewhere ? { namespace: { migration: made, thisProcess: here } } : {}),
     mode,
+    // The lease's end is read off the bridge here; a migration made in another namespace has its
+    // bridge there, so nothing here can say when its lease ends.
+    bridgeAddresses: elsewhere ? [] : snapshot.addresses,
     replayFile: common.replay,
     stateDir,
     journal,

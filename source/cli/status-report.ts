@@ -5,6 +5,7 @@
  * one the journal's deadline and the guardian go by.
  */
 
+import type { Address } from '../host/snapshot.js';
 import { commandText } from '../plan/command-text.js';
 import { displaySafe } from '../plan/display-text.js';
 import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
@@ -15,6 +16,7 @@ import { COUNTDOWN_PHASES, isPending, type Journal, type JournalPhase } from '..
 import type { LockHolder } from '../txn/journal/lock.js';
 import type { HostMode, HostModeName } from './host-mode.js';
 import { namespaceName } from './journal-access.js';
+import { type KeptStatus, keptStatus, keptStatusLines } from './kept-status.js';
 
 export interface StatusReport {
   /** What the operator must act on, most urgent first: a pending change no guardian enforces. */
@@ -61,6 +63,8 @@ export interface MigrationStatus {
         blocker: string | null;
       })
     | null;
+  /** For a confirmed migration: its config persisted or runtime only, and who renews the lease; else null. */
+  kept: KeptStatus | null;
   outcome: {
     kind: string;
     reason: string;
@@ -88,6 +92,8 @@ export interface StatusFacts {
   /** What could not be read (StatusReport.unread); absent or empty: both were. */
   unread?: Array<'journal' | 'lock'>;
   now: number;
+  /** The addresses status's probe saw (the bridge's lease end is read off them); absent: none. */
+  bridgeAddresses?: readonly Address[];
   /** The commands the alerts name (this state directory's, in the migration's namespace). */
   commands: Pick<OperatorCommands, 'rollback' | 'rearm'>;
   /** Where the journal's migration was made and where this process runs, when they differ. */
@@ -102,7 +108,9 @@ export function buildStatus(facts: StatusFacts): StatusReport {
     mode: facts.mode.mode,
     modeDetail: facts.mode.detail,
     stateDir: facts.stateDir,
-    migration: journal ? migrationStatus(journal, facts.guardianAlive, now, facts.runtime) : null,
+    migration: journal
+      ? migrationStatus(journal, facts.guardianAlive, now, facts.runtime, facts.bridgeAddresses ?? [])
+      : null,
     lock: facts.lock?.holder
       ? { pid: facts.lock.holder.pid, purpose: facts.lock.holder.purpose, alive: facts.lock.alive }
       : null,
@@ -118,6 +126,7 @@ function migrationStatus(
   guardianAlive: boolean,
   now: number,
   runtime: StatusFacts['runtime'],
+  bridgeAddresses: readonly Address[],
 ): MigrationStatus {
   const guardian = journal.guardian;
   const unrecorded = runtime?.revert && !journal.outcome ? runtime.revert : null;
@@ -151,6 +160,7 @@ function migrationStatus(
           blocker: guardianAlive ? (runtime?.guardianBlocker ?? null) : null,
         }
       : null,
+    kept: keptStatus(journal, bridgeAddresses, now),
     outcome: outcome
       ? {
           kind: outcome.kind,
@@ -204,6 +214,7 @@ export function statusText(
         : '  guardian: none recorded (nothing enforces the deadline)',
     );
     if (guardian?.blocker) lines.push(`  guardian BLOCKED: ${guardian.blocker}`);
+    if (migration.kept) lines.push(...keptStatusLines(migration.kept, migration.bridge));
     const outcome = migration.outcome;
     if (outcome) {
       lines.push(`  last outcome: ${outcome.kind} (${outcome.reason}) at ${outcome.at}`);

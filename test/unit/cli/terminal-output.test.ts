@@ -34,6 +34,7 @@ describe('the headless output', () => {
         secondsLeft: null,
         steps: [],
         guardian: null,
+        kept: null,
         outcome: {
           kind: 'revert-incomplete',
           reason: 'timeout',

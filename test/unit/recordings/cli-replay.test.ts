@@ -55,13 +55,13 @@ describe.skipIf(!built)(
         bridge: plan.bridge,
         persistWith: plan.persistWith,
         steps: plan.steps.map((step: { kind: string }) => step.kind),
-        warnings: plan.verdicts.map((verdict: { id: string }) => verdict.id).sort(),
+        verdicts: plan.verdicts.map((verdict: { id: string }) => verdict.id).sort(),
       }).toEqual({
         nic: pin?.nic,
         bridge: 'fcbr0',
         persistWith: pin?.persistWith,
         steps: pin?.steps,
-        warnings: pin?.warnings,
+        verdicts: [...(pin?.blockers ?? []), ...(pin?.warnings ?? []), ...(pin?.infos ?? [])].sort(),
       });
     });
 

@@ -4,6 +4,8 @@
  * here; txn/ writes these files only after the operator confirms.
  */
 import type { PlanContext } from '../context.js';
+import { warning } from '../preflight/verdict.js';
+import { leaseKeeper } from '../steps/keep-lease.js';
 import type { ConfigFile, Verdict } from '../types.js';
 import { choosePersist, type PersistWith } from './choose.js';
 import { ifupdownConfig } from './ifupdown.js';
@@ -16,11 +18,35 @@ export interface PersistPlan {
   verdicts: Verdict[];
 }
 
+/**
+ * Nothing written on a DHCP uplink: the address lives on only while the runtime keeper renews it
+ * (steps/keep-lease.ts), and a reboot brings back the old config. Say which keeper, so nobody
+ * mistakes the change for a finished one. With no keeper the plan is blocked already.
+ */
+function unwrittenLease(context: PlanContext): Verdict[] {
+  const keeper = leaseKeeper(context);
+  if (keeper === 'none-needed' || keeper === 'nobody') return [];
+  const { nic, bridge } = context.target;
+  const who =
+    keeper === 'networkd'
+      ? `systemd-networkd, from a runtime file under /run/systemd/network`
+      : keeper === 'networkmanager'
+        ? 'NetworkManager, from an in-memory profile'
+        : `${[...new Set(context.dhcpClients.map((client) => client.program))].join(' and ')} started again on ${bridge}`;
+  return [
+    warning(
+      'no-persist-lease',
+      `${nic}'s address is leased by DHCP and nothing is written to disk (persist: none): after the change only ${who} renews it on ${bridge}, runtime only; if that stops, the address ends with its lease, and a reboot brings back the old config.`,
+      'Plan with --persist auto to have the renderer keep the lease, or write the bridge into your network config yourself after confirming.',
+    ),
+  ];
+}
+
 export function buildPersist(context: PlanContext): PersistPlan {
   const choice = choosePersist(context.request.persist, context.renderer.owner, context.target.nic);
   switch (choice.with) {
     case 'none':
-      return { with: 'none', files: [], verdicts: choice.verdicts };
+      return { with: 'none', files: [], verdicts: [...choice.verdicts, ...unwrittenLease(context)] };
     case 'netplan': {
       const netplan = netplanConfig(context);
       return { with: 'netplan', files: netplan.files, verdicts: [...choice.verdicts, ...netplan.verdicts] };

@@ -132,6 +132,8 @@ describe('status', () => {
         heartbeatAgeMs: 5_000,
         blocker: null,
       },
+      // Not confirmed yet: nothing to say about persisted config or who renews the lease.
+      kept: null,
       outcome: null,
     });
   });

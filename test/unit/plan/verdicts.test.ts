@@ -171,7 +171,8 @@ const table: Row[] = [
       }),
     request: { persist: 'none' },
     blockers: [],
-    warnings: ['ssh-over-uplink', 'hypervisor-hyperv', ...NETWORKD_CLOUD_INIT],
+    // The leased address lives on only while networkd's runtime file renews it.
+    warnings: ['ssh-over-uplink', 'hypervisor-hyperv', ...NETWORKD_CLOUD_INIT, 'no-persist-lease'],
   },
   {
     host: 'global dhclient',

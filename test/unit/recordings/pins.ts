@@ -152,7 +152,8 @@ export const PINS: Record<string, Pin> = {
     nic: 'ens18',
     persistWith: 'none',
     blockers: [],
-    warnings: ['persist-unsupported', 'ssh-over-uplink'],
+    // Nothing is written: only the udhcpc started on the bridge renews the lease (no-persist-lease).
+    warnings: ['no-persist-lease', 'persist-unsupported', 'ssh-over-uplink'],
     infos: [],
     steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
     notes: { renderer: NO_SYSTEM_BUS },

@@ -119,7 +119,7 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
   if (plan.config.length === 0)
     return ['Config', `  nothing persistent is written (persist: ${plan.persistWith})`];
   return [
-    'Config (written at confirm, under the guardian with a fresh deadline: each file backed up first, checked, then handed to the renderer; a failure restores them and reverts)',
+    'Config (written at confirm, under the guardian: backed up, checked, handed over)',
     ...plan.config.flatMap((file) => [
       `  ${file.path} (${file.renderer}): ${glyphs.text(file.note)}`,
       ...(file.diff.trim() === ''

@@ -119,7 +119,8 @@ function configSection(plan: Plan, glyphs: Glyphs): string[] {
   if (plan.config.length === 0)
     return ['Config', `  nothing persistent is written (persist: ${plan.persistWith})`];
   return [
-    'Config (written at confirm, under the guardian: backed up, checked, handed over)',
+    // Written at confirm, under the guardian's fresh deadline (txn/persist/persist.ts).
+    'Config (written at confirm: backed up, checked, then handed over)',
     ...plan.config.flatMap((file) => [
       `  ${file.path} (${file.renderer}): ${glyphs.text(file.note)}`,
       ...(file.diff.trim() === ''

@@ -188,12 +188,15 @@ pending, answered no). 2: usage (no --yes and no terminal, or a --state-dir that
     .addHelpText(
       'after',
       `
-Root only. Marks the change confirmed in the journal, which stops the guardian. This version does
-not write the renderer's config yet, so the change lives at runtime only and a reboot brings back
-the old network: a plan with nothing to write (--persist none) is then finished (journal phase
-persisted); one with config to write stays "confirmed" until the config is persisted.
-Exit 0: confirmed. 1: refused, nothing changed (not root, nothing awaiting confirmation,
-deadline passed). 2: the --state-dir given does not exist.`,
+Root only. Marks the change confirmed, then writes the renderer's config (the parts are printed as
+they run: check, back up, write, hand over, verify) under the guardian with a fresh deadline; any
+failure there restores every file exactly and reverts the change. With nothing to write
+(--persist none, or no renderer it can write for) the change is finished at runtime only, and a
+reboot brings back the old network.
+Exit 0: confirmed (and written when there was config to write). 1: refused, nothing changed (not
+root, nothing awaiting confirmation, deadline passed). 3: writing the config failed, the files were
+restored and the change reverted. 4: that revert is incomplete (status says what is left).
+2: the --state-dir given does not exist.`,
     )
     .action(async (raw) => {
       const { common, deps } = await headless(raw, 'confirm');

@@ -443,3 +443,62 @@ export const CLOUD_CFG_LOGGING = `## This yaml formatted config file handles set
 ## be joined with '\\n'.
 output: {all: '| tee -a /var/log/cloud-init-output.log'}
 `;
+
+/**
+ * systemd-networkd's link state file /run/systemd/netif/links/IFINDEX for a link it configured by
+ * DHCPv4, in the key order systemd 252 wrote it in the lab (test/unit/host/fixtures/
+ * networkd-link-lab.txt; networkd-state-file.c link_save): DHCP_LEASE= names the lease file.
+ */
+export function networkdLinkState({ ifindex, networkFile, duid }) {
+  return `# This is private data. Do not parse.
+ADMIN_STATE=configured
+OPER_STATE=routable
+CARRIER_STATE=carrier
+ADDRESS_STATE=routable
+IPV4_ADDRESS_STATE=routable
+IPV6_ADDRESS_STATE=degraded
+ONLINE_STATE=online
+REQUIRED_FOR_ONLINE=yes
+REQUIRED_OPER_STATE_FOR_ONLINE=degraded
+REQUIRED_FAMILY_FOR_ONLINE=any
+ACTIVATION_POLICY=up
+NETWORK_FILE=${networkFile}
+DNS=
+NTP=
+SIP=
+DOMAINS=
+ROUTE_DOMAINS=
+LLMNR=yes
+MDNS=no
+DHCP_LEASE=/run/systemd/netif/leases/${ifindex}
+DHCP6_CLIENT_DUID=DUID-EN/Vendor:${duid}
+`;
+}
+
+/**
+ * systemd-networkd's DHCPv4 lease file /run/systemd/netif/leases/IFINDEX, in the order
+ * sd-dhcp-lease.c dhcp_lease_save writes the keys (as captured from systemd 252 in the lab,
+ * test/unit/host/fixtures/networkd-lease-*-lab.txt): only the options the server sent appear.
+ * CLIENTID is networkd's default identity, RFC 4361: ff, the IAID, then the DUID (DUID-EN with
+ * systemd's enterprise number 43793 = 0000ab11 and 8 bytes hashed from the machine id).
+ */
+export function networkdLease(o) {
+  const lines = [
+    '# This is private data. Do not parse.',
+    `ADDRESS=${o.address}`,
+    `NETMASK=${o.netmask}`,
+    `ROUTER=${o.router}`,
+    `SERVER_ADDRESS=${o.server}`,
+    ...(o.nextServer ? [`NEXT_SERVER=${o.nextServer}`] : []),
+    `BROADCAST=${o.broadcast}`,
+    ...(o.mtu ? [`MTU=${o.mtu}`] : []),
+    `T1=${Math.floor(o.lifetime / 2)}`,
+    `T2=${Math.floor((o.lifetime * 7) / 8)}`,
+    `LIFETIME=${o.lifetime}`,
+    ...(o.dns ? [`DNS=${o.dns.join(' ')}`] : []),
+    ...(o.domain ? [`DOMAINNAME=${o.domain}`] : []),
+    ...(o.hostname ? [`HOSTNAME=${o.hostname}`] : []),
+    `CLIENTID=ff${o.iaid}0002${o.duid}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

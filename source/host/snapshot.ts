@@ -139,8 +139,18 @@ export interface Renderer {
     /** The uplink's stanza method: dhcp, static, manual, or null if not named. */
     uplinkMethod: string | null;
   };
+  /** cloud-init runs and its network config is enabled, so it may write the netplan file again. */
   cloudInitNetwork: boolean;
+  /**
+   * What stops cloud-init from running at all (parse/cloud-init-switch.ts), null when nothing
+   * does. Absent when not known: cloud-init is not installed, the command line could not be read
+   * with no marker file either, or the snapshot predates the probe reading them.
+   */
+  cloudInitDisabled?: CloudInitDisabled | null;
 }
+
+/** Why cloud-init does not run: its marker file, or `cloud-init=disabled` on the kernel command line. */
+export type CloudInitDisabled = { by: 'marker-file'; path: string } | { by: 'kernel-cmdline' };
 
 export interface DhcpClient {
   pid: number;

@@ -14,7 +14,7 @@ import { withTmux } from '../../source/lab/tmux-pane.js';
 import { DIST_CLI, requireBuiltCli } from '../lab/helpers/guardian-cli.js';
 import { SCREEN_MS } from './helpers/operator.js';
 
-const recording = resolve(import.meta.dirname, '../../recordings/hosts/debian-ifupdown-dhclient.json'); // a host whose plan is not blocked
+const recording = resolve(import.meta.dirname, '../../recordings/hosts/ubuntu-proxmox-netplan-dhcp.json');
 
 test('with CI=true on a terminal the TUI draws its frames as it runs, and q quits; exit 0', async () => {
   requireBuiltCli();

@@ -19,6 +19,8 @@ import {
   loopback,
   NFT_1_0_9,
   networkctlList,
+  networkdLease,
+  networkdLinkState,
   NOT_INSTALLED,
   psOutput,
   STANDARD_RULES4,
@@ -90,6 +92,31 @@ const NETPLAN = `${CLOUD_INIT_NETPLAN_HEADER}network:
 const CLIENT = '203.0.113.77';
 const CAPTURE = 'node /usr/local/bin/bridge-migrate capture -o ec2.json';
 
+/**
+ * networkd's record of the lease (its link state file names the lease file): netplan sets no
+ * dhcp-identifier, so networkd sends its default RFC 4361 identity (IAID + DUID-EN).
+ */
+const LEASE_STATE = {
+  '/run/systemd/netif/links/2': networkdLinkState({
+    ifindex: 2,
+    networkFile: '/run/systemd/network/10-netplan-ens5.network',
+    duid: '0000ab11c2f5491e07d3a86b',
+  }),
+  '/run/systemd/netif/leases/2': networkdLease({
+    address: '198.51.100.74',
+    netmask: '255.255.255.0',
+    router: '198.51.100.1',
+    server: '198.51.100.1',
+    broadcast: '198.51.100.255',
+  mtu: 9001,
+    lifetime: 3600,
+    dns: ['198.51.100.2'],
+    domain: 'ec2.internal',
+    iaid: '8e2b07a4',
+    duid: '0000ab11c2f5491e07d3a86b',
+  }),
+};
+
 export default {
   description:
     "Composed from the tools' documented output formats (iproute2 6.1 JSON as captured on the build " +
@@ -143,6 +170,9 @@ export default {
     'nft -a list ruleset': { stdout: '' },
   },
   files: {
+    ...LEASE_STATE,
+    // cloud-init's generator reads it for cloud-init=disabled|enabled; this one has neither.
+    '/proc/cmdline': 'BOOT_IMAGE=/vmlinuz-6.8.0-1018-aws root=PARTUUID=8e7c2a4d-01 ro console=tty1 console=ttyS0 nvme_core.io_timeout=4294967295 panic=-1\n',
     '/proc/sys/kernel/hostname': 'ip-198-51-100-74\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('ec2.internal'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['198.51.100.2'], 'ec2.internal'),

@@ -90,6 +90,32 @@ iface eno1 inet dhcp
 const CLIENT = '198.51.100.50';
 const CAPTURE = 'node /usr/local/bin/bridge-migrate capture -o nuc.json';
 
+/**
+ * dhclient's lease database (-lf): with -i it keeps its DUID as default-duid (DUID-LLT: type 1,
+ * hardware type 1, a time, eno1's MAC; non-printing bytes as octal escapes, as dhclient 4.4 writes
+ * them), then a lease block per bind or renewal in the format captured from dhclient 4.4.3 in the lab
+ * (test/unit/host/fixtures/dhclient-leases-duid-lab.txt), here a one-day lease from the LAN router.
+ */
+const LEASES = String.raw`default-duid "\000\001\000\001,\217:a\034iz\013^!";
+lease {
+  interface "eno1";
+  fixed-address 198.51.100.23;
+  option subnet-mask 255.255.255.0;
+  option routers 198.51.100.1;
+  option dhcp-lease-time 86400;
+  option dhcp-message-type 5;
+  option domain-name-servers 198.51.100.1;
+  option dhcp-server-identifier 198.51.100.1;
+  option dhcp-renewal-time 43200;
+  option broadcast-address 198.51.100.255;
+  option dhcp-rebinding-time 75600;
+  option domain-name "lan";
+  renew 6 2026/11/28 19:41:52;
+  rebind 0 2026/11/29 04:41:52;
+  expire 0 2026/11/29 07:41:52;
+}
+`;
+
 export default {
   description:
     "Composed from the tools' documented output formats (iproute2 6.1 JSON as captured on the build " +
@@ -103,8 +129,9 @@ export default {
     'dhclient-script. networkd is installed but not running, no NetworkManager, no iptables, nft with an ' +
     'empty ruleset. Operator on SSH from 198.51.100.50. ps output abridged. The owner (/proc/612/status, ' +
     'root) and program (/proc/612/exe, /usr/sbin/dhclient, where Debian 12 installs it; /sbin is a ' +
-    'symlink to usr/sbin) of the dhclient are part of the composition; its status abridged. No lease ' +
-    'database is composed: the lease identity shows as unknown.',
+    'symlink to usr/sbin) of the dhclient are part of the composition; its status abridged. Its lease ' +
+    'database (-lf) holds the default-duid dhclient -i sends with (DUID-LLT of eno1\'s MAC) and the ' +
+    'current one-day lease, in the format dhclient 4.4.3 wrote in the lab.',
   env: { uid: 0, sshConnection: `${CLIENT} 41736 198.51.100.23 22`, rootDir: '/' },
   commands: {
     'ip -j -d link show': { stdout: ipJson([lo, eno1]) },
@@ -146,6 +173,7 @@ export default {
     'nft -a list ruleset': { stdout: '' },
   },
   files: {
+    '/var/lib/dhcp/dhclient.eno1.leases': LEASES,
     '/proc/sys/kernel/hostname': 'nuc\n',
     '/etc/resolv.conf': 'domain lan\nsearch lan\nnameserver 198.51.100.1\n',
     '/etc/network/interfaces': INTERFACES,

@@ -19,6 +19,8 @@ import {
   loopback,
   MODULE_DIR,
   networkctlList,
+  networkdLease,
+  networkdLinkState,
   NOT_INSTALLED,
   psOutput,
   STANDARD_RULES4,
@@ -126,6 +128,30 @@ network:
 const CLIENT = '198.51.100.50';
 const CAPTURE = 'node /usr/local/bin/bridge-migrate capture -o docker01.json';
 
+/**
+ * networkd's record of the lease (its link state file names the lease file): netplan sets no
+ * dhcp-identifier, so networkd sends its default RFC 4361 identity (IAID + DUID-EN).
+ */
+const LEASE_STATE = {
+  '/run/systemd/netif/links/2': networkdLinkState({
+    ifindex: 2,
+    networkFile: '/run/systemd/network/10-netplan-eno1.network',
+    duid: '0000ab1179e3a20c5b18f4d2',
+  }),
+  '/run/systemd/netif/leases/2': networkdLease({
+    address: '198.51.100.30',
+    netmask: '255.255.255.0',
+    router: '198.51.100.1',
+    server: '198.51.100.1',
+    broadcast: '198.51.100.255',
+    lifetime: 7200,
+    dns: ['198.51.100.1'],
+    domain: 'lan',
+    iaid: '31f0d8c6',
+    duid: '0000ab1179e3a20c5b18f4d2',
+  }),
+};
+
 export default {
   description:
     "Composed from the tools' documented output formats (iproute2 6.1 JSON as captured on the build " +
@@ -217,6 +243,7 @@ COMMIT
     'systemd-detect-virt': { exitCode: 1, stdout: 'none\n' },
   },
   files: {
+    ...LEASE_STATE,
     '/proc/sys/kernel/hostname': 'docker01\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('lan'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['198.51.100.1'], 'lan'),

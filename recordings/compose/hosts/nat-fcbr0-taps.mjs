@@ -19,6 +19,8 @@ import {
   LOOPBACK_ADDRESSES,
   loopback,
   networkctlList,
+  networkdLease,
+  networkdLinkState,
   NOT_INSTALLED,
   psOutput,
   STANDARD_RULES4,
@@ -135,6 +137,30 @@ const NETPLAN = `network:
 const CLIENT = '198.51.100.50';
 const CAPTURE = 'node /usr/local/bin/bridge-migrate capture -o fc-nat.json';
 
+/**
+ * networkd's record of the lease (its link state file names the lease file): netplan sets no
+ * dhcp-identifier, so networkd sends its default RFC 4361 identity (IAID + DUID-EN).
+ */
+const LEASE_STATE = {
+  '/run/systemd/netif/links/2': networkdLinkState({
+    ifindex: 2,
+    networkFile: '/run/systemd/network/10-netplan-ens18.network',
+    duid: '0000ab1105d7e6c3921fa84e',
+  }),
+  '/run/systemd/netif/leases/2': networkdLease({
+    address: '198.51.100.240',
+    netmask: '255.255.255.0',
+    router: '198.51.100.1',
+    server: '198.51.100.1',
+    broadcast: '198.51.100.255',
+    lifetime: 86400,
+    dns: ['198.51.100.1'],
+    domain: 'lan',
+    iaid: 'b46a92d1',
+    duid: '0000ab1105d7e6c3921fa84e',
+  }),
+};
+
 export default {
   description:
     "The original plan's current NAT setup, composed from the tools' documented output formats (iproute2 " +
@@ -205,6 +231,7 @@ COMMIT
     'systemd-detect-virt': { stdout: 'kvm\n' },
   },
   files: {
+    ...LEASE_STATE,
     '/proc/sys/kernel/hostname': 'fc-host\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('lan'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['198.51.100.1'], 'lan'),

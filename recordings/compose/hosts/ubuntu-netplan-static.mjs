@@ -172,6 +172,8 @@ export default {
     'nft -a list ruleset': { stdout: '' },
   },
   files: {
+    // cloud-init's generator reads it for cloud-init=disabled|enabled; this one has neither.
+    '/proc/cmdline': 'BOOT_IMAGE=/vmlinuz-6.8.0-49-generic root=/dev/mapper/ubuntu--vg-ubuntu--lv ro\n',
     '/proc/sys/kernel/hostname': 'app01\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('corp.example'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['198.51.100.53', '198.51.100.54'], 'corp.example'),

@@ -19,6 +19,8 @@ import {
   loopback,
   NFT_1_0_9,
   networkctlList,
+  networkdLease,
+  networkdLinkState,
   NOT_INSTALLED,
   psOutput,
   STANDARD_RULES4,
@@ -82,6 +84,30 @@ const NETPLAN = `${CLOUD_INIT_NETPLAN_HEADER}network:
 const CLIENT = '192.168.18.50';
 const CAPTURE = ['node', '/usr/local/bin/bridge-migrate', 'capture', '-o', 'ubuntu-fc.json'];
 
+/**
+ * networkd's record of the lease (its link state file names the lease file): netplan sets no
+ * dhcp-identifier, so networkd sends its default RFC 4361 identity (IAID + DUID-EN).
+ */
+const LEASE_STATE = {
+  '/run/systemd/netif/links/2': networkdLinkState({
+    ifindex: 2,
+    networkFile: '/run/systemd/network/10-netplan-ens18.network',
+    duid: '0000ab11a47c19e8f3b02d56',
+  }),
+  '/run/systemd/netif/leases/2': networkdLease({
+    address: '192.168.18.240',
+    netmask: '255.255.255.0',
+    router: '192.168.18.1',
+    server: '192.168.18.1',
+    broadcast: '192.168.18.255',
+    lifetime: 86400,
+    dns: ['192.168.18.1'],
+    domain: 'lan',
+    iaid: '5d0c31e7',
+    duid: '0000ab11a47c19e8f3b02d56',
+  }),
+};
+
 export default {
   description:
     "The original plan's host, composed from the tools' documented output formats (iproute2 6.1 JSON as " +
@@ -136,6 +162,9 @@ export default {
     'nft -a list ruleset': { stdout: '' },
   },
   files: {
+    ...LEASE_STATE,
+    // cloud-init's generator reads it for cloud-init=disabled|enabled; this one has neither.
+    '/proc/cmdline': 'BOOT_IMAGE=/vmlinuz-6.8.0-49-generic root=UUID=5b1f0c1e-3d4a-4f0e-9a51-7e2c8d6b4a10 ro console=tty1 console=ttyS0\n',
     '/proc/sys/kernel/hostname': 'ubuntu-fc\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('lan'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['192.168.18.1'], 'lan'),

@@ -93,7 +93,8 @@ export default {
     "NetworkManager's DHCP (route metric 600, plus the 169.254.0.0/16 route Ubuntu desktops add), " +
     'the wired enp0s31f6 without a cable; netplan\'s 01-network-manager-all.yaml hands every device to ' +
     'NetworkManager, networkd installed but not running, empty firewall. Run from a local terminal with ' +
-    'sudo (no SSH session). ps output abridged.',
+    'sudo (no SSH session). ps output abridged. /var/lib/NetworkManager holds the internal client\'s ' +
+    'lease file, which records only the address (nm-dhcp-nettools.c lease_save).',
   env: { uid: 0, sshConnection: null, rootDir: '/' },
   commands: {
     'ip -j -d link show': { stdout: ipJson([lo, wired, wifi]) },
@@ -136,6 +137,8 @@ export default {
     'nft -a list ruleset': { stdout: '' },
   },
   files: {
+    // NetworkManager's internal DHCP client (nettools) saves only the address it holds.
+    '/var/lib/NetworkManager/internal-b7e4d2a9-3c51-4f86-9e0b-61a8c7d5f213-wlp2s0.lease': '# This is private data. Do not parse.\nADDRESS=198.51.100.142\n',
     '/proc/sys/kernel/hostname': 'thinkpad\n',
     '/etc/resolv.conf': UBUNTU_STUB_RESOLV_CONF('lan'),
     '/run/systemd/resolve/resolv.conf': UBUNTU_UPSTREAM_RESOLV_CONF(['198.51.100.1'], 'lan'),
@@ -150,6 +153,7 @@ export default {
     '/proc/sys/net/ipv4/ip_forward': '0\n',
   },
   dirs: {
+    '/var/lib/NetworkManager': ['NetworkManager-intern.conf', 'NetworkManager.state', 'internal-b7e4d2a9-3c51-4f86-9e0b-61a8c7d5f213-wlp2s0.lease', 'secret_key', 'seen-bssids', 'timestamps'],
     '/etc/netplan': ['01-network-manager-all.yaml'],
     '/lib/netplan': ['generate'],
     '/sys/class/net/wlp2s0/wireless': WIRELESS_DIR,

@@ -4,11 +4,20 @@
  * they are on the target system; only the reads are joined with the root.
  */
 import { posix } from 'node:path';
+import { ReplayMiss } from '../../system/capture.js';
 import { cloudNetworkDisabled } from '../parse/cloud-cfg.js';
+import {
+  CLOUD_INIT_DISABLED_FILE,
+  CLOUD_INIT_ENABLED_FILE,
+  cloudInitDisabledBy,
+  cmdlineCloudInitSwitch,
+  KERNEL_CMDLINE,
+  KERNEL_CMDLINE_MAX_BYTES,
+} from '../parse/cloud-init-switch.js';
 import { globMatches, hasGlob } from '../parse/glob.js';
 import { parseInterfaces, resolveSourcePath, sourceDirectoryIncludes } from '../parse/ifupdown.js';
 import { isCloudInitFile, NETPLAN_DIRS, netplanFileOrder } from '../parse/netplan.js';
-import type { NetplanFile } from '../snapshot.js';
+import type { CloudInitDisabled, NetplanFile } from '../snapshot.js';
 import { configPath, type ProbeContext } from './context.js';
 
 export const INTERFACES_FILE = '/etc/network/interfaces';
@@ -76,10 +85,12 @@ async function expandSource(
     .map((name) => posix.join(dir, name));
 }
 
-/** Whether cloud-init is installed, and whether its config disables network configuration. */
-export async function readCloudInitNetwork(
-  context: ProbeContext,
-): Promise<{ installed: boolean; disabled: boolean }> {
+/** Whether cloud-init is installed, whether it runs at all, and whether its config disables network configuration. */
+export async function readCloudInitNetwork(context: ProbeContext): Promise<{
+  installed: boolean;
+  disabled: boolean;
+  runsNot: CloudInitDisabled | null | undefined;
+}> {
   const [main, names] = await Promise.all([
     context.files.readFile(configPath(context, CLOUD_CFG)),
     context.files.listDir(configPath(context, CLOUD_CFG_DIR)),
@@ -89,5 +100,48 @@ export async function readCloudInitNetwork(
     cfgNames.map((name) => context.files.readFile(configPath(context, `${CLOUD_CFG_DIR}/${name}`))),
   );
   const contents = [main, ...dropIns].filter((content): content is string => content !== null);
-  return { installed: main !== null || names !== null, disabled: cloudNetworkDisabled(contents) };
+  const installed = main !== null || names !== null;
+  return {
+    installed,
+    disabled: cloudNetworkDisabled(contents),
+    runsNot: installed ? await readCloudInitSwitch(context) : undefined,
+  };
+}
+
+/**
+ * The facts cloud-init's generator decides by (parse/cloud-init-switch.ts). The marker files are
+ * configuration, read under --root-dir; the command line is this machine's, so it is read only
+ * when the root is the machine itself. A recording made before the probe read them answers
+ * nothing for them: unknown, never a guess (then the plan acts as if cloud-init may run).
+ */
+async function readCloudInitSwitch(context: ProbeContext): Promise<CloudInitDisabled | null | undefined> {
+  const [enabled, disabled, cmdline] = await Promise.all([
+    readIfRecorded(context, configPath(context, CLOUD_INIT_ENABLED_FILE), 1),
+    readIfRecorded(context, configPath(context, CLOUD_INIT_DISABLED_FILE), 1),
+    context.env.rootDir === '/'
+      ? readIfRecorded(context, KERNEL_CMDLINE, KERNEL_CMDLINE_MAX_BYTES)
+      : Promise.resolve(undefined),
+  ]);
+  if (enabled === undefined || disabled === undefined) return undefined;
+  // No command line, or one longer than the kernel allows: not a line the generator would read.
+  const known = typeof cmdline === 'string' && Buffer.byteLength(cmdline) <= KERNEL_CMDLINE_MAX_BYTES;
+  return cloudInitDisabledBy({
+    cmdline: known ? cmdlineCloudInitSwitch(cmdline) : null,
+    enabledFile: enabled !== null,
+    disabledFile: disabled !== null,
+  });
+}
+
+/** A capped read; undefined when a replayed recording predates the probe asking for the file. */
+async function readIfRecorded(
+  context: ProbeContext,
+  path: string,
+  maxBytes: number,
+): Promise<string | null | undefined> {
+  try {
+    return await context.files.readFile(path, { maxBytes });
+  } catch (error) {
+    if (error instanceof ReplayMiss) return undefined;
+    throw error;
+  }
 }

@@ -32,7 +32,8 @@ export async function probeRendererFacts(context: ProbeContext): Promise<ProbeOu
     networkd: networkd?.value ?? { available: false, links: {} },
     networkManager: networkManager?.value ?? { available: false, running: false, devices: {} },
     ifupdown: { files: interfaces, uplinkMethod: null },
-    cloudInitNetwork: cloudInitFiles && cloud.installed && !cloud.disabled,
+    cloudInitNetwork: cloudInitFiles && cloud.installed && !cloud.disabled && !cloud.runsNot,
+    ...(cloud.runsNot === undefined ? {} : { cloudInitDisabled: cloud.runsNot }),
   };
   const rootNote = onMachine ? null : `--root-dir ${context.env.rootDir}: judged from its files only`;
   return {

@@ -17,6 +17,7 @@ import type { PlanContext } from '../context.js';
 import { leaseFor } from '../lease-identity.js';
 import { warning } from '../preflight/verdict.js';
 import type { ConfigFile, Verdict } from '../types.js';
+import { cloudInitOff, describeCloudInitDisabled } from './cloud-init-disabled.js';
 import { configFile } from './diff.js';
 import { identityDropIn, netplanIdentity } from './netplan-identity.js';
 import {
@@ -151,10 +152,14 @@ export function netplanConfig(context: PlanContext): { files: ConfigFile[]; verd
     const file = netplanFiles.find((candidate) => candidate.path === path);
     const before = file?.content ?? null;
     const after = render(edits.get(path) as Document, before ?? '', file?.cloudInit ?? false);
+    const off = file?.cloudInit ? cloudInitOff(renderer) : null;
+    const why = off
+      ? ` ${describeCloudInitDisabled(off)}: the file is edited here, no cloud-init drop-in.`
+      : '';
     const note =
       path === targetPath
-        ? `${bridge} takes ${nic}'s addresses and routes; ${nic} becomes its port with DHCP off.`
-        : `Removes the old definition of ${bridge} (its NAT setup), replaced by the new one.`;
+        ? `${bridge} takes ${nic}'s addresses and routes; ${nic} becomes its port with DHCP off.${why}`
+        : `Removes the old definition of ${bridge} (its NAT setup), replaced by the new one.${why}`;
     files.push(configFile(path, 'netplan', before, after, note));
   }
   const dropIn = networkd ? identityDropIn(bridge, identity) : null;

@@ -6,6 +6,7 @@
 import { isIpv6LinkLocal } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
 import { commandLine, planCommands } from '../operator-commands.js';
+import { cloudInitOff, describeCloudInitDisabled } from '../persist/cloud-init-disabled.js';
 import { dhcpClientsLeftAlone, whyNotOurs } from '../steps/stop-dhcp.js';
 import type { Verdict } from '../types.js';
 import { hypervisorWarnings } from './hypervisor.js';
@@ -159,6 +160,20 @@ function rendererWarnings({ renderer, target }: PlanContext): Verdict[] {
           ? `cloud-init wrote ${cloudFile.path} for ${nic} and may write it again from its datasource, undoing the bridge.`
           : `cloud-init's network config is enabled on this host, so it may write netplan config for ${nic} again from its datasource, undoing the bridge.`,
         'On confirm the tool edits the netplan config and disables cloud-init network config in /etc/cloud/cloud.cfg.d; keep it disabled while the bridge is in use.',
+      ),
+    );
+  }
+  // A file cloud-init wrote, on a host where cloud-init no longer runs: the file is simply ours.
+  const off = viaNetplan ? cloudInitOff(renderer) : null;
+  const writtenByCloudInit = renderer.netplan.files.find(
+    (file) => file.path === renderer.netplan.uplinkFile && file.cloudInit,
+  );
+  if (off && writtenByCloudInit) {
+    verdicts.push(
+      info(
+        'cloud-init-disabled',
+        `${describeCloudInitDisabled(off)}, so it does not write ${writtenByCloudInit.path} again and does not own it.`,
+        `On confirm the tool edits ${writtenByCloudInit.path} itself and writes no cloud-init drop-in; if you enable cloud-init again, disable its network config in /etc/cloud/cloud.cfg.d first.`,
       ),
     );
   }

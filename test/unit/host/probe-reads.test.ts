@@ -54,6 +54,10 @@ describe('what probeHost runs and reads', () => {
         'dir /sys/module/br_netfilter',
         'file /etc/cloud/cloud.cfg',
         'file /etc/cloud/cloud.cfg.d/05_logging.cfg',
+        // Whether cloud-init runs at all: its marker files and the kernel command line.
+        'file /etc/cloud/cloud-init.disabled',
+        'file /etc/cloud/cloud-init.enabled',
+        'file /proc/cmdline',
         'file /etc/netplan/50-cloud-init.yaml',
         'file /etc/network/interfaces',
         'file /etc/resolv.conf',

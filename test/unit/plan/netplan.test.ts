@@ -114,6 +114,50 @@ describe('netplan config', () => {
     });
   });
 
+  it.each([
+    [
+      { by: 'marker-file', path: '/etc/cloud/cloud-init.disabled' } as const,
+      '(/etc/cloud/cloud-init.disabled)',
+    ],
+    [{ by: 'kernel-cmdline' } as const, '(cloud-init=disabled on the kernel command line)'],
+  ])('with cloud-init disabled (%j) edits its file itself, writes no drop-in and says why', (off, named) => {
+    // What the probe makes of a host where cloud-init does not run (probe-cloud-init.test.ts).
+    const snapshot = variant((s) => {
+      s.renderer.cloudInitNetwork = false;
+      s.renderer.cloudInitDisabled = off;
+    });
+    const plan = buildPlan(snapshot, request({ persist: 'netplan' }));
+    const paths = plan.config.map((file) => file.path);
+    expect(paths[0]).toBe('/etc/netplan/50-cloud-init.yaml');
+    expect(paths).not.toContain(CLOUD_INIT_DISABLE_PATH);
+    expect(plan.config[0]?.note).toBe(
+      `fcbr0 takes ens18's addresses and routes; ens18 becomes its port with DHCP off. cloud-init is disabled ${named}: the file is edited here, no cloud-init drop-in.`,
+    );
+    expect(network(plan.config[0]).bridges?.fcbr0).toMatchObject({ dhcp4: true, interfaces: ['ens18'] });
+    const ids = plan.verdicts.map((verdict) => `${verdict.level} ${verdict.id}`);
+    expect(ids).not.toContain('warning cloud-init-owns-netplan');
+    expect(plan.verdicts.find((verdict) => verdict.id === 'cloud-init-disabled')).toEqual({
+      id: 'cloud-init-disabled',
+      level: 'info',
+      reason: `cloud-init is disabled ${named}, so it does not write /etc/netplan/50-cloud-init.yaml again and does not own it.`,
+      fix: 'On confirm the tool edits /etc/netplan/50-cloud-init.yaml itself and writes no cloud-init drop-in; if you enable cloud-init again, disable its network config in /etc/cloud/cloud.cfg.d first.',
+    });
+  });
+
+  it('with cloud-init running, or not known to be off, writes the drop-in and warns, without the disabled note', () => {
+    for (const off of [null, undefined]) {
+      const snapshot = variant((s) => {
+        if (off === undefined) delete s.renderer.cloudInitDisabled;
+        else s.renderer.cloudInitDisabled = off;
+      });
+      const plan = buildPlan(snapshot, request({ persist: 'netplan' }));
+      expect(plan.config.map((file) => file.path)).toContain(CLOUD_INIT_DISABLE_PATH);
+      expect(plan.config[0]?.note).not.toContain('cloud-init is disabled');
+      expect(plan.verdicts.map((verdict) => verdict.id)).toContain('cloud-init-owns-netplan');
+      expect(plan.verdicts.map((verdict) => verdict.id)).not.toContain('cloud-init-disabled');
+    }
+  });
+
   it('replaces an old definition of the bridge in another file', () => {
     const snapshot = variant((s) => {
       s.renderer.netplan.files.push({

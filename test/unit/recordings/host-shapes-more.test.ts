@@ -166,7 +166,7 @@ describe('captured lab hosts', () => {
   it('starts the same udhcpc on fcbr0 asking for the address it has, and stops exactly that one with TERM on undo', async () => {
     const plan = await planFor('lab-dhcp-host');
     const keep = stepOf(plan, 'keep-lease');
-    const script = '/tmp/bm9a06df-7VL0jH/bm9a06df-h.ens18.udhcpc.sh';
+    const script = '/tmp/bm4d281a-nnD7Q8/bm4d281a-h.ens18.udhcpc.sh';
     const argv = ['/usr/bin/busybox', 'udhcpc', '-f', '-i', 'fcbr0', '-t', '5', '-T', '1', '-s', script];
     const address = plan.topology.before.find((node) => node.name === 'ens18')?.addresses[0]?.split('/')[0];
     expect(address).toMatch(/^198\.51\.100\./);

@@ -64,7 +64,7 @@ describe("the original plan's host (ubuntu-proxmox-netplan-dhcp)", () => {
     expect(argvs(stage.inverse)).toHaveLength(1);
   });
 
-  it("adds bridge fcbr0 to cloud-init's netplan file, with the MAC and dhcp-identifier: mac, and stops cloud-init rewriting it", async () => {
+  it("adds bridge fcbr0 to cloud-init's netplan file, with the MAC and the lease's DUID+IAID identity, and stops cloud-init rewriting it", async () => {
     const plan = await planFor('ubuntu-proxmox-netplan-dhcp');
     const netplan = plan.config.find((file) => file.path === '/etc/netplan/50-cloud-init.yaml');
     const after = parse(netplan?.after ?? '') as Yaml;
@@ -73,9 +73,14 @@ describe("the original plan's host (ubuntu-proxmox-netplan-dhcp)", () => {
       macaddress: 'bc:24:11:5e:8a:01',
       parameters: { stp: false, 'forward-delay': 0 },
       dhcp4: true,
-      'dhcp-identifier': 'mac',
+      // networkd's lease file: CLIENTID=ff<IAID 5d0c31e7><DUID-EN>, networkd's default identity.
+      'dhcp-identifier': 'duid',
       critical: true,
     });
+    const identity = plan.config.find((file) => file.path.endsWith('50-bridge-migrate-dhcp-identity.conf'));
+    expect(identity?.after).toContain(
+      '[DHCPv4]\nIAID=1561080295\nDUIDType=vendor\nDUIDRawData=00:00:ab:11:a4:7c:19:e8:f3:b0:2d:56\n',
+    );
     expect(after.network.ethernets?.ens18).toMatchObject({
       dhcp4: false,
       match: { macaddress: 'bc:24:11:5e:8a:01' },
@@ -85,6 +90,22 @@ describe("the original plan's host (ubuntu-proxmox-netplan-dhcp)", () => {
     expect(plan.config.map((file) => file.path)).toContain(
       '/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg',
     );
+  });
+});
+
+describe('the same host with cloud-init disabled (ubuntu-proxmox-cloud-init-disabled)', () => {
+  it("edits cloud-init's netplan file itself, writes no cloud-init drop-in, and says why", async () => {
+    const plan = await planFor('ubuntu-proxmox-cloud-init-disabled');
+    const paths = plan.config.map((file) => file.path);
+    expect(paths[0]).toBe('/etc/netplan/50-cloud-init.yaml');
+    expect(paths).not.toContain('/etc/cloud/cloud.cfg.d/99-bridge-migrate-disable-network-config.cfg');
+    expect(plan.config[0]?.note).toContain(
+      'cloud-init is disabled (/etc/cloud/cloud-init.disabled): the file is edited here, no cloud-init drop-in.',
+    );
+    expect((parse(plan.config[0]?.after ?? '') as Yaml).network.bridges?.fcbr0).toMatchObject({
+      dhcp4: true,
+      'dhcp-identifier': 'duid',
+    });
   });
 });
 

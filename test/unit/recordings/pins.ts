@@ -22,20 +22,33 @@ export interface Pin {
   notes: Record<string, string>;
 }
 
+// The lab host namespace has no system bus: networkctl and nmcli (installed on the build machine
+// since the NetworkManager lab) both say so.
 const NO_SYSTEM_BUS =
-  'networkctl list --no-legend --no-pager exited 1: Failed to connect system bus: No such file or directory';
+  'networkctl list --no-legend --no-pager exited 1: Failed to connect system bus: No such file or directory; ' +
+  'nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device exited 1: Error: Could not create NMClient object: Could not connect: No such file or directory.';
 
 export const PINS: Record<string, Pin> = {
-  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
-  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
+  // networkd's lease file gives the DUID+IAID identity: the bridge keeps the lease (keep-lease).
   'ubuntu-proxmox-netplan-dhcp': {
     origin: 'composed',
     nic: 'ens18',
     persistWith: 'netplan',
-    blockers: ['lease-identity-unknown'],
+    blockers: [],
     warnings: ['cloud-init-owns-netplan', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
+    notes: {},
+  },
+  // The same host with /etc/cloud/cloud-init.disabled: cloud-init does not own its netplan file.
+  'ubuntu-proxmox-cloud-init-disabled': {
+    origin: 'composed',
+    nic: 'ens18',
+    persistWith: 'netplan',
+    blockers: [],
+    warnings: ['hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
+    infos: ['cloud-init-disabled'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {},
   },
   'ubuntu-netplan-static': {
@@ -59,8 +72,9 @@ export const PINS: Record<string, Pin> = {
     infos: ['lease-identity-default'],
     steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {
+      // nettools' lease file records the address only; the profile decides the identity.
       'dhcp-leases':
-        'ens192: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',
+        "ens192: lease identity unknown: /var/lib/NetworkManager/internal-4f2a8c1e-7b3d-4e59-a0c6-2d91e5b7f304-ens192.lease records no client id (NetworkManager's profile decides it: ipv4.dhcp-client-id)",
       firewall: 'iptables-save is not installed',
     },
   },
@@ -72,33 +86,26 @@ export const PINS: Record<string, Pin> = {
     warnings: ['ssh-over-uplink'],
     infos: ['ifupdown-bridge-utils', 'renderer-no-hold'],
     steps: ['stage-bridge', 'stop-dhcp', 'keep-lease', 'cutover'],
-    notes: {
-      'dhcp-leases': 'eno1: lease identity unknown: dhclient (pid 612) has no lease file',
-      firewall: 'iptables-save is not installed',
-    },
+    notes: { firewall: 'iptables-save is not installed' },
   },
-  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
-  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'nat-fcbr0-taps': {
     origin: 'composed',
     nic: 'ens18',
     persistWith: 'netplan',
-    blockers: ['lease-identity-unknown'],
+    blockers: [],
     warnings: ['existing-nat', 'hypervisor-kvm', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['remove-nat', 'stage-bridge', 'renderer-hold', 'cutover'],
+    steps: ['remove-nat', 'stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {},
   },
-  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
-  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'docker-host': {
     origin: 'composed',
     nic: 'eno1',
     persistWith: 'netplan',
-    blockers: ['lease-identity-unknown'],
+    blockers: [],
     warnings: ['docker-forward-drop', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {},
   },
   'wifi-laptop': {
@@ -111,20 +118,18 @@ export const PINS: Record<string, Pin> = {
     steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {
       'dhcp-leases':
-        'wlp2s0: lease identity unknown: NetworkManager holds its lease, and /var/lib/NetworkManager has no internal lease file for it',
+        "wlp2s0: lease identity unknown: /var/lib/NetworkManager/internal-b7e4d2a9-3c51-4f86-9e0b-61a8c7d5f213-wlp2s0.lease records no client id (NetworkManager's profile decides it: ipv4.dhcp-client-id)",
       'ssh-path': 'not an SSH session',
     },
   },
-  // Recorded before the lease probe: no networkd lease file, so the identity the bridge must
-  // send is unknown and the plan is blocked (keep-lease-networkd.ts). Recapture to plan it.
   'aws-ec2': {
     origin: 'composed',
     nic: 'ens5',
     persistWith: 'netplan',
-    blockers: ['lease-identity-unknown', 'public-cloud'],
+    blockers: ['public-cloud'],
     warnings: ['cloud-init-owns-netplan', 'renderer-fights', 'ssh-over-uplink'],
     infos: [],
-    steps: ['stage-bridge', 'renderer-hold', 'cutover'],
+    steps: ['stage-bridge', 'renderer-hold', 'cutover', 'keep-lease'],
     notes: {},
   },
   'uplink-in-bridge': {

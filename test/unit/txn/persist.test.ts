@@ -8,9 +8,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { probeHost } from '../../../source/host/probe.js';
+import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { buildPlan } from '../../../source/plan/build.js';
 import { configFile } from '../../../source/plan/persist/diff.js';
-import type { Plan } from '../../../source/plan/types.js';
+import { CLOUD_INIT_DISABLE_PATH } from '../../../source/plan/persist/netplan.js';
+import type { ConfigFile, Plan } from '../../../source/plan/types.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import type { Runner, RunResult } from '../../../source/system/runner.js';
 import { createEngine } from '../../../source/txn/engine/engine.js';
@@ -84,7 +86,11 @@ function withRenderer(inner: Runner, verdicts: Verdicts, seen: string[][]): Runn
   };
 }
 
-async function setup(verdicts: Verdicts = {}, state: FakeState = dhcpHost()) {
+async function setup(
+  verdicts: Verdicts = {},
+  state: FakeState = dhcpHost(),
+  plannedConfig?: (snapshot: HostSnapshot) => ConfigFile[],
+) {
   const host = fakeHost(state);
   const seen: string[][] = [];
   const runner = withRenderer(host.runner, verdicts, seen);
@@ -94,7 +100,7 @@ async function setup(verdicts: Verdicts = {}, state: FakeState = dhcpHost()) {
   const plan: Plan = {
     ...base,
     persistWith: 'netplan',
-    config: [
+    config: plannedConfig?.(snapshot) ?? [
       configFile('/etc/netplan/50-cloud-init.yaml', 'netplan', OLD_YAML, NEW_YAML, 'bridge'),
       configFile('/etc/netplan/90-bridge-migrate.yaml', 'netplan', null, ADDED_YAML, 'new'),
     ],
@@ -242,4 +248,41 @@ describe('persist', () => {
     expect(stateView(state)).toEqual(before);
     expect((await journal.load(temp.stateDir))?.phase).toBe('reverted');
   });
+
+  test.each([
+    ['runs: the cloud-init drop-in is written too', null, true],
+    [
+      'is disabled by its marker file',
+      { by: 'marker-file', path: '/etc/cloud/cloud-init.disabled' } as const,
+      false,
+    ],
+  ])(
+    'cloud-init wrote the netplan file and %s (the planner’s config through persist)',
+    async (_name, off, dropIn) => {
+      // The planner's own config for cloud-init's file, as the probe would have read it from the root.
+      const planned = (snapshot: HostSnapshot) => {
+        const netplanFile = { path: '/etc/netplan/50-cloud-init.yaml', content: OLD_YAML, cloudInit: true };
+        snapshot.renderer.netplan.files = [netplanFile];
+        snapshot.renderer.cloudInitNetwork = off === null;
+        snapshot.renderer.cloudInitDisabled = off;
+        const config = buildPlan(snapshot, { ...REQUEST, persist: 'netplan' }).config;
+        expect(config.map((file) => file.path).includes(CLOUD_INIT_DISABLE_PATH)).toBe(dropIn);
+        return config;
+      };
+      const { engine, journal } = await setup({}, dhcpHost(), planned);
+      expect((await engine.persist({ sleep: async () => {} })).kind).toBe('persisted');
+
+      expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toContain('bridges:');
+      const written = join(rootDir, CLOUD_INIT_DISABLE_PATH);
+      expect(existsSync(written)).toBe(dropIn);
+      if (dropIn) {
+        expect(readFileSync(written, 'utf8')).toContain('\nnetwork: {config: disabled}\n');
+        // A new file: its backup says there was none, so undo deletes it.
+        const saved = await journal.load(temp.stateDir);
+        expect(saved?.files.find((entry) => entry.path === CLOUD_INIT_DISABLE_PATH)?.backup).toBeNull();
+        expect((await engine.revert('operator')).kind).toBe('reverted');
+        expect(existsSync(written)).toBe(false);
+      }
+    },
+  );
 });

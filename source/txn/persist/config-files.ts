@@ -15,9 +15,20 @@ import { readFileWithStats, removeFile, UnsafePath, writeFileAtomic } from '../.
 import { backupFile, restoreBackup } from '../../system/file-backup.js';
 import type { Journal, JournalStore, TouchedFile } from '../journal/journal.js';
 
-/** netplan (0.106+) warns about, and later refuses, config readable by others; the rest is 0644. */
-const NETPLAN_MODE = 0o600;
+/**
+ * The mode of a file that did not exist before. Root-only where the reader insists on it: netplan
+ * (0.106+) warns about, and later refuses, config readable by others, and NetworkManager skips a
+ * keyfile with any group or other bit ("File permissions (100644) are insecure": the profile is
+ * never loaded, so the bridge would not come back at boot). The rest is 0644.
+ */
+const PRIVATE_MODE = 0o600;
 const CONFIG_MODE = 0o644;
+
+function newFileMode(file: Pick<ConfigFile, 'path' | 'renderer'>): number {
+  if (file.path.startsWith('/etc/netplan/')) return PRIVATE_MODE;
+  if (file.renderer === 'networkmanager') return PRIVATE_MODE;
+  return CONFIG_MODE;
+}
 
 export function hostPath(rootDir: string, path: string): string {
   const parts = path.split('/').slice(1);
@@ -81,7 +92,7 @@ export async function writeConfig(rootDir: string, file: ConfigFile, touched: To
   const { backup } = touched;
   const keep = backup
     ? { mode: backup.mode, owner: { uid: backup.uid, gid: backup.gid } }
-    : { mode: file.path.startsWith('/etc/netplan/') ? NETPLAN_MODE : CONFIG_MODE };
+    : { mode: newFileMode(file) };
   await writeFileAtomic(target, file.after, keep);
 }
 

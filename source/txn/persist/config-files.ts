@@ -46,6 +46,15 @@ export function hostPath(rootDir: string, path: string): string {
   return join(rootDir, path);
 }
 
+/** hostPath, or null for a path it refuses. */
+function safeHostPath(rootDir: string, path: string): string | null {
+  try {
+    return hostPath(rootDir, path);
+  } catch {
+    return null;
+  }
+}
+
 /** Where a migration's backups go: beside its journal, one directory per migration. */
 export function backupDir(stateDir: string, journal: Pick<Journal, 'id'>): string {
   return join(stateDir, 'backups', journal.id);
@@ -96,8 +105,29 @@ export async function writeConfig(rootDir: string, file: ConfigFile, touched: To
   await writeFileAtomic(target, file.after, keep);
 }
 
-/** Puts every recorded file back, last first; returns a sentence per file that could not be. */
+/**
+ * Puts every recorded file back, last first; returns a sentence per file that could not be.
+ * A backup names where it came from (the path joined under the --root-dir of the persist); a new
+ * file is known only by its host path, removed under `rootDir`. So a restore run with another
+ * --root-dir (a rollback from a session that left it out) would put the backups back where they
+ * were but delete, under the wrong root, files this migration never wrote: it is refused whole.
+ */
 export async function restoreTouchedFiles(rootDir: string, files: readonly TouchedFile[]): Promise<string[]> {
+  const elsewhere = files.find(
+    (file) => file.backup && file.backup.original !== safeHostPath(rootDir, file.path),
+  );
+  if (elsewhere?.backup) {
+    const { original } = elsewhere.backup;
+    const written = original.endsWith(elsewhere.path)
+      ? original.slice(0, -elsewhere.path.length) || '/'
+      : null;
+    return [
+      `${elsewhere.path} was backed up from ${original}, not from under --root-dir ${rootDir}, so no file was restored: ` +
+        (written
+          ? `run it again with --root-dir ${written}`
+          : 'restore the files by hand from their backups'),
+    ];
+  }
   const problems: string[] = [];
   for (const file of [...files].reverse()) {
     try {

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../../source/plan/types.js';
-import { writeConfig } from '../../../source/txn/persist/config-files.js';
+import { backupFile } from '../../../source/system/file-backup.js';
+import type { TouchedFile } from '../../../source/txn/journal/journal.js';
+import { restoreTouchedFiles, writeConfig } from '../../../source/txn/persist/config-files.js';
 
 let root: string;
 beforeEach(() => {
@@ -34,5 +36,36 @@ describe('writeConfig: the mode of a file that did not exist', () => {
       await writeConfig(root, file, { path: file.path, backup: null });
       expect(statSync(join(root, file.path)).mode & 0o777, file.path).toBe(mode);
     }
+  });
+});
+
+describe('restoreTouchedFiles under another --root-dir than the files were written under', () => {
+  it('touches nothing and names the root the backups were made under', async () => {
+    const written = join(root, 'image');
+    const other = join(root, 'live');
+    mkdirSync(join(written, 'etc/netplan'), { recursive: true });
+    mkdirSync(join(other, 'etc/netplan'), { recursive: true });
+    writeFileSync(join(written, 'etc/netplan/50-cloud-init.yaml'), 'old\n');
+    // A file of the same name that this migration never wrote, on the other root.
+    writeFileSync(join(other, 'etc/netplan/90-bridge-migrate.yaml'), 'not ours\n');
+    const touched: TouchedFile[] = [
+      {
+        path: '/etc/netplan/50-cloud-init.yaml',
+        backup: await backupFile(join(written, 'etc/netplan/50-cloud-init.yaml'), join(root, 'backups')),
+      },
+      { path: '/etc/netplan/90-bridge-migrate.yaml', backup: null },
+    ];
+    writeFileSync(join(written, 'etc/netplan/50-cloud-init.yaml'), 'new\n');
+    writeFileSync(join(written, 'etc/netplan/90-bridge-migrate.yaml'), 'ours\n');
+
+    const problems = await restoreTouchedFiles(other, touched);
+    expect(problems).toEqual([expect.stringContaining(`--root-dir ${written}`)]);
+    expect(readFileSync(join(other, 'etc/netplan/90-bridge-migrate.yaml'), 'utf8')).toBe('not ours\n');
+    expect(readFileSync(join(written, 'etc/netplan/90-bridge-migrate.yaml'), 'utf8')).toBe('ours\n');
+
+    // Under the root they were written under, all is put back.
+    expect(await restoreTouchedFiles(written, touched)).toEqual([]);
+    expect(readFileSync(join(written, 'etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe('old\n');
+    expect(existsSync(join(written, 'etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileReader } from '../../../source/system/files.js';
 import type { EngineContext } from '../../../source/txn/engine/engine-context.js';
 import { stopStarted } from '../../../source/txn/engine/started-client.js';
-import { type FakeState, fakeHost, OUR_NETNS } from './engine-fake-host.js';
+import { type FakeProcess, type FakeState, fakeHost, OUR_NETNS } from './engine-fake-host.js';
 
 const STARTED = ['/usr/bin/busybox', 'udhcpc', '-i', 'fcbr0', '-p', '/run/udhcpc.fcbr0.pid'];
 
@@ -15,18 +15,16 @@ function context(files: FileReader, runner: ReturnType<typeof fakeHost>['runner'
   return { deps: { files, runner }, note: (text: string) => notes.push(text) } as unknown as EngineContext;
 }
 
+function withProcesses(processes: Array<[number, FakeProcess]>): FakeState {
+  return { links: [], addresses: [], routes: [], rules: [], processes: new Map(processes) };
+}
+
 describe('stopStarted', () => {
   it('does not signal a pid that another program took while the scan went on', async () => {
-    const state: FakeState = {
-      links: [],
-      addresses: [],
-      routes: [],
-      rules: [],
-      processes: new Map([
-        [5001, { argv: STARTED, netns: OUR_NETNS }],
-        [5002, { argv: ['/usr/sbin/cron', '-f'], netns: OUR_NETNS }],
-      ]),
-    };
+    const state = withProcesses([
+      [5001, { argv: STARTED, netns: OUR_NETNS }],
+      [5002, { argv: ['/usr/sbin/cron', '-f'], netns: OUR_NETNS }],
+    ]);
     const host = fakeHost(state);
     const sshd = { argv: ['/usr/sbin/sshd', '-D'], netns: OUR_NETNS };
     const files: FileReader = {
@@ -45,13 +43,7 @@ describe('stopStarted', () => {
   });
 
   it('signals the started client and waits until it is gone', async () => {
-    const state: FakeState = {
-      links: [],
-      addresses: [],
-      routes: [],
-      rules: [],
-      processes: new Map([[5001, { argv: STARTED, netns: OUR_NETNS }]]),
-    };
+    const state = withProcesses([[5001, { argv: STARTED, netns: OUR_NETNS }]]);
     const host = fakeHost(state);
     const notes: string[] = [];
     expect(await stopStarted(context(host.files, host.runner, notes), STARTED, 'TERM')).toBeNull();

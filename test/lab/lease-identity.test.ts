@@ -121,6 +121,7 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
     ['075:ff00c0ffee0075', /^ff:00:c0:ff:ee:00:75$/],
   ] as const)(
     'udhcpc -x %s: the id from its argv',
+    { timeout: LAB_TIMEOUT_MS },
     async ([option, expected]) => {
       await withLab(
         { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m' },
@@ -149,7 +150,6 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
         },
       );
     },
-    LAB_TIMEOUT_MS,
   );
 
   test(

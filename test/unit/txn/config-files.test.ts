@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,5 +77,26 @@ describe('restoreTouchedFiles under another --root-dir than the files were writt
     expect(await restoreTouchedFiles(written, touched)).toEqual([]);
     expect(readFileSync(join(written, 'etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe('old\n');
     expect(existsSync(join(written, 'etc/netplan/90-bridge-migrate.yaml'))).toBe(false);
+  });
+});
+
+describe('restoring over a path someone replaced meanwhile', () => {
+  it('replaces a symlink put where the file was, never writing through it', async () => {
+    const netplan = join(root, 'etc/netplan');
+    mkdirSync(netplan, { recursive: true });
+    const path = '/etc/netplan/50-cloud-init.yaml';
+    writeFileSync(join(root, path), 'old\n', { mode: 0o600 });
+    const touched: TouchedFile[] = [
+      { path, backup: await backupFile(join(root, path), join(root, 'backups')) },
+    ];
+    const outside = join(root, 'shadow');
+    writeFileSync(outside, 'secret\n');
+    rmSync(join(root, path));
+    symlinkSync(outside, join(root, path));
+
+    expect(await restoreTouchedFiles(root, touched)).toEqual([]);
+    expect(readFileSync(outside, 'utf8')).toBe('secret\n');
+    expect(lstatSync(join(root, path)).isFile()).toBe(true);
+    expect(readFileSync(join(root, path), 'utf8')).toBe('old\n');
   });
 });

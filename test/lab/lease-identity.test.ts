@@ -4,7 +4,7 @@
  * engine does (every command inside the host namespace, scratch --root-dir), and compares the
  * probed client id with the one dnsmasq wrote in its own lease file:
  * - busybox udhcpc left running with no identity options: its default, 01 + MAC;
- * - udhcpc with `-x 61:…`: the id from its argv;
+ * - udhcpc with `-x 61:…`, or `-x 075:…` (octal 61, as busybox reads the code): the id from its argv;
  * - systemd-networkd configured by netplan with its default identity (DUID + IAID): the id from
  *   its lease file. networkd runs in the lab's networkd machine (a private mount namespace), so
  *   the probe's reads of /run/systemd/netif are answered from /proc/PID/root of the machine, where
@@ -115,9 +115,14 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
     LAB_TIMEOUT_MS,
   );
 
-  test(
-    'udhcpc -x 61:…: the id from its argv',
-    async () => {
+  // busybox reads -x's option code with bb_strtou(code, 0): the octal 075 is option 61 too.
+  test.for([
+    ['61:ff00c0ffee0042', /^ff:00:c0:ff:ee:00:42$/],
+    ['075:ff00c0ffee0075', /^ff:00:c0:ff:ee:00:75$/],
+  ] as const)(
+    'udhcpc -x %s: the id from its argv',
+    { timeout: LAB_TIMEOUT_MS },
+    async ([option, expected]) => {
       await withLab(
         { host: { kind: 'dhcp', keepClient: true, leaseLifetimes: true }, leaseTime: '2m' },
         async (lab) => {
@@ -130,7 +135,7 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
             '-i',
             'ens18',
             '-x',
-            '61:ff00c0ffee0042',
+            option,
             '-t',
             '5',
             '-T',
@@ -138,14 +143,13 @@ describe.skipIf(!isRoot).concurrent('the probed lease identity is the one dnsmas
             '-s',
             script,
           ]);
-          const recorded = await recordedClientId(lab, /^ff:00:c0:ff:ee:00:42$/);
+          const recorded = await recordedClientId(lab, expected);
           const lease = leaseFor(await probeLabHost(lab), 'ens18');
           expect(client.hasExited()).toBe(false);
           expect(lease).toMatchObject({ client: 'udhcpc', source: 'argv', clientId: recorded });
         },
       );
     },
-    LAB_TIMEOUT_MS,
   );
 
   test(

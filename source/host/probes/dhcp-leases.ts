@@ -135,6 +135,18 @@ function addressEnd(facts: LeaseFacts, link: Link, address: string | null): numb
   return held?.validLft == null ? null : facts.nowMs + held.validLft * 1000;
 }
 
+/**
+ * A lease file is found by the link's index (networkd) or name (NetworkManager), which name another
+ * link in another network namespace: run in a namespace that shares /run with the host (`ip netns
+ * exec`), ifindex 2 here and the host's ifindex 2 are different NICs. A lease for an address the
+ * link does not hold is not its lease, and its client id would be another NIC's: no identity.
+ */
+function notHeld(facts: LeaseFacts, link: Link, file: string, address: string | null): Found | null {
+  if (address === null) return null;
+  const held = facts.addresses.some((a) => a.ifname === link.name && a.family === 4 && a.local === address);
+  return held ? null : unknown(link, `${file} is the lease of ${address}, which ${link.name} does not hold`);
+}
+
 async function networkdLease(context: ProbeContext, facts: LeaseFacts, link: Link): Promise<Found> {
   const linkFile = `${NETWORKD_LINKS_DIR}/${link.ifindex}`;
   const state = await readCapped(context, linkFile);
@@ -148,6 +160,8 @@ async function networkdLease(context: ProbeContext, facts: LeaseFacts, link: Lin
   const read = parseNetworkdLease(text);
   if (!read.ok) return unknown(link, `${file} ${read.problem}`);
   const { address, clientId } = read.value;
+  const foreign = notHeld(facts, link, file, address);
+  if (foreign) return foreign;
   return {
     lease: {
       ifname: link.name,
@@ -325,6 +339,8 @@ async function nmLease(context: ProbeContext, facts: LeaseFacts, link: Link): Pr
   if (text === 'tooBig') return unknown(link, `${file} is larger than ${LEASE_FILE_MAX_BYTES} bytes`);
   const read = parseNmLease(text);
   if (!read.ok) return unknown(link, `${file} ${read.problem}`);
+  const foreign = notHeld(facts, link, file, read.value.address);
+  if (foreign) return foreign;
   if (read.value.clientId === undefined)
     return unknown(
       link,

@@ -17,15 +17,21 @@ const SETTLE_WAIT = { attempts: 50, intervalMs: 100 };
 
 /** Pids of the root processes in our namespace that run exactly `argv` (its program is argv[0]). */
 export async function startedProcesses(context: EngineContext, argv: readonly string[]): Promise<number[]> {
-  const [exe] = argv;
-  if (!exe?.startsWith('/')) return [];
+  if (!argv[0]?.startsWith('/')) return [];
   const found: number[] = [];
   for (const pid of await processIds(context)) {
-    const now = await readArgv(context, pid);
-    if (now === null || !sameArgv(now, argv)) continue;
-    if ((await identityProblem(context, pid, { exe, program: 'other' })) === null) found.push(pid);
+    if (await runsStarted(context, pid, argv)) found.push(pid);
   }
   return found;
+}
+
+/** Whether `pid` is, right now, a root process in our namespace running exactly `argv`. */
+async function runsStarted(context: EngineContext, pid: number, argv: readonly string[]): Promise<boolean> {
+  const [exe] = argv;
+  if (!exe?.startsWith('/')) return false;
+  const now = await readArgv(context, pid);
+  if (now === null || !sameArgv(now, argv)) return false;
+  return (await identityProblem(context, pid, { exe, program: 'other' })) === null;
 }
 
 /**
@@ -79,12 +85,20 @@ export async function stopStarted(
     context.note(`nothing to stop: no root process in our namespace runs ${argv.join(' ')}`);
     return null;
   }
+  const signalled: number[] = [];
   for (const pid of pids) {
+    // Checked again right before its signal: the scan of every process in /proc takes a while,
+    // and a process found early in it may have exited since and its pid gone to another program.
+    if (!(await runsStarted(context, pid, argv))) {
+      context.note(`pid ${pid} no longer runs ${argv.join(' ')}: not signalled`);
+      continue;
+    }
     const result = await context.deps.runner.run(killArgv(pid, signal), { timeoutMs: EXEC_TIMEOUT_MS });
     if (!succeeded(result)) return new CommandFailed(result).message;
     context.note(`sent ${signal} to pid ${pid} (${argv.join(' ')})`);
+    signalled.push(pid);
   }
-  for (const pid of pids) {
+  for (const pid of signalled) {
     if (!(await waitUntilGone(context, pid, argv))) return `pid ${pid} is still running after ${signal}`;
   }
   return null;

@@ -15,9 +15,20 @@ import { readFileWithStats, removeFile, UnsafePath, writeFileAtomic } from '../.
 import { backupFile, restoreBackup } from '../../system/file-backup.js';
 import type { Journal, JournalStore, TouchedFile } from '../journal/journal.js';
 
-/** netplan (0.106+) warns about, and later refuses, config readable by others; the rest is 0644. */
-const NETPLAN_MODE = 0o600;
+/**
+ * The mode of a file that did not exist before. Root-only where the reader insists on it: netplan
+ * (0.106+) warns about, and later refuses, config readable by others, and NetworkManager skips a
+ * keyfile with any group or other bit ("File permissions (100644) are insecure": the profile is
+ * never loaded, so the bridge would not come back at boot). The rest is 0644.
+ */
+const PRIVATE_MODE = 0o600;
 const CONFIG_MODE = 0o644;
+
+function newFileMode(file: Pick<ConfigFile, 'path' | 'renderer'>): number {
+  if (file.path.startsWith('/etc/netplan/')) return PRIVATE_MODE;
+  if (file.renderer === 'networkmanager') return PRIVATE_MODE;
+  return CONFIG_MODE;
+}
 
 export function hostPath(rootDir: string, path: string): string {
   const parts = path.split('/').slice(1);
@@ -33,6 +44,15 @@ export function hostPath(rootDir: string, path: string): string {
     );
   }
   return join(rootDir, path);
+}
+
+/** hostPath, or null for a path it refuses. */
+function safeHostPath(rootDir: string, path: string): string | null {
+  try {
+    return hostPath(rootDir, path);
+  } catch {
+    return null;
+  }
 }
 
 /** Where a migration's backups go: beside its journal, one directory per migration. */
@@ -81,12 +101,33 @@ export async function writeConfig(rootDir: string, file: ConfigFile, touched: To
   const { backup } = touched;
   const keep = backup
     ? { mode: backup.mode, owner: { uid: backup.uid, gid: backup.gid } }
-    : { mode: file.path.startsWith('/etc/netplan/') ? NETPLAN_MODE : CONFIG_MODE };
+    : { mode: newFileMode(file) };
   await writeFileAtomic(target, file.after, keep);
 }
 
-/** Puts every recorded file back, last first; returns a sentence per file that could not be. */
+/**
+ * Puts every recorded file back, last first; returns a sentence per file that could not be.
+ * A backup names where it came from (the path joined under the --root-dir of the persist); a new
+ * file is known only by its host path, removed under `rootDir`. So a restore run with another
+ * --root-dir (a rollback from a session that left it out) would put the backups back where they
+ * were but delete, under the wrong root, files this migration never wrote: it is refused whole.
+ */
 export async function restoreTouchedFiles(rootDir: string, files: readonly TouchedFile[]): Promise<string[]> {
+  const elsewhere = files.find(
+    (file) => file.backup && file.backup.original !== safeHostPath(rootDir, file.path),
+  );
+  if (elsewhere?.backup) {
+    const { original } = elsewhere.backup;
+    const written = original.endsWith(elsewhere.path)
+      ? original.slice(0, -elsewhere.path.length) || '/'
+      : null;
+    return [
+      `${elsewhere.path} was backed up from ${original}, not from under --root-dir ${rootDir}, so no file was restored: ` +
+        (written
+          ? `run it again with --root-dir ${written}`
+          : 'restore the files by hand from their backups'),
+    ];
+  }
   const problems: string[] = [];
   for (const file of [...files].reverse()) {
     try {

@@ -203,6 +203,28 @@ describe('udhcpc argv (busybox 1.35)', () => {
     expect(udhcpcClientId(['-x', 'hostname:lab', '-s', '-C'])).toEqual({ kind: 'default' });
   });
 
+  it('reads option 61 however busybox reads its code, and -C in its abbreviated long forms', () => {
+    // bb_strtou(code, 0): decimal, 0x hex and 0-led octal are all option 61; ':' '=' ' ' end the code.
+    for (const value of [
+      '075:ff00c0ffee0043',
+      '0X3D:ff00c0ffee0043',
+      '61=ff00c0ffee0043',
+      '0x03d:ff00c0ffee0043',
+    ])
+      expect(udhcpcClientId(['-i', 'ens18', '-x', value])).toEqual({
+        kind: 'argv',
+        clientId: 'ff:00:c0:ff:ee:00:43',
+      });
+    // 061 is octal 49, not 61; 610 is not 61.
+    expect(udhcpcClientId(['-x', '061:ff00c0ffee0043'])).toEqual({ kind: 'default' });
+    expect(udhcpcClientId(['-x', '610:ff00c0ffee0043'])).toEqual({ kind: 'default' });
+    // getopt_long takes a unique prefix: busybox 1.35 accepts both as --clientid-none.
+    expect(udhcpcClientId(['--clientid', '-i', 'ens18'])).toEqual({ kind: 'none' });
+    expect(udhcpcClientId(['--clien', '-i', 'ens18'])).toEqual({ kind: 'none' });
+    // A long option's value is not read as an option of its own.
+    expect(udhcpcClientId(['--hostn', '-C', '-i', 'ens18'])).toEqual({ kind: 'default' });
+  });
+
   it('refuses an id it cannot read', () => {
     for (const value of ['61:zz', '61:0', '61:"lab"', `61:${'ab'.repeat(256)}`, '61:01\n02'])
       expect(udhcpcClientId(['-x', value])).toMatchObject({ kind: 'unreadable' });

@@ -224,6 +224,26 @@ describe('the dhcp-leases probe', () => {
     ]);
   });
 
+  it("takes no identity from a lease file for an address the link does not hold (another namespace's link)", async () => {
+    // ifindex 2 in this namespace is not the host's ifindex 2: /run/systemd/netif is the host's.
+    const other = fixture('networkd-lease-duid-lab.txt').replace(
+      'ADDRESS=198.51.100.240',
+      'ADDRESS=203.0.113.77',
+    );
+    const networkd = await probe({
+      '/run/systemd/netif/links/2': NETWORKD_LINK,
+      '/run/systemd/netif/leases/2': other,
+    });
+    expect(networkd.value).toEqual([]);
+    expect(networkd.note).toBe(
+      'ens18: lease identity unknown: /run/systemd/netif/leases/2 is the lease of 203.0.113.77, which ens18 does not hold',
+    );
+    const name = '/var/lib/NetworkManager/internal-8a3b0f3e-2c1d-4e5f-9a8b-7c6d5e4f3a2b-ens18.lease';
+    const nm = await probe({ [name]: other }, { nm: true });
+    expect(nm.value).toEqual([]);
+    expect(nm.note).toMatch(/is the lease of 203\.0\.113\.77, which ens18 does not hold/);
+  });
+
   it("reads NetworkManager's old-format lease, and says when the nettools format cannot tell", async () => {
     const name = '/var/lib/NetworkManager/internal-8a3b0f3e-2c1d-4e5f-9a8b-7c6d5e4f3a2b-ens18.lease';
     const old = await probe({ [name]: fixture('networkd-lease-mac-lab.txt') }, { nm: true });

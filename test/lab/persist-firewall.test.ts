@@ -111,6 +111,9 @@ test('confirm takes exactly the masquerade lines out of rules.v4 and nftables.co
 
       const confirm = await cli(['confirm']);
       expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
+      expect(confirm.stderr).toContain(
+        'also checked: /etc/iptables/rules.v4 (iptables-restore --test), /etc/nftables.conf (nft -c -f -)',
+      );
       expect(readFileSync(join(root, 'etc/iptables/rules.v4'), 'utf8')).toBe(
         rulesV4.replace(`${MASQUERADE_LINE}\n`, ''),
       );

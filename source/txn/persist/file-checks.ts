@@ -39,3 +39,11 @@ export async function checkOwnFiles(
   }
   return null;
 }
+
+/** What the validate part says it checked besides the renderer's files; undefined when nothing. */
+export function ownChecksDetail(files: readonly ConfigFile[]): (() => string) | undefined {
+  const checked = files.filter((file) => file.check && file.after !== null);
+  if (checked.length === 0) return undefined;
+  return () =>
+    `also checked: ${checked.map((file) => `${file.path} (${CHECK_ARGV[file.check as ConfigCheck].join(' ')})`).join(', ')}`;
+}

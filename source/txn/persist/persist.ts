@@ -22,7 +22,7 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { unmetExpectations } from '../engine/verify.js';
 import { type Journal, JournalRefused, NoJournal, type TouchedFile } from '../journal/journal.js';
 import { backUpConfig, writeConfig } from './config-files.js';
-import { checkOwnFiles } from './file-checks.js';
+import { checkOwnFiles, ownChecksDetail } from './file-checks.js';
 import type { PersistPart } from './persist-parts.js';
 import type { PersistContext } from './persist-renderer.js';
 import { persistRendererFor } from './persist-renderers.js';
@@ -84,15 +84,19 @@ export async function persistMigration(
     return value;
   };
   try {
-    await run('validate', async () => {
-      // The renderer checks its own files; a file it does not read (the firewall's) has its own tool.
-      const problem =
-        (await renderer.validate(
-          persistContext,
-          plan.config.filter((file) => !file.check),
-        )) ?? (await checkOwnFiles(persistContext, plan.config));
-      if (problem) throw new Error(problem);
-    });
+    await run(
+      'validate',
+      async () => {
+        // The renderer checks its own files; a file it does not read (the firewall's) has its own tool.
+        const problem =
+          (await renderer.validate(
+            persistContext,
+            plan.config.filter((file) => !file.check),
+          )) ?? (await checkOwnFiles(persistContext, plan.config));
+        if (problem) throw new Error(problem);
+      },
+      ownChecksDetail(plan.config),
+    );
     const touched = await run(
       'back-up',
       async () => {

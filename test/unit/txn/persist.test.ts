@@ -271,8 +271,16 @@ describe('persist with firewall files (plan/persist/firewall.ts)', () => {
   };
 
   test('each file is checked by its own tool on stdin (nothing loaded), backed up, written; no hand-over of its own', async () => {
-    const { engine, journal, seen } = await setup({}, dhcpHost(), firewallFiles());
+    const { engine, journal, seen, events } = await setup({}, dhcpHost(), firewallFiles());
     expect((await engine.persist({ sleep: async () => {} })).kind).toBe('persisted');
+    // The operator sees what was checked besides the renderer's files.
+    expect(events).toContainEqual({
+      kind: 'persist',
+      part: 'validate',
+      state: 'ok',
+      detail:
+        'also checked: /etc/iptables/rules.v4 (iptables-restore --test), /etc/nftables.conf (nft -c -f -)',
+    });
 
     // netplan checks its files in a scratch copy first, then each firewall file its tool, in order.
     expect(seen.slice(0, 3).map((argv) => argv.slice(0, 2))).toEqual([

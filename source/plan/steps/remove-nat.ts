@@ -63,8 +63,7 @@ export function natRuleServes(
     return (
       prefix !== null &&
       addresses.some(
-        (address) =>
-          address.prefixlen === prefix.prefixlen && prefixContains(prefix, address.local),
+        (address) => address.prefixlen === prefix.prefixlen && prefixContains(prefix, address.local),
       )
     );
   });

@@ -20,6 +20,8 @@ import { waitFor } from '../../source/lab/wait.js';
 import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { DIST_CLI, requireBuiltCli } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
+import { natBridge } from './helpers/nat-bridge.js';
+import { ipv4 } from './helpers/networkd-keep-lab.js';
 
 const NETPLAN =
   'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n      dhcp-identifier: mac\n';
@@ -40,12 +42,7 @@ ${NFT_MASQUERADE_LINE}\t\tudp dport 9 return
 /** The original plan's NAT setup: fcbr0 + gateway address + TAP, MASQUERADE in iptables and in nftables. */
 async function natSetup(lab: Lab): Promise<void> {
   const run = (...argv: string[]) => lab.exec(lab.ns.host, argv);
-  await run('ip', 'link', 'add', 'fcbr0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0');
-  await run('ip', 'tuntap', 'add', 'dev', 'fctap0', 'mode', 'tap');
-  await run('ip', 'link', 'set', 'fctap0', 'master', 'fcbr0');
-  await run('ip', 'link', 'set', 'fctap0', 'up');
-  await run('ip', 'address', 'add', '203.0.113.129/25', 'dev', 'fcbr0');
-  await run('ip', 'link', 'set', 'fcbr0', 'up');
+  await natBridge(lab);
   await run('iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'lo', '-j', 'RETURN');
   await run('iptables', '-t', 'nat', '-A', 'POSTROUTING', ...MASQUERADE_LINE.split(' ').slice(2));
   await run('nft', 'add', 'table', 'ip', 'fcnat');
@@ -53,17 +50,6 @@ async function natSetup(lab: Lab): Promise<void> {
   await run('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'oifname', 'lo', 'return');
   await run('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'iifname', 'fcbr0', 'masquerade');
   await run('nft', 'add', 'rule', 'ip', 'fcnat', 'post', 'udp', 'dport', '9', 'return');
-}
-
-async function ipv4(lab: Lab, ifname: string): Promise<string[]> {
-  const shown = await lab.exec(lab.ns.host, ['ip', '-j', '-4', 'addr', 'show', 'dev', ifname], {
-    check: false,
-  });
-  if (shown.exitCode !== 0) return [];
-  const [link] = JSON.parse(shown.stdout) as Array<{
-    addr_info: Array<{ local: string; prefixlen: number }>;
-  }>;
-  return (link?.addr_info ?? []).map((info) => `${info.local}/${info.prefixlen}`);
 }
 
 test('confirm takes exactly the masquerade lines out of rules.v4 and nftables.conf (checked by iptables-restore --test and nft -c, backed up); rollback puts them back byte-exact', async () => {

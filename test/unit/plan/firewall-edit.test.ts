@@ -4,6 +4,7 @@ import type { BridgeNat } from '../../../source/plan/persist/firewall-edit.js';
 import { removeIptablesRules } from '../../../source/plan/persist/firewall-iptables.js';
 import { removeNftRules } from '../../../source/plan/persist/firewall-nft.js';
 import { natRule } from './fixtures.js';
+import { natSetup } from './hosts.js';
 
 /** fcbr0 with 203.0.113.1/24: a rule is its when it names fcbr0 or comes from 203.0.113.0/24. */
 const FCBR0: BridgeNat = {
@@ -120,16 +121,11 @@ table ip fcnat {
 }
 `;
 
-const NFT_RULE: NatRule = natRule({
-  source: 'nftables',
+/** The fixture host's nft rule, as `nft list` prints it with its counter. */
+const NFT_RULE: NatRule = {
+  ...(natSetup().netfilter.natRules[1] as NatRule),
   text: 'ip saddr 203.0.113.0/24 oifname "ens18" counter packets 12 bytes 720 masquerade',
-  table: 'fcnat',
-  chain: 'postrouting',
-  spec: [],
-  handle: 4,
-  family: 'ip',
-  position: 2,
-});
+};
 
 describe('nftables.conf', () => {
   it('removes the rule line in the matching table and chain; comments, sets and the rest stay', () => {

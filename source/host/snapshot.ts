@@ -256,6 +256,21 @@ export interface Netfilter {
   nftAvailable: boolean;
   /** nftables chains hooked at forward with policy drop ("inet filter forward"): they drop bridged traffic too. */
   nftForwardDrop?: string[];
+  /**
+   * The firewall files loaded at boot that exist on the host (probes/firewall-files.ts); absent in
+   * recordings made before they were read, which then say nothing about them.
+   */
+  persistedFiles?: PersistedFirewallFile[];
+}
+
+/** A boot-time firewall file: netfilter-persistent's rules.v4, or nftables.service's nftables.conf. */
+export interface PersistedFirewallFile {
+  /** Path on the host (read under --root-dir). */
+  path: string;
+  format: 'iptables-save' | 'nft';
+  /** Its text; null when it cannot be edited safely, and then `problem` says why. */
+  content: string | null;
+  problem?: string;
 }
 
 export interface SshPath {

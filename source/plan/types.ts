@@ -128,10 +128,19 @@ export interface Step {
   expect: Expectation[];
 }
 
+/** A tool that checks a config file without loading it: `iptables-restore --test`, `nft -c`. */
+export type ConfigCheck = 'iptables-restore' | 'nft';
+
 export interface ConfigFile {
   /** Path as it would be on the host (relative to --root-dir). */
   path: string;
-  renderer: 'netplan' | 'networkmanager' | 'ifupdown';
+  /** Who reads the file at boot: the network renderer, or the firewall (plan/persist/firewall.ts). */
+  renderer: 'netplan' | 'networkmanager' | 'ifupdown' | 'firewall';
+  /**
+   * The file's own check at persist (txn/persist/file-checks.ts), for files the renderer does not
+   * read; absent: the renderer's validate checks it.
+   */
+  check?: ConfigCheck;
   /** Current content (null when the file does not exist yet). */
   before: string | null;
   /** Content to write (null when the file would be removed). */

@@ -23,6 +23,7 @@ import { waitFor } from '../../source/lab/wait.js';
 import { comparable } from './helpers/engine-lab.js';
 import { APPLY_PENDING, killAlive, requireBuiltCli, runCliIn } from './helpers/guardian-cli.js';
 import { withLab } from './helpers/lab-state.js';
+import { natBridge } from './helpers/nat-bridge.js';
 
 /** Attaches to the persistent TAP (TUNSETIFF, IFF_TAP | IFF_NO_PI) and holds it, as Firecracker does. */
 const TAP_HOLDER = `
@@ -38,12 +39,7 @@ const MASQUERADE = ['-s', '203.0.113.128/25', '-o', 'ens18', '-j', 'MASQUERADE']
 async function natSetup(lab: Lab, vmRunning: boolean): Promise<void> {
   const host = lab.ns.host;
   const run = (...argv: string[]) => lab.exec(host, argv);
-  await run('ip', 'link', 'add', 'fcbr0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0');
-  await run('ip', 'tuntap', 'add', 'dev', 'fctap0', 'mode', 'tap');
-  await run('ip', 'link', 'set', 'fctap0', 'master', 'fcbr0');
-  await run('ip', 'link', 'set', 'fctap0', 'up');
-  await run('ip', 'address', 'add', '203.0.113.129/25', 'dev', 'fcbr0');
-  await run('ip', 'link', 'set', 'fcbr0', 'up');
+  await natBridge(lab);
   if (vmRunning) await holdTap(lab);
   // nat/POSTROUTING: MASQUERADE second, between two rules that are not the bridge's.
   await run(

@@ -11,6 +11,7 @@ import { forwardPolicy, iptablesMasquerade, parseIptablesSave } from '../parse/i
 import { nftForwardDropChains, nftMasquerade, parseNftJson, parseNftListing } from '../parse/nft.js';
 import type { NatRule, Netfilter } from '../snapshot.js';
 import { type ProbeContext, type ProbeOutcome, runTool, whyNot } from './context.js';
+import { readPersistedFirewall } from './firewall-files.js';
 
 export const IPTABLES_SAVE_ARGV = ['iptables-save'] as const;
 export const NFT_JSON_ARGV = ['nft', '-j', 'list', 'ruleset'] as const;
@@ -25,15 +26,17 @@ export const SYSCTL_FILES = {
 } as const;
 
 export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome<Netfilter>> {
-  const [save, nftJson, nftText, module, callIptables, callIp6tables, ipForward] = await Promise.all([
-    runTool(context, IPTABLES_SAVE_ARGV),
-    runTool(context, NFT_JSON_ARGV),
-    runTool(context, NFT_TEXT_ARGV),
-    context.files.listDir(BR_NETFILTER_MODULE),
-    context.files.readFile(SYSCTL_FILES.callIptables),
-    context.files.readFile(SYSCTL_FILES.callIp6tables),
-    context.files.readFile(SYSCTL_FILES.ipForward),
-  ]);
+  const [save, nftJson, nftText, module, callIptables, callIp6tables, ipForward, persistedFiles] =
+    await Promise.all([
+      runTool(context, IPTABLES_SAVE_ARGV),
+      runTool(context, NFT_JSON_ARGV),
+      runTool(context, NFT_TEXT_ARGV),
+      context.files.listDir(BR_NETFILTER_MODULE),
+      context.files.readFile(SYSCTL_FILES.callIptables),
+      context.files.readFile(SYSCTL_FILES.callIp6tables),
+      context.files.readFile(SYSCTL_FILES.ipForward),
+      readPersistedFirewall(context),
+    ]);
   const notes: string[] = [];
   const natRules: NatRule[] = [];
   // As root a firewall tool that is installed must answer: NAT rules it did not show would stay,
@@ -71,6 +74,7 @@ export async function probeFirewall(context: ProbeContext): Promise<ProbeOutcome
       iptablesAvailable: !save.notFound,
       nftAvailable: !nftJson.notFound,
       nftForwardDrop,
+      ...(persistedFiles ? { persistedFiles } : {}),
     },
     note: notes.length > 0 ? notes.join('; ') : null,
   };

@@ -8,6 +8,7 @@ import { warning } from '../preflight/verdict.js';
 import { leaseKeeper } from '../steps/keep-lease.js';
 import type { ConfigFile, Verdict } from '../types.js';
 import { choosePersist, type PersistWith } from './choose.js';
+import { firewallConfig } from './firewall.js';
 import { ifupdownConfig } from './ifupdown.js';
 import { netplanConfig } from './netplan.js';
 import { networkManagerConfig } from './networkmanager.js';
@@ -42,7 +43,23 @@ function unwrittenLease(context: PlanContext): Verdict[] {
   ];
 }
 
+/**
+ * The renderer's files, then the firewall files that lose the NAT the plan removes (firewall.ts).
+ * With nothing persisted the firewall files stay too: the old network, NAT included, comes back at
+ * reboot as a whole.
+ */
 export function buildPersist(context: PlanContext): PersistPlan {
+  const plan = rendererPersist(context);
+  if (plan.with === 'none') return plan;
+  const firewall = firewallConfig(context);
+  return {
+    with: plan.with,
+    files: [...plan.files, ...firewall.files],
+    verdicts: [...plan.verdicts, ...firewall.verdicts],
+  };
+}
+
+function rendererPersist(context: PlanContext): PersistPlan {
   const choice = choosePersist(context.request.persist, context.renderer.owner, context.target.nic);
   switch (choice.with) {
     case 'none':

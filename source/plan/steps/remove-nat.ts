@@ -35,24 +35,7 @@ export function natStateFor(
   bridge: string,
 ): NatState {
   const addresses = snapshot.addresses.filter((address) => address.ifname === bridge && isMovable(address));
-  const subnets = addresses.map((address) => ({
-    family: address.family,
-    address: address.local,
-    prefixlen: address.prefixlen,
-  }));
-  const rules = snapshot.netfilter.natRules.filter((rule) => {
-    if (rule.bridge === bridge || rule.interfaces?.includes(bridge)) return true;
-    const prefixes = [...(rule.sourcePrefixes ?? []), ...(rule.bridge ? [rule.bridge] : [])];
-    return prefixes.some((text) => {
-      const prefix = parsePrefix(text, text.includes(':') ? 6 : 4);
-      return (
-        prefix !== null &&
-        subnets.some(
-          (subnet) => subnet.prefixlen === prefix.prefixlen && prefixContains(prefix, subnet.address),
-        )
-      );
-    });
-  });
+  const rules = snapshot.netfilter.natRules.filter((rule) => natRuleServes(rule, bridge, addresses));
   const routes = snapshot.routes.filter(
     (route) =>
       routesThrough(route, bridge) &&
@@ -61,6 +44,29 @@ export function natStateFor(
       route.type === 'unicast',
   );
   return { rules, addresses, routes };
+}
+
+/**
+ * Whether a NAT rule is the bridge's: it names the bridge, or its source prefix is the network of
+ * one of the bridge's addresses. Also used on the rules of the boot-time firewall files
+ * (plan/persist/firewall.ts), so both agree on what "the bridge's NAT" is.
+ */
+export function natRuleServes(
+  rule: Pick<NatRule, 'bridge' | 'interfaces' | 'sourcePrefixes'>,
+  bridge: string,
+  addresses: readonly Address[],
+): boolean {
+  if (rule.bridge === bridge || rule.interfaces?.includes(bridge)) return true;
+  const prefixes = [...(rule.sourcePrefixes ?? []), ...(rule.bridge ? [rule.bridge] : [])];
+  return prefixes.some((text) => {
+    const prefix = parsePrefix(text, text.includes(':') ? 6 : 4);
+    return (
+      prefix !== null &&
+      addresses.some(
+        (address) => address.prefixlen === prefix.prefixlen && prefixContains(prefix, address.local),
+      )
+    );
+  });
 }
 
 export function buildRemoveNatStep(

@@ -130,7 +130,8 @@ async function run(context: PersistContext, argv: string[], timeoutMs: number): 
   return result;
 }
 
-function reason(result: RunResult): string {
+/** Why a command failed, in a few words, for a persist problem sentence. */
+export function reason(result: RunResult): string {
   if (result.notFound) return `${result.argv[0]} is not installed`;
   if (result.timedOut) return 'it timed out';
   const line = (result.stderr.trim() || result.stdout.trim()).split('\n')[0] ?? '';

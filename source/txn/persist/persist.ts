@@ -22,6 +22,7 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { unmetExpectations } from '../engine/verify.js';
 import { type Journal, JournalRefused, NoJournal, type TouchedFile } from '../journal/journal.js';
 import { backUpConfig, writeConfig } from './config-files.js';
+import { checkOwnFiles, ownChecksDetail } from './file-checks.js';
 import type { PersistPart } from './persist-parts.js';
 import type { PersistContext } from './persist-renderer.js';
 import { persistRendererFor } from './persist-renderers.js';
@@ -83,10 +84,19 @@ export async function persistMigration(
     return value;
   };
   try {
-    await run('validate', async () => {
-      const problem = await renderer.validate(persistContext, plan.config);
-      if (problem) throw new Error(problem);
-    });
+    await run(
+      'validate',
+      async () => {
+        // The renderer checks its own files; a file it does not read (the firewall's) has its own tool.
+        const problem =
+          (await renderer.validate(
+            persistContext,
+            plan.config.filter((file) => !file.check),
+          )) ?? (await checkOwnFiles(persistContext, plan.config));
+        if (problem) throw new Error(problem);
+      },
+      ownChecksDetail(plan.config),
+    );
     const touched = await run(
       'back-up',
       async () => {
@@ -108,6 +118,8 @@ export async function persistMigration(
       },
       () => plan.config.map((file) => file.path).join(', '),
     );
+    // Only the renderer takes anything over: a firewall file written here says what the runtime
+    // already is (the NAT step removed those rules at apply), so nothing is loaded from it now.
     await run('hand-over', async () => {
       const problem = await renderer.handOver(persistContext, plan);
       if (problem) throw new Error(problem);

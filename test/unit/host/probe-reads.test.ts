@@ -58,8 +58,11 @@ describe('what probeHost runs and reads', () => {
         'file /etc/cloud/cloud-init.disabled',
         'file /etc/cloud/cloud-init.enabled',
         'file /proc/cmdline',
+        // The firewall loaded at boot, whose NAT for the bridge would come back (firewall-files.ts).
+        'file /etc/iptables/rules.v4',
         'file /etc/netplan/50-cloud-init.yaml',
         'file /etc/network/interfaces',
+        'file /etc/nftables.conf',
         'file /etc/resolv.conf',
         'file /proc/2301/cmdline',
         'file /proc/2301/status',

@@ -13,7 +13,7 @@ import { buildPlan } from '../../../source/plan/build.js';
 import type { CaptureDocument } from '../../../source/system/capture.js';
 import { createReplay, parseCaptureDocument } from '../../../source/system/capture.js';
 import { FAULT_PINS, type FaultPin, fixOf } from './fault-pins.js';
-import { DEFAULT_REQUEST, recordedEntries } from './replay.js';
+import { askingReplay, DEFAULT_REQUEST, recordedEntries } from './replay.js';
 
 const FAULTS_DIR = fileURLToPath(new URL('../../../recordings/faults', import.meta.url));
 
@@ -25,31 +25,9 @@ const names = readdirSync(FAULTS_DIR)
 async function replayFault(name: string) {
   const path = join(FAULTS_DIR, `${name}.json`);
   const doc = parseCaptureDocument(readFileSync(path, 'utf8'), path);
-  const replay = createReplay(doc, path);
   const asked = new Set<string>();
-  const snapshot = await probeHost({
-    runner: {
-      run(argv, options) {
-        asked.add(`command ${JSON.stringify(argv)}`);
-        return replay.runner.run(argv, options);
-      },
-    },
-    files: {
-      readFile(file) {
-        asked.add(`file ${file}`);
-        return replay.files.readFile(file);
-      },
-      listDir(dir) {
-        asked.add(`dir ${dir}`);
-        return replay.files.listDir(dir);
-      },
-      readLink(link) {
-        asked.add(`link ${link}`);
-        return replay.files.readLink(link);
-      },
-    },
-    env: doc.env,
-  });
+  const { runner, files } = askingReplay(createReplay(doc, path), asked);
+  const snapshot = await probeHost({ runner, files, env: doc.env });
   return { doc, snapshot, asked };
 }
 

@@ -7,10 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeHost } from '../../../source/host/probe.js';
+import { PERSISTED_FIREWALL_FILES } from '../../../source/host/probes/firewall-files.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { buildPlan } from '../../../source/plan/build.js';
 import type { Command, Plan, PlanRequest, Step, StepKind } from '../../../source/plan/types.js';
-import { type CaptureDocument, createReplay, parseCaptureDocument } from '../../../source/system/capture.js';
+import {
+  type CaptureDocument,
+  createReplay,
+  parseCaptureDocument,
+  ReplayMiss,
+} from '../../../source/system/capture.js';
 import type { FileReader } from '../../../source/system/files.js';
 import type { Runner } from '../../../source/system/runner.js';
 
@@ -41,31 +47,49 @@ export interface Replayed {
   asked: Set<string>;
 }
 
-/** Probes a recorded host through the replay runner, noting everything the probe asked for. */
-export async function replayHost(name: string): Promise<Replayed> {
-  const doc = loadRecording(name);
-  const replay = createReplay(doc, recordingPath(name));
-  const asked = new Set<string>();
+/**
+ * Inputs a recording may lack: the probe then leaves their field out (probes/firewall-files.ts),
+ * so a recording made before they were read is still whole. Asked and not recorded, they do not
+ * count as asked; recorded, they must be asked like everything else.
+ */
+const OPTIONAL_ASKS = new Set(PERSISTED_FIREWALL_FILES.map((file) => `file ${file.path}`));
+
+/** The replay's runner and files, noting in `asked` everything the probe asked for. */
+export function askingReplay(replay: ReturnType<typeof createReplay>, asked: Set<string>) {
+  const ask = async <T>(key: string, answer: () => Promise<T>): Promise<T> => {
+    try {
+      const value = await answer();
+      asked.add(key);
+      return value;
+    } catch (error) {
+      if (!(error instanceof ReplayMiss && OPTIONAL_ASKS.has(key))) asked.add(key);
+      throw error;
+    }
+  };
   const runner: Runner = {
     run(argv, options) {
-      asked.add(`command ${JSON.stringify(argv)}`);
-      return replay.runner.run(argv, options);
+      return ask(`command ${JSON.stringify(argv)}`, () => replay.runner.run(argv, options));
     },
   };
   const files: FileReader = {
     readFile(path) {
-      asked.add(`file ${path}`);
-      return replay.files.readFile(path);
+      return ask(`file ${path}`, () => replay.files.readFile(path));
     },
     listDir(path) {
-      asked.add(`dir ${path}`);
-      return replay.files.listDir(path);
+      return ask(`dir ${path}`, () => replay.files.listDir(path));
     },
     readLink(path) {
-      asked.add(`link ${path}`);
-      return replay.files.readLink(path);
+      return ask(`link ${path}`, () => replay.files.readLink(path));
     },
   };
+  return { runner, files };
+}
+
+/** Probes a recorded host through the replay runner, noting everything the probe asked for. */
+export async function replayHost(name: string): Promise<Replayed> {
+  const doc = loadRecording(name);
+  const asked = new Set<string>();
+  const { runner, files } = askingReplay(createReplay(doc, recordingPath(name)), asked);
   const snapshot = await probeHost({ runner, files, env: doc.env });
   return { doc, snapshot, asked };
 }

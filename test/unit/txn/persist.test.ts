@@ -35,6 +35,8 @@ interface Verdicts {
   reload?: RunResult['exitCode'] | 'missing';
   /** networkd's setup state of the bridge after the reload. */
   bridgeState?: string;
+  /** A firewall file's own check (`iptables-restore --test`, `nft -c -f -`). */
+  check?: RunResult['exitCode'];
 }
 
 let temp: ReturnType<typeof makeTempStateDir>;
@@ -74,6 +76,10 @@ function withRenderer(inner: Runner, verdicts: Verdicts, seen: string[][]): Runn
         );
         return result(argv, 0);
       }
+      if (argv[0] === 'iptables-restore' || argv[0] === 'nft') {
+        seen.push([...argv, `stdin: ${options?.input ?? '(none)'}`]);
+        return result(argv, verdicts.check ?? 0);
+      }
       if (argv[0] === 'networkctl') {
         seen.push([...argv]);
         if (verdicts.reload === 'missing') return result(argv, 127, '', true);
@@ -90,6 +96,7 @@ async function setup(
   verdicts: Verdicts = {},
   state: FakeState = dhcpHost(),
   plannedConfig?: (snapshot: HostSnapshot) => ConfigFile[],
+  extra: ConfigFile[] = [],
 ) {
   const host = fakeHost(state);
   const seen: string[][] = [];
@@ -103,6 +110,7 @@ async function setup(
     config: plannedConfig?.(snapshot) ?? [
       configFile('/etc/netplan/50-cloud-init.yaml', 'netplan', OLD_YAML, NEW_YAML, 'bridge'),
       configFile('/etc/netplan/90-bridge-migrate.yaml', 'netplan', null, ADDED_YAML, 'new'),
+      ...extra,
     ],
   };
   const events: EngineEvent[] = [];
@@ -285,4 +293,86 @@ describe('persist', () => {
       }
     },
   );
+});
+
+describe('persist with firewall files (plan/persist/firewall.ts)', () => {
+  const RULES = '/etc/iptables/rules.v4';
+  const NFT = '/etc/nftables.conf';
+  const OLD_RULES = '*nat\n-A POSTROUTING -s 203.0.113.0/24 -o ens18 -j MASQUERADE\n# kept\nCOMMIT\n';
+  const NEW_RULES = '*nat\n# kept\nCOMMIT\n';
+  const OLD_NFT = 'table ip fcnat {\n\tchain p {\n\t\tiifname "fcbr0" masquerade\n\t}\n}\n';
+  const NEW_NFT = 'table ip fcnat {\n\tchain p {\n\t}\n}\n';
+  const firewallFiles = (): ConfigFile[] => {
+    mkdirSync(file('etc/iptables'), { recursive: true });
+    writeFileSync(file(RULES.slice(1)), OLD_RULES, { mode: 0o640 });
+    chmodSync(file(RULES.slice(1)), 0o640);
+    writeFileSync(file(NFT.slice(1)), OLD_NFT, { mode: 0o755 });
+    chmodSync(file(NFT.slice(1)), 0o755);
+    return [
+      { ...configFile(RULES, 'firewall', OLD_RULES, NEW_RULES, 'nat'), check: 'iptables-restore' },
+      { ...configFile(NFT, 'firewall', OLD_NFT, NEW_NFT, 'nat'), check: 'nft' },
+    ];
+  };
+
+  test('each file is checked by its own tool on stdin (nothing loaded), backed up, written; no hand-over of its own', async () => {
+    const { engine, journal, seen, events } = await setup({}, dhcpHost(), undefined, firewallFiles());
+    expect((await engine.persist({ sleep: async () => {} })).kind).toBe('persisted');
+    // The operator sees what was checked besides the renderer's files.
+    expect(events).toContainEqual({
+      kind: 'persist',
+      part: 'validate',
+      state: 'ok',
+      detail:
+        'also checked: /etc/iptables/rules.v4 (iptables-restore --test), /etc/nftables.conf (nft -c -f -)',
+    });
+
+    // netplan checks its files in a scratch copy first, then each firewall file its tool, in order.
+    expect(seen.slice(0, 3).map((argv) => argv.slice(0, 2))).toEqual([
+      ['netplan', 'generate'],
+      ['iptables-restore', '--test'],
+      ['nft', '-c'],
+    ]);
+    expect(seen[1]).toEqual(['iptables-restore', '--test', `stdin: ${NEW_RULES}`]);
+    expect(seen[2]).toEqual(['nft', '-c', '-f', '-', `stdin: ${NEW_NFT}`]);
+    // The hand-over is networkd's alone: no firewall tool runs after the check.
+    expect(seen.slice(3).some((argv) => argv[0] === 'iptables-restore' || argv[0] === 'nft')).toBe(false);
+
+    expect(readFileSync(file(RULES.slice(1)), 'utf8')).toBe(NEW_RULES);
+    expect(statSync(file(RULES.slice(1))).mode & 0o777).toBe(0o640);
+    expect(readFileSync(file(NFT.slice(1)), 'utf8')).toBe(NEW_NFT);
+    expect(statSync(file(NFT.slice(1))).mode & 0o777).toBe(0o755);
+    const saved = await journal.load(temp.stateDir);
+    const backups = saved?.files.filter((entry) => entry.path === RULES || entry.path === NFT) ?? [];
+    expect(backups.map((entry) => readFileSync(entry.backup?.backup as string, 'utf8'))).toEqual([
+      OLD_RULES,
+      OLD_NFT,
+    ]);
+  });
+
+  test('a check that refuses: nothing is written, every file byte-exact, the runtime reverted', async () => {
+    const { engine, state, before, seen } = await setup({ check: 2 }, dhcpHost(), undefined, firewallFiles());
+    const outcome = await engine.persist({ sleep: async () => {} });
+
+    expect(outcome.kind === 'failed' && [outcome.part, outcome.failure]).toEqual([
+      'validate',
+      'iptables-restore --test refused the new /etc/iptables/rules.v4: iptables-restore: refused by the test',
+    ]);
+    // The first refusal ends the checks.
+    expect(seen.some((argv) => argv[0] === 'nft')).toBe(false);
+    expect(readFileSync(file(RULES.slice(1)), 'utf8')).toBe(OLD_RULES);
+    expect(readFileSync(file(NFT.slice(1)), 'utf8')).toBe(OLD_NFT);
+    expect(readFileSync(file('etc/netplan/50-cloud-init.yaml'), 'utf8')).toBe(OLD_YAML);
+    expect(stateView(state)).toEqual(before);
+  });
+
+  test('rollback of the persisted migration puts the firewall files back byte-exact with their modes', async () => {
+    const { engine } = await setup({}, dhcpHost(), undefined, firewallFiles());
+    expect((await engine.persist({ sleep: async () => {} })).kind).toBe('persisted');
+    expect((await engine.revert('operator')).kind).toBe('reverted');
+
+    expect(readFileSync(file(RULES.slice(1)), 'utf8')).toBe(OLD_RULES);
+    expect(statSync(file(RULES.slice(1))).mode & 0o777).toBe(0o640);
+    expect(readFileSync(file(NFT.slice(1)), 'utf8')).toBe(OLD_NFT);
+    expect(statSync(file(NFT.slice(1))).mode & 0o777).toBe(0o755);
+  });
 });

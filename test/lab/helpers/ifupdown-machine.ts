@@ -28,6 +28,8 @@ exec sleep 1800
 export interface IfupdownMachine {
   readonly root: string;
   readonly interfaces: string;
+  /** `nsenter -t KEEPER -m -n`: prepend to run a program inside the machine (the built CLI). */
+  readonly prefix: readonly string[];
   /** Runs inside the machine (its mount namespace and the host's network namespace). */
   readonly runner: Runner;
   exec(argv: readonly string[], timeoutMs?: number): Promise<RunResult>;
@@ -55,9 +57,10 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
   });
   // The keeper was started by `ip netns exec`, so its mount namespace also has the lab's resolv.conf.
   const exec = createExecRunner(silentLog);
+  const prefix = ['nsenter', '-t', String(keeper.pid), '-m', '-n'];
   const runner: Runner = {
     async run(argv, options) {
-      const result = await exec.run(['nsenter', '-t', String(keeper.pid), '-m', '-n', ...argv], options);
+      const result = await exec.run([...prefix, ...argv], options);
       return { ...result, argv: [...argv] };
     },
   };
@@ -65,6 +68,7 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
   return {
     root,
     interfaces,
+    prefix,
     runner,
     exec: (argv, timeoutMs) => runner.run(argv, { timeoutMs }),
     boot: () => runner.run(['ifup', '-a', '-i', interfaces], { timeoutMs: 70_000 }),

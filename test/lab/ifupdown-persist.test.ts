@@ -24,6 +24,7 @@ import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { ifupdownRenderer } from '../../source/txn/persist/ifupdown-renderer.js';
 import type { PersistContext } from '../../source/txn/persist/persist-renderer.js';
 import { type CliRun, requireBuiltCli, runCliAfter } from './helpers/guardian-cli.js';
+import { defaultDev, ifstate, ifupdownClient, ipv4, link } from './helpers/ifupdown-host-state.js';
 import {
   type IfupdownMachine,
   rebootHost,
@@ -45,65 +46,6 @@ const LAB = {
 };
 const BRIDGE = 'fcbr0';
 const LONG = 12 * 60_000;
-
-interface Address {
-  local: string;
-  prefixlen: number;
-  valid_life_time: number;
-}
-
-async function json<T>(machine: IfupdownMachine, argv: string[]): Promise<T> {
-  return JSON.parse(expectSuccess(await machine.exec(argv)).stdout) as T;
-}
-
-async function ipv4(machine: IfupdownMachine, dev: string): Promise<Address[]> {
-  const links = await json<Array<{ addr_info: Address[] }>>(machine, [
-    'ip',
-    '-j',
-    '-4',
-    'addr',
-    'show',
-    'dev',
-    dev,
-  ]);
-  return links[0]?.addr_info ?? [];
-}
-
-async function link(machine: IfupdownMachine, dev: string) {
-  const links = await json<
-    Array<{
-      address: string;
-      master?: string;
-      linkinfo?: { info_kind?: string; info_data?: { stp_state?: number; forward_delay?: number } };
-    }>
-  >(machine, ['ip', '-j', '-d', 'link', 'show', 'dev', dev]);
-  return links[0];
-}
-
-async function defaultDev(machine: IfupdownMachine): Promise<string[]> {
-  const routes = await json<Array<{ dev: string }>>(machine, ['ip', '-j', '-4', 'route', 'show', 'default']);
-  return routes.map((route) => route.dev);
-}
-
-async function ifstate(machine: IfupdownMachine): Promise<string[]> {
-  return (await machine.exec(['ifquery', '--state', '-i', machine.interfaces])).stdout
-    .trim()
-    .split('\n')
-    .sort();
-}
-
-/** ifupdown's client on `dev`, as its pid file names it: its argv, or null when none runs. */
-async function ifupdownClient(machine: IfupdownMachine, dev: string): Promise<string[] | null> {
-  for (const program of ['dhclient', 'udhcpc']) {
-    const pid = await machine.exec(['cat', `/run/${program}.${dev}.pid`]);
-    if (pid.exitCode !== 0) continue;
-    const cmdline = await machine.exec(['cat', `/proc/${pid.stdout.trim()}/cmdline`]);
-    // A killed client may stay a zombie (this machine's PID 1 need not reap): no argv, no client.
-    const argv = cmdline.stdout.split('\0').filter(Boolean);
-    if (cmdline.exitCode === 0 && argv.length > 0) return argv;
-  }
-  return null;
-}
 
 /** The router's lease for `address`: its client id and expiry. */
 function routerLease(lab: Lab, address: string) {

@@ -63,7 +63,9 @@ describe('ifupdown persist: the address lost at the hand-over', () => {
         expect(confirm.code, seen).toBe(3);
         expect(confirm.stderr).toMatch(/✓ persist ok +Let ifupdown take over the bridge/);
         expect(confirm.stderr).toMatch(/✗ persist failed +Verify/);
-        expect(confirm.stderr).toContain(`bridge-migrate: writing the config failed (${before[0]} is not on ${BRIDGE}`);
+        expect(confirm.stderr).toContain(
+          `bridge-migrate: writing the config failed (${before[0]} is not on ${BRIDGE}`,
+        );
         expect(confirm.stderr).toContain('every file it touched was restored and the change reverted');
 
         // Every file as it was, byte for byte, and as its backup holds it.

@@ -7,16 +7,12 @@
  * the uplink has its address and default route again, the bridge the tool created is gone, and
  * the uplink's dhclient (as ifupdown ran it) runs again.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { expectSuccess } from '../../source/system/runner.js';
 import { createJournalStore } from '../../source/txn/journal/journal.js';
-import { requireBuiltCli, runCliAfter } from './helpers/guardian-cli.js';
 import { defaultDev, ifstate, ifupdownClient, ipv4 } from './helpers/ifupdown-host-state.js';
-import { startIfupdownMachine, writeRoot } from './helpers/ifupdown-machine.js';
-import { withLab } from './helpers/lab-state.js';
+import { withIfupdownHost } from './helpers/ifupdown-machine.js';
 
 const BRIDGE = 'fcbr0';
 /** Harmless on ens18 (not a bridge); on the bridge it drops the address ifupdown just brought up. */
@@ -29,69 +25,54 @@ const LAB = {
 
 describe('ifupdown persist: the address lost at the hand-over', () => {
   test('confirm fails at verify (exit 3): the files are byte-exact, the runtime is back and ens18 has its dhclient again', async () => {
-    requireBuiltCli();
-    const root = mkdtempSync(join(tmpdir(), 'bm-ifupdown-lost-'));
-    try {
-      await withLab(LAB, async (lab) => {
-        expectSuccess(await lab.exec(lab.ns.host, ['ip', 'addr', 'flush', 'dev', lab.uplink]));
-        writeRoot(root, INTERFACES);
-        const interfaces = join(root, 'etc/network/interfaces');
-        const original = readFileSync(interfaces);
-        const mode = statSync(interfaces).mode;
-        const machine = await startIfupdownMachine(lab, root);
-        expectSuccess(await machine.boot());
-        const before = (await ipv4(machine, 'ens18')).map((entry) => `${entry.local}/${entry.prefixlen}`);
-        expect(before).toHaveLength(1);
-        const uplinkClient = await ifupdownClient(machine, 'ens18');
-        expect(uplinkClient?.[0]).toMatch(/dhclient$/);
+    await withIfupdownHost(LAB, INTERFACES, async ({ root, machine, stateDir, cli: cliIn }) => {
+      const interfaces = join(root, 'etc/network/interfaces');
+      const original = readFileSync(interfaces);
+      const mode = statSync(interfaces).mode;
+      const before = (await ipv4(machine, 'ens18')).map((entry) => `${entry.local}/${entry.prefixlen}`);
+      expect(before).toHaveLength(1);
+      const uplinkClient = await ifupdownClient(machine, 'ens18');
+      expect(uplinkClient?.[0]).toMatch(/dhclient$/);
+      const cli = (...args: string[]) => cliIn(machine, ...args);
 
-        const stateDir = join(lab.dir, 'state');
-        const cli = (...args: string[]) =>
-          runCliAfter(machine.prefix, [...args, '--root-dir', root, '--state-dir', stateDir], {
-            env: { SSH_CONNECTION: '' },
-            timeoutMs: 180_000,
-          });
-        const apply = await cli('apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '600');
-        expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);
-        // The hook moved with the uplink's options into the bridge's stanza the hand-over brings up.
-        const journal = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
-        const after = journal?.plan.config.find((file) => file.path === '/etc/network/interfaces')?.after;
-        expect(after).toContain(`iface ${BRIDGE} inet dhcp\n    ${HOOK}\n`);
+      const apply = await cli('apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '600');
+      expect(apply.code, `${apply.stdout}\n${apply.stderr}`).toBe(0);
+      // The hook moved with the uplink's options into the bridge's stanza the hand-over brings up.
+      const journal = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
+      const after = journal?.plan.config.find((file) => file.path === '/etc/network/interfaces')?.after;
+      expect(after).toContain(`iface ${BRIDGE} inet dhcp\n    ${HOOK}\n`);
 
-        const confirm = await cli('confirm');
-        const seen = `${confirm.stdout}\n${confirm.stderr}`;
-        expect(confirm.code, seen).toBe(3);
-        expect(confirm.stderr).toMatch(/✓ persist ok +Let ifupdown take over the bridge/);
-        expect(confirm.stderr).toMatch(/✗ persist failed +Verify/);
-        expect(confirm.stderr).toContain(
-          `bridge-migrate: writing the config failed (${before[0]} is not on ${BRIDGE}`,
-        );
-        expect(confirm.stderr).toContain('every file it touched was restored and the change reverted');
+      const confirm = await cli('confirm');
+      const seen = `${confirm.stdout}\n${confirm.stderr}`;
+      expect(confirm.code, seen).toBe(3);
+      expect(confirm.stderr).toMatch(/✓ persist ok +Let ifupdown take over the bridge/);
+      expect(confirm.stderr).toMatch(/✗ persist failed +Verify/);
+      expect(confirm.stderr).toContain(
+        `bridge-migrate: writing the config failed (${before[0]} is not on ${BRIDGE}`,
+      );
+      expect(confirm.stderr).toContain('every file it touched was restored and the change reverted');
 
-        // Every file as it was, byte for byte, and as its backup holds it.
-        const reverted = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
-        expect(reverted?.phase).toBe('reverted');
-        const backup = reverted?.files.find((file) => file.path === '/etc/network/interfaces')?.backup;
-        expect(backup && readFileSync(backup.backup).equals(original)).toBe(true);
-        expect(readFileSync(interfaces).equals(original)).toBe(true);
-        expect(statSync(interfaces).mode).toBe(mode);
+      // Every file as it was, byte for byte, and as its backup holds it.
+      const reverted = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
+      expect(reverted?.phase).toBe('reverted');
+      const backup = reverted?.files.find((file) => file.path === '/etc/network/interfaces')?.backup;
+      expect(backup && readFileSync(backup.backup).equals(original)).toBe(true);
+      expect(readFileSync(interfaces).equals(original)).toBe(true);
+      expect(statSync(interfaces).mode).toBe(mode);
 
-        // The runtime as before: no bridge, ens18 with its address and the default route, ifupdown
-        // counting only ens18, and the uplink's own dhclient running as ifupdown started it.
-        expect((await machine.exec(['ip', 'link', 'show', 'dev', BRIDGE])).exitCode).not.toBe(0);
-        expect((await ipv4(machine, 'ens18')).map((entry) => `${entry.local}/${entry.prefixlen}`)).toEqual(
-          before,
-        );
-        expect(await defaultDev(machine)).toEqual(['ens18']);
-        expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
-        // Restarted by the path the kernel ran, with ifupdown's own arguments (pid file included).
-        const restarted = await ifupdownClient(machine, 'ens18');
-        expect(restarted?.[0]).toBe('/usr/sbin/dhclient');
-        expect(restarted?.slice(1)).toEqual(uplinkClient?.slice(1));
-        expect(await ifupdownClient(machine, BRIDGE)).toBeNull();
-      });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+      // The runtime as before: no bridge, ens18 with its address and the default route, ifupdown
+      // counting only ens18, and the uplink's own dhclient running as ifupdown started it.
+      expect((await machine.exec(['ip', 'link', 'show', 'dev', BRIDGE])).exitCode).not.toBe(0);
+      expect((await ipv4(machine, 'ens18')).map((entry) => `${entry.local}/${entry.prefixlen}`)).toEqual(
+        before,
+      );
+      expect(await defaultDev(machine)).toEqual(['ens18']);
+      expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
+      // Restarted by the path the kernel ran, with ifupdown's own arguments (pid file included).
+      const restarted = await ifupdownClient(machine, 'ens18');
+      expect(restarted?.[0]).toBe('/usr/sbin/dhclient');
+      expect(restarted?.slice(1)).toEqual(uplinkClient?.slice(1));
+      expect(await ifupdownClient(machine, BRIDGE)).toBeNull();
+    });
   }, 300_000);
 });

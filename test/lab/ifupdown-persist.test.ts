@@ -22,16 +22,17 @@ import { createExecRunner } from '../../source/system/exec-runner.js';
 import { expectSuccess } from '../../source/system/runner.js';
 import { createJournalStore } from '../../source/txn/journal/journal.js';
 import { ifupdownRenderer } from '../../source/txn/persist/ifupdown-renderer.js';
+import { PERSIST_PARTS, persistPartTitle } from '../../source/txn/persist/persist-parts.js';
 import type { PersistContext } from '../../source/txn/persist/persist-renderer.js';
-import { type CliRun, requireBuiltCli, runCliAfter } from './helpers/guardian-cli.js';
+import type { CliRun } from './helpers/guardian-cli.js';
 import { defaultDev, ifstate, ifupdownClient, ipv4, link } from './helpers/ifupdown-host-state.js';
 import {
   type IfupdownMachine,
   rebootHost,
   startIfupdownMachine,
+  withIfupdownHost,
   writeRoot,
 } from './helpers/ifupdown-machine.js';
-import { withLab } from './helpers/lab-state.js';
 import { dnsmasqLeases, TWO_LEASES_MS, validLifetime } from './helpers/lease-watch.js';
 
 const INTERFACES = 'auto lo\niface lo inet loopback\n\nauto ens18\niface ens18 inet dhcp\n';
@@ -98,134 +99,113 @@ describe('ifupdown persist through confirm (real ifup and dhclient, 2-minute lea
   test(
     'confirm hands the bridge to ifupdown with the same lease, renewed through two leases; a reboot comes up bridged; rollback and a reboot come up as before',
     async () => {
-      requireBuiltCli();
-      const root = mkdtempSync(join(tmpdir(), 'bm-ifupdown-root-'));
-      try {
-        await withLab(LAB, async (lab) => {
-          expectSuccess(await lab.exec(lab.ns.host, ['ip', 'addr', 'flush', 'dev', lab.uplink]));
-          writeRoot(root, INTERFACES);
-          const original = readFileSync(join(root, 'etc/network/interfaces'));
-          let machine = await startIfupdownMachine(lab, root);
-          expectSuccess(await machine.boot());
-          const [booted] = await ipv4(machine, 'ens18');
-          const address = booted?.local as string;
-          expect(address).toMatch(/^198\.51\.100\./);
-          expect((await ifupdownClient(machine, 'ens18'))?.[0]).toMatch(/dhclient$/);
-          const clientId = routerLease(lab, address)?.clientId as string;
-          // dhclient -i (as ifupdown runs it): RFC 4361, ff + IAID + DUID.
-          expect(clientId).toMatch(/^ff:/);
+      await withIfupdownHost(LAB, INTERFACES, async ({ lab, root, machine: booted, stateDir, cli }) => {
+        const original = readFileSync(join(root, 'etc/network/interfaces'));
+        let machine = booted;
+        const [leased] = await ipv4(machine, 'ens18');
+        const address = leased?.local as string;
+        expect(address).toMatch(/^198\.51\.100\./);
+        expect((await ifupdownClient(machine, 'ens18'))?.[0]).toMatch(/dhclient$/);
+        const clientId = routerLease(lab, address)?.clientId as string;
+        // dhclient -i (as ifupdown runs it): RFC 4361, ff + IAID + DUID.
+        expect(clientId).toMatch(/^ff:/);
 
-          const stateDir = join(lab.dir, 'state');
-          const cli = (current: IfupdownMachine, ...args: string[]) =>
-            runCliAfter(current.prefix, [...args, '--root-dir', root, '--state-dir', stateDir], {
-              env: { SSH_CONNECTION: '' },
-              timeoutMs: 180_000,
-            });
-          const session = await lab.openTcpSession({ serverAddress: address });
+        const session = await lab.openTcpSession({ serverAddress: address });
 
-          const apply = await cli(
-            machine,
-            'apply',
-            '--yes',
-            '--nic',
-            'ens18',
-            '--bridge',
-            BRIDGE,
-            '--timeout',
-            '600',
-          );
-          expect(apply.code, transcript(apply)).toBe(0);
-          const confirm = await cli(machine, 'confirm');
-          expect(confirm.code, transcript(confirm)).toBe(0);
-          for (const part of [
-            'Check the new ifupdown config',
-            'Back up every file',
-            'Write the new files',
-            'Let ifupdown take over',
-            'Verify',
-          ])
-            expect(confirm.stderr).toContain(part);
-          expect(confirm.stdout).toContain('The migration is finished; its config was written');
+        const apply = await cli(
+          machine,
+          'apply',
+          '--yes',
+          '--nic',
+          'ens18',
+          '--bridge',
+          BRIDGE,
+          '--timeout',
+          '600',
+        );
+        expect(apply.code, transcript(apply)).toBe(0);
+        const confirm = await cli(machine, 'confirm');
+        expect(confirm.code, transcript(confirm)).toBe(0);
+        for (const part of PERSIST_PARTS)
+          expect(confirm.stderr).toContain(persistPartTitle(part, 'ifupdown'));
+        expect(confirm.stdout).toContain('The migration is finished; its config was written');
 
-          // Written, with a byte-exact backup of what was there.
-          const written = readFileSync(join(root, 'etc/network/interfaces'), 'utf8');
-          expect(written).toContain(`iface ${BRIDGE} inet dhcp`);
-          const journal = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
-          expect(journal?.phase).toBe('persisted');
-          const backup = journal?.files.find((file) => file.path === '/etc/network/interfaces')?.backup;
-          expect(backup && readFileSync(backup.backup).equals(original)).toBe(true);
+        // Written, with a byte-exact backup of what was there.
+        const written = readFileSync(join(root, 'etc/network/interfaces'), 'utf8');
+        expect(written).toContain(`iface ${BRIDGE} inet dhcp`);
+        const journal = await createJournalStore({ purpose: 'lab test' }).load(stateDir);
+        expect(journal?.phase).toBe('persisted');
+        const backup = journal?.files.find((file) => file.path === '/etc/network/interfaces')?.backup;
+        expect(backup && readFileSync(backup.backup).equals(original)).toBe(true);
 
-          // ifupdown owns the bridge: its state lists it, and its own dhclient serves it.
-          expect(await ifstate(machine)).toEqual(['ens18=ens18', `${BRIDGE}=${BRIDGE}`, 'lo=lo']);
-          const bridgeClient = await ifupdownClient(machine, BRIDGE);
-          expect(bridgeClient?.at(-1)).toBe(BRIDGE);
-          expect(bridgeClient).toContain(`/run/dhclient.${BRIDGE}.pid`);
-          expect(await ifupdownClient(machine, 'ens18')).toBeNull();
-          expect((await ipv4(machine, BRIDGE)).map((entry) => entry.local)).toEqual([address]);
-          expect(await ipv4(machine, 'ens18')).toEqual([]);
-          expect(await defaultDev(machine)).toEqual([BRIDGE]);
-          expect((await session.echo(5_000)).detail).toBe('ok');
+        // ifupdown owns the bridge: its state lists it, and its own dhclient serves it.
+        expect(await ifstate(machine)).toEqual(['ens18=ens18', `${BRIDGE}=${BRIDGE}`, 'lo=lo']);
+        const bridgeClient = await ifupdownClient(machine, BRIDGE);
+        expect(bridgeClient?.at(-1)).toBe(BRIDGE);
+        expect(bridgeClient).toContain(`/run/dhclient.${BRIDGE}.pid`);
+        expect(await ifupdownClient(machine, 'ens18')).toBeNull();
+        expect((await ipv4(machine, BRIDGE)).map((entry) => entry.local)).toEqual([address]);
+        expect(await ipv4(machine, 'ens18')).toEqual([]);
+        expect(await defaultDev(machine)).toEqual([BRIDGE]);
+        expect((await session.echo(5_000)).detail).toBe('ok');
 
-          const samples = await watchTwoLeases(
-            lab,
-            machine,
-            address,
-            clientId,
-            async () => (await session.echo()).ok,
-          );
-          const renewals = samples.filter(
-            (sample, index) => index > 0 && (sample.validLft ?? 0) > (samples[index - 1]?.validLft ?? 0),
-          );
-          const expiries = new Set(samples.map((sample) => sample.expiry));
-          console.log(`ifupdown persist: ${address} (${clientId}) renewals ${JSON.stringify(renewals)}`);
-          // A 2-minute lease renews at half time: at least three in two periods, seen by both ends.
-          expect(renewals.length, JSON.stringify(samples)).toBeGreaterThanOrEqual(3);
-          expect(expiries.size, JSON.stringify(samples)).toBeGreaterThanOrEqual(3);
-          expect(await ifupdownClient(machine, BRIDGE)).toEqual(bridgeClient);
-          await session.close();
+        const samples = await watchTwoLeases(
+          lab,
+          machine,
+          address,
+          clientId,
+          async () => (await session.echo()).ok,
+        );
+        const renewals = samples.filter(
+          (sample, index) => index > 0 && (sample.validLft ?? 0) > (samples[index - 1]?.validLft ?? 0),
+        );
+        const expiries = new Set(samples.map((sample) => sample.expiry));
+        console.log(`ifupdown persist: ${address} (${clientId}) renewals ${JSON.stringify(renewals)}`);
+        // A 2-minute lease renews at half time: at least three in two periods, seen by both ends.
+        expect(renewals.length, JSON.stringify(samples)).toBeGreaterThanOrEqual(3);
+        expect(expiries.size, JSON.stringify(samples)).toBeGreaterThanOrEqual(3);
+        expect(await ifupdownClient(machine, BRIDGE)).toEqual(bridgeClient);
+        await session.close();
 
-          // Reboot: only the written file brings the host up.
-          await rebootHost(lab, machine);
-          machine = await startIfupdownMachine(lab, root);
-          expectSuccess(await machine.boot());
-          const bridge = await link(machine, BRIDGE);
-          expect(bridge?.address).toBe(lab.hostMac);
-          expect(bridge?.linkinfo?.info_kind).toBe('bridge');
-          expect(bridge?.linkinfo?.info_data?.stp_state).toBe(0);
-          expect(bridge?.linkinfo?.info_data?.forward_delay).toBe(0);
-          expect((await link(machine, 'ens18'))?.master).toBe(BRIDGE);
-          expect((await ipv4(machine, BRIDGE)).map((entry) => entry.local)).toEqual([address]);
-          expect(await ipv4(machine, 'ens18')).toEqual([]);
-          expect(await defaultDev(machine)).toEqual([BRIDGE]);
-          expect(routerLease(lab, address)?.clientId).toBe(clientId);
-          const vm = await lab.addVm();
-          expectSuccess(await machine.exec(['ip', 'link', 'set', vm.hostLink, 'master', BRIDGE]));
-          const lease = await vm.dhcp();
-          expect(lease.address).toMatch(/^198\.51\.100\./);
-          expect(lease.address).not.toBe(address);
-          expect(lease.router).toBe(lab.gateway);
+        // Reboot: only the written file brings the host up.
+        await rebootHost(lab, machine);
+        machine = await startIfupdownMachine(lab, root);
+        expectSuccess(await machine.boot());
+        const bridge = await link(machine, BRIDGE);
+        expect(bridge?.address).toBe(lab.hostMac);
+        expect(bridge?.linkinfo?.info_kind).toBe('bridge');
+        expect(bridge?.linkinfo?.info_data?.stp_state).toBe(0);
+        expect(bridge?.linkinfo?.info_data?.forward_delay).toBe(0);
+        expect((await link(machine, 'ens18'))?.master).toBe(BRIDGE);
+        expect((await ipv4(machine, BRIDGE)).map((entry) => entry.local)).toEqual([address]);
+        expect(await ipv4(machine, 'ens18')).toEqual([]);
+        expect(await defaultDev(machine)).toEqual([BRIDGE]);
+        expect(routerLease(lab, address)?.clientId).toBe(clientId);
+        const vm = await lab.addVm();
+        expectSuccess(await machine.exec(['ip', 'link', 'set', vm.hostLink, 'master', BRIDGE]));
+        const lease = await vm.dhcp();
+        expect(lease.address).toMatch(/^198\.51\.100\./);
+        expect(lease.address).not.toBe(address);
+        expect(lease.router).toBe(lab.gateway);
 
-          // Undo the finished migration on the rebooted host, then the same reboot again.
-          const rollback = await cli(machine, 'rollback', '--yes');
-          expect(rollback.code, transcript(rollback)).toBe(3);
-          expect(readFileSync(join(root, 'etc/network/interfaces')).equals(original)).toBe(true);
-          expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
-          expect((await ipv4(machine, 'ens18')).map((entry) => entry.local)).toEqual([address]);
-          expect(await defaultDev(machine)).toEqual(['ens18']);
+        // Undo the finished migration on the rebooted host, then the same reboot again.
+        const rollback = await cli(machine, 'rollback', '--yes');
+        expect(rollback.code, transcript(rollback)).toBe(3);
+        expect(readFileSync(join(root, 'etc/network/interfaces')).equals(original)).toBe(true);
+        expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
+        expect((await ipv4(machine, 'ens18')).map((entry) => entry.local)).toEqual([address]);
+        expect(await defaultDev(machine)).toEqual(['ens18']);
 
-          await rebootHost(lab, machine);
-          machine = await startIfupdownMachine(lab, root);
-          expectSuccess(await machine.boot());
-          expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
-          expect((await machine.exec(['ip', 'link', 'show', 'dev', BRIDGE])).exitCode).not.toBe(0);
-          expect((await link(machine, 'ens18'))?.master).toBeUndefined();
-          expect((await ipv4(machine, 'ens18')).map((entry) => entry.local)).toEqual([address]);
-          expect(await defaultDev(machine)).toEqual(['ens18']);
-          expect(routerLease(lab, address)?.clientId).toBe(clientId);
-        });
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
+        await rebootHost(lab, machine);
+        machine = await startIfupdownMachine(lab, root);
+        expectSuccess(await machine.boot());
+        expect(await ifstate(machine)).toEqual(['ens18=ens18', 'lo=lo']);
+        expect((await machine.exec(['ip', 'link', 'show', 'dev', BRIDGE])).exitCode).not.toBe(0);
+        expect((await link(machine, 'ens18'))?.master).toBeUndefined();
+        expect((await ipv4(machine, 'ens18')).map((entry) => entry.local)).toEqual([address]);
+        expect(await defaultDev(machine)).toEqual(['ens18']);
+        expect(routerLease(lab, address)?.clientId).toBe(clientId);
+      });
     },
     LONG,
   );

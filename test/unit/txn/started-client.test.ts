@@ -9,18 +9,7 @@ import type { EngineContext } from '../../../source/txn/engine/engine-context.js
 import { waitUntilSettled } from '../../../source/txn/engine/started-client.js';
 import { dhcpHost, type FakeProcess, fakeHost, OUR_NETNS } from './engine-fake-host.js';
 
-const DHCLIENT = [
-  '/usr/sbin/dhclient',
-  '-4',
-  '-v',
-  '-i',
-  '-I',
-  '-pf',
-  '/run/dhclient.fcbr0.pid',
-  '-lf',
-  '/var/lib/dhcp/dhclient.fcbr0.leases',
-  'fcbr0',
-];
+const DHCLIENT = ['/usr/sbin/dhclient', '-4', '-i', '-pf', '/run/dhclient.fcbr0.pid', 'fcbr0'];
 
 function contextWith(processes: Array<[number, FakeProcess]>): EngineContext {
   const state = dhcpHost();

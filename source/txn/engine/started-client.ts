@@ -40,7 +40,11 @@ async function runsStarted(context: EngineContext, pid: number, argv: readonly s
  * and then sleeps waiting for a reply; the cutover must come after that script, or a script that
  * flushes its interface would flush the address the cutover just moved (keep-lease-client.ts).
  * A program started through a wrapper (the lab's `ip netns exec`) shows the wrapper's argv for a
- * moment before it execs, so a first miss is not an answer either.
+ * moment before it execs, so a first miss is not an answer either. ISC dhclient 4.3+ forks at
+ * once and its parent waits, asleep, for the child to bind its first lease (client/dhclient.c,
+ * the detach pipe): a child running the same argv is that fork, not a script, so it does not
+ * count as busy (seen in the lab: before the cutover the bridge has no port, so no lease comes
+ * and a dhclient on it never settled otherwise).
  */
 export async function waitUntilSettled(
   context: EngineContext,
@@ -53,22 +57,28 @@ export async function waitUntilSettled(
     const pids = await startedProcesses(context, argv);
     running ||= pids.length > 0;
     const idle =
-      pids.length > 0 && (await Promise.all(pids.map((pid) => isIdle(context, pid)))).every(Boolean);
+      pids.length > 0 && (await Promise.all(pids.map((pid) => isIdle(context, pid, pids)))).every(Boolean);
     if (idle && idleBefore) return 'settled';
     idleBefore = idle;
   }
   return running ? 'busy' : 'not-running';
 }
 
-/** Asleep (state S in /proc/PID/stat) with no child process (/proc/PID/task/PID/children, proc(5)). */
-async function isIdle(context: EngineContext, pid: number): Promise<boolean> {
+/**
+ * Asleep (state S in /proc/PID/stat) with no child process (/proc/PID/task/PID/children, proc(5))
+ * other than `started` ones (its own fork running the same argv).
+ */
+async function isIdle(context: EngineContext, pid: number, started: readonly number[]): Promise<boolean> {
   const [stat, children] = await Promise.all([
     context.deps.files.readFile(`/proc/${pid}/stat`),
     context.deps.files.readFile(`/proc/${pid}/task/${pid}/children`),
   ]);
   // "PID (COMM) STATE ...": COMM may hold anything, so the state follows the last ")".
   const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'S' && children !== null && children.trim() === '';
+  const others = (children ?? '')
+    .split(/\s+/)
+    .filter((child) => child !== '' && !started.includes(Number(child)));
+  return state === 'S' && children !== null && others.length === 0;
 }
 
 /**

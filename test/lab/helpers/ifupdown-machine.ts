@@ -10,13 +10,16 @@
  *
  * A reboot (rebootHost below) ends it and starts a new one from the same ROOT.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lab, LabProcess } from '../../../source/lab/index.js';
+import type { Lab, LabOptions, LabProcess } from '../../../source/lab/index.js';
 import { waitFor } from '../../../source/lab/wait.js';
 import { silentLog } from '../../../source/system/debug-log.js';
 import { createExecRunner } from '../../../source/system/exec-runner.js';
-import type { Runner, RunResult } from '../../../source/system/runner.js';
+import { expectSuccess, type Runner, type RunResult } from '../../../source/system/runner.js';
+import { type CliRun, requireBuiltCli, runCliAfter } from './guardian-cli.js';
+import { withLab } from './lab-state.js';
 
 const KEEPER_SCRIPT = `set -e
 mount -t tmpfs -o mode=0755 tmpfs /run
@@ -28,6 +31,8 @@ exec sleep 1800
 export interface IfupdownMachine {
   readonly root: string;
   readonly interfaces: string;
+  /** `nsenter -t KEEPER -m -n`: prepend to run a program inside the machine (the built CLI). */
+  readonly prefix: readonly string[];
   /** Runs inside the machine (its mount namespace and the host's network namespace). */
   readonly runner: Runner;
   exec(argv: readonly string[], timeoutMs?: number): Promise<RunResult>;
@@ -55,9 +60,10 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
   });
   // The keeper was started by `ip netns exec`, so its mount namespace also has the lab's resolv.conf.
   const exec = createExecRunner(silentLog);
+  const prefix = ['nsenter', '-t', String(keeper.pid), '-m', '-n'];
   const runner: Runner = {
     async run(argv, options) {
-      const result = await exec.run(['nsenter', '-t', String(keeper.pid), '-m', '-n', ...argv], options);
+      const result = await exec.run([...prefix, ...argv], options);
       return { ...result, argv: [...argv] };
     },
   };
@@ -65,6 +71,7 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
   return {
     root,
     interfaces,
+    prefix,
     runner,
     exec: (argv, timeoutMs) => runner.run(argv, { timeoutMs }),
     boot: () => runner.run(['ifup', '-a', '-i', interfaces], { timeoutMs: 70_000 }),
@@ -82,4 +89,42 @@ export async function startIfupdownMachine(lab: Lab, root: string): Promise<Ifup
 export async function rebootHost(lab: Lab, machine: IfupdownMachine): Promise<void> {
   await machine.stop();
   await lab.rebootHost();
+}
+
+/**
+ * A lab whose host is an ifupdown machine booted from `interfaces` under a fresh ROOT (removed
+ * afterwards). The lab's own address on the uplink is flushed first, so ifupdown's client takes
+ * the first lease. `cli` runs the built CLI inside the machine that is current when it is called,
+ * with --root-dir ROOT and a state directory in the lab's dir.
+ */
+export async function withIfupdownHost(
+  options: LabOptions,
+  interfaces: string,
+  body: (host: {
+    lab: Lab;
+    root: string;
+    machine: IfupdownMachine;
+    stateDir: string;
+    cli(machine: IfupdownMachine, ...args: string[]): Promise<CliRun>;
+  }) => Promise<void>,
+): Promise<void> {
+  requireBuiltCli();
+  const root = mkdtempSync(join(tmpdir(), 'bm-ifupdown-root-'));
+  try {
+    await withLab(options, async (lab) => {
+      expectSuccess(await lab.exec(lab.ns.host, ['ip', 'addr', 'flush', 'dev', lab.uplink]));
+      writeRoot(root, interfaces);
+      const machine = await startIfupdownMachine(lab, root);
+      expectSuccess(await machine.boot());
+      const stateDir = join(lab.dir, 'state');
+      const cli = (current: IfupdownMachine, ...args: string[]) =>
+        runCliAfter(current.prefix, [...args, '--root-dir', root, '--state-dir', stateDir], {
+          env: { SSH_CONNECTION: '' },
+          timeoutMs: 180_000,
+        });
+      await body({ lab, root, machine, stateDir, cli });
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

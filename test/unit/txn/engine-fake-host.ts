@@ -44,6 +44,8 @@ export interface FakeProcess {
   uid?: number;
   /** /proc/PID/exe; when left out, argv[0] if it is a path, busybox for udhcpc, else /usr/sbin/NAME. */
   exe?: string;
+  /** The parent's pid, which lists this one in /proc/PARENT/task/PARENT/children. */
+  parent?: number;
 }
 
 function exeOf(process: FakeProcess): string {
@@ -209,14 +211,20 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
         const uid = process?.uid ?? 0;
         return process ? `Name:\t${process.argv[0]}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n` : null;
       }
-      // Every process sleeps with no child: a started client has settled (started-client.ts).
+      // Every process sleeps; its children are those naming it as parent (started-client.ts).
       const stat = /^\/proc\/(\d+)\/stat$/.exec(path);
       if (stat) {
         const process = state.processes.get(Number(stat[1]));
         return process ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0\n` : null;
       }
       const children = /^\/proc\/(\d+)\/task\/\1\/children$/.exec(path);
-      if (children) return state.processes.has(Number(children[1])) ? '' : null;
+      if (children) {
+        const pid = Number(children[1]);
+        if (!state.processes.has(pid)) return null;
+        return [...state.processes]
+          .flatMap(([child, process]) => (process.parent === pid ? [`${child} `] : []))
+          .join('');
+      }
       return null;
     },
     async listDir(path) {

@@ -1,13 +1,17 @@
 /**
- * stop-started signals the DHCP client the plan started on the bridge, found by its argv among every
- * process in /proc. The scan takes a while on a busy host: a process it found early may exit and
- * its pid go to another program before the signal. Each pid is checked again right before it.
+ * The engine's handling of the DHCP client the plan started on the bridge (started-client.ts):
+ * - stop-started finds it by its argv among every process in /proc. The scan takes a while on a busy
+ *   host: a process it found early may exit and its pid go to another program before the signal, so
+ *   each pid is checked again right before it.
+ * - it counts as settled when asleep with no child, or whose only child is its own fork running the
+ *   same argv (ISC dhclient 4.3+ forks at once and the parent waits for the child's first lease); a
+ *   child running anything else (its script) keeps it busy.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import type { FileReader } from '../../../source/system/files.js';
 import type { EngineContext } from '../../../source/txn/engine/engine-context.js';
-import { stopStarted } from '../../../source/txn/engine/started-client.js';
-import { type FakeProcess, type FakeState, fakeHost, OUR_NETNS } from './engine-fake-host.js';
+import { stopStarted, waitUntilSettled } from '../../../source/txn/engine/started-client.js';
+import { dhcpHost, type FakeProcess, type FakeState, fakeHost, OUR_NETNS } from './engine-fake-host.js';
 
 const STARTED = ['/usr/bin/busybox', 'udhcpc', '-i', 'fcbr0', '-p', '/run/udhcpc.fcbr0.pid'];
 
@@ -49,5 +53,32 @@ describe('stopStarted', () => {
     expect(await stopStarted(context(host.files, host.runner, notes), STARTED, 'TERM')).toBeNull();
     expect(host.calls.filter((argv) => argv[0] === 'kill')).toEqual([['kill', '-TERM', '5001']]);
     expect(state.processes.has(5001)).toBe(false);
+  });
+});
+
+const DHCLIENT = ['/usr/sbin/dhclient', '-4', '-i', '-pf', '/run/dhclient.fcbr0.pid', 'fcbr0'];
+
+function contextWith(processes: Array<[number, FakeProcess]>): EngineContext {
+  const state = dhcpHost();
+  for (const [pid, process] of processes) state.processes.set(pid, process);
+  const { runner, files } = fakeHost(state);
+  return { deps: { runner, files }, note: () => {} } as unknown as EngineContext;
+}
+
+describe('waitUntilSettled', () => {
+  test('a dhclient waiting for its forked child (same argv) to bind the first lease has settled', async () => {
+    const context = contextWith([
+      [6001, { argv: DHCLIENT, netns: OUR_NETNS }],
+      [6002, { argv: DHCLIENT, netns: OUR_NETNS, parent: 6001 }],
+    ]);
+    expect(await waitUntilSettled(context, DHCLIENT)).toBe('settled');
+  });
+
+  test('a client running its script (another program as its child) is still busy', async () => {
+    const context = contextWith([
+      [6001, { argv: DHCLIENT, netns: OUR_NETNS }],
+      [6003, { argv: ['/bin/sh', '/sbin/dhclient-script'], netns: OUR_NETNS, parent: 6001 }],
+    ]);
+    expect(await waitUntilSettled(context, DHCLIENT)).toBe('busy');
   });
 });

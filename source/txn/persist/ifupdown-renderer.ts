@@ -38,7 +38,7 @@ import { familyOf } from '../../system/ip-math.js';
 import { killArgv } from '../../system/process-signal.js';
 import { type RunResult, succeeded } from '../../system/runner.js';
 import { defaultDuidLine, leaseSecondsFor } from './dhclient-lease-file.js';
-import { forget, isRecordedUp, recordUp } from './ifupdown-state.js';
+import { forget, ifstateDir, isRecordedUp, recordUp } from './ifupdown-state.js';
 import { clientsServing } from './interface-dhcp-clients.js';
 import type { PersistContext, PersistRenderer } from './persist-renderer.js';
 
@@ -81,10 +81,11 @@ export const ifupdownRenderer: PersistRenderer = {
     const bridge = checkedName(plan.bridge);
     const nic = checkedName(plan.nic);
     const interfaces = join(context.rootDir, INTERFACES);
-    if (await isRecordedUp(context.runner, interfaces, bridge)) return null;
+    const state = ifstateDir(context.rootDir);
+    if (await isRecordedUp(context.runner, state, interfaces, bridge)) return null;
     if (bridgeMethod(plan.config, bridge) !== 'dhcp') {
       // Static or manual: the bridge already holds exactly what ifup would set (see ifupdown-state.ts).
-      const recorded = await recordUp(context.runner, bridge);
+      const recorded = await recordUp(context.runner, state, bridge);
       context.note(`recorded ${bridge} as up in ifupdown's state: exit ${recorded.exitCode}`);
       if (!succeeded(recorded))
         return `${bridge} could not be recorded in ifupdown's state: ${why(recorded)}.`;
@@ -94,12 +95,14 @@ export const ifupdownRenderer: PersistRenderer = {
         context.note(`stopping ${client.program} (pid ${client.pid}) on ${bridge} for ifupdown's own`);
         await context.runner.run(killArgv(client.pid, 'KILL'));
       }
-      const up = await context.runner.run(['ifup', '-i', interfaces, bridge], { timeoutMs: IFUP_TIMEOUT_MS });
+      const up = await context.runner.run(['ifup', '--state-dir', state, '-i', interfaces, bridge], {
+        timeoutMs: IFUP_TIMEOUT_MS,
+      });
       context.note(`ifup ${bridge}: exit ${up.exitCode}`);
       if (!succeeded(up)) return `ifup ${bridge} failed: ${why(up)}.`;
       await renewLifetimes(context, bridge);
     }
-    if (!(await isRecordedUp(context.runner, interfaces, bridge)))
+    if (!(await isRecordedUp(context.runner, state, interfaces, bridge)))
       return `ifupdown does not list ${bridge} as up (ifquery --state ${bridge}).`;
     return null;
   },
@@ -110,7 +113,7 @@ export const ifupdownRenderer: PersistRenderer = {
       context.note(`stopping ${client.program} (pid ${client.pid}) on ${bridge}: ifupdown gives it up`);
       await context.runner.run(killArgv(client.pid, 'KILL'));
     }
-    const forgotten = await forget(context.runner, bridge);
+    const forgotten = await forget(context.runner, ifstateDir(context.rootDir), bridge);
     context.note(`took ${bridge} out of ifupdown's state: exit ${forgotten.exitCode}`);
     // No /run/network at all: ifupdown has no state, so none names the bridge.
     if (!succeeded(forgotten) && !/No such file/.test(forgotten.stderr))

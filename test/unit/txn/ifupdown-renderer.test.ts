@@ -90,16 +90,17 @@ function planWith(method: string): Plan {
 const argvs = (calls: Call[]) => calls.map((call) => call.argv.join(' '));
 
 describe('ifupdown renderer: handOver', () => {
+  // Under --root-dir the state is the root's (ROOT/run/network), never this machine's /run/network.
   it('records a static bridge in ifupdown state under its lock, without running ifup (ip addr add would fail)', async () => {
     const { runner, calls } = fakeHost();
     expect(await ifupdownRenderer.handOver(context(runner), planWith('static'))).toBeNull();
     expect(calls.filter((call) => call.argv[0] === 'flock')).toEqual([
       {
-        argv: ['flock', '/run/network/.ifstate.lock', 'tee', '-a', '/run/network/ifstate'],
+        argv: ['flock', `${root}/run/network/.ifstate.lock`, 'tee', '-a', `${root}/run/network/ifstate`],
         input: 'fcbr0=fcbr0\n',
       },
       {
-        argv: ['flock', '/run/network/.ifstate.lock', 'tee', '/run/network/ifstate.fcbr0'],
+        argv: ['flock', `${root}/run/network/.ifstate.lock`, 'tee', `${root}/run/network/ifstate.fcbr0`],
         input: 'fcbr0\n',
       },
     ]);
@@ -131,7 +132,7 @@ describe('ifupdown renderer: handOver', () => {
     const run = argvs(calls);
     expect(run.filter((argv) => argv.startsWith('kill'))).toEqual(['kill -KILL 700']);
     expect(run.indexOf('kill -KILL 700')).toBeLessThan(
-      run.indexOf(`ifup -i ${root}/etc/network/interfaces fcbr0`),
+      run.indexOf(`ifup --state-dir ${root}/run/network -i ${root}/etc/network/interfaces fcbr0`),
     );
     expect(run).toContain('ip addr change 198.51.100.240/24 dev fcbr0 valid_lft 120 preferred_lft 120');
   });
@@ -154,8 +155,8 @@ describe('ifupdown renderer: handBack', () => {
     expect(await ifupdownRenderer.handBack(context(runner), planWith('dhcp'))).toBeNull();
     expect(argvs(calls).filter((argv) => /^(kill|flock|rm)/.test(argv))).toEqual([
       'kill -KILL 700',
-      'flock /run/network/.ifstate.lock sed -i -e /^fcbr0=/d /run/network/ifstate',
-      'rm -f -- /run/network/ifstate.fcbr0',
+      `flock ${root}/run/network/.ifstate.lock sed -i -e /^fcbr0=/d ${root}/run/network/ifstate`,
+      `rm -f -- ${root}/run/network/ifstate.fcbr0`,
     ]);
   });
 
@@ -164,7 +165,7 @@ describe('ifupdown renderer: handBack', () => {
     const plan = { ...planWith('dhcp'), bridge: 'br.v[1]' } as Plan;
     await ifupdownRenderer.handBack(context(runner), plan);
     expect(argvs(calls)).toContain(
-      'flock /run/network/.ifstate.lock sed -i -e /^br\\.v\\[1\\]=/d /run/network/ifstate',
+      `flock ${root}/run/network/.ifstate.lock sed -i -e /^br\\.v\\[1\\]=/d ${root}/run/network/ifstate`,
     );
   });
 });

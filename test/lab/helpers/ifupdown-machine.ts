@@ -21,9 +21,14 @@ import { expectSuccess, type Runner, type RunResult } from '../../../source/syst
 import { type CliRun, requireBuiltCli, runCliAfter } from './guardian-cli.js';
 import { withLab } from './lab-state.js';
 
+// The CLI runs with --root-dir ROOT and keeps ifupdown's state in ROOT/run/network (never this
+// machine's /run/network); the machine's own ifup reads /run/network. One is bound over the other,
+// as on a real host where the root is /, and emptied at each boot because /run is volatile.
 const KEEPER_SCRIPT = `set -e
 mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /run/network
+rm -rf "$1/run/network"
+mkdir -p "$1/run/network" /run/network
+mount --bind "$1/run/network" /run/network
 mount --bind "$1/var/lib/dhcp" /var/lib/dhcp
 exec sleep 1800
 `;

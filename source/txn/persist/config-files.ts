@@ -15,8 +15,14 @@ import { readFileWithStats, removeFile, UnsafePath, writeFileAtomic } from '../.
 import { backupFile, restoreBackup } from '../../system/file-backup.js';
 import type { Journal, JournalStore, TouchedFile } from '../journal/journal.js';
 
-/** netplan (0.106+) warns about, and later refuses, config readable by others; the rest is 0644. */
-const NETPLAN_MODE = 0o600;
+/**
+ * The mode of a file that did not exist: netplan (0.106+) warns about, and later refuses, config
+ * readable by others; NetworkManager's keyfile plugin ignores a keyfile that is not root's and 0600
+ * (nm-settings-keyfile(5); seen in the lab, NM 1.42: a 0644 profile written at confirm was never
+ * loaded, so the reload left the bridge without its profile). The rest (ifupdown's files, networkd
+ * drop-ins, which networkd reads as the systemd-network user) are 0644.
+ */
+const PRIVATE_MODE = 0o600;
 const CONFIG_MODE = 0o644;
 
 export function hostPath(rootDir: string, path: string): string {
@@ -70,6 +76,10 @@ export async function backUpConfig(
   return touched;
 }
 
+function privateConfig(file: ConfigFile): boolean {
+  return file.path.startsWith('/etc/netplan/') || file.renderer === 'networkmanager';
+}
+
 /** Writes (or removes) one backed-up file atomically, keeping the original's mode and owner. */
 export async function writeConfig(rootDir: string, file: ConfigFile, touched: TouchedFile): Promise<void> {
   const target = hostPath(rootDir, file.path);
@@ -81,7 +91,7 @@ export async function writeConfig(rootDir: string, file: ConfigFile, touched: To
   const { backup } = touched;
   const keep = backup
     ? { mode: backup.mode, owner: { uid: backup.uid, gid: backup.gid } }
-    : { mode: file.path.startsWith('/etc/netplan/') ? NETPLAN_MODE : CONFIG_MODE };
+    : { mode: privateConfig(file) ? PRIVATE_MODE : CONFIG_MODE };
   await writeFileAtomic(target, file.after, keep);
 }
 

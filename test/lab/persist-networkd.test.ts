@@ -103,22 +103,16 @@ async function withMachine(
     try {
       const before = await configured(lab, machine.current, 'ens18');
       const stateDir = join(lab.dir, 'state');
-      const cli = (args: string[], pathFirst?: string) =>
-        machine.current.exec(
-          [
-            ...(pathFirst
-              ? ['env', `PATH=${pathFirst}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`]
-              : []),
-            process.execPath,
-            DIST_CLI,
-            ...args,
-            '--state-dir',
-            stateDir,
-            '--root-dir',
-            '/',
-          ],
-          { check: false, timeoutMs: 180_000 },
-        );
+      const where = ['--state-dir', stateDir, '--root-dir', '/'];
+      const cli = (args: string[], pathFirst?: string) => {
+        const path = pathFirst
+          ? [`PATH=${pathFirst}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`]
+          : [];
+        return machine.current.exec(['env', ...path, process.execPath, DIST_CLI, ...args, ...where], {
+          check: false,
+          timeoutMs: 180_000,
+        });
+      };
       await body({ lab, root, machine, cli, stateDir, before });
     } finally {
       await machine.current.stop();

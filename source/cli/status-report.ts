@@ -70,6 +70,8 @@ export interface MigrationStatus {
     reason: string;
     at: string;
     differences: string[];
+    /** What the revert did not do that the comparison cannot see (a renderer not told to take the uplink back). */
+    notDone: string[];
     /** As the operator copies them: one shell-quoted line each (commandText), the data rendered here. */
     manualCommands: string[];
     /** True when only /run knows it: the revert ran but the state directory could not record it. */
@@ -167,6 +169,7 @@ function migrationStatus(
           reason: outcome.reason,
           at: new Date(outcome.at).toISOString(),
           differences: outcome.differences ?? [],
+          notDone: outcome.notDone ?? [],
           manualCommands: (outcome.manualCommands ?? []).flatMap(commandText),
           onlyInRuntimeDir: outcome.onlyInRuntimeDir,
         }
@@ -223,6 +226,7 @@ export function statusText(
           `    recorded only in ${RUNTIME_DIR}: the state directory could not be written; free space or remount it, then \`${rollback}\` records it without undoing again`,
         );
       for (const difference of outcome.differences) lines.push(`    still different: ${difference}`);
+      for (const left of outcome.notDone) lines.push(`    not done: ${left}`);
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);
     }

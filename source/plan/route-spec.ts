@@ -23,6 +23,20 @@ export function isDefaultRoute(route: Route): boolean {
   return route.dst === 'default' || route.dst === '0.0.0.0/0' || route.dst === '::/0';
 }
 
+/**
+ * The metric of the IPv4 default route a renderer's DHCP client put on the uplink and the cutover
+ * moved, or null. A renderer that renews the lease on the bridge must use it: NetworkManager's
+ * default for a bridge is 425 where the uplink's ethernet profile had 100, and networkd's is 1024.
+ */
+export function movedDhcpRouteMetric(routes: readonly Route[]): number | null {
+  const moved = routes.find(
+    (route) =>
+      route.family === 4 && isDefaultRoute(route) && route.table === 'main' && route.protocol === 'dhcp',
+  );
+  if (!moved) return null;
+  return Number(checkedNumber(moved.metric ?? 0, 'default route metric'));
+}
+
 /** Arguments after `route replace|del`. */
 export function routeArgs(route: Route, rename: Rename): string[] {
   const args: string[] = [];

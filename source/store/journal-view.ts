@@ -74,6 +74,7 @@ export function revertFromJournal(journal: Journal): RevertOutcome | null {
     reason: outcome.reason as RevertReason,
     steps,
     differences: outcome.differences ?? [],
+    notDone: outcome.notDone ?? [],
     manualCommands: outcome.manualCommands ?? [],
     checks: outcome.checks ?? [],
   };

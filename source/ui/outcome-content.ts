@@ -183,6 +183,15 @@ export function revertContent(
   } else if (revert.checks.length > 0 && !options.logAbove) {
     blocks.push(block('Checks after the revert:', checkItems(revert.checks, glyphs)));
   }
+  const notDone = revert.notDone ?? [];
+  if (notDone.length > 0) {
+    blocks.push(
+      block(
+        'Not done by the revert:',
+        notDone.map((left) => item(`${glyphs.bullet} ${glyphs.text(left)}`, 'warning', 2)),
+      ),
+    );
+  }
   if (revert.manualCommands.length > 0) {
     blocks.push(
       block(

@@ -72,6 +72,34 @@ describe('a revert outcome', () => {
     expect(tui.join('\n')).not.toContain('Move ens18 into fcbr0');
   });
 
+  it('says in both what a complete revert did not do (a renderer not reloaded) and the commands that do it', () => {
+    const notReloaded: RevertOutcome = {
+      ...revertOutcome(quietPlan(), 2, { kind: 'reverted', reason: 'persist-failed' }),
+      notDone: ['systemd-networkd was not told to take ens18 back (networkctl reload exited 1: no bus)'],
+      manualCommands: [{ kind: 'exec', argv: ['networkctl', 'reload'] }],
+    };
+    const expected = [
+      'Compared with the pre-state: links, addresses, routes and rules are as before.',
+      'Not done by the revert:',
+      '• systemd-networkd was not told to take ens18 back (networkctl reload exited 1: no bus)',
+      'Run these as root to finish the revert by hand:',
+      'networkctl reload',
+    ];
+    for (const lines of [
+      plainText(revertReport(notReloaded, null, unicodeGlyphs)),
+      tuiText(revertReportRows(notReloaded, null, unicodeGlyphs, WIDE)).flatMap((line) =>
+        line.split(/(?<=\.) (?=Compared)/),
+      ),
+    ]) {
+      const at = expected.map((line) => lines.indexOf(line));
+      expect(
+        at.every((index) => index >= 0),
+        lines.join('\n'),
+      ).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+    }
+  });
+
   it('says "No checks ran" in both when none ran after steps were undone', () => {
     const unchecked = { ...incomplete, checks: [] };
     expect(tuiText(revertReportRows(unchecked, null, unicodeGlyphs, WIDE))).toContain(

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { addressBits } from '../../system/ip-math.js';
 import type { PlanContext } from '../context.js';
 import { leaseFor } from '../lease-identity.js';
+import { movedDhcpRouteMetric } from '../route-spec.js';
 import type { ConfigFile } from '../types.js';
 import { configFile } from './diff.js';
 import { isNmClientId } from './nm-dhcp-identity.js';
@@ -53,7 +54,14 @@ export function networkManagerConfig(context: PlanContext): ConfigFile[] {
         ['forward-delay', '0'],
       ],
     ],
-    ['ipv4', ipv4Settings(config, clientId !== null && isNmClientId(clientId) ? clientId : 'mac')],
+    [
+      'ipv4',
+      ipv4Settings(
+        config,
+        clientId !== null && isNmClientId(clientId) ? clientId : 'mac',
+        movedDhcpRouteMetric(context.state.routes),
+      ),
+    ],
     ['ipv6', ipv6Settings(config)],
   ]);
   const portFile = keyfile([
@@ -98,7 +106,11 @@ function keyfile(sections: Section[]): string {
     .join('\n\n')}\n`;
 }
 
-function ipv4Settings(config: RuntimeConfig, clientId: string): Array<[string, string]> {
+function ipv4Settings(
+  config: RuntimeConfig,
+  clientId: string,
+  dhcpMetric: number | null,
+): Array<[string, string]> {
   const v4 = config.addresses.filter((address) => !address.includes(':'));
   if (config.dhcp4 || v4.length === 0) {
     // The uplink lease's client id (nm-dhcp-identity.ts), else the MAC-based one, asks the DHCP
@@ -106,6 +118,9 @@ function ipv4Settings(config: RuntimeConfig, clientId: string): Array<[string, s
     return [
       ['method', 'auto'],
       ['dhcp-client-id', clientId],
+      // The uplink's routes had this metric (NM's ethernet default, 100, where a bridge gets 425);
+      // the window's in-memory profile uses it too (steps/keep-lease-nm.ts).
+      ...(dhcpMetric === null ? [] : [['route-metric', String(dhcpMetric)] as [string, string]]),
     ];
   }
   const settings: Array<[string, string]> = [['method', 'manual']];

@@ -18,8 +18,7 @@ import type { PlanContext } from '../context.js';
 import { leaseFor } from '../lease-identity.js';
 import { networkdDhcpIdentity } from '../persist/networkd-identity.js';
 import { blocker, warning } from '../preflight/verdict.js';
-import { isDefaultRoute } from '../route-spec.js';
-import { checkedNumber } from '../tokens.js';
+import { movedDhcpRouteMetric } from '../route-spec.js';
 import type { Step, Verdict } from '../types.js';
 import type { KeepLease } from './keep-lease.js';
 import { clientKeepLease } from './keep-lease-client.js';
@@ -51,7 +50,7 @@ export function networkdKeepLease(context: PlanContext): KeepLease {
     nic,
     bridge,
     identity: identity.dhcpv4,
-    routeMetric: movedRouteMetric(context),
+    routeMetric: movedDhcpRouteMetric(context.state.routes),
   });
   const verdicts: Verdict[] = identity.approximation
     ? [
@@ -93,14 +92,4 @@ export function networkdKeepLease(context: PlanContext): KeepLease {
     ],
   };
   return { step, verdicts };
-}
-
-/** The metric of the IPv4 default route networkd's DHCP put on the uplink and the cutover moved. */
-function movedRouteMetric(context: PlanContext): number | null {
-  const moved = context.state.routes.find(
-    (route) =>
-      route.family === 4 && isDefaultRoute(route) && route.table === 'main' && route.protocol === 'dhcp',
-  );
-  if (!moved) return null;
-  return Number(checkedNumber(moved.metric ?? 0, 'default route metric'));
 }

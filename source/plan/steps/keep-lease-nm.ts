@@ -15,6 +15,11 @@
  *   so the uplink gets an in-memory port profile too. Activated on the unmanaged uplink it keeps it
  *   in the bridge (no release, no carrier loss). Merely managing the uplink again instead made NM
  *   autoconnect the uplink's own profile, which took it out of the bridge (the guardian reverted).
+ * - A bridge profile's routes get NM's bridge metric (425) unless it says otherwise, beside the
+ *   uplink's moved routes (its ethernet metric, 100). Seen in the lab: once NM ran fcbr0 from the
+ *   written profile, the moved metric-100 routes were gone a while later and the persist's check
+ *   of the moved routes failed. So the profiles carry the moved routes' metric (ipv4.route-metric):
+ *   NM's routes are the moved ones, and the host routes as before the change, also after a reboot.
  * - After a restart NM takes both back as they were (it records the managed state and the active
  *   profiles under /run/NetworkManager/devices); the hold file would make both unmanaged then and
  *   leave the lease unrenewed, so this step removes it and its inverse writes it back.
@@ -37,6 +42,7 @@ import { leaseFor } from '../lease-identity.js';
 import { stableUuid } from '../persist/networkmanager.js';
 import { isNmClientId } from '../persist/nm-dhcp-identity.js';
 import { blocker, info } from '../preflight/verdict.js';
+import { movedDhcpRouteMetric } from '../route-spec.js';
 import { checkedMac } from '../tokens.js';
 import type { Command, Step } from '../types.js';
 import type { KeepLease } from './keep-lease.js';
@@ -132,12 +138,15 @@ export function networkManagerKeepLease(context: PlanContext): KeepLease {
   const uuid = nmBridgeUuid(context);
   const portUuid = nmPortUuid(context);
   const hold = networkManagerHoldFile(nic, bridge);
+  const metric = movedDhcpRouteMetric(context.state.routes);
   const add = addInMemoryProfile('bridge', nmWindowProfileName(bridge), uuid, bridge, [
     ['bridge.mac-address', mac],
     ['bridge.stp', 'no'],
     ['bridge.forward-delay', '0'],
     ['ipv4.method', 'auto'],
     ...(clientId === null ? [] : [['ipv4.dhcp-client-id', clientId] as const]),
+    // The moved routes' metric, so NM's own routes are the ones the cutover moved (see above).
+    ...(metric === null ? [] : [['ipv4.route-metric', String(metric)] as const]),
     // IPv6 stays as the kernel and the cutover left it: NM touches no IPv6 address on the bridge.
     ['ipv6.method', 'ignore'],
   ]);

@@ -34,6 +34,24 @@ export const HOLD_FILE_MODE = 0o644;
  */
 export const NETWORKCTL_RELOAD: readonly string[] = ['networkctl', 'reload'];
 
+/**
+ * The daemon a revert command hands the uplink back to, when that is all the command does, else
+ * null: today `networkctl reload` (the hold's inverse, renderer-hold.ts). The revert treats its
+ * failure apart from the others (txn/engine/revert.ts): the links, addresses and routes it puts back
+ * do not depend on it and are compared as always, and the bus that refused a hand-over (persist)
+ * must not turn a complete revert into an incomplete one; it is reported as not done, with the
+ * commands to run once the daemon answers.
+ */
+export function handBackDaemon(command: Command): string | null {
+  if (
+    command.kind === 'exec' &&
+    command.argv.length === NETWORKCTL_RELOAD.length &&
+    command.argv.every((arg, i) => arg === NETWORKCTL_RELOAD[i])
+  )
+    return 'systemd-networkd';
+  return null;
+}
+
 export interface HoldFile {
   path: string;
   content: string;

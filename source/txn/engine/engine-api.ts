@@ -84,6 +84,12 @@ export interface RevertOutcome {
   steps: Array<{ stepId: string; title: string; state: StepState; message?: string }>;
   /** Human-readable differences between the host now and the pre-state; empty when identical. */
   differences: string[];
+  /**
+   * What the revert did not do that the comparison cannot see: a renderer that was not told to take
+   * the uplink back (revert.ts). Does not make the revert incomplete; shown with its commands.
+   * Absent in outcomes recorded before it existed.
+   */
+  notDone?: string[];
   /** Exact commands an operator can run by hand to finish an incomplete revert. */
   /** Argv data for the operator to run by hand; rendered only where shown (commandText). */
   manualCommands: Command[];

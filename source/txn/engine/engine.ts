@@ -138,6 +138,7 @@ async function undoAndRecord(
     reason,
     steps: undo.steps,
     differences: undo.differences,
+    notDone: undo.notDone,
     manualCommands: undo.manualCommands,
     checks,
   };
@@ -152,6 +153,7 @@ async function undoAndRecord(
         kind,
         reason,
         differences: undo.differences,
+        notDone: undo.notDone,
         manualCommands: undo.manualCommands,
         // Recorded so a process that did not run this revert (the TUI watching the guardian's) can show it.
         steps: revertedSteps(undo.steps),
@@ -182,6 +184,7 @@ async function recordNotedRevert(
         kind: done.kind,
         reason: done.reason,
         differences: done.differences,
+        ...(done.notDone ? { notDone: done.notDone } : {}),
         manualCommands: done.manualCommands,
         steps: revertedSteps(done.steps),
         checks: done.checks,
@@ -211,6 +214,7 @@ export function recordedRevert(journal: Journal): RevertOutcome | null {
     reason: outcome.reason as RevertReason,
     steps: outcome.steps ?? [],
     differences: outcome.differences ?? [],
+    notDone: outcome.notDone ?? [],
     manualCommands: outcome.manualCommands ?? [],
     checks: outcome.checks ?? [],
     elsewhere: true,

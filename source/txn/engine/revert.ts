@@ -13,6 +13,11 @@
  *    addresses are back on the uplink.
  * 3. The host is compared with the journal's pre-state (links, addresses, routes, rules of the
  *    uplink and the bridge) and whatever still differs is reported with the commands that fix it.
+ * A renderer hand-back that fails (`networkctl reload`, plan/steps/renderer-hold-files.ts
+ * handBackDaemon) is the exception: what the comparison checks does not depend on it, and the bus
+ * that just refused a hand-over at persist would otherwise make every such revert "incomplete". It
+ * is reported as not done (the outcome's notDone, the step's message, a journal event), with the
+ * hand-back's commands to run once the daemon answers, and the comparison decides the outcome.
  */
 import { compareHostState, differenceTexts, type StateDifference } from '../../host/compare.js';
 import type { HostSnapshot } from '../../host/snapshot.js';
@@ -20,6 +25,7 @@ import { commandProblem } from '../../plan/command-shape.js';
 import { commandText, shellQuote } from '../../plan/command-text.js';
 import { inNamespace } from '../../plan/operator-commands.js';
 import { revertCommandProblem } from '../../plan/revert-allowlist.js';
+import { handBackDaemon } from '../../plan/steps/renderer-hold-files.js';
 import type { Command, Step } from '../../plan/types.js';
 import { CommandFailed, succeeded } from '../../system/runner.js';
 import type { Journal } from '../journal/journal.js';
@@ -50,6 +56,8 @@ export interface UndoneStep {
 export interface UndoResult {
   steps: UndoneStep[];
   differences: string[];
+  /** What the revert did not do that the comparison cannot see (a renderer not told to take the uplink back). */
+  notDone: string[];
   /** Data, rendered where shown (commandText); they act where the migration ran (inNamespace). */
   manualCommands: Command[];
 }
@@ -129,14 +137,28 @@ export async function undoSteps(
       unfinished.push(`the revert batch could not run: ${(error as Error).message}`);
     }
   }
-  for (const { stepId, command } of program.others) {
+  const notDone: string[] = [];
+  const leftOut = new Map<string, string>();
+  const handBackLeft: RevertProgram['others'] = [];
+  for (const [index, { stepId, command }] of program.others.entries()) {
     const problem = await runInverse(context, command, journal.preState);
-    if (problem) {
-      fail(stepId, problem);
-      // Netfilter rules and processes are not in the state comparison, so a failure here is
-      // reported on its own, with the command to retry.
-      unfinished.push(`${commandText(command).join(' ')} failed: ${problem}`);
+    if (!problem) continue;
+    const daemon = handBackDaemon(command);
+    if (daemon) {
+      // The hand-back and what follows it in its step (networkd's link-local re-announcement),
+      // which only acts once the daemon manages the uplink again.
+      handBackLeft.push(...program.others.slice(index).filter((entry) => entry.stepId === stepId));
+      const text = `${daemon} was not told to take ${journal.nic} back (${problem}): until it is, it may leave ${journal.nic} unmanaged (it does when it read the hold file in the window) and nothing renews a leased address there; run the commands below once ${daemon} answers on its D-Bus.`;
+      notDone.push(text);
+      leftOut.set(stepId, `not done: ${problem}`);
+      context.note(text);
+      await context.deps.journal.addEvent(context.stateDir, text).catch(() => undefined);
+      continue;
     }
+    fail(stepId, problem);
+    // Netfilter rules and processes are not in the state comparison, so a failure here is
+    // reported on its own, with the command to retry.
+    unfinished.push(`${commandText(command).join(' ')} failed: ${problem}`);
   }
 
   const { differences, readError } = await settledDifferences(context, journal);
@@ -145,7 +167,7 @@ export async function undoSteps(
   const undone = steps.map((step): UndoneStep => {
     const problems = failures.get(step.id);
     const state: StepState = incomplete && problems ? 'revert-failed' : 'reverted';
-    const message = state === 'revert-failed' ? problems?.join('; ') : undefined;
+    const message = state === 'revert-failed' ? problems?.join('; ') : leftOut.get(step.id);
     context.emit({ kind: 'step', stepId: step.id, state, ...(message ? { message } : {}) });
     return { stepId: step.id, title: step.title, state, ...(message ? { message } : {}) };
   });
@@ -153,10 +175,15 @@ export async function undoSteps(
   return {
     steps: undone,
     differences: [...unfinished, ...differenceTexts(differences)],
+    notDone,
     // Shown for the operator to run by hand: they must act where the migration ran (the lab's netns).
-    manualCommands: [...manualCommands(differences, journal.preState), ...retry, ...refused].flatMap(
-      (command) => inNamespace(journal.plan.request.netns, command),
-    ),
+    manualCommands: [
+      ...manualCommands(differences, journal.preState),
+      ...retry,
+      ...refused,
+      // Unless the step failed otherwise: then all of its commands are in `retry` already.
+      ...handBackLeft.filter(({ stepId }) => !failures.has(stepId)).map(({ command }) => command),
+    ].flatMap((command) => inNamespace(journal.plan.request.netns, command)),
   };
 }
 

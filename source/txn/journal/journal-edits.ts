@@ -138,6 +138,7 @@ export function settleOutcome(outcome: Omit<Outcome, 'at'>): JournalEdit {
       ...outcome,
       at: now,
       ...(outcome.differences ? { differences: outcome.differences.map(boundedText) } : {}),
+      ...(outcome.notDone ? { notDone: outcome.notDone.map(boundedText) } : {}),
       ...(outcome.steps
         ? {
             steps: outcome.steps.map((step) =>

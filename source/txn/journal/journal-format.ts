@@ -128,6 +128,8 @@ export interface Outcome {
   at: number;
   /** How the host still differs from the pre-state after a revert. */
   differences?: string[];
+  /** What the revert did not do that the comparison cannot see (engine-api.ts RevertOutcome). */
+  notDone?: string[];
   /** Commands the operator must run by hand to finish an incomplete revert. */
   /**
    * Argv data (validated on read, journal-parse.ts). A journal of an older version holds shell text

@@ -183,6 +183,7 @@ function outcomeProblem(value: unknown): string | null {
   if (!Number.isFinite(value.at)) return '"outcome.at" is not a number';
   return (
     (value.differences === undefined ? null : textListProblem(value.differences, 'outcome.differences')) ??
+    (value.notDone === undefined ? null : textListProblem(value.notDone, 'outcome.notDone')) ??
     (value.steps === undefined ? null : listProblem(value.steps, 'outcome.steps', revertedStepProblem)) ??
     (value.checks === undefined ? null : listProblem(value.checks, 'outcome.checks', checkProblem)) ??
     manualCommandsProblem(value.manualCommands)

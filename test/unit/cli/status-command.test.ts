@@ -177,6 +177,7 @@ describe('status', () => {
       reason: 'timeout',
       at: new Date(NOW + 1_000).toISOString(),
       differences: [],
+      notDone: [],
       manualCommands: [],
       onlyInRuntimeDir: true,
     });
@@ -229,6 +230,7 @@ describe('status', () => {
       reason: 'operator',
       at: new Date(NOW).toISOString(),
       differences: [],
+      notDone: [],
       manualCommands: [],
       onlyInRuntimeDir: false,
     });

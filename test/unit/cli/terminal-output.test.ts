@@ -40,6 +40,7 @@ describe('the headless output', () => {
           reason: 'timeout',
           at: '2026-12-02T08:02:00.000Z',
           differences: ['/usr/sbin/dhclient \x1b[2J\nFAKE failed: \u202eevil'],
+          notDone: [],
           onlyInRuntimeDir: false,
           manualCommands: ["/usr/sbin/dhclient $'\\x1b[2J' &"],
         },

@@ -69,6 +69,22 @@ describe('NetworkManager keeps the lease on the bridge', () => {
     expect(step?.commands[2]).toEqual({ kind: 'remove-file', path: NETWORKMANAGER_HOLD_PATH });
   });
 
+  it("gives the in-memory and the written bridge profile the metric of the uplink's DHCP routes", () => {
+    // NM's bridge default (425) would put a second set of routes beside the moved ones (100).
+    const leased = buildPlan(
+      nmDhcpHost((s) => {
+        for (const route of s.routes.filter((r) => r.dev === 'ens18' && r.family === 4))
+          Object.assign(route, { protocol: route.dst === 'default' ? 'dhcp' : route.protocol, metric: 100 });
+      }),
+      request(),
+    );
+    expect(argvs(stepOf(leased, 'keep-lease')?.commands).join('\n')).toContain('ipv4.route-metric 100');
+    expect(leased.config[0]?.after).toContain('[ipv4]\nmethod=auto\ndhcp-client-id=');
+    expect(leased.config[0]?.after).toMatch(/dhcp-client-id=[^\n]*\nroute-metric=100\n/);
+    // Without a DHCP default route there is no metric to keep: NM's own default stays.
+    expect(argvs(step?.commands).join('\n')).not.toContain('route-metric');
+  });
+
   it('shares the UUIDs of the persisted keyfiles, so persisting swaps the profiles for the files', () => {
     const keyfile = plan.config.find((file) => file.path.endsWith('/fcbr0.nmconnection'));
     expect(keyfile?.after).toContain(`uuid=${BRIDGE_UUID}\n`);

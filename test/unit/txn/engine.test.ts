@@ -596,6 +596,33 @@ describe('revert, confirm, watch', () => {
     ]);
   });
 
+  test('a renderer that cannot be told to take the uplink back is reported as not done with its command; the revert is complete', async () => {
+    const first = await setup();
+    // networkctl is not installed on the fake host: the hand-back fails as it does with no bus.
+    const plan = structuredClone(first.plan);
+    const stage = plan.steps.find((step) => step.id === 'stage-bridge');
+    if (!stage) throw new Error('no stage-bridge step');
+    stage.inverse = [...stage.inverse, { kind: 'exec', argv: ['networkctl', 'reload'] }];
+    await first.engine.start({ plan, preState: first.snapshot, timeoutSec: 120 });
+    const outcome = await first.engine.revert('operator');
+    const text =
+      'systemd-networkd was not told to take ens18 back (networkctl reload is not installed): until it is, it may leave ens18 unmanaged (it does when it read the hold file in the window) and nothing renews a leased address there; run the commands below once systemd-networkd answers on its D-Bus.';
+    expect(outcome).toMatchObject({
+      kind: 'reverted',
+      differences: [],
+      notDone: [text],
+      manualCommands: [{ kind: 'exec', argv: ['networkctl', 'reload'] }],
+    });
+    expect(outcome.steps.find((step) => step.stepId === 'stage-bridge')).toMatchObject({
+      state: 'reverted',
+      message: 'not done: networkctl reload is not installed',
+    });
+    expect(stateView(first.host.state)).toEqual(first.before);
+    const journal = await first.journal.load(temp.stateDir);
+    expect(journal?.outcome).toMatchObject({ kind: 'reverted', notDone: [text] });
+    expect(journal?.events.map((event) => event.message)).toContain(text);
+  });
+
   test('a DHCP client restart is skipped when one with the same argv already runs (a revert run twice)', async () => {
     const first = await setup();
     await first.engine.start({ plan: first.plan, preState: first.snapshot, timeoutSec: 120 });

@@ -158,6 +158,12 @@ export interface DhcpClient {
   euid: number | null;
   /** What the kernel runs (readlink /proc/PID/exe), null when unreadable; a restart runs this path. */
   exe: string | null;
+  /**
+   * When it started (/proc/PID/stat field 22, clock ticks since boot, as the kernel's decimal text):
+   * with the pid it names one process for the life of the boot, so a pid that exited and was
+   * reused is told apart. Null when unreadable; absent in recordings and journals made before.
+   */
+  startTime?: string | null;
 }
 
 /**

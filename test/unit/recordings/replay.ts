@@ -70,6 +70,15 @@ export async function replayHost(name: string): Promise<Replayed> {
   return { doc, snapshot, asked };
 }
 
+/**
+ * What the probe asked for, less the reads a document made before they were probed may lack: a
+ * DHCP client's /proc/PID/stat (its start time; host/probes/dhcp.ts leaves it unknown then).
+ */
+export function askedOf(asked: Set<string>, doc: CaptureDocument): string[] {
+  const recorded = recordedEntries(doc);
+  return [...asked].filter((entry) => recorded.has(entry) || !/^file \/proc\/\d+\/stat$/.test(entry)).sort();
+}
+
 /** Everything a document holds, in the same notation as Replayed.asked. */
 export function recordedEntries(doc: CaptureDocument): Set<string> {
   return new Set([

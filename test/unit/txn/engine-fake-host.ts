@@ -44,6 +44,8 @@ export interface FakeProcess {
   uid?: number;
   /** /proc/PID/exe; when left out, argv[0] if it is a path, busybox for udhcpc, else /usr/sbin/NAME. */
   exe?: string;
+  /** /proc/PID/stat field 22 (start time, clock ticks since boot); when left out, 100000 + pid. */
+  startTime?: string;
 }
 
 function exeOf(process: FakeProcess): string {
@@ -213,7 +215,11 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
       const stat = /^\/proc\/(\d+)\/stat$/.exec(path);
       if (stat) {
         const process = state.processes.get(Number(stat[1]));
-        return process ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0\n` : null;
+        // proc(5): field 22 (start time) is the 20th after the state.
+        const start = process?.startTime ?? String(100_000 + Number(stat[1]));
+        return process
+          ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0\n`
+          : null;
       }
       const children = /^\/proc\/(\d+)\/task\/\1\/children$/.exec(path);
       if (children) return state.processes.has(Number(children[1])) ? '' : null;

@@ -75,14 +75,15 @@ export async function checkSignalTarget(
 }
 
 /** A running process's start time (/proc/PID/stat field 22) and argv; null when it is gone or a zombie. */
-async function readIdentity(
-  context: EngineContext,
+export async function readIdentity(
+  context: Pick<EngineContext, 'deps'>,
   pid: number,
 ): Promise<{ startTime: string; argv: string[] } | null> {
-  const [stat, argv] = await Promise.all([
+  const [stat, raw] = await Promise.all([
     context.deps.files.readFile(`/proc/${pid}/stat`),
-    readArgv(context, pid),
+    context.deps.files.readFile(`/proc/${pid}/cmdline`),
   ]);
+  const argv = raw === null || raw === '' ? null : parseCmdline(raw);
   const parsed = stat === null ? null : parseProcStat(pid, stat);
   if (parsed === null || parsed.state === 'Z' || argv === null) return null;
   return { startTime: parsed.startTime, argv };

@@ -36,7 +36,7 @@ export function KeyHints({ width, rows }: { width: number; rows: number }) {
   const { color } = useUi();
   const facts = useAppState(
     useShallow(
-      ({ phase, helpOpen, plan, acknowledged, dryRun, canApply, watched, detailsOpen, remoteRevert }) => ({
+      ({
         phase,
         helpOpen,
         plan,
@@ -46,6 +46,18 @@ export function KeyHints({ width, rows }: { width: number; rows: number }) {
         watched,
         detailsOpen,
         remoteRevert,
+        failure,
+      }) => ({
+        phase,
+        helpOpen,
+        plan,
+        acknowledged,
+        dryRun,
+        canApply,
+        watched,
+        detailsOpen,
+        remoteRevert,
+        failure,
       }),
     ),
   );

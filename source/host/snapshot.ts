@@ -126,6 +126,12 @@ export interface Renderer {
     available: boolean;
     /** networkctl's setup state per interface (configured, unmanaged, ...), empty when not running. */
     links: Record<string, { setupState: string; operationalState: string }>;
+    /**
+     * Whether systemd-networkd answers on the system D-Bus (org.freedesktop.network1 has an owner),
+     * which the netplan hand-over's `networkctl reload` needs. Absent: not probed (a recording made
+     * before it was), so unknown.
+     */
+    reachable?: boolean;
   };
   networkManager: {
     available: boolean;

@@ -126,6 +126,12 @@ export interface Renderer {
     available: boolean;
     /** networkctl's setup state per interface (configured, unmanaged, ...), empty when not running. */
     links: Record<string, { setupState: string; operationalState: string }>;
+    /**
+     * Whether systemd-networkd answers on the system D-Bus (org.freedesktop.network1 has an owner),
+     * which the netplan hand-over's `networkctl reload` needs. Absent: not probed (a recording made
+     * before it was), so unknown.
+     */
+    reachable?: boolean;
   };
   networkManager: {
     available: boolean;
@@ -168,6 +174,12 @@ export interface DhcpClient {
   euid: number | null;
   /** What the kernel runs (readlink /proc/PID/exe), null when unreadable; a restart runs this path. */
   exe: string | null;
+  /**
+   * When it started (/proc/PID/stat field 22, clock ticks since boot, as the kernel's decimal text):
+   * with the pid it names one process for the life of the boot, so a pid that exited and was
+   * reused is told apart. Null when unreadable; absent in recordings and journals made before.
+   */
+  startTime?: string | null;
 }
 
 /**

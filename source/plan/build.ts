@@ -15,6 +15,7 @@ import { type PlanContext, planContext } from './context.js';
 import { InvalidInterfaceName } from './names.js';
 import { buildPersist } from './persist/persist.js';
 import { blockers, pendingMigrationBlocker } from './preflight/blockers.js';
+import { handoverBlockers } from './preflight/handover.js';
 import { probeFailureBlockers } from './preflight/probe-failures.js';
 import { unrevertableSteps } from './preflight/unrevertable.js';
 import { blocker } from './preflight/verdict.js';
@@ -66,7 +67,7 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): Plan {
       if (persist.ok) {
         config = persist.value.files;
         persistWith = persist.value.with;
-        verdicts.push(...persist.value.verdicts);
+        verdicts.push(...persist.value.verdicts, ...handoverBlockers(snapshot, persistWith, config));
       } else verdicts.push(persist.verdict);
     }
   }

@@ -64,9 +64,16 @@ export function commandProblem(value: unknown): string | null {
       return tokensProblem(command.argv, 'argv', argvWordProblem);
     case 'signal':
       if (!isSignallablePid(command.pid)) return 'is a signal command whose pid is not a positive integer';
-      return isProcessSignal(command.signal)
-        ? null
-        : `is a signal command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
+      if (!isProcessSignal(command.signal))
+        return `is a signal command whose signal is not one of ${PROCESS_SIGNALS.join(', ')}`;
+      // Absent in journals written before the target's identity was recorded (never signalled then).
+      if (
+        command.startTime !== undefined &&
+        command.startTime !== null &&
+        !(typeof command.startTime === 'string' && /^\d{1,20}$/.test(command.startTime))
+      )
+        return 'is a signal command whose start time is not a number of clock ticks';
+      return command.argv === undefined ? null : tokensProblem(command.argv, 'argv', argvWordProblem);
     case 'write-file':
       if (typeof command.content !== 'string' || command.content.length > MAX_CONTENT_LENGTH)
         return 'has no content or too much';
@@ -88,7 +95,7 @@ export function commandProblem(value: unknown): string | null {
 const FIELDS: Readonly<Record<Command['kind'], readonly string[]>> = {
   exec: ['argv'],
   'ip-batch': ['lines'],
-  signal: ['pid', 'signal'],
+  signal: ['pid', 'signal', 'startTime', 'argv'],
   'spawn-detached': ['argv'],
   'stop-started': ['argv', 'signal'],
   'write-file': ['path', 'content', 'mode'],

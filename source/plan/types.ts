@@ -61,9 +61,12 @@ export type Command =
   | { kind: 'ip-batch'; lines: string[][] }
   /**
    * Send a signal to a process (stopping a DHCP client). A kind of its own, not a `kill` argv, so the
-   * executor knows to check the target is still the plan's process before signalling it.
+   * executor knows to check the target is still the plan's process before signalling it: the
+   * process the probe saw, by its start time (/proc/PID/stat field 22; null when the probe could not
+   * read it) and its exact argv. A journal written before they were recorded lacks both (the engine
+   * checks at run time): such a command, like one with a null start time, is never sent.
    */
-  | { kind: 'signal'; pid: number; signal: ProcessSignal }
+  | { kind: 'signal'; pid: number; signal: ProcessSignal; startTime: string | null; argv: string[] }
   /** Start a long-running program detached (restarting a stopped DHCP client on revert). */
   | { kind: 'spawn-detached'; argv: string[] }
   /**

@@ -176,14 +176,21 @@ export interface Notice {
 export interface AppFailure {
   title: string;
   message: string;
-  /** What the operator should do next. */
-  fix: string;
+  /** What the operator should do next; it may name a key (`p` to plan again). */
+  fix: KeyedText;
   exitCode: ExitCode;
+  /**
+   * Refused because the host changed since the preview (txn HostChangedSincePlan): nothing was
+   * changed, and `p` probes and plans again from the host as it is now.
+   */
+  planAgain?: boolean;
 }
 
 export interface AppActions {
   /** Runs the probes, then the planner; moves to `planned` or `failed`. Runs once. */
   startProbe(): Promise<void>;
+  /** After a refusal because the host changed since the preview: probe and plan again. */
+  planAgain(): Promise<void>;
   nextPane(): void;
   previousPane(): void;
   /** Scrolls the focused pane by rows (negative is up). */

@@ -132,6 +132,23 @@ export function createAppStore(deps: AppDeps | RollbackScreenDeps): AppStore {
         );
       },
 
+      async planAgain() {
+        const { phase, failure } = get();
+        if (phase !== 'failed' || !failure?.planAgain || !preview) return;
+        const fresh = {
+          probes: initialProbes(preview.probeNames),
+          probeStartedAt: null,
+          probeFinishedAt: null,
+          snapshot: null,
+          plan: null,
+          acknowledged: false,
+          failure: null,
+          notice: null,
+          migration: null,
+        };
+        if (dispatch({ type: 'plan-again' }, fresh)) await actions.startProbe();
+      },
+
       nextPane: () => moveFocus(1),
       previousPane: () => moveFocus(-1),
       scroll: (delta) => scrollFocused((offset) => offset + delta),

@@ -24,6 +24,7 @@ export type KeyCommand =
   | 'rollback-yes'
   | 'rollback-no'
   | 'details'
+  | 'plan-again'
   | 'help'
   | 'back'
   | 'quit';

@@ -8,7 +8,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { commandLine, type OperatorCommands } from '../plan/operator-commands.js';
 import type { EngineEvent, EngineListener } from '../txn/engine/engine-api.js';
-import { EngineError } from '../txn/engine/engine-errors.js';
+import { differencesSummary, EngineError, HostChangedSincePlan } from '../txn/engine/engine-errors.js';
 import { JournalError } from '../txn/journal/journal.js';
 import type {
   AppActions,
@@ -19,6 +19,7 @@ import type {
   Notice,
   SetOther,
 } from './app-state.js';
+import { keyed, mentionKey } from './key-command.js';
 import {
   anyStepStarted,
   engineTurn,
@@ -106,6 +107,17 @@ export function migrationActions(
         const progress = get().migration;
         if (progress && anyStepStarted(progress)) {
           return fail(brokeMidway('Apply stopped part way', error, migration.commands));
+        }
+        if (error instanceof HostChangedSincePlan) {
+          // The preview is of a host that is no more (a guardian's revert restarted the DHCP
+          // client, say): one line, and the way to a preview of the host as it is now.
+          return fail({
+            title: 'Not applied',
+            message: `the host changed since the preview: ${differencesSummary(error.differences)}`,
+            fix: keyed`Nothing was changed on this host. Press ${mentionKey('plan-again')} to plan again.`,
+            exitCode: 1,
+            planAgain: true,
+          });
         }
         fail({
           title: 'Not applied',

@@ -59,7 +59,9 @@ export type PhaseEvent =
   /** The journal refused the confirmation or the rollback before anything changed. */
   | { type: 'refused' }
   /** Probe, plan, apply or this session's revert broke outside the engine's own revert. */
-  | { type: 'fail' };
+  | { type: 'fail' }
+  /** `p` after an apply refused because the host changed since the preview: probe and plan again. */
+  | { type: 'plan-again' };
 // The persist phase (DESIGN.md flow step 6): 'persist-started' moves confirming → persisting (the
 // renderer's config is written under the guardian); 'confirmed' ends it in done; a failed persist
 // reverts as this session's engine does ('revert-started', then 'revert-finished').
@@ -135,6 +137,9 @@ export function transition(state: FlowState, event: PhaseEvent): FlowState | nul
     }
     case 'fail':
       return only(phase === 'probing' || (ENGINE_PHASES.includes(phase) && !seenRevert), () => to('failed'));
+    case 'plan-again':
+      // Only from a failure: the store allows it only when nothing was changed (AppFailure.planAgain).
+      return only(phase === 'failed', () => to('probing'));
     default: {
       const unknown: never = event;
       return unknown;

@@ -77,6 +77,8 @@ export interface HintFacts {
   detailsOpen: boolean;
   /** The revert on screen is the guardian's: quitting is allowed. */
   remoteRevert: boolean;
+  /** An apply was refused because the host changed since the preview: `p` plans again. */
+  planAgain: boolean;
 }
 
 export interface KeyBinding {
@@ -267,6 +269,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     help: "details: the journal's events and each step's state, or back to the summary",
     contexts: ['recovery', 'rollback-question'],
     run: (actions) => actions.toggleDetails(),
+  },
+  {
+    id: 'plan-again',
+    keys: [{ input: 'p' }],
+    hint: ({ planAgain }) => (planAgain ? 'plan again' : null),
+    help: 'plan again: probe the host and show a new preview (after a refusal because the host changed)',
+    contexts: ['result'],
+    run: (actions) => void actions.planAgain(),
   },
   {
     id: 'help',

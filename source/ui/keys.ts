@@ -64,9 +64,11 @@ export function hintFacts(
     | 'watched'
     | 'detailsOpen'
     | 'remoteRevert'
+    | 'failure'
   >,
 ): HintFacts {
   return {
+    planAgain: state.phase === 'failed' && state.failure?.planAgain === true,
     journalPhase: state.watched?.reading.journal.phase ?? null,
     detailsOpen: state.detailsOpen,
     remoteRevert: state.remoteRevert,

@@ -6,6 +6,7 @@
  */
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HostChangedSincePlan } from '../../source/txn/engine/engine-errors.js';
 import { clockTime } from '../../source/ui/migration-text.js';
 import { type FakeMigration, fakeMigration, revertOutcome } from './fake-migration.js';
 import { quietPlan } from './fixtures.js';
@@ -209,6 +210,37 @@ describe('the Apply screen', () => {
     fits(ui);
     await pressToExit(ui, 'q');
     expect(ui.exits[0]?.code).toBe(1);
+  });
+
+  it('a plan for a host that changed since the preview is refused in one line, and p plans again', async () => {
+    const { ui, engine, store } = await applying();
+    // The engine's fresh look before the first change found the uplink's DHCP client restarted.
+    engine.failStart(
+      new HostChangedSincePlan([
+        'udhcpc (pid 4242: udhcpc -f -i ens18) is no longer running',
+        'udhcpc (pid 4377: udhcpc -f -i ens18) runs now and did not before',
+      ]),
+    );
+    const frame = await waitForFrame(ui, (f) => f.includes('Not applied'), 'the refusal');
+    expect(frame.replace(/\n\s*/g, ' ')).toContain(
+      '✗ Not applied the host changed since the preview: udhcpc (pid 4242: udhcpc -f -i ens18) is no longer running; udhcpc (pid 4377: udhcpc -f -i ens18) runs now and did not before',
+    );
+    expect(frame).toContain('Nothing was changed on this host. Press p to plan again.');
+    expect(hintRow(ui)).toContain('p plan again');
+    fits(ui);
+    await pressUntil(ui, 'p', (f) => f.includes('[Verdicts'), 'a new preview');
+    expect(store.getState().phase).toBe('planned');
+    expect(store.getState().acknowledged).toBe(false);
+    expect(ui.exits).toEqual([]);
+  });
+
+  it('p does nothing after a failure that did not come from a changed host', async () => {
+    const { ui, store, engine } = await applying();
+    engine.failStart(new Error('the guardian could not be armed'));
+    await waitForFrame(ui, (f) => f.includes('Not applied'), 'the refusal');
+    expect(hintRow(ui)).not.toContain('plan again');
+    await store.getState().actions.planAgain();
+    expect(store.getState().phase).toBe('failed');
   });
 });
 

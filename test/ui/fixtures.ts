@@ -224,7 +224,15 @@ function stopDhcpStep(): Step {
     title: 'Stop dhclient on ens18 without releasing the lease',
     detail: 'SIGTERM makes dhclient exit without a DHCPRELEASE; netplan takes the lease over on fcbr0 later.',
     disruptive: false,
-    commands: [{ kind: 'signal', pid: 812, signal: 'TERM' }],
+    commands: [
+      {
+        kind: 'signal',
+        pid: 812,
+        signal: 'TERM',
+        startTime: '4100',
+        argv: ['dhclient', '-4', '-pf', '/run/dhclient.ens18.pid', 'ens18'],
+      },
+    ],
     inverse: [
       { kind: 'spawn-detached', argv: ['dhclient', '-4', '-pf', '/run/dhclient.ens18.pid', 'ens18'] },
     ],

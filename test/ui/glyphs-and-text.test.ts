@@ -149,6 +149,7 @@ describe('the keybinding table', () => {
       journalPhase: null,
       detailsOpen: false,
       remoteRevert: false,
+      planAgain: false,
     };
     const before = hintsFor({ ...base, warningsPending: 2 });
     const after = hintsFor({ ...base, warningsPending: 0 });
@@ -169,6 +170,7 @@ describe('the keybinding table', () => {
       journalPhase: null,
       detailsOpen: false,
       remoteRevert: false,
+      planAgain: false,
     });
     const rows = packHints(hints, 40, 3);
     for (const row of rows)

@@ -51,6 +51,7 @@ const EVERY_EVENT_TYPE = {
   'revert-finished': true,
   refused: true,
   fail: true,
+  'plan-again': true,
 } satisfies Record<PhaseEvent['type'], true>;
 
 /** The states a row is read in: each phase, and reverting twice (this session's own, or one seen in the journal). */
@@ -177,6 +178,7 @@ const FLOW: [string, PhaseEvent, Partial<Record<Column, Column>>][] = [
       reverting: 'failed',
     },
   ],
+  ['plan-again', { type: 'plan-again' }, { failed: 'probing' }],
 ];
 
 describe('the phase flow, every (phase, event) pair', () => {

@@ -7,6 +7,8 @@
  * `Uid:` line of /proc/PID/status) and what the kernel runs (readlink /proc/PID/exe) are recorded
  * for the plan to decide; either unreadable counts as not ours.
  */
+import { ReplayMiss } from '../../system/capture.js';
+import { parseProcStat } from '../../system/process-identity.js';
 import { succeeded } from '../../system/runner.js';
 import {
   describeDhcpClient,
@@ -31,10 +33,11 @@ export async function probeDhcpClients(context: ProbeContext): Promise<ProbeOutc
   const clients = await Promise.all(
     parsePsDhcpCandidates(ps.stdout).map(async (candidate): Promise<DhcpClient | null> => {
       const proc = `/proc/${candidate.pid}`;
-      const [raw, status, exe] = await Promise.all([
+      const [raw, status, exe, stat] = await Promise.all([
         context.files.readFile(`${proc}/cmdline`),
         context.files.readFile(`${proc}/status`),
         context.files.readLink(`${proc}/exe`),
+        readStat(context, candidate.pid),
       ]);
       // The process may have exited between ps and this read: then it serves nothing any more.
       if (raw === null || raw === '') return null;
@@ -51,9 +54,23 @@ export async function probeDhcpClients(context: ProbeContext): Promise<ProbeOutc
         uid: uids?.uid ?? null,
         euid: uids?.euid ?? null,
         exe,
+        startTime: stat === null ? null : (parseProcStat(candidate.pid, stat)?.startTime ?? null),
       };
     }),
   );
   const found = clients.filter((client): client is DhcpClient => client !== null);
   return { value: found, note: own === null ? `cannot read ${OWN_NETNS}: no client counts as ours` : null };
+}
+
+/**
+ * /proc/PID/stat, for the client's start time. Recordings made before it was read lack the file:
+ * there the start time is unknown (a replay is never applied, so nothing is signalled from it).
+ */
+async function readStat(context: ProbeContext, pid: number): Promise<string | null> {
+  try {
+    return await context.files.readFile(`/proc/${pid}/stat`);
+  } catch (error) {
+    if (error instanceof ReplayMiss) return null;
+    throw error;
+  }
 }

@@ -92,10 +92,14 @@ export function buildStopDhcpStep(clients: DhcpClient[], nic: string): Step | nu
       `${clients.map((client) => `${client.program} (pid ${client.pid})`).join(', ')} would renew on ${nic}, which ` +
       'stops being an IP interface; stopped without a release, so the lease stays valid for the bridge.',
     disruptive: false,
+    // The identity the probe saw goes with the pid: the engine signals only that process
+    // (txn/engine/dhcp-guard.ts), never whatever holds the pid by then.
     commands: clients.map((client) => ({
       kind: 'signal' as const,
       pid: signallablePid(client.pid),
       signal: stopSignal(client),
+      startTime: client.startTime ?? null,
+      argv: [...client.argv],
     })),
     inverse: [...clients]
       .reverse()

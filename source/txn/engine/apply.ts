@@ -1,8 +1,9 @@
 /**
  * Applying a plan, in the order that keeps every failure recoverable:
  * 1. refuse, changing nothing, when another migration is pending, the plan is blocked, or the host
- *    no longer looks like the plan's snapshot where it matters (the uplink's and the bridge's
- *    links, addresses, routes, rules): a plan for yesterday's addresses must be made again;
+ *    no longer looks like the plan's snapshot where the steps act (the uplink's and the bridge's
+ *    links, addresses, routes, rules, their DHCP clients, the NAT rules the plan removes;
+ *    plan/stale-plan.ts): a plan for yesterday's host must be made again;
  * 2. write the journal (pre-state, plan, deadline) before anything changes;
  * 3. take the baseline checks and record them in the journal;
  * 4. `beforeFirstChange` arms the guardian; if that fails the migration is abandoned, unchanged;
@@ -10,7 +11,7 @@
  *    finished; a failure reverts at once;
  * 6. the checks that passed at baseline must pass again through the bridge, or it reverts at once.
  */
-import { compareHostState, differenceTexts } from '../../host/compare.js';
+import { changesSincePlan } from '../../plan/stale-plan.js';
 import type { Plan, Step } from '../../plan/types.js';
 import { MigrationPending } from '../journal/journal.js';
 import {
@@ -24,7 +25,7 @@ import {
 import type { ApplyOutcome, CheckResult, RevertOutcome, RevertReason, StartOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { ArmingFailed, HostChangedSincePlan, PlanNotApplicable } from './engine-errors.js';
-import { readHostState } from './host-state.js';
+import { readPlanInputs } from './host-state.js';
 import { runStepCommands } from './step-runner.js';
 import { unmetExpectations } from './verify.js';
 
@@ -42,10 +43,10 @@ export async function startMigration(
   const existing = await store.load(stateDir);
   if (existing && store.isPending(existing)) throw new MigrationPending(existing, store.commands);
   refuseUnapplicable(plan);
-  const drift = compareHostState(preState, await readHostState(context), {
-    devices: [plan.nic, plan.bridge],
-  });
-  if (drift.length > 0) throw new HostChangedSincePlan(differenceTexts(drift));
+  // Whatever path led here (the TUI's preview read minutes ago, `apply --yes` a second ago), the
+  // plan is applied only to the host it was made for (plan/stale-plan.ts says what counts).
+  const drift = changesSincePlan(plan, preState, await readPlanInputs(context));
+  if (drift.length > 0) throw new HostChangedSincePlan(drift);
 
   await store.create(stateDir, { plan, preState, timeoutSec });
   context.emit({ kind: 'phase', phase: 'planned' });

@@ -3,7 +3,8 @@
  * pid in `ps` may be a client serving another host's (a container's, a lab's) interface of the
  * same name, and a pid from the plan may have exited and been reused since — by anyone, since
  * any user may start a process that calls itself "dhclient". So, right before a signal, the
- * process must still be the plan's client: the exact argv the plan saw (/proc/PID/cmdline), root's
+ * process must still be the plan's client: the start time (/proc/PID/stat field 22) and exact argv
+ * the plan's command carries (/proc/PID/cmdline), root's
  * (real and effective uid 0, /proc/PID/status), the program the plan saw (readlink
  * /proc/PID/exe), and in our network namespace (readlink /proc/PID/ns/net). "Ours" is what the
  * FileReader says /proc/self/ns/net is: the process's own namespace on a host; the lab's
@@ -19,6 +20,8 @@ import type { DhcpClient, HostSnapshot } from '../../host/snapshot.js';
 import { shellQuote } from '../../plan/command-text.js';
 import { displaySafe } from '../../plan/display-text.js';
 import { whyNotOurs } from '../../plan/steps/stop-dhcp.js';
+import type { Command } from '../../plan/types.js';
+import { parseProcStat } from '../../system/process-identity.js';
 import type { EngineContext } from './engine-context.js';
 
 export const OWN_NETNS_LINK = '/proc/self/ns/net';
@@ -28,32 +31,62 @@ const MAX_PROCESSES_SCANNED = 65_536;
 
 export type SignalVerdict =
   | { kind: 'signal' }
-  /** Already exited: nothing to stop (a revert still restarts it, as the pre-state had it running). */
-  | { kind: 'gone' }
+  /**
+   * Exited since the probe: the host is not the one the plan was made for (a client restarted under
+   * a new pid would be left renewing on the uplink), so the step fails and the apply reverts.
+   */
+  | { kind: 'gone'; reason: string }
   | { kind: 'refuse'; reason: string };
 
 export async function checkSignalTarget(
   context: EngineContext,
-  pid: number,
+  command: Extract<Command, { kind: 'signal' }>,
   preState: Pick<HostSnapshot, 'dhcpClients'>,
 ): Promise<SignalVerdict> {
+  const { pid } = command;
   const client = preState.dhcpClients.find((candidate) => candidate.pid === pid);
   if (!client) return { kind: 'refuse', reason: `pid ${pid} is not a DHCP client the plan's snapshot saw` };
   const notOurs = whyNotOurs(client);
   if (notOurs)
     return { kind: 'refuse', reason: `${displaySafe(client.program)} ${notOurs}; it is left alone` };
-  const argv = await readArgv(context, pid);
-  if (argv === null) return { kind: 'gone' };
-  if (!sameArgv(argv, client.argv)) {
+  // The pid alone is no identity: the process the probe saw may have exited and its number gone
+  // to anyone's process since. The plan's command names it by start time and argv as well.
+  if (typeof command.startTime !== 'string' || !Array.isArray(command.argv))
+    return {
+      kind: 'refuse',
+      reason: `the plan does not say when pid ${pid} started, so it cannot tell that process from a reused pid; run plan/apply again`,
+    };
+  const identity = await readIdentity(context, pid);
+  if (identity === null)
+    return {
+      kind: 'gone',
+      reason: `pid ${pid} (${shownArgv(command.argv)}) has exited since the plan was made; the host changed, run plan/apply again`,
+    };
+  if (identity.startTime !== command.startTime || !sameArgv(identity.argv, command.argv)) {
     return {
       kind: 'refuse',
       // Another process's argv is anyone's text: shell-quoted (controls escaped) so it can neither
       // act on the operator's terminal nor blur where one argument ends.
-      reason: `pid ${pid} now runs "${shownArgv(argv)}", not "${shownArgv(client.argv)}" (the pid was reused)`,
+      reason: `pid ${pid} is no longer the process the plan saw (started at tick ${command.startTime}: "${shownArgv(command.argv)}"); it now runs "${shownArgv(identity.argv)}", started at tick ${displaySafe(identity.startTime)} (the pid was reused); run plan/apply again`,
     };
   }
-  const identity = await identityProblem(context, pid, client);
-  return identity ? { kind: 'refuse', reason: identity } : { kind: 'signal' };
+  const problem = await identityProblem(context, pid, client);
+  return problem ? { kind: 'refuse', reason: problem } : { kind: 'signal' };
+}
+
+/** A running process's start time (/proc/PID/stat field 22) and argv; null when it is gone or a zombie. */
+export async function readIdentity(
+  context: Pick<EngineContext, 'deps'>,
+  pid: number,
+): Promise<{ startTime: string; argv: string[] } | null> {
+  const [stat, raw] = await Promise.all([
+    context.deps.files.readFile(`/proc/${pid}/stat`),
+    context.deps.files.readFile(`/proc/${pid}/cmdline`),
+  ]);
+  const argv = raw === null || raw === '' ? null : parseCmdline(raw);
+  const parsed = stat === null ? null : parseProcStat(pid, stat);
+  if (parsed === null || parsed.state === 'Z' || argv === null) return null;
+  return { startTime: parsed.startTime, argv };
 }
 
 /**

@@ -21,15 +21,24 @@ export class PlanNotApplicable extends EngineError {
   }
 }
 
-/** The host no longer looks like the snapshot the plan was built from. */
+/**
+ * The host no longer looks like the snapshot the plan was built from (plan/stale-plan.ts).
+ * `differences` are there for a caller that words it its own way (the TUI: "press p").
+ */
 export class HostChangedSincePlan extends EngineError {
   constructor(readonly differences: string[]) {
     super(
-      `the host changed since the plan was made (${differences.slice(0, 3).join('; ')}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''})`,
-      'nothing was changed; probe and plan again, then apply the new plan',
+      `the host changed since the plan was made (${differencesSummary(differences)})`,
+      'nothing was changed; run plan/apply again to plan for the host as it is now',
     );
     this.name = 'HostChangedSincePlan';
   }
+}
+
+/** The first three differences, and how many more: one line for the operator. */
+export function differencesSummary(differences: readonly string[]): string {
+  const more = differences.length > 3 ? `; and ${differences.length - 3} more` : '';
+  return `${differences.slice(0, 3).join('; ')}${more}`;
 }
 
 /** `beforeFirstChange` (arming the guardian) failed: the migration was abandoned before any step. */

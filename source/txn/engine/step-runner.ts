@@ -2,7 +2,8 @@
  * Carries out one step's commands, in order, stopping at the first that fails:
  * - exec: one argv through the Runner;
  * - signal: a `kill` through the Runner, once the target is checked (dhcp-guard.ts); refused,
- *   unsignalled, when the pid is not the plan's DHCP client in our own namespace;
+ *   unsignalled, when the pid is not the plan's DHCP client in our own namespace, or no longer the
+ *   process the probe saw (start time, argv), or gone: the step fails and the apply reverts;
  * - ip-batch: one `ip -batch -` fed on stdin (ip-batch.ts), stopping at the first refused line;
  * - spawn-detached: a program started in its own session (a DHCP client on the bridge, or restarted);
  * - stop-started: the program a spawn-detached started, found by its exact argv (started-client.ts);
@@ -49,12 +50,8 @@ async function runCommand(
     }
     case 'signal': {
       const { pid } = command;
-      const verdict = await checkSignalTarget(context, pid, preState);
-      if (verdict.kind === 'refuse') return `not signalling pid ${pid}: ${verdict.reason}`;
-      if (verdict.kind === 'gone') {
-        context.note(`pid ${pid} had already exited; nothing to stop`);
-        return null;
-      }
+      const verdict = await checkSignalTarget(context, command, preState);
+      if (verdict.kind !== 'signal') return `not signalling pid ${pid}: ${verdict.reason}`;
       const result = await context.deps.runner.run(killArgv(pid, command.signal), {
         timeoutMs: EXEC_TIMEOUT_MS,
       });

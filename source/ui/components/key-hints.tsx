@@ -34,22 +34,9 @@ export function packHints(hints: readonly Hint[], width: number, rows: number): 
 
 export function KeyHints({ width, rows }: { width: number; rows: number }) {
   const { color } = useUi();
-  const facts = useAppState(
-    useShallow(
-      ({ phase, helpOpen, plan, acknowledged, dryRun, canApply, watched, detailsOpen, remoteRevert }) => ({
-        phase,
-        helpOpen,
-        plan,
-        acknowledged,
-        dryRun,
-        canApply,
-        watched,
-        detailsOpen,
-        remoteRevert,
-      }),
-    ),
-  );
-  const hints = hintsFor(hintFacts(facts));
+  // The facts are plain values: a shallow compare re-renders only when a hint can change.
+  const facts = useAppState(useShallow(hintFacts));
+  const hints = hintsFor(facts);
   const lines = packHints(hints, width, rows);
   const padding = Array.from({ length: Math.max(0, rows - lines.length) }, () => [] as Hint[]);
   return (

@@ -16,7 +16,7 @@ import { NoticeLines } from '../components/notice-lines.js';
 import { FixedRows } from '../components/row-text.js';
 import { useAppState, useUi } from '../context.js';
 import type { Glyphs } from '../glyphs.js';
-import { keyLabel } from '../keys.js';
+import { keyedText, keyLabel } from '../keys.js';
 import { unfinishedRevertAdvice } from '../outcome-text.js';
 import { type Row, wrapped } from '../rows.js';
 import type { Viewport } from '../use-viewport.js';
@@ -34,7 +34,7 @@ export function failureRows(
     ...wrapped(`${glyphs.failed} ${failure.title}`, 'blocker', width, '  '),
     ...wrapped(glyphs.text(failure.message), 'plain', width, '  '),
     BLANK,
-    ...proseRows(glyphs.text(failure.fix), 'accent', width, '  ', quotableCommands(commands)),
+    ...proseRows(glyphs.text(keyedText(failure.fix)), 'accent', width, '  ', quotableCommands(commands)),
     { text: `exit code ${failure.exitCode}`, tone: 'dim' },
   ];
 }

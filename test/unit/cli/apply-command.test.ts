@@ -152,7 +152,7 @@ describe('apply --yes', () => {
     });
     expect(await apply(f)).toBe(1);
     expect(f.stderr()).toMatch(
-      /bridge-migrate: the host changed since the plan was made \(route default via 198\.51\.100\.1 dev ens18 is gone\); nothing was changed; probe and plan again/,
+      /bridge-migrate: the host changed since the plan was made \(route default via 198\.51\.100\.1 dev ens18 is gone\); nothing was changed; run plan\/apply again/,
     );
   });
 

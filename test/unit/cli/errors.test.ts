@@ -184,7 +184,7 @@ const LAYERS: { layer: string; error: unknown; line: string; exit: number }[] = 
   {
     layer: 'engine: host changed',
     error: new HostChangedSincePlan(['ens18 lost 203.0.113.5/24']),
-    line: 'the host changed since the plan was made (ens18 lost 203.0.113.5/24); nothing was changed; probe and plan again, then apply the new plan',
+    line: 'the host changed since the plan was made (ens18 lost 203.0.113.5/24); nothing was changed; run plan/apply again to plan for the host as it is now',
     exit: 1,
   },
   {

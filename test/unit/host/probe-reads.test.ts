@@ -16,6 +16,7 @@ describe('what probeHost runs and reads', () => {
       env: { uid: 0, sshConnection: SSH_CONNECTION, rootDir: '/' },
     });
     expect(host.calls.map((argv) => argv.join(' ')).sort()).toEqual([
+      'busctl --system --timeout=2 status org.freedesktop.network1',
       'ip -4 -j route show table all',
       'ip -4 -j rule show',
       'ip -6 -j route show table all',
@@ -65,10 +66,13 @@ describe('what probeHost runs and reads', () => {
         'file /etc/nftables.conf',
         'file /etc/resolv.conf',
         'file /proc/2301/cmdline',
+        'file /proc/2301/stat',
         'file /proc/2301/status',
         'file /proc/2302/cmdline',
+        'file /proc/2302/stat',
         'file /proc/2302/status',
         'file /proc/2303/cmdline',
+        'file /proc/2303/stat',
         'file /proc/2303/status',
         'link /proc/2301/exe',
         'link /proc/2302/exe',

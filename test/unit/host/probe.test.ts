@@ -127,6 +127,8 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
         uid: 65534,
         euid: 65534,
         exe: '/tmp/x/dhclient',
+        // The fixture has no /proc/2304/stat: its start time is unknown.
+        startTime: null,
       },
       {
         pid: 2305,
@@ -137,6 +139,7 @@ describe('probeHost on a Proxmox VM with a NAT bridge (composed host)', () => {
         uid: null,
         euid: null,
         exe: null,
+        startTime: null,
       },
     ]);
     expect(dhcpClients[2]).toMatchObject({ pid: 2303, uid: 0, euid: 0, exe: '/usr/bin/busybox' });

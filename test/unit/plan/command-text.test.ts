@@ -12,8 +12,13 @@ describe('command text', () => {
     expect(commandText({ kind: 'spawn-detached', argv: ['/sbin/dhclient', '-4', 'ens18'] })).toEqual([
       '/sbin/dhclient -4 ens18 &',
     ]);
-    expect(commandText({ kind: 'signal', pid: 1234, signal: 'TERM' })).toEqual(['kill -TERM 1234']);
-    expect(commandText({ kind: 'signal', pid: 612, signal: 'KILL' })).toEqual(['kill -KILL 612']);
+    const argv = ['udhcpc', '-i', 'ens18'];
+    expect(commandText({ kind: 'signal', pid: 1234, signal: 'TERM', startTime: '77', argv })).toEqual([
+      'kill -TERM 1234',
+    ]);
+    expect(commandText({ kind: 'signal', pid: 612, signal: 'KILL', startTime: null, argv })).toEqual([
+      'kill -KILL 612',
+    ]);
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote('')).toBe("''");
   });

@@ -10,7 +10,13 @@ import {
 import { dhcpClient } from './fixtures.js';
 
 describe('stop-dhcp step', () => {
-  const dhclient = dhcpClient(612, ['/sbin/dhclient', '-4', '-v', '-pf', '/run/dhclient.ens18.pid', 'ens18']);
+  const dhclient = dhcpClient(
+    612,
+    ['/sbin/dhclient', '-4', '-v', '-pf', '/run/dhclient.ens18.pid', 'ens18'],
+    {
+      startTime: '31337',
+    },
+  );
   const udhcpc = dhcpClient(700, ['udhcpc', '-i', 'ens18', '-p', '/run/udhcpc.pid'], { ifname: 'ens18' });
 
   it('kills dhclient and dhcpcd outright and lets udhcpc exit on TERM unless it would release', () => {
@@ -25,9 +31,10 @@ describe('stop-dhcp step', () => {
 
   it('stops the clients of the uplink and restarts them detached with their own argv, last first', () => {
     const step = buildStopDhcpStep([dhclient, udhcpc], 'ens18');
+    // Each signal names the process the probe saw: its start time (unknown: null) and argv.
     expect(step?.commands).toEqual([
-      { kind: 'signal', pid: 612, signal: 'KILL' },
-      { kind: 'signal', pid: 700, signal: 'TERM' },
+      { kind: 'signal', pid: 612, signal: 'KILL', startTime: '31337', argv: dhclient.argv },
+      { kind: 'signal', pid: 700, signal: 'TERM', startTime: null, argv: udhcpc.argv },
     ]);
     expect(step?.inverse).toEqual([
       { kind: 'spawn-detached', argv: ['/bin/busybox', 'udhcpc', '-i', 'ens18', '-p', '/run/udhcpc.pid'] },
@@ -68,7 +75,9 @@ describe('stop-dhcp step', () => {
       '(pid 23): who runs it cannot be read from /proc/23/status',
     ]);
     const step = buildStopDhcpStep(dhcpClientsServing(clients, 'ens18'), 'ens18');
-    expect(step?.commands).toEqual([{ kind: 'signal', pid: 612, signal: 'KILL' }]);
+    expect(step?.commands).toEqual([
+      { kind: 'signal', pid: 612, signal: 'KILL', startTime: '31337', argv: dhclient.argv },
+    ]);
     // A plan built from a hand-edited list still cannot restart a process that is not ours.
     expect(() => buildStopDhcpStep([nobody], 'ens18')).toThrow(/not a client the plan may restart/);
   });

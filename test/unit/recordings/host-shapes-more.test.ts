@@ -136,7 +136,15 @@ describe('captured lab hosts', () => {
     ];
     const pid = path.split('/')[2] as string;
     const stop = stepOf(await planFor('lab-dhcp-host'), 'stop-dhcp');
-    expect(stop.commands).toEqual([{ kind: 'signal', pid: Number(pid), signal: 'TERM' }]);
+    expect(stop.commands).toEqual([
+      {
+        kind: 'signal',
+        pid: Number(pid),
+        signal: 'TERM',
+        startTime: null,
+        argv: raw.split('\0').slice(0, -1),
+      },
+    ]);
     // argv[0] is "udhcpc", a symlink to busybox: the restart runs the program /proc/PID/exe names.
     const [name, ...args] = raw.split('\0').slice(0, -1);
     expect(name).toBe('udhcpc');

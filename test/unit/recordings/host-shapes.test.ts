@@ -200,7 +200,10 @@ describe('Debian ifupdown with dhclient (debian-ifupdown-dhclient)', () => {
   it('kills dhclient (pid 612) without a release and restarts it on undo by its program path, same arguments', async () => {
     const plan = await planFor('debian-ifupdown-dhclient');
     const stop = stepOf(plan, 'stop-dhcp');
-    expect(stop.commands).toEqual([{ kind: 'signal', pid: 612, signal: 'KILL' }]);
+    // A recording made before start times were read leaves it unknown (such a plan is never applied).
+    expect(stop.commands).toEqual([
+      { kind: 'signal', pid: 612, signal: 'KILL', startTime: null, argv: DHCLIENT.split(' ') },
+    ]);
     // /proc/612/exe, not argv[0]: the process wrote its argv, the kernel says what it runs.
     const [, ...args] = DHCLIENT.split(' ');
     expect(stop.inverse).toEqual([{ kind: 'spawn-detached', argv: ['/usr/sbin/dhclient', ...args] }]);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeHost } from '../../../source/host/probe.js';
 import { PERSISTED_FIREWALL_FILES } from '../../../source/host/probes/firewall-files.js';
+import { NETWORKD_BUS_ARGV } from '../../../source/host/probes/renderer.js';
 import type { HostSnapshot } from '../../../source/host/snapshot.js';
 import { buildPlan } from '../../../source/plan/build.js';
 import type { Command, Plan, PlanRequest, Step, StepKind } from '../../../source/plan/types.js';
@@ -92,6 +93,18 @@ export async function replayHost(name: string): Promise<Replayed> {
   const { runner, files } = askingReplay(createReplay(doc, recordingPath(name)), asked);
   const snapshot = await probeHost({ runner, files, env: doc.env });
   return { doc, snapshot, asked };
+}
+
+/**
+ * What the probe asked for, less the reads a document made before they were probed may lack: a
+ * DHCP client's /proc/PID/stat (its start time; host/probes/dhcp.ts leaves it unknown then) and
+ * whether networkd answers on the bus (host/probes/renderer.ts: unknown then).
+ */
+export function askedOf(asked: Set<string>, doc: CaptureDocument): string[] {
+  const recorded = recordedEntries(doc);
+  const optional = (entry: string) =>
+    /^file \/proc\/\d+\/stat$/.test(entry) || entry === `command ${JSON.stringify(NETWORKD_BUS_ARGV)}`;
+  return [...asked].filter((entry) => recorded.has(entry) || !optional(entry)).sort();
 }
 
 /** Everything a document holds, in the same notation as Replayed.asked. */

@@ -46,6 +46,8 @@ export interface FakeProcess {
   exe?: string;
   /** The parent's pid, which lists this one in /proc/PARENT/task/PARENT/children. */
   parent?: number;
+  /** /proc/PID/stat field 22 (start time, clock ticks since boot); when left out, 100000 + pid. */
+  startTime?: string;
 }
 
 function exeOf(process: FakeProcess): string {
@@ -215,7 +217,11 @@ export function fakeHost(state: FakeState, options: FakeHostOptions = {}) {
       const stat = /^\/proc\/(\d+)\/stat$/.exec(path);
       if (stat) {
         const process = state.processes.get(Number(stat[1]));
-        return process ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0\n` : null;
+        // proc(5): field 22 (start time) is the 20th after the state.
+        const start = process?.startTime ?? String(100_000 + Number(stat[1]));
+        return process
+          ? `${stat[1]} (${process.argv[0]}) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0\n`
+          : null;
       }
       const children = /^\/proc\/(\d+)\/task\/\1\/children$/.exec(path);
       if (children) {

@@ -233,6 +233,22 @@ describe('start', () => {
     expect(await journal.load(temp.stateDir)).toBeNull();
   });
 
+  test("the uplink's DHCP client restarted under a new pid since the plan: refused, nothing signalled or written", async () => {
+    const { host, snapshot, plan, engine, journal } = await setup();
+    // What a guardian's revert does meanwhile: the client of the pre-state started again.
+    const client = host.state.processes.get(4242);
+    if (!client) throw new Error('no client');
+    host.state.processes.delete(4242);
+    host.state.processes.set(4377, client);
+    const start = engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    await expect(start).rejects.toBeInstanceOf(HostChangedSincePlan);
+    await expect(start).rejects.toThrow(
+      'the host changed since the plan was made (udhcpc (pid 4242: udhcpc -f -i ens18 -s /etc/udhcpc.sh) is no longer running; udhcpc (pid 4377: udhcpc -f -i ens18 -s /etc/udhcpc.sh) runs now and did not before)',
+    );
+    expect(host.changes()).toEqual([]);
+    expect(await journal.load(temp.stateDir)).toBeNull();
+  });
+
   test('a blocked plan is refused', async () => {
     const { snapshot, plan, engine, host } = await setup();
     const blocked = {
@@ -358,12 +374,26 @@ describe('failures revert at once', () => {
 });
 
 describe("the DHCP client is only signalled when it is the plan's, in our namespace", () => {
+  /**
+   * The engine of `setup`, with `change` made to the host right after the bridge is staged: after
+   * the fresh look before the first change (the plan still fits), before the client is stopped.
+   */
+  const changedAfterStaging = (deps: EngineDeps, change: () => void) =>
+    createEngine({
+      ...deps,
+      afterStep: async (stepId) => {
+        if (stepId === 'stage-bridge') change();
+      },
+    });
+
   test('another program now holding the pid is left alone and the migration reverts', async () => {
-    const { host, snapshot, plan, engine, spawned } = await setup();
-    host.state.processes.set(4242, { argv: ['sshd', '-D'], netns: OUR_NETNS });
+    const { host, snapshot, plan, deps, spawned } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, { argv: ['sshd', '-D'], netns: OUR_NETNS }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
-      'not signalling pid 4242: pid 4242 now runs "sshd -D", not "udhcpc -f -i ens18 -s /etc/udhcpc.sh" (the pid was reused)',
+      'not signalling pid 4242: pid 4242 is no longer the process the plan saw (started at tick 104242: "udhcpc -f -i ens18 -s /etc/udhcpc.sh"); it now runs "sshd -D", started at tick 104242 (the pid was reused); run plan/apply again',
     );
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
     // Its restart is not needed: the one from the plan is gone, but none runs; the revert restarts it.
@@ -371,25 +401,29 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
   });
 
   test("a reused pid's argv and program are shown quoted and escaped, never raw", async () => {
-    const { host, snapshot, plan, engine } = await setup();
-    host.state.processes.set(4242, {
-      argv: ['sshd', '-D\x1b[2J\u202e', 'a b", not "udhcpc'],
-      netns: OUR_NETNS,
-    });
+    const { host, snapshot, plan, deps } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['sshd', '-D\x1b[2J\u202e', 'a b", not "udhcpc'],
+        netns: OUR_NETNS,
+      }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
-      `not signalling pid 4242: pid 4242 now runs "sshd $'-D\\x1b[2J\\u202e' 'a b", not "udhcpc'", not "udhcpc -f -i ens18 -s /etc/udhcpc.sh" (the pid was reused)`,
+      `not signalling pid 4242: pid 4242 is no longer the process the plan saw (started at tick 104242: "udhcpc -f -i ens18 -s /etc/udhcpc.sh"); it now runs "sshd $'-D\\x1b[2J\\u202e' 'a b", not "udhcpc'", started at tick 104242 (the pid was reused); run plan/apply again`,
     );
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
   });
 
   test('a reused pid running a program whose path holds escapes shows the path escaped', async () => {
-    const { host, snapshot, plan, engine } = await setup();
-    host.state.processes.set(4242, {
-      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
-      netns: OUR_NETNS,
-      exe: '/tmp/\x1b]0;owned\x07/udhcpc',
-    });
+    const { host, snapshot, plan, deps } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+        netns: OUR_NETNS,
+        exe: '/tmp/\x1b]0;owned\x07/udhcpc',
+      }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
       'not signalling pid 4242: pid 4242 now runs /tmp/\\x1b]0;owned\\x07/udhcpc, not /usr/bin/busybox (the pid was reused); it is left alone',
@@ -397,12 +431,14 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
   });
 
   test('a client in another network namespace is never signalled, nor restarted', async () => {
-    const { host, snapshot, plan, engine, spawned } = await setup();
+    const { host, snapshot, plan, deps, spawned } = await setup();
     // Same argv, same pid, but (now) in another namespace: what a stale or foreign plan would name.
-    host.state.processes.set(4242, {
-      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
-      netns: 'net:[4026532999]',
-    });
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+        netns: 'net:[4026532999]',
+      }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toMatch(
       /^not signalling pid 4242: pid 4242 \(udhcpc\) runs in network namespace net:\[4026532999\], not ours \(net:\[4026531840\]\)/,
@@ -413,12 +449,14 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
   });
 
   test("the pid now held by another user's process of the same argv and program is left alone", async () => {
-    const { host, snapshot, plan, engine, spawned } = await setup();
-    host.state.processes.set(4242, {
-      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
-      netns: OUR_NETNS,
-      uid: 65534,
-    });
+    const { host, snapshot, plan, deps, spawned } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+        netns: OUR_NETNS,
+        uid: 65534,
+      }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
       'not signalling pid 4242: pid 4242 now runs as uid 65534 (euid 65534), not root; it is left alone',
@@ -430,12 +468,14 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
   });
 
   test('the pid now held by another program of the same argv is left alone', async () => {
-    const { host, snapshot, plan, engine } = await setup();
-    host.state.processes.set(4242, {
-      argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
-      netns: OUR_NETNS,
-      exe: '/tmp/x/udhcpc',
-    });
+    const { host, snapshot, plan, deps } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+        netns: OUR_NETNS,
+        exe: '/tmp/x/udhcpc',
+      }),
+    );
     const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
       'not signalling pid 4242: pid 4242 now runs /tmp/x/udhcpc, not /usr/bin/busybox (the pid was reused); it is left alone',
@@ -464,7 +504,9 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
       "dhclient (pid 4300, uid 65534) is not root's: left alone (never signalled, never restarted), though it names ens18.",
     );
     const stop = plan.steps.find((step) => step.id === 'stop-dhcp');
-    expect(stop?.commands).toEqual([{ kind: 'signal', pid: 4242, signal: 'TERM' }]);
+    expect(stop?.commands).toEqual([
+      { kind: 'signal', pid: 4242, signal: 'TERM', startTime: '104242', argv: UPLINK_UDHCPC.slice(1) },
+    ]);
     await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
     expect((await engine.revert('operator')).kind).toBe('reverted');
     // Root's udhcpc is stopped and started on the bridge, then back; the user's dhclient never.
@@ -494,10 +536,43 @@ describe("the DHCP client is only signalled when it is the plan's, in our namesp
     expect(spawned).toEqual([BRIDGE_UDHCPC]);
   });
 
-  test('a client that already exited is not signalled, and the step still succeeds', async () => {
+  test('a client that exited after the look before the first change fails its stop, and the migration reverts', async () => {
+    const { host, snapshot, plan, deps } = await setup();
+    const engine = changedAfterStaging(deps, () => host.state.processes.delete(4242));
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 (udhcpc -f -i ens18 -s /etc/udhcpc.sh) has exited since the plan was made; the host changed, run plan/apply again',
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+  });
+
+  test('the same argv, owner and program under a pid that started at another time is not signalled', async () => {
+    const { host, snapshot, plan, deps } = await setup();
+    const engine = changedAfterStaging(deps, () =>
+      host.state.processes.set(4242, {
+        argv: ['udhcpc', '-f', '-i', 'ens18', '-s', '/etc/udhcpc.sh'],
+        netns: OUR_NETNS,
+        startTime: '987654',
+      }),
+    );
+    const outcome = await engine.start({ plan, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toBe(
+      'not signalling pid 4242: pid 4242 is no longer the process the plan saw (started at tick 104242: "udhcpc -f -i ens18 -s /etc/udhcpc.sh"); it now runs "udhcpc -f -i ens18 -s /etc/udhcpc.sh", started at tick 987654 (the pid was reused); run plan/apply again',
+    );
+    expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
+    expect(host.state.processes.has(4242)).toBe(true);
+  });
+
+  test('a signal whose plan lacks the start time (an older journal) is never sent', async () => {
     const { host, snapshot, plan, engine } = await setup();
-    host.state.processes.delete(4242);
-    expect((await engine.start({ plan, preState: snapshot, timeoutSec: 120 })).kind).toBe('pending');
+    const old = structuredClone(plan);
+    const stop = old.steps.find((step) => step.id === 'stop-dhcp');
+    if (!stop) throw new Error('no stop-dhcp step');
+    stop.commands = [{ kind: 'signal', pid: 4242, signal: 'TERM' } as (typeof stop.commands)[number]];
+    const outcome = await engine.start({ plan: old, preState: snapshot, timeoutSec: 120 });
+    expect(outcome.kind === 'pending' ? null : outcome.failure).toMatch(
+      /^not signalling pid 4242: the plan does not say when pid 4242 started/,
+    );
     expect(host.calls.some((argv) => argv[0] === 'kill')).toBe(false);
   });
 });

@@ -331,6 +331,16 @@ describe('a journal that cannot be used', () => {
     expect((await load())?.plan.steps.at(-1)?.commands).toEqual([
       { kind: 'signal', pid: 4242, signal: 'TERM' },
     ]);
+    // The identity the probe saw (start time, argv) is kept, so the engine can check it.
+    const identified = {
+      kind: 'signal',
+      pid: 4242,
+      signal: 'TERM',
+      startTime: '5150',
+      argv: ['udhcpc', '-i', 'ens18'],
+    };
+    writeFileSync(journalFile(), JSON.stringify(withStop(identified)));
+    expect((await load())?.plan.steps.at(-1)?.commands).toEqual([identified]);
     const hostile: [unknown, RegExp][] = [
       [{ kind: 'signal', pid: -1, signal: 'TERM' }, /pid is not a positive integer/],
       [{ kind: 'signal', pid: 0, signal: 'KILL' }, /pid is not a positive integer/],
@@ -338,7 +348,10 @@ describe('a journal that cannot be used', () => {
       [{ kind: 'signal', pid: 1.5, signal: 'KILL' }, /pid is not a positive integer/],
       [{ kind: 'signal', pid: 4242, signal: 'HUP' }, /signal is not one of TERM, KILL/],
       [{ kind: 'signal', pid: 4242, signal: 'TERM\u001b[2J' }, /signal is not one of TERM, KILL/],
-      [{ kind: 'signal', pid: 4242, signal: 'TERM', argv: ['sh'] }, /signal command with unknown fields/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM', exe: '/bin/sh' }, /signal command with unknown fields/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM', startTime: 12 }, /start time is not a number/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM', startTime: '1 2' }, /start time is not a number/],
+      [{ kind: 'signal', pid: 4242, signal: 'TERM', startTime: '9', argv: [] }, /argv that is not a list/],
     ];
     for (const [command, problem] of hostile) {
       writeFileSync(journalFile(), JSON.stringify(withStop(command)));

@@ -76,7 +76,7 @@ function withRenderer(inner: Runner, verdicts: Verdicts, seen: string[][]): Runn
         );
         return result(argv, 0);
       }
-      if (argv[0] === 'iptables-restore' || argv[0] === 'nft') {
+      if (argv[0] === 'iptables-restore' || (argv[0] === 'nft' && argv[1] === '-c')) {
         seen.push([...argv, `stdin: ${options?.input ?? '(none)'}`]);
         return result(argv, verdicts.check ?? 0);
       }

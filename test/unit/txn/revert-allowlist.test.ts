@@ -209,7 +209,10 @@ describe('entries a tampered journal could carry are refused', () => {
     ['nft flush', exec('nft', 'flush', 'ruleset')],
     ['nft delete table', exec('nft', 'delete', 'table', 'ip', 'fcnat')],
     ['kill', exec('kill', '-9', '1')],
-    ['a signal (no inverse stops a process)', { kind: 'signal', pid: 4242, signal: 'TERM' }],
+    [
+      'a signal (no inverse stops a process)',
+      { kind: 'signal', pid: 4242, signal: 'TERM', startTime: '9', argv: ['udhcpc'] },
+    ],
     ['systemctl', exec('systemctl', 'stop', 'sshd')],
     ['stopping a shell by its argv', { kind: 'stop-started', argv: ['/bin/sh', '-c', 'x'], signal: 'KILL' }],
     ['stopping sshd by its argv', { kind: 'stop-started', argv: ['/usr/sbin/sshd', '-D'], signal: 'TERM' }],

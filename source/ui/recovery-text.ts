@@ -33,6 +33,10 @@ export function phaseStory(journal: Journal, guardianAlive: boolean): string {
       return 'confirmed; writing its config was interrupted';
     case 'persisted':
       return 'finished';
+    case 'undoing':
+      return guardianAlive
+        ? 'being undone, under its guardian'
+        : 'an undo started and did not finish, and its guardian is gone';
     case 'reverting':
       return guardianAlive ? 'being reverted by the guardian now' : 'a revert started and did not finish';
     case 'reverted':

@@ -3,7 +3,7 @@
  * apply, confirm (persisted), then `rollback --yes`. The undo runs under a guardian of its own
  * (armed after the journal moved to undoing, before anything changed): the netplan file comes
  * back byte-exact, networkd takes ens18 back with the same address and the default route, the
- * bridge the tool created is gone, and the checks that passed at baseline pass again. When the
+ * bridge the tool created is gone (a TAP on it detached and kept), and the checks that passed at baseline pass again. When the
  * undoing process is killed half way, that guardian finishes the undo to the same state.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +16,7 @@ import type { Journal } from '../../source/txn/journal/journal.js';
 import { DIST_CLI, killAlive, logTail, waitForJournal } from './helpers/guardian-cli.js';
 import { BRIDGE, configured, defaultVia, ipv4, withMachine } from './helpers/networkd-persist.js';
 
+const TAP = 'fctap0';
 const APPLY = ['apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '120'];
 
 async function linkExists(lab: Lab, ifname: string): Promise<boolean> {
@@ -42,12 +43,17 @@ describe.concurrent('undo of a persisted migration on a netplan + networkd host'
       const confirm = await cli(['confirm']);
       expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
       expect(readFileSync(netplanFile).equals(original)).toBe(false);
+      // A VM's TAP on the bridge: the undo deletes the bridge it created, the TAP is detached and kept.
+      await lab.exec(lab.ns.host, ['ip', 'tuntap', 'add', 'dev', TAP, 'mode', 'tap']);
+      await lab.exec(lab.ns.host, ['ip', 'link', 'set', 'dev', TAP, 'master', BRIDGE]);
 
       const rollback = await cli(['rollback', '--yes']);
       expect(rollback.exitCode, `${rollback.stdout}\n${rollback.stderr}`).toBe(3);
       expect(rollback.stderr).toContain('under a guardian (deadline 120 s)');
       expect(readFileSync(netplanFile).equals(original)).toBe(true);
       expect(await linkExists(lab, BRIDGE)).toBe(false);
+      const tap = await lab.exec(lab.ns.host, ['ip', '-j', 'link', 'show', 'dev', TAP]);
+      expect(JSON.parse(tap.stdout)[0]).not.toHaveProperty('master');
       expect(await configured(lab, machine.current, 'ens18')).toEqual(before);
       expect(await defaultVia(lab)).toBe('ens18');
 

@@ -33,15 +33,24 @@ function guardianPids(journal: Journal): number[] {
   });
 }
 
+/** apply + confirm: the migration persisted; the netplan file and its bytes before. */
+async function applyAndConfirm(
+  root: string,
+  cli: (args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
+): Promise<{ netplanFile: string; original: Buffer }> {
+  const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
+  const original = readFileSync(netplanFile);
+  const apply = await cli(APPLY);
+  expect(apply.exitCode, apply.stderr).toBe(0);
+  const confirm = await cli(['confirm']);
+  expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
+  return { netplanFile, original };
+}
+
 describe.concurrent('undo of a persisted migration on a netplan + networkd host', () => {
   test('rollback --yes undoes it under a guardian: file byte-exact, address and route back on ens18, bridge gone, checks pass (exit 3)', async () => {
     await withMachine(async ({ lab, root, stateDir, machine, cli, before }) => {
-      const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
-      const original = readFileSync(netplanFile);
-      const apply = await cli(APPLY);
-      expect(apply.exitCode, apply.stderr).toBe(0);
-      const confirm = await cli(['confirm']);
-      expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
+      const { netplanFile, original } = await applyAndConfirm(root, cli);
       expect(readFileSync(netplanFile).equals(original)).toBe(false);
       // A VM's TAP on the bridge: the undo deletes the bridge it created, the TAP is detached and kept.
       await lab.exec(lab.ns.host, ['ip', 'tuntap', 'add', 'dev', TAP, 'mode', 'tap']);
@@ -76,12 +85,7 @@ describe.concurrent('undo of a persisted migration on a netplan + networkd host'
 
   test('the undoing process killed half way: its guardian finishes the undo to the same state', async () => {
     await withMachine(async ({ lab, root, stateDir, machine, cli, before }) => {
-      const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
-      const original = readFileSync(netplanFile);
-      const apply = await cli(APPLY);
-      expect(apply.exitCode, apply.stderr).toBe(0);
-      const confirm = await cli(['confirm']);
-      expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
+      const { netplanFile, original } = await applyAndConfirm(root, cli);
 
       // nsenter without a pid namespace execs node: the child's pid is the undoing process.
       const [program = 'nsenter', ...rest] = machine.current.prefix;

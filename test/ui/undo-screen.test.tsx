@@ -105,9 +105,7 @@ describe('rollback of a finished migration on a terminal', () => {
     engine.finishRevert(revertOutcome(quietPlan(), 3, { reason: 'operator' }));
     await settle();
     const frame = ui.frame();
-    expect(frame).toContain(
-      'bridge-migrate  undoing ens18 → fcbr0: files from backups, then the runtime',
-    );
+    expect(frame).toContain('bridge-migrate  undoing ens18 → fcbr0: files from backups, then the runtime');
     expect(frame).toContain("Reverted (operator's choice): the host matches its pre-state.");
     expect(frame).toContain('Undid 3 of 3 steps. Compared with the pre-state: links, addresses, routes and');
     await type(ui, 'q');

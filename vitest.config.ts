@@ -15,6 +15,7 @@ const LEASE_FILES = [
   'test/lab/nm-persist-handover.test.ts',
   'test/lab/ifupdown-persist.test.ts',
   'test/lab/persist-networkd.test.ts',
+  'test/lab/undo-networkd.test.ts',
   'test/lab/lease-identity.test.ts',
 ];
 

@@ -145,7 +145,8 @@ function migrationStatus(
     bridge: journal.bridge,
     createdAt: new Date(journal.createdAt).toISOString(),
     deadline: new Date(journal.deadline).toISOString(),
-    secondsLeft: COUNTDOWN_PHASES.includes(journal.phase)
+    // An undo's deadline is when its guardian finishes the undo itself (cli/undo-migration.ts).
+    secondsLeft: [...COUNTDOWN_PHASES, 'undoing'].includes(journal.phase)
       ? Math.max(0, Math.ceil((journal.deadline - now) / 1000))
       : null,
     steps: journal.applied.map((step) => ({
@@ -230,6 +231,10 @@ export function statusText(
       if (outcome.manualCommands.length > 0) lines.push('    finish by hand, as root:');
       for (const command of outcome.manualCommands) lines.push(`      ${command}`);
     }
+    if (migration.phase === 'undoing')
+      lines.push(
+        '  being undone (files from their backups, then the runtime); its guardian finishes the undo if it stops, at the latest at the deadline',
+      );
     if (migration.phase === 'applied') lines.push(`  keep it: ${confirm}`, `  undo it: ${rollback}`);
     else if (migration.pending) lines.push(`  undo it: ${rollback}`);
   }

@@ -13,6 +13,7 @@ import type { CommandDeps } from './command-deps.js';
 import { confirmAndSettle, confirmedOutcome, leaseLapses, writtenTexts } from './confirm-migration.js';
 import { requireJournalNamespace } from './journal-access.js';
 import type { CommonOptions } from './options.js';
+import { isFinishedUndo, undoPersisted } from './undo-migration.js';
 
 export function tuiMigration(
   deps: CommandDeps,
@@ -40,7 +41,9 @@ export function tuiMigration(
         },
       }),
     async revert(listener) {
-      await inJournalNamespace('rollback');
+      const journal = await inJournalNamespace('rollback');
+      // A finished migration is undone under a guardian of its own, as `rollback --yes` does.
+      if (journal && isFinishedUndo(journal)) return undoPersisted(deps, common, listener);
       return deps.engine(listener).revert('operator');
     },
     // The same launcher as apply's, for the same journal: the new guardian records itself in it.

@@ -68,6 +68,8 @@ export function buildOperatorCommands(place: CommandPlace): OperatorCommands {
  */
 export function pendingMigrationFix(phase: string, commands: OperatorCommands): string {
   const [confirm, rollback, status] = [commands.confirm, commands.rollback, commands.status].map(commandLine);
+  if (phase === 'undoing')
+    return `its undo runs under a guardian that finishes it; \`${status}\` shows it, \`${rollback}\` finishes it now`;
   return phase === 'revert-incomplete'
     ? `finish its revert with the commands \`${status}\` shows, then retry \`${rollback}\``
     : `confirm it with \`${confirm}\`, undo it with \`${rollback}\`, or see \`${status}\``;

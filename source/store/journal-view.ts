@@ -22,13 +22,20 @@ export type JournalTurn = 'pending' | 'kept' | 'reverting' | 'reverted';
 export function journalTurn(phase: JournalPhase): JournalTurn {
   if (KEPT_PHASES.includes(phase)) return 'kept';
   if (REVERTED_PHASES.includes(phase)) return 'reverted';
-  if (phase === 'reverting') return 'reverting';
+  // An undo of a persisted migration is followed as a revert (the guardian may finish it).
+  if (phase === 'reverting' || phase === 'undoing') return 'reverting';
   return 'pending';
 }
 
 /** Whether a start of the tool must stop at the recovery screen for this journal. */
 export function needsRecovery(journal: Journal | null): journal is Journal {
   return journal !== null && isPending(journal);
+}
+
+/** Whether `rollback` on a terminal has something to offer: a pending migration, or a finished
+ * (persisted) one to undo (cli/undo-migration.ts). */
+export function canRollBack(journal: Journal | null): journal is Journal {
+  return journal !== null && (isPending(journal) || journal.phase === 'persisted');
 }
 
 /** The progress a migration found in the journal starts from: each step as far as it got. */

@@ -6,8 +6,9 @@
  * journal, and `c` / `r` are the migration actions.
  */
 import type { StoreApi } from 'zustand/vanilla';
+import type { Journal } from '../txn/journal/journal.js';
 import type { AppActions, AppState, Dispatch, JournalReading, MigrationDeps, SetOther } from './app-state.js';
-import { firstWatched, needsRecovery, progressFromJournal } from './journal-view.js';
+import { canRollBack, firstWatched, needsRecovery, progressFromJournal } from './journal-view.js';
 import { messageOf } from './migration-actions.js';
 import { RECOVERY_PHASES } from './phase.js';
 import type { PhaseEvent } from './phase-flow.js';
@@ -33,10 +34,13 @@ export function recoveryActions(
    * Reads the journal into `watched`, with the flow's `event` when one opens the screen; null
    * when there is no pending migration to show.
    */
-  async function readInto(event: PhaseEvent | null): Promise<Reading | null> {
+  async function readInto(
+    event: PhaseEvent | null,
+    shown: (journal: Journal | null) => journal is Journal = needsRecovery,
+  ): Promise<Reading | null> {
     if (!migration) return null;
     const seen = await migration.read();
-    if (!needsRecovery(seen.journal)) return null;
+    if (!shown(seen.journal)) return null;
     const current = { ...seen, journal: seen.journal };
     const changes = {
       plan: seen.journal.plan,
@@ -63,7 +67,7 @@ export function recoveryActions(
       // The question's screen at once; the journal's summary fills it once read.
       dispatch({ type: 'ask-rollback' });
       try {
-        if (await readInto(null)) return;
+        if (await readInto(null, canRollBack)) return;
         set({ exit: { code: 1, reason: 'nothing is pending; nothing was changed' } });
       } catch (error) {
         set({ exit: { code: 1, reason: `the journal could not be read: ${messageOf(error)}` } });

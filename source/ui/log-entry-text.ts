@@ -38,10 +38,16 @@ export function logEntryRows(entry: LogEntry, plan: Plan, glyphs: Glyphs, width:
     case 'persist':
       return persistPartRows(entry, plan, glyphs, width);
     case 'rolling-back':
-      return line(
-        `bridge-migrate  rolling back ${plan.nic} ${glyphs.arrow} ${plan.bridge}, found pending in phase ${entry.phase}`,
-        'title',
-      );
+      // A persisted migration is undone (cli/undo-migration.ts): its files come back first.
+      return entry.phase === 'persisted'
+        ? line(
+            `bridge-migrate  undoing ${plan.nic} ${glyphs.arrow} ${plan.bridge}: files from backups, then the runtime`,
+            'title',
+          )
+        : line(
+            `bridge-migrate  rolling back ${plan.nic} ${glyphs.arrow} ${plan.bridge}, found pending in phase ${entry.phase}`,
+            'title',
+          );
     case 'pending':
       return pendingEntryRows(plan, entry, glyphs, width);
     case 'revert-report':

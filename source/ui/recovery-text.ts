@@ -15,6 +15,7 @@ import type { Glyphs } from './glyphs.js';
 import { keyLabel } from './keys.js';
 import { type Row, type Tone, wrapped } from './rows.js';
 import { clip, padEnd } from './text-fit.js';
+import { undoSummaryRows } from './undo-text.js';
 
 export function phaseStory(journal: Journal, guardianAlive: boolean): string {
   const unfinished = journal.applied.find((step) => step.finishedAt === null);
@@ -33,6 +34,10 @@ export function phaseStory(journal: Journal, guardianAlive: boolean): string {
       return 'confirmed; writing its config was interrupted';
     case 'persisted':
       return 'finished';
+    case 'undoing':
+      return guardianAlive
+        ? 'being undone, under its guardian'
+        : 'an undo started and did not finish, and its guardian is gone';
     case 'reverting':
       return guardianAlive ? 'being reverted by the guardian now' : 'a revert started and did not finish';
     case 'reverted':
@@ -115,6 +120,8 @@ function stepLine(journal: Journal, stepId: string, glyphs: Glyphs, width: numbe
 
 export function recoverySummaryRows(watched: Watched, glyphs: Glyphs, width: number): Row[] {
   const { journal, guardian } = watched.reading;
+  // Only `rollback` opens a finished migration: the undo it is about to run, part by part.
+  if (journal.phase === 'persisted') return undoSummaryRows(watched, glyphs, width);
   const rows: Row[] = [
     // The one thing not to miss comes before everything else: with its guardian gone, nothing reverts the change.
     ...guardianAlertRows(watched, glyphs, width),

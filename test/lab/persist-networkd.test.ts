@@ -4,47 +4,15 @@
  * confirm writes the netplan file (with its backup), hands the bridge to networkd, and verifies.
  * Then networkd is restarted (the bridge stays as it is) and the host is rebooted from the files
  * written (it comes up bridged with the same address, and a VM on the bridge gets a lease).
+ * The undo of a persisted migration is in undo-networkd.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { Lab, NetworkdMachine } from '../../source/lab/index.js';
+import type { Lab } from '../../source/lab/index.js';
 import { startNetworkdMachine } from '../../source/lab/index.js';
-import { waitFor } from '../../source/lab/wait.js';
 import { createJournalStore } from '../../source/txn/journal/journal.js';
-import { DIST_CLI } from './helpers/guardian-cli.js';
-import { withLab } from './helpers/lab-state.js';
-
-/** dhcp-identifier: mac, so the lease the host has and the one the bridge asks for share a client id. */
-const NETPLAN =
-  'network:\n  version: 2\n  ethernets:\n    ens18:\n      dhcp4: true\n      dhcp-identifier: mac\n';
-const BRIDGE = 'fcbr0';
-const SETTLED = { attempts: 150, intervalMs: 100, timeoutMs: 15_000 };
-
-async function ipv4(lab: Lab, ifname: string): Promise<string[]> {
-  const shown = await lab.exec(lab.ns.host, ['ip', '-j', '-4', 'addr', 'show', 'dev', ifname], {
-    check: false,
-  });
-  if (shown.exitCode !== 0) return [];
-  const [link] = JSON.parse(shown.stdout) as Array<{
-    addr_info: Array<{ local: string; prefixlen: number }>;
-  }>;
-  return (link?.addr_info ?? []).map((info) => `${info.local}/${info.prefixlen}`);
-}
-
-async function configured(lab: Lab, machine: NetworkdMachine, ifname: string): Promise<string[]> {
-  return waitFor(`networkd to configure ${ifname}`, SETTLED, async (problem) => {
-    const state = await machine.adminState(ifname);
-    const addresses = await ipv4(lab, ifname);
-    return state === 'configured' && addresses.length === 1 ? addresses : problem(`${state} ${addresses}`);
-  });
-}
-
-async function defaultVia(lab: Lab): Promise<string | null> {
-  const shown = await lab.exec(lab.ns.host, ['ip', '-j', '-4', 'route', 'show', 'default']);
-  const [route] = JSON.parse(shown.stdout) as Array<{ dev: string }>;
-  return route?.dev ?? null;
-}
+import { BRIDGE, configured, defaultVia, ipv4, withMachine } from './helpers/networkd-persist.js';
 
 /**
  * A networkctl that refuses the next `networkctl reload` once it is armed, as networkd does when
@@ -80,44 +48,6 @@ async function expectRestored(lab: Lab, root: string, original: Buffer, mode: nu
   expect(await ipv4(lab, BRIDGE)).toEqual([]);
   expect(await ipv4(lab, 'ens18')).toEqual(before);
   expect(await defaultVia(lab)).toBe('ens18');
-}
-
-/** A lab with the networkd machine owning ens18 from NETPLAN, and the CLI inside it. */
-async function withMachine(
-  body: (context: {
-    lab: Lab;
-    root: string;
-    machine: { current: NetworkdMachine };
-    /** The built CLI inside the machine; `pathFirst`: a directory put first on its PATH. */
-    cli: (args: string[], pathFirst?: string) => ReturnType<NetworkdMachine['exec']>;
-    stateDir: string;
-    before: string[];
-  }) => Promise<void>,
-): Promise<void> {
-  await withLab({ host: { kind: 'dhcp' }, reservation: false }, async (lab) => {
-    await lab.exec(lab.ns.host, ['ip', '-4', 'addr', 'flush', 'dev', 'ens18']);
-    const root = mkdtempSync(join(lab.dir, 'root-'));
-    const machine = {
-      current: await startNetworkdMachine(lab, { root, netplan: { '50-lab.yaml': NETPLAN } }),
-    };
-    try {
-      const before = await configured(lab, machine.current, 'ens18');
-      const stateDir = join(lab.dir, 'state');
-      const where = ['--state-dir', stateDir, '--root-dir', '/'];
-      const cli = (args: string[], pathFirst?: string) => {
-        const path = pathFirst
-          ? [`PATH=${pathFirst}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`]
-          : [];
-        return machine.current.exec(['env', ...path, process.execPath, DIST_CLI, ...args, ...where], {
-          check: false,
-          timeoutMs: 180_000,
-        });
-      };
-      await body({ lab, root, machine, cli, stateDir, before });
-    } finally {
-      await machine.current.stop();
-    }
-  });
 }
 
 describe.concurrent('persist on a netplan + networkd host', () => {
@@ -165,24 +95,6 @@ describe.concurrent('persist on a netplan + networkd host', () => {
       await lab.exec(lab.ns.host, ['ip', 'link', 'set', 'dev', vm.hostLink, 'master', BRIDGE]);
       const lease = await vm.dhcp();
       expect(lease.address).toMatch(/^198\.51\.100\.\d+$/);
-    });
-  }, 480_000);
-
-  test('rollback of a persisted migration puts the netplan file back and networkd runs the uplink again', async () => {
-    await withMachine(async ({ lab, root, machine, cli, before }) => {
-      const netplanFile = join(root, 'etc/netplan/50-lab.yaml');
-      const original = readFileSync(netplanFile);
-      const apply = await cli(['apply', '--yes', '--nic', 'ens18', '--bridge', BRIDGE, '--timeout', '120']);
-      expect(apply.exitCode, apply.stderr).toBe(0);
-      const confirm = await cli(['confirm']);
-      expect(confirm.exitCode, `${confirm.stdout}\n${confirm.stderr}`).toBe(0);
-
-      const rollback = await cli(['rollback', '--yes']);
-      expect(rollback.exitCode, `${rollback.stdout}\n${rollback.stderr}`).toBe(3);
-      expect(readFileSync(netplanFile).equals(original)).toBe(true);
-      expect(await ipv4(lab, BRIDGE)).toEqual([]);
-      expect(await configured(lab, machine.current, 'ens18')).toEqual(before);
-      expect(await defaultVia(lab)).toBe('ens18');
     });
   }, 480_000);
 

@@ -114,7 +114,8 @@ async function undoAndRecord(
   undoConfirmed: boolean,
 ): Promise<RevertOutcome> {
   const { journal: store } = context.deps;
-  if (journal.phase !== 'reverting') {
+  // An undo of a persisted migration keeps its own phase until the outcome (journal-format.ts).
+  if (journal.phase !== 'reverting' && journal.phase !== 'undoing') {
     // Marks the revert for a confirm racing it (refused once the phase moved) and for a crash
     // half way (the next process finishes it). Best effort: it must never stop the undo.
     await bestEffort(context, 'mark the journal reverting', () =>

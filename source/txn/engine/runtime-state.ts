@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { commandListProblem } from '../../plan/command-shape.js';
 import { removeFile, writeFileAtomic } from '../../system/atomic-file.js';
 import { ensurePrivateDir, readTrustedFile } from '../../system/trusted-path.js';
-import { acquireLockFile, type LockOptions, type ReleaseLock } from '../journal/lock.js';
+import { acquireLockFile, type LockOptions, type ReleaseLock, readLockHolder } from '../journal/lock.js';
 import type { RevertOutcome } from './engine-api.js';
 
 export const RUNTIME_DIR = '/run/bridge-migrate';
@@ -48,6 +48,15 @@ export function takeRevertLock(
   options: LockOptions,
 ): Promise<ReleaseLock> {
   return acquireLockFile(dir, revertLockName(journalId), purpose, options);
+}
+
+/**
+ * Whether a live process holds this migration's revert lock: the guardian of an undo asks, to tell
+ * an undo still running from one whose process died half way (guardian.ts, phase undoing).
+ */
+export async function revertLockHeld(dir: string, journalId: string): Promise<boolean> {
+  const seen = await readLockHolder(dir, revertLockName(journalId)).catch(() => null);
+  return seen?.alive ?? false;
 }
 
 function outcomePath(dir: string, journalId: string): string {

@@ -58,6 +58,12 @@ export interface GuardianTiming {
   probeFailMs: number;
   stalledRevertMs: number;
   /**
+   * Undo of a persisted migration (phase undoing): how long after it first sees the undo the
+   * guardian gives the undoing process to take the revert lock; after that, a lock without a live
+   * holder means that process died half way, and the guardian finishes the undo itself.
+   */
+  undoStartMs: number;
+  /**
    * How long it stays after a confirmation whose config is still to be written, for the persist
    * transaction to start (confirmed → persisting); then the change is kept at runtime and it exits.
    */

@@ -100,7 +100,7 @@ async function recordRevert(
   afterDeadlineMs: number,
 ): Promise<void> {
   const now = await store.load(stateDir);
-  if (now?.phase === 'reverting') {
+  if (now?.phase === 'reverting' || now?.phase === 'undoing') {
     await store.recordOutcome(stateDir, {
       kind: outcome.kind,
       reason: outcome.reason,

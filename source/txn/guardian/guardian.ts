@@ -16,6 +16,12 @@
  *   the engine's revert restores the written files first (txn/persist/restore-persisted.ts).
  * - confirmed with nothing to write, persisted: the change is kept; it exits.
  * - reverted, revert-incomplete: someone else (rollback, apply's own failure path) finished; it exits.
+ * - undoing: the operator's undo of a persisted migration runs in another process (`rollback`,
+ *   cli/undo-migration.ts), which armed this guardian first with a fresh deadline. The guardian
+ *   finishes the undo itself ('recovery') as soon as that process is gone (the undo's revert lock
+ *   has no live holder once `undoStartMs` passed) or at the deadline, so an undo cut short by a
+ *   lost SSH session never leaves a half-undone host. It does not watch the checks: mid-undo
+ *   they fail by design, and the undo runs them itself when it ends.
  * - reverting: someone else is reverting; it waits. If that revert stalls (no journal change for
  *   `stalledRevertMs`, e.g. `rollback` killed half way) it finishes the revert itself ('recovery'):
  *   a half-reverted host is the one state that must never be left alone.
@@ -37,6 +43,7 @@ import type { Engine, RevertReason } from '../engine/engine-api.js';
 import {
   clearGuardianRuntimeStatus,
   RUNTIME_DIR,
+  revertLockHeld,
   writeGuardianRuntimeStatus,
 } from '../engine/runtime-state.js';
 import {
@@ -76,6 +83,7 @@ export const DEFAULT_GUARDIAN_TIMING: GuardianTiming = {
   watchEveryMs: 2_000,
   probeFailMs: 10_000,
   stalledRevertMs: 60_000,
+  undoStartMs: 5_000,
   persistStartMs: 30_000,
   revertRetryMs: 1_000,
   revertRetryMaxMs: 30_000,
@@ -95,6 +103,8 @@ export interface GuardianOptions {
   timing?: Partial<GuardianTiming>;
   /** Where the guardian's status goes when the journal cannot take it (runtime-state.ts). */
   runtimeDir?: string;
+  /** Whether a live process holds the migration's revert lock; default: the lock in runtimeDir. */
+  undoRunning?: (journal: Journal) => Promise<boolean>;
 }
 
 export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd> {
@@ -124,6 +134,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
   let lastSeen: Journal | null = null;
   let stall: { fingerprint: string; since: number } | null = null;
   let confirmedSince: number | null = null;
+  let undoSince: number | null = null;
   let finished = false;
 
   function startWatch(): void {
@@ -148,6 +159,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
   }
 
   const runtimeDir = options.runtimeDir ?? RUNTIME_DIR;
+  const undoRunning = options.undoRunning ?? ((journal: Journal) => revertLockHeld(runtimeDir, journal.id));
   let lastBlocker: string | null = null;
   /**
    * Writes what blocks the guardian where `status` finds it even on a full disk, and removes it
@@ -229,6 +241,7 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
     if (KEPT_PHASES.includes(seen.phase) && seen.phase !== 'persisting')
       return { kind: 'confirmed', phase: seen.phase };
     if (REVERTED_PHASES.includes(seen.phase)) return { kind: 'finished-elsewhere', phase: seen.phase };
+    if (seen.phase === 'undoing') return watchUndo(seen, monotonic);
     if (seen.phase === 'reverting') {
       const fingerprint = `${seen.events.length}:${seen.events.at(-1)?.at ?? 0}`;
       if (stall?.fingerprint !== fingerprint) stall = { fingerprint, since: monotonic };
@@ -268,6 +281,16 @@ export async function runGuardian(options: GuardianOptions): Promise<GuardianEnd
         ? lastWatchAt + timing.watchEveryMs - monotonic
         : timing.maxSleepMs;
     return Math.max(1, Math.min(timing.maxSleepMs, remaining, untilBeat, untilWatch));
+  }
+
+  /** Phase undoing: wait while the undo runs; finish it when its process is gone or at the deadline. */
+  async function watchUndo(seen: Journal, monotonic: number): Promise<GuardianEnd | number> {
+    undoSince ??= monotonic;
+    const remaining = deadline.remainingMs({ deadline: seen.deadline, now: clock.now(), monotonic });
+    if (remaining <= 0) return revert('recovery', 'the undo did not finish before its deadline', seen);
+    if (monotonic - undoSince >= timing.undoStartMs && !(await undoRunning(seen)))
+      return revert('recovery', 'the process undoing the migration is gone', seen);
+    return Math.max(1, Math.min(timing.maxSleepMs, remaining));
   }
 
   async function heartbeat(): Promise<GuardianEnd | null> {

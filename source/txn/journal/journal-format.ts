@@ -38,6 +38,11 @@ export function boundedText(text: string): string {
  * reverting the runtime steps, and a later start must be able to tell "confirmed, files not yet
  * written" (finish persisting) from "confirmed and persisted" (done). 'confirmed' alone cannot say
  * which.
+ * 'undoing' is the operator's undo of a persisted migration (`rollback`): it is entered before
+ * anything changes, with a fresh deadline, and a guardian watches it (guardian.ts) so an undo cut
+ * short (SSH lost, the process killed) is finished rather than left half done. It ends reverted or
+ * revert-incomplete like any revert; back to persisted only when its guardian could not be started
+ * (then nothing was changed).
  */
 export const JOURNAL_PHASES = [
   'planned',
@@ -46,6 +51,7 @@ export const JOURNAL_PHASES = [
   'confirmed',
   'persisting',
   'persisted',
+  'undoing',
   'reverting',
   'reverted',
   'revert-incomplete',
@@ -66,6 +72,7 @@ export const PHASE_TRANSITIONS: Readonly<Record<JournalPhase, readonly JournalPh
   confirmed: ['persisting', 'persisted'],
   persisting: ['persisted', 'reverting'],
   persisted: [],
+  undoing: ['persisted', 'reverted', 'revert-incomplete'],
   reverting: ['reverted', 'revert-incomplete'],
   reverted: [],
   'revert-incomplete': ['reverting'],
@@ -75,7 +82,7 @@ export const PHASE_TRANSITIONS: Readonly<Record<JournalPhase, readonly JournalPh
  * change asks for these edges, by passing { undoConfirmed: true }. */
 export const UNDO_TRANSITIONS: Readonly<Partial<Record<JournalPhase, readonly JournalPhase[]>>> = {
   confirmed: ['reverting'],
-  persisted: ['reverting'],
+  persisted: ['reverting', 'undoing'],
 };
 
 /** Phases after which nothing is left to do; every other phase blocks a new migration. */
@@ -86,6 +93,9 @@ export const KEPT_PHASES: readonly JournalPhase[] = ['confirmed', 'persisting', 
 export const REVERTED_PHASES: readonly JournalPhase[] = ['reverted', 'revert-incomplete'];
 /** Phases in which the deadline runs: nothing is confirmed, and a guardian must be there to revert. */
 export const COUNTDOWN_PHASES: readonly JournalPhase[] = ['planned', 'applying', 'applied'];
+/** How long the undo of a persisted migration may take before its guardian finishes it itself: the
+ * parts are bounded (restore, the renderer's reload 10 s, one ip batch, the checks 5 s). */
+export const UNDO_DEADLINE_SEC = 120;
 
 export interface AppliedStep {
   stepId: string;

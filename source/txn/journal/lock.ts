@@ -125,9 +125,10 @@ export async function withLock<T>(
 /** Who holds the lock right now and whether that process still runs (for `status`); null: free. */
 export async function readLockHolder(
   stateDir: string,
+  name = LOCK_FILE,
 ): Promise<{ holder: LockHolder | null; alive: boolean } | null> {
   if (!(await checkPrivateDir(stateDir))) return null;
-  const seen = await readLock(join(stateDir, LOCK_FILE));
+  const seen = await readLock(join(stateDir, name));
   if (seen === null) return null;
   const alive = seen.holder !== null && (await isProcessAlive(seen.holder.pid, seen.holder.startTime));
   return { holder: seen.holder, alive };

@@ -27,12 +27,19 @@ export function messageRows(text: string, tone: Tone, width: number, max: number
 
 export function NoticeLines({ width, rows }: { width: number; rows: number }) {
   const { glyphs } = useUi();
-  const { phase, notice, plan, canApply } = useAppState(
-    useShallow(({ phase, notice, plan, canApply }) => ({ phase, notice, plan, canApply })),
+  const { phase, notice, plan, canApply, undo } = useAppState(
+    useShallow(({ phase, notice, plan, canApply, watched }) => ({
+      phase,
+      notice,
+      plan,
+      canApply,
+      undo: watched?.reading.journal.phase === 'persisted',
+    })),
   );
   let content: Row[] = [];
   if (phase === 'confirm-rollback' && plan && !notice) {
-    const question = `Roll back ${plan.nic} ${glyphs.arrow} ${plan.bridge} now and compare the host with its pre-state? ${yesNoLabel('rollback-yes', 'rollback-no')}`;
+    const what = undo ? 'Undo the finished migration' : 'Roll back';
+    const question = `${what} ${plan.nic} ${glyphs.arrow} ${plan.bridge} now and compare the host with its pre-state? ${yesNoLabel('rollback-yes', 'rollback-no')}`;
     content = messageRows(question, 'accent', width, rows, glyphs);
   } else if (phase === 'confirm-apply' && plan) {
     const unavailable = canApply ? '' : ' (this build cannot apply)';

@@ -219,7 +219,9 @@ function happyRevert(journal: JournalStore, stateDir: string) {
   return async (emit: EngineListener): Promise<RevertOutcome> => {
     const current = await journal.load(stateDir);
     if (!current) throw new Error('no journal');
-    await journal.setPhase(stateDir, 'reverting', 'operator', { undoConfirmed: true });
+    // An undo of a persisted migration keeps its phase undoing until the outcome, as the engine does.
+    if (current.phase !== 'undoing')
+      await journal.setPhase(stateDir, 'reverting', 'operator', { undoConfirmed: true });
     emit({ kind: 'phase', phase: 'reverting', message: 'operator' });
     const steps = [...current.applied].reverse().map((entry) => {
       const title = current.plan.steps.find((step) => step.id === entry.stepId)?.title ?? entry.stepId;

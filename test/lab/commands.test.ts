@@ -207,9 +207,15 @@ test('confirm keeps the change: the journal is finished (nothing to write with -
       master?: string;
     }>;
     expect(links.find((link) => link.ifname === 'ens18')?.master).toBe('fcbr0');
-    // Confirmed is final: there is no pending change left to roll back or confirm.
-    expect((await cli(['rollback', '--yes'])).code).toBe(1);
+    // Nothing is pending any more: a second confirm is refused. A finished migration (here runtime
+    // only) is undone by rollback under its own guardian: exit 3, the uplink back out of the bridge.
     expect((await cli(['confirm'])).code).toBe(1);
+    expect((await cli(['rollback', '--yes'])).code).toBe(3);
+    const undone = JSON.parse((await lab.snapshot(lab.ns.host)).links) as Array<{
+      ifname: string;
+      master?: string;
+    }>;
+    expect(undone.find((link) => link.ifname === 'ens18')?.master).toBeUndefined();
   });
 });
 
